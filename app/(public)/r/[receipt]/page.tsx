@@ -1,0 +1,60 @@
+import { notFound, redirect } from "next/navigation";
+import { LookupForm } from "@/components/lookup/lookup-form";
+import { lookupTexts } from "@/components/lookup/lookup-texts";
+import { StatusView } from "@/components/status/status-view";
+import { Notice } from "@/components/ui/notice";
+import { publicStatus } from "@/db/queries/status";
+import { env } from "@/lib/env";
+import { checkReceiptNo } from "@/lib/receipt-number";
+import { requestLocale } from "../../../locale";
+import { lookupAction } from "../../actions";
+import { receiptAccess } from "../../receipt-access";
+
+type Props = { params: Promise<{ receipt: string }>; searchParams: Promise<{ t?: string | string[] }> };
+
+export default async function ReceiptStatusPage({ params, searchParams }: Props) {
+  const [{ receipt: raw }, query, { locale, t }] = await Promise.all([params, searchParams, requestLocale()]);
+  const config = env();
+  const decoded = safeDecode(raw);
+  const checked = checkReceiptNo(decoded, config.receiptFormat);
+  if (!checked.ok) notFound();
+  const token = typeof query.t === "string" ? query.t : undefined;
+  if (checked.receiptNo !== decoded) {
+    redirect(`/r/${checked.receiptNo}${token ? `?t=${encodeURIComponent(token)}` : ""}`);
+  }
+  const receiptNo = checked.receiptNo;
+
+  const { viaToken, viaLookup } = await receiptAccess(receiptNo, token);
+  if (!viaToken && !viaLookup) {
+    return (
+      <>
+        <h1 className="mb-3 text-3xl font-bold">{t.lookup.title}</h1>
+        <Notice>{t.lookup.prefilledNotice}</Notice>
+        <LookupForm action={lookupAction} texts={lookupTexts(t)} initialReceipt={receiptNo} />
+      </>
+    );
+  }
+
+  const result = await publicStatus(receiptNo, { now: new Date(), timeZone: config.TZ });
+  const reportHref = `/r/${receiptNo}/ticket${viaToken && token ? `?t=${encodeURIComponent(token)}` : ""}`;
+  return (
+    <StatusView
+      receiptNo={receiptNo}
+      receipt={result?.receipt ?? null}
+      status={result?.status ?? { code: "not_found" }}
+      incidents={result?.incidents ?? []}
+      t={t}
+      locale={locale}
+      timeZone={config.TZ}
+      reportHref={reportHref}
+    />
+  );
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return "";
+  }
+}

@@ -1,0 +1,54 @@
+import type { Metadata, Viewport } from "next";
+import type { ReactNode } from "react";
+import { setLocaleAction } from "./actions";
+import { requestLocale } from "./locale";
+import "./globals.css";
+
+export async function generateMetadata(): Promise<Metadata> {
+  const { t } = await requestLocale();
+  return { title: t.site.name, description: t.site.tagline, robots: { index: false } };
+}
+
+export const viewport: Viewport = { width: "device-width", initialScale: 1, themeColor: "#0b4f8a" };
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const { locale, t } = await requestLocale();
+  const other = locale === "en" ? "zh-CN" : "en";
+  return (
+    <html lang={t.htmlLang}>
+      <body className="min-h-screen bg-white text-gray-900">
+        <a href="#main" className="sr-only focus:not-sr-only focus:block focus:bg-focus focus:p-3 focus:text-black">
+          {t.site.skipToContent}
+        </a>
+        <header className="bg-brand text-white">
+          <div className="mx-auto flex max-w-3xl flex-wrap items-center justify-between gap-2 px-4 py-3">
+            <a href="/" className="text-xl font-bold text-white no-underline">
+              {t.site.name}
+            </a>
+            <form action={setLocaleAction}>
+              <input type="hidden" name="locale" value={other} />
+              <button
+                type="submit"
+                lang={other}
+                aria-label={`${t.site.languageLabel}: ${t.site.switchTo}`}
+                data-testid="language-switcher"
+                className="min-h-11 rounded-md border-2 border-white px-4 py-2 font-semibold text-white underline-offset-4 hover:underline"
+              >
+                {t.site.switchTo}
+              </button>
+            </form>
+          </div>
+        </header>
+        {process.env.PAYSTATUS_DEMO === "1" && (
+          <p className="bg-amber-100 px-4 py-2 text-center text-base text-amber-950" data-testid="demo-banner">
+            {t.site.demoBanner}
+          </p>
+        )}
+        <main id="main" className="mx-auto max-w-3xl px-4 py-6">
+          {children}
+        </main>
+        <footer className="mx-auto max-w-3xl border-t border-gray-300 px-4 py-6 text-base text-gray-700">{t.site.footer}</footer>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,118 @@
+import NextAuth, { AuthError, type NextAuthConfig } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { z } from "zod";
+import { staffForOidcEmail, verifyStaffPassword } from "@/db/queries/staff-auth";
+import { PASSWORD_MAX_LENGTH } from "@/lib/auth/roles";
+import { safeRedirectUrl } from "@/lib/auth/safe-redirect";
+import { env } from "@/lib/env";
+import { log } from "@/lib/log";
+
+/**
+ * Staff sign-in (Auth.js v5). Sessions are JWTs in an encrypted cookie that
+ * carry only the staff id (`sub`) and the session_version they were issued
+ * with; every request re-reads the staff row (db/queries/staff.ts), so a
+ * disable, a role change or "sign out everywhere" ends a session at its next
+ * click. Residents never sign in.
+ */
+
+declare module "next-auth" {
+  interface User {
+    sessionVersion?: number;
+  }
+  interface Session {
+    sessionVersion?: number;
+  }
+}
+
+declare module "@auth/core/jwt" {
+  interface JWT {
+    sv?: number;
+  }
+}
+
+const ZCredentials = z.object({
+  email: z.string().trim().min(3).max(254),
+  password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
+});
+
+/** OIDC is on only when all three settings are present. */
+export function oidcSettings(source: Record<string, string | undefined> = process.env) {
+  const issuer = source.AUTH_OIDC_ISSUER;
+  const clientId = source.AUTH_OIDC_CLIENT_ID;
+  const clientSecret = source.AUTH_OIDC_CLIENT_SECRET;
+  return issuer && clientId && clientSecret ? { issuer, clientId, clientSecret } : null;
+}
+
+export const STAFF_SESSION_HOURS = 8;
+
+function authConfig(): NextAuthConfig {
+  const oidc = oidcSettings();
+  const providers: NextAuthConfig["providers"] = [
+    Credentials({
+      id: "credentials",
+      credentials: { email: {}, password: {} },
+      async authorize(input) {
+        const parsed = ZCredentials.safeParse(input);
+        if (!parsed.success) return null;
+        const result = await verifyStaffPassword(parsed.data.email, parsed.data.password);
+        return result.ok ? { id: String(result.staffId), sessionVersion: result.sessionVersion } : null;
+      },
+    }),
+  ];
+  if (oidc) {
+    providers.push({
+      id: "oidc",
+      name: "SSO",
+      type: "oidc",
+      issuer: oidc.issuer,
+      clientId: oidc.clientId,
+      clientSecret: oidc.clientSecret,
+      checks: ["pkce", "state", "nonce"],
+    });
+  }
+
+  return {
+    secret: env().AUTH_SECRET,
+    trustHost: true,
+    // Demo and browser tests run on plain http://localhost and set PAYSTATUS_INSECURE_COOKIES=1.
+    useSecureCookies: process.env.NODE_ENV === "production" && process.env.PAYSTATUS_INSECURE_COOKIES !== "1",
+    session: { strategy: "jwt", maxAge: STAFF_SESSION_HOURS * 3600, updateAge: 15 * 60 },
+    pages: { signIn: "/staff/login", error: "/staff/login" },
+    providers,
+    logger: {
+      // Auth.js errors carry stacks and request details: log the type only.
+      error: (error) => log("warn", "auth_error", { type: (error as { type?: string }).type ?? error.name }),
+      warn: (code) => log("warn", "auth_warning", { code }),
+      debug: () => {},
+    },
+    callbacks: {
+      signIn({ account, profile }) {
+        if (account?.provider !== "oidc") return true;
+        // Only an existing, enabled account with a verified email; OIDC never creates accounts.
+        return typeof profile?.email === "string" && profile.email_verified !== false;
+      },
+      async jwt({ token, user, account, profile }) {
+        if (account?.provider === "oidc") {
+          const found = typeof profile?.email === "string" ? await staffForOidcEmail(profile.email) : null;
+          if (!found) return null;
+          return { sub: String(found.staffId), sv: found.sessionVersion };
+        }
+        if (user) return { sub: user.id, sv: user.sessionVersion };
+        return { sub: token.sub, sv: token.sv, iat: token.iat, exp: token.exp, jti: token.jti };
+      },
+      session({ session, token }) {
+        return { expires: session.expires, user: { id: token.sub ?? "" }, sessionVersion: token.sv };
+      },
+      redirect({ url, baseUrl }) {
+        return safeRedirectUrl(url, baseUrl);
+      },
+    },
+  };
+}
+
+export const { handlers, auth, signIn, signOut } = NextAuth(() => authConfig());
+
+/** A wrong email or password (or a disabled or locked account): Auth.js's CredentialsSignin. */
+export function isCredentialsRefusal(error: unknown): boolean {
+  return error instanceof AuthError && error.type === "CredentialsSignin";
+}

@@ -1,0 +1,144 @@
+import type { PublicReceipt } from "@/db/queries/status";
+import type { Incident } from "@/lib/incidents";
+import type { Locale, Messages } from "@/lib/i18n";
+import { formatDate, formatDateTime } from "@/lib/i18n/format";
+import { formatFen } from "@/lib/money";
+import type { PaymentStatus, StatusCode } from "@/lib/status";
+import { Notice } from "../ui/notice";
+
+type View = { tone: "ok" | "info" | "warn" | "bad"; body: string; extra?: string[]; doNotPayAgain: boolean; canReport: boolean; expectedDate?: string };
+
+/**
+ * One view per status, through an exhaustive switch: adding a status code
+ * without a view here is a type error, so nothing can fall through.
+ */
+function viewFor(status: PaymentStatus, t: Messages, locale: Locale): View {
+  const v = t.status.views;
+  const date = (d: string) => formatDate(d, locale);
+  switch (status.code) {
+    case "posted":
+      return { tone: "ok", body: v.posted.body(date(status.postedOn)), doNotPayAgain: true, canReport: false };
+    case "pending":
+      return status.expectedDate
+        ? { tone: "info", body: v.pending.body(date(status.expectedDate)), doNotPayAgain: true, canReport: false, expectedDate: status.expectedDate }
+        : { tone: "info", body: v.pending.unknownYear(status.unknownYear ?? 0), doNotPayAgain: true, canReport: false };
+    case "awaiting_bank":
+      return { tone: "warn", body: v.awaiting_bank.body(status.retryAtLocal), doNotPayAgain: true, canReport: false };
+    case "overdue":
+      return { tone: "warn", body: v.overdue.body(date(status.expectedDate)), doNotPayAgain: true, canReport: true, expectedDate: status.expectedDate };
+    case "amount_mismatch":
+      return {
+        tone: "warn",
+        body: v.amount_mismatch.body(status.dueFen, status.settledFen),
+        extra: [
+          ...(status.feeChange ? [v.amount_mismatch.feeChange(date(status.feeChange.changedOn), status.feeChange.previousFen)] : []),
+          status.differenceFen > 0 ? v.amount_mismatch.topUp : v.amount_mismatch.refund,
+        ],
+        doNotPayAgain: false,
+        canReport: true,
+      };
+    case "duplicate":
+      return { tone: "warn", body: v.duplicate.body(status.settlementCount, status.refundableFen), doNotPayAgain: true, canReport: true };
+    case "refund_pending":
+      return { tone: "info", body: v.refund_pending.body(status.refundFen), doNotPayAgain: false, canReport: true };
+    case "refunded":
+      return { tone: "info", body: v.refunded.body(status.refundFen, status.refundedOn && date(status.refundedOn)), doNotPayAgain: false, canReport: true };
+    case "unpaid":
+      return { tone: "bad", body: v.unpaid.body, doNotPayAgain: false, canReport: true };
+    case "voided":
+      return { tone: "bad", body: v.voided.body, doNotPayAgain: false, canReport: true };
+    case "not_found":
+      return { tone: "warn", body: v.not_found.body, doNotPayAgain: true, canReport: true };
+    default:
+      return assertNever(status);
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled payment status ${(value as { code: StatusCode }).code}`);
+}
+
+type Props = {
+  receiptNo: string;
+  receipt: PublicReceipt | null;
+  status: PaymentStatus;
+  incidents: Incident[];
+  t: Messages;
+  locale: Locale;
+  timeZone: string;
+  reportHref: string;
+};
+
+export function StatusView({ receiptNo, receipt, status, incidents, t, locale, timeZone, reportHref }: Props) {
+  const view = viewFor(status, t, locale);
+  const title = t.status.views[status.code].title;
+  return (
+    <section aria-labelledby="status-title">
+      <p className="mb-1 text-base text-gray-700">{t.status.heading}</p>
+      <div data-status={status.code} data-expected-date={view.expectedDate} className="mb-6">
+        <h1 id="status-title" className="mb-4 text-3xl font-bold">
+          {title}
+        </h1>
+        <Notice tone={view.tone}>
+          <p>{view.body}</p>
+          {view.extra?.map((line) => (
+            <p key={line} className="mt-2">
+              {line}
+            </p>
+          ))}
+          {view.doNotPayAgain && <p className="mt-2 font-bold">{t.status.doNotPayAgain}</p>}
+        </Notice>
+      </div>
+
+      {incidents.map((incident) => (
+        <div key={incident.id} data-incident={incident.id}>
+          <Notice tone="info">
+            <h2 className="mb-1 text-xl font-bold">{t.status.incidentTitle}</h2>
+            <p>{locale === "en" ? incident.messageEn : incident.messageZh}</p>
+            <p className="mt-2">{t.status.incidentNoAction}</p>
+          </Notice>
+        </div>
+      ))}
+
+      <dl className="mb-6 grid grid-cols-1 gap-x-6 gap-y-2 text-lg sm:grid-cols-[max-content_1fr]">
+        <dt className="font-semibold">{t.status.receiptNo}</dt>
+        <dd className="break-all">{receiptNo}</dd>
+        {receipt && (
+          <>
+            <dt className="font-semibold">{t.status.service}</dt>
+            <dd>{locale === "en" ? receipt.serviceEn : receipt.serviceZh}</dd>
+            <dt className="font-semibold">{t.status.payer}</dt>
+            <dd>{receipt.payerMasked}</dd>
+            <dt className="font-semibold">{t.status.amountDue}</dt>
+            <dd>{formatFen(receipt.amountDueFen)}</dd>
+            {receipt.amountPaidFen !== null && (
+              <>
+                <dt className="font-semibold">{t.status.amountPaid}</dt>
+                <dd>{formatFen(receipt.amountPaidFen)}</dd>
+              </>
+            )}
+            <dt className="font-semibold">{t.status.channel}</dt>
+            <dd>{locale === "en" ? receipt.channelEn : receipt.channelZh}</dd>
+            {receipt.paidAt && (
+              <>
+                <dt className="font-semibold">{t.status.paidAt}</dt>
+                <dd>{formatDateTime(receipt.paidAt, locale, timeZone)}</dd>
+              </>
+            )}
+          </>
+        )}
+      </dl>
+
+      <div className="flex flex-wrap gap-4">
+        {view.canReport && (
+          <a href={reportHref} className="inline-flex min-h-12 items-center rounded-md bg-brand px-6 py-3 text-lg font-semibold text-white">
+            {t.status.reportProblem}
+          </a>
+        )}
+        <a href="/" className="inline-flex min-h-12 items-center text-lg text-brand underline">
+          {t.status.lookupAnother}
+        </a>
+      </div>
+    </section>
+  );
+}

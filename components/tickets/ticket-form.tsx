@@ -1,0 +1,130 @@
+"use client";
+
+import { useActionState } from "react";
+import type { TicketFormState } from "@/app/(public)/ticket-actions";
+import { Button } from "@/components/ui/button";
+import { ErrorSummary } from "@/components/ui/error-summary";
+import { Field } from "@/components/ui/field";
+import { fill } from "@/lib/i18n/fill";
+
+export type TicketTexts = {
+  categoryLegend: string;
+  categories: [string, string][];
+  descriptionLabel: string;
+  descriptionHint: string;
+  contactLabel: string;
+  contactHint: string;
+  proofLabel: string;
+  proofHint: string;
+  submit: string;
+  summaryTitle: string;
+  /** Field error codes and outcome codes → text (templates may hold {minutes}, {ref}, {time}, {id}). */
+  messages: Record<string, string>;
+};
+
+type Props = {
+  action: (state: TicketFormState, formData: FormData) => Promise<TicketFormState>;
+  texts: TicketTexts;
+  receiptNo: string;
+  token?: string;
+  idempotencyKey: string;
+  retryTime?: string;
+  initialCategory?: string;
+};
+
+/** A plain multipart form posting to a server action: works, uploads included, without JavaScript. */
+export function TicketForm({ action, texts, receiptNo, token, idempotencyKey, retryTime = "", initialCategory = "" }: Props) {
+  const [state, formAction, pending] = useActionState(action, { values: { category: initialCategory, description: "", contact: "" } });
+  const m = texts.messages;
+  const fieldError = (field: "category" | "description" | "contact" | "proof") => {
+    const code = state.fieldErrors?.[field];
+    return code ? (m[code] ?? m.invalid) : undefined;
+  };
+  const fieldErrors = (["category", "description", "contact", "proof"] as const)
+    .map((field) => ({ field, message: fieldError(field) }))
+    .filter((e): e is { field: "category" | "description" | "contact" | "proof"; message: string } => !!e.message);
+  const outcome = state.code && state.code !== "invalid" && state.code !== "needs_proof" ? fill(m[state.code] ?? m.error!, { minutes: state.retryAfterMinutes ?? 1, ref: state.ref ?? "", time: retryTime, id: state.errorId ?? "" }) : undefined;
+  const dataError = state.code === "answer_posted" || state.code === "answer_awaiting_bank" || state.code === "existing" ? undefined : state.code;
+
+  return (
+    <form action={formAction} noValidate>
+      {dataError && <ErrorSummary title={texts.summaryTitle} code={dataError} message={outcome} fieldErrors={fieldErrors} />}
+      {!dataError && outcome && (
+        <div role="status" data-outcome={state.code} className="mb-6 rounded-md border-l-8 border-brand bg-blue-50 p-4 text-lg">
+          {outcome}
+        </div>
+      )}
+      <input type="hidden" name="receipt" value={receiptNo} />
+      {token && <input type="hidden" name="t" value={token} />}
+      <input type="hidden" name="idempotency_key" value={idempotencyKey} />
+
+      <fieldset className={`mb-6 ${fieldError("category") ? "border-l-4 border-bad pl-4" : ""}`} aria-describedby={fieldError("category") ? "field-category-error" : undefined}>
+        <legend className="mb-2 text-lg font-semibold">{texts.categoryLegend}</legend>
+        {fieldError("category") && (
+          <p id="field-category-error" className="mb-2 font-semibold text-bad">
+            {fieldError("category")}
+          </p>
+        )}
+        {texts.categories.map(([value, label], i) => (
+          <label key={value} className="mb-2 flex min-h-11 items-center gap-3 text-lg">
+            <input id={i === 0 ? "field-category" : undefined} type="radio" name="category" value={value} defaultChecked={state.values.category === value} className="h-6 w-6" />
+            {label}
+          </label>
+        ))}
+      </fieldset>
+
+      <div className={`mb-6 ${fieldError("description") ? "border-l-4 border-bad pl-4" : ""}`}>
+        <label htmlFor="field-description" className="mb-1 block text-lg font-semibold">
+          {texts.descriptionLabel}
+        </label>
+        <p id="field-description-hint" className="mb-2 text-base text-gray-700">
+          {texts.descriptionHint}
+        </p>
+        {fieldError("description") && (
+          <p id="field-description-error" className="mb-2 font-semibold text-bad">
+            {fieldError("description")}
+          </p>
+        )}
+        <textarea
+          id="field-description"
+          name="description"
+          rows={5}
+          maxLength={2000}
+          defaultValue={state.values.description}
+          aria-describedby={`field-description-hint${fieldError("description") ? " field-description-error" : ""}`}
+          aria-invalid={fieldError("description") ? true : undefined}
+          className="block w-full rounded-md border-2 border-gray-800 px-3 py-2 text-lg"
+        />
+      </div>
+
+      <Field name="contact" label={texts.contactLabel} hint={texts.contactHint} error={fieldError("contact")} defaultValue={state.values.contact} autoComplete="tel" maxLength={100} />
+
+      <div className={`mb-6 ${fieldError("proof") ? "border-l-4 border-bad pl-4" : ""}`}>
+        <label htmlFor="field-proof" className="mb-1 block text-lg font-semibold">
+          {texts.proofLabel}
+        </label>
+        <p id="field-proof-hint" className="mb-2 text-base text-gray-700">
+          {texts.proofHint}
+        </p>
+        {fieldError("proof") && (
+          <p id="field-proof-error" className="mb-2 font-semibold text-bad">
+            {fieldError("proof")}
+          </p>
+        )}
+        <input
+          id="field-proof"
+          name="proof"
+          type="file"
+          multiple
+          accept="image/jpeg,image/png,application/pdf"
+          aria-describedby={`field-proof-hint${fieldError("proof") ? " field-proof-error" : ""}`}
+          className="block w-full text-lg"
+        />
+      </div>
+
+      <Button type="submit" disabled={pending}>
+        {texts.submit}
+      </Button>
+    </form>
+  );
+}

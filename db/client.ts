@@ -1,0 +1,59 @@
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import * as schema from "./schema";
+
+/**
+ * The one database connection of the process: PostgreSQL through postgres.js
+ * when DATABASE_URL is set, otherwise the embedded PGlite store under .data/.
+ * Only db/queries (and the scripts that migrate and seed) import this file.
+ */
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+export type DbHandle = { db: Db; kind: "postgres" | "pglite"; close: () => Promise<void> };
+
+export function openDatabase(options: { url?: string; pgliteDir?: string }): DbHandle {
+  if (options.url) {
+    const client = postgres(options.url, {
+      max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
+      connect_timeout: 5,
+      idle_timeout: 60,
+      onnotice: () => {},
+    });
+    return { db: drizzlePostgres(client, { schema, casing: "snake_case" }), kind: "postgres", close: () => client.end({ timeout: 5 }) };
+  }
+  const dir = options.pgliteDir;
+  if (dir && !dir.startsWith("memory://")) mkdirSync(dir, { recursive: true });
+  const client = new PGlite(dir);
+  return { db: drizzlePglite(client, { schema, casing: "snake_case" }), kind: "pglite", close: () => client.close() };
+}
+
+const globalForDb = globalThis as unknown as { paystatusDb?: DbHandle };
+
+/** The process-wide handle, opened on first use (kept on globalThis so dev reloads do not leak pools). */
+export function dbHandle(): DbHandle {
+  globalForDb.paystatusDb ??= openDatabase({
+    url: process.env.DATABASE_URL || undefined,
+    pgliteDir: process.env.PGLITE_DIR || ".data/pglite",
+  });
+  return globalForDb.paystatusDb;
+}
+
+export function db(): Db {
+  return dbHandle().db;
+}
+
+export async function closeDb(): Promise<void> {
+  const handle = globalForDb.paystatusDb;
+  globalForDb.paystatusDb = undefined;
+  await handle?.close();
+}
+
+/** Installs a handle as the process-wide one (integration tests point the data layer at their own database). */
+export function replaceDbHandle(handle: DbHandle): void {
+  globalForDb.paystatusDb = handle;
+}

@@ -1,0 +1,122 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import type { ReceiptFormat } from "@/lib/receipt-number";
+import { parseReceiptsCsv, StatementFileError } from "@/lib/statements";
+import { db, type Tx } from "../client";
+import { channels, services } from "../schema";
+import { createHash, LineTally, sha256Of, tapBytes, type FileSource, type ImportHooks } from "./import-source";
+import { createStaging, queryRows, RECEIPT_STAGING, stageRows, type Executor, type StageValue } from "./import-staging";
+import { ANALYZE_AFTER, matchSettlements, type MatchSummary } from "./matching";
+
+export type ReceiptImportSummary = {
+  read: number;
+  inserted: number;
+  updated: number;
+  /** Rows identical to what the store has (a re-import), or repeated later in the same file. */
+  duplicates: number;
+  /** Rows whose billing status is older than the stored one (an out-of-order export). */
+  stale: number;
+  rejectedCount: number;
+  rejected: { line: number; reason: string }[];
+  matching: MatchSummary;
+};
+
+
+/**
+ * Imports the billing system's receipts, all or nothing, upserting by
+ * receipt_no; then runs matching, since new receipts can claim lines that
+ * were waiting as exceptions.
+ */
+export async function importReceiptsFile(
+  file: FileSource,
+  options: { timeZone: string; receiptFormat?: ReceiptFormat },
+  hooks: ImportHooks = {},
+  tx: Executor = db(),
+): Promise<ReceiptImportSummary> {
+  const fileHash = await sha256Of(file.open());
+  return tx.transaction(async (t) => {
+    const [knownServices, knownChannels] = await Promise.all([t.select({ code: services.code }).from(services), t.select({ code: channels.code }).from(channels)]);
+    const tally = new LineTally();
+    const hash = createHash("sha256");
+    const events = parseReceiptsCsv(tapBytes(file.open(), hash, hooks.onProgress), {
+      services: new Set(knownServices.map((s) => s.code)),
+      channels: new Set(knownChannels.map((c) => c.code)),
+      receiptFormat: options.receiptFormat,
+    });
+
+    async function* rows(): AsyncGenerator<StageValue[][]> {
+      for await (const batch of events) {
+        const staged: StageValue[][] = [];
+        for (const event of batch) {
+          if (!tally.count(event)) continue;
+          const r = event.record;
+          staged.push([event.line, r.receiptNo, r.service, r.payerName, r.payerPhone, r.amountDueFen, r.amountPaidFen, r.channel, r.paidAt?.toISOString() ?? null, r.bankRef, r.billingStatus]);
+        }
+        yield staged;
+        hooks.onStaged?.(tally.records);
+      }
+    }
+    await createStaging(t, RECEIPT_STAGING);
+    await stageRows(t, RECEIPT_STAGING, rows());
+    if (tally.records > ANALYZE_AFTER) await t.execute(sql`analyze import_receipts`);
+
+    if (hash.digest("hex") !== fileHash) throw new StatementFileError("the file changed while it was being imported; try again");
+    if (tally.records === 0 && tally.rejectedCount > 0) {
+      throw new StatementFileError(`no line of the file could be read (line ${tally.rejected[0]!.line}: ${tally.rejected[0]!.reason})`);
+    }
+
+    const merged = await mergeStagedReceipts(t);
+    const matching = await matchSettlements({ timeZone: options.timeZone, analyze: merged.inserted + merged.updated > ANALYZE_AFTER }, t);
+    return {
+      read: tally.read,
+      inserted: merged.inserted,
+      updated: merged.updated,
+      duplicates: tally.records - merged.inserted - merged.updated - merged.stale,
+      stale: merged.stale,
+      rejectedCount: tally.rejectedCount,
+      rejected: tally.rejected,
+      matching,
+    };
+  });
+}
+
+/**
+ * Where a receipt is in its life: a row may move forward (unpaid → paid →
+ * refund_pending → refunded) but an older export never moves it back.
+ */
+const lifecycle = (column: ReturnType<typeof sql>) => sql`(case ${column}
+  when 'unpaid' then 0 when 'sent_to_bank' then 1 when 'paid' then 2
+  when 'refund_pending' then 3 when 'refunded' then 4 when 'voided' then 4 end)`;
+
+async function mergeStagedReceipts(tx: Tx): Promise<{ inserted: number; updated: number; stale: number }> {
+  const [result] = await queryRows<{ inserted: number; updated: number; stale: number }>(
+    tx,
+    sql`
+    with incoming as (
+      -- the last line wins when a file lists a receipt twice
+      select distinct on (receipt_no) * from import_receipts order by receipt_no, line_no desc
+    ), stale as (
+      select count(*)::int as n from incoming i join receipts r on r.receipt_no = i.receipt_no
+      where ${lifecycle(sql`i.billing_status`)} < ${lifecycle(sql`r.billing_status::text`)}
+    ), upserted as (
+      insert into receipts as r (receipt_no, service, payer_name, payer_phone, amount_due_fen, amount_paid_fen, channel, paid_at, bank_ref, billing_status)
+      select receipt_no, service, payer_name, payer_phone, amount_due_fen, amount_paid_fen, channel, paid_at, bank_ref, billing_status::billing_status
+      from incoming
+      order by line_no
+      on conflict (receipt_no) do update set
+        service = excluded.service, payer_name = excluded.payer_name, payer_phone = excluded.payer_phone,
+        amount_due_fen = excluded.amount_due_fen, amount_paid_fen = excluded.amount_paid_fen, channel = excluded.channel,
+        paid_at = excluded.paid_at, bank_ref = excluded.bank_ref, billing_status = excluded.billing_status, updated_at = now()
+      where ${lifecycle(sql`excluded.billing_status::text`)} >= ${lifecycle(sql`r.billing_status::text`)}
+        and (r.service, r.payer_name, r.payer_phone, r.amount_due_fen, r.amount_paid_fen, r.channel, r.paid_at, r.bank_ref, r.billing_status)
+            is distinct from
+            (excluded.service, excluded.payer_name, excluded.payer_phone, excluded.amount_due_fen, excluded.amount_paid_fen,
+             excluded.channel, excluded.paid_at, excluded.bank_ref, excluded.billing_status)
+      returning (xmax = 0) as inserted
+    )
+    select (select count(*) from upserted where inserted)::int as inserted,
+           (select count(*) from upserted where not inserted)::int as updated,
+           (select n from stale) as stale`,
+  );
+  return result!;
+}

@@ -1,0 +1,238 @@
+import iconv from "iconv-lite";
+import { describe, expect, it } from "vitest";
+import { withLuhnDigit } from "@/lib/receipt-number";
+import { StatementFileError } from "@/lib/statements";
+import { bytesOf } from "@/lib/statements/decode";
+import { RECEIPT_COLUMNS } from "@/lib/statements/receipts-csv";
+import { databaseKind, setupTestDatabase } from "../testing/test-db";
+import { importReceiptsFile } from "./import-receipts";
+import { importSettlementFile } from "./import-settlements";
+import type { FileSource } from "./import-source";
+import { queryRows } from "./import-staging";
+import { matchSettlements } from "./matching";
+import { publicStatus } from "./status";
+import { sql } from "drizzle-orm";
+
+const { handle } = setupTestDatabase();
+const TZ = "Asia/Shanghai";
+const NOW = new Date("2026-11-20T10:00:00+08:00");
+
+let serial = 0;
+/** A fresh valid receipt number per call, so tests never collide. */
+const receiptNo = () => withLuhnDigit(`2026120${String(process.pid % 1000).padStart(3, "0")}${String(++serial).padStart(5, "0")}`);
+const ref = (tag: string) => `${tag}-${serial}-${Math.random().toString(36).slice(2, 8)}`;
+
+const file = (content: string | Uint8Array, name = "test.csv"): FileSource => ({ name, open: () => bytesOf(content, 1024) });
+
+type ReceiptRow = { no: string; due: string; paid?: string; channel?: string; paidAt?: string; bankRef?: string; status?: string; service?: string };
+const receiptsCsv = (rows: ReceiptRow[]) =>
+  [
+    RECEIPT_COLUMNS.join(","),
+    ...rows.map((r) =>
+      [r.no, r.service ?? "hukou", "张三", "13800001111", r.due, r.paid ?? r.due, r.channel ?? "wechat", r.paidAt ?? "2026-11-03T10:15:00+08:00", r.bankRef ?? "", r.status ?? "paid"]
+        .map((cell) => `"${cell}"`)
+        .join(","),
+    ),
+  ].join("\n") + "\n";
+
+type LineRow = { ref?: string; amount: string; date: string; channel?: string; account?: string; text?: string };
+const settlementsCsv = (rows: LineRow[]) =>
+  ["bank_ref,amount,value_date,channel,payer_account,remittance", ...rows.map((l) => [l.ref ?? "", l.amount, l.date, l.channel ?? "wechat", l.account ?? "", l.text ?? ""].join(","))].join("\r\n") + "\r\n";
+
+const importReceipts = (rows: ReceiptRow[]) => importReceiptsFile(file(receiptsCsv(rows)), { timeZone: TZ });
+const importLines = (rows: LineRow[]) => importSettlementFile(file(settlementsCsv(rows)), { format: "csv", timeZone: TZ });
+const statusOf = async (no: string) => (await publicStatus(no, { now: NOW, timeZone: TZ }))?.status;
+
+/** Everything an import may touch, as one comparable value. */
+async function snapshot() {
+  const d = handle().db;
+  const digest = (table: string) =>
+    queryRows<{ n: number; h: string | null }>(
+      d,
+      sql`select count(*)::int as n, md5(string_agg(t::text, '|' order by t::text)) as h from ${sql.identifier(table)} t`,
+    );
+  return Promise.all(["receipts", "settlement_batches", "settlement_lines", "matches"].map(digest));
+}
+
+describe(`imports and matching on ${databaseKind()}`, () => {
+  it("imports receipts, upserts a newer billing status, ignores an older one, and a re-import changes nothing", async () => {
+    const a = receiptNo();
+    const b = receiptNo();
+    const first = await importReceipts([{ no: a, due: "25.00", status: "sent_to_bank" }, { no: b, due: "1,234.50", paid: "", paidAt: "", status: "unpaid" }]);
+    expect(first).toMatchObject({ read: 2, inserted: 2, updated: 0, duplicates: 0, rejectedCount: 0 });
+
+    const before = await snapshot();
+    expect(await importReceipts([{ no: a, due: "25.00", status: "sent_to_bank" }, { no: b, due: "1,234.50", paid: "", paidAt: "", status: "unpaid" }])).toMatchObject({
+      inserted: 0,
+      updated: 0,
+      duplicates: 2,
+    });
+    expect(await snapshot()).toEqual(before);
+
+    expect(await importReceipts([{ no: a, due: "25.00", status: "paid" }])).toMatchObject({ inserted: 0, updated: 1 });
+    expect(await importReceipts([{ no: a, due: "25.00", status: "unpaid", paid: "", paidAt: "" }])).toMatchObject({ updated: 0, stale: 1 });
+    const [row] = await queryRows<{ billing_status: string }>(handle().db, sql`select billing_status from receipts where receipt_no = ${a}`);
+    expect(row?.billing_status).toBe("paid");
+  });
+
+  it("reports rejected receipt lines with their line numbers and imports the rest", async () => {
+    const a = receiptNo();
+    const csv = receiptsCsv([{ no: a, due: "25.00" }, { no: "1234", due: "25.00" }, { no: receiptNo(), due: "1,2,3" }]);
+    const summary = await importReceiptsFile(file(csv), { timeZone: TZ });
+    expect(summary).toMatchObject({ read: 3, inserted: 1, rejectedCount: 2 });
+    expect(summary.rejected).toEqual([
+      { line: 3, reason: expect.stringContaining("not a valid receipt number") as string },
+      { line: 4, reason: 'amount_due "1,2,3" is not an amount in yuan' },
+    ]);
+  });
+
+  it("matches by bank reference, by receipt number in the remittance, and by amount and date", async () => {
+    const [byRef, byText, byAmount] = [receiptNo(), receiptNo(), receiptNo()];
+    const bankRef = ref("WX");
+    await importReceipts([
+      { no: byRef, due: "25.00", bankRef },
+      { no: byText, due: "380.00", channel: "counter" },
+      { no: byAmount, due: "123.45", channel: "alipay", paidAt: "2026-11-03T23:30:00+08:00" },
+    ]);
+    const summary = await importLines([
+      { ref: bankRef, amount: "25.00", date: "2026-11-04", account: "6222021234567890123" },
+      { ref: ref("X"), amount: "380.00", date: "2026-11-04", channel: "counter", text: `"缴费 ${byText.slice(0, 4)}-${byText.slice(4, 8)}-${byText.slice(8, 12)}-${byText.slice(12)}"` },
+      { amount: "123.45", date: "2026-11-05", channel: "alipay" },
+      { amount: "9999.99", date: "2026-11-05", channel: "alipay" },
+    ]);
+    expect(summary).toMatchObject({ read: 4, inserted: 4, duplicates: 0, exceptions: 1 });
+    expect(summary.matching).toMatchObject({ reference: 1, remittance: 1, amountDate: 1, posted: 3 });
+    for (const no of [byRef, byText, byAmount]) expect((await statusOf(no))?.code).toBe("posted");
+
+    const [stored] = await queryRows<{ payer_account: string }>(handle().db, sql`select payer_account from settlement_lines where bank_ref = ${bankRef}`);
+    expect(stored?.payer_account).toBe("6222***********0123");
+    const methods = await queryRows<{ method: string }>(
+      handle().db,
+      sql`select m.method::text as method from matches m join receipts r on r.id = m.receipt_id where r.receipt_no in (${byRef}, ${byText}, ${byAmount}) order by r.receipt_no`,
+    );
+    expect(methods.map((m) => m.method).sort()).toEqual(["amount_date", "reference", "remittance"]);
+  });
+
+  it("leaves ambiguous amount-and-date candidates as exceptions", async () => {
+    const [a, b] = [receiptNo(), receiptNo()];
+    await importReceipts([
+      { no: a, due: "77.70", channel: "pos" },
+      { no: b, due: "77.70", channel: "pos" },
+    ]);
+    const summary = await importLines([{ amount: "77.70", date: "2026-11-04", channel: "pos" }]);
+    expect(summary.matching?.amountDate).toBe(0);
+    expect(summary.exceptions).toBe(1);
+    expect((await statusOf(a))?.code).toBe("overdue");
+  });
+
+  it("shows a second payment as a duplicate and a short payment as an amount mismatch", async () => {
+    const [dup, short] = [receiptNo(), receiptNo()];
+    const dupRef = ref("DUP");
+    await importReceipts([
+      { no: dup, due: "25.00", bankRef: dupRef },
+      { no: short, due: "25.00", channel: "counter" },
+    ]);
+    await importLines([{ ref: dupRef, amount: "25.00", date: "2026-11-04" }]);
+    expect((await statusOf(dup))?.code).toBe("posted");
+    // A later statement carries the payment again (paid twice), and a short payment quoting the receipt number.
+    const later = await importLines([
+      { ref: dupRef, amount: "25.00", date: "2026-11-05", account: "6222000011112222" },
+      { amount: "20.00", date: "2026-11-04", channel: "counter", text: `RCPT${short}` },
+    ]);
+    expect(later.matching).toMatchObject({ reference: 1, remittance: 1, posted: 0 });
+    expect(await statusOf(dup)).toMatchObject({ code: "duplicate", settlementCount: 2 });
+    expect(await statusOf(short)).toMatchObject({ code: "amount_mismatch", dueFen: 2500, settledFen: 2000 });
+  });
+
+  it("imports a file twice as a no-op, and overlapping statements without duplicating lines", async () => {
+    const d = "2026-10-20";
+    const lines = [1, 2, 3, 4].map((i) => ({ ref: ref(`OV${i}`), amount: `${i}.00`, date: d }));
+    const twin = { amount: "5.00", date: d, text: "no reference" };
+    const first = await importLines([lines[0]!, lines[1]!, lines[2]!, twin, twin]);
+    expect(first).toMatchObject({ inserted: 5, duplicates: 0 });
+
+    const before = await snapshot();
+    const again = await importLines([lines[0]!, lines[1]!, lines[2]!, twin, twin]);
+    expect(again.alreadyImported).toBe(true);
+    expect(await snapshot()).toEqual(before);
+
+    // Overlaps lines 2–3 and one of the twins; line 4 and a third identical payment are new.
+    const overlap = await importLines([lines[1]!, lines[2]!, lines[3]!, twin, twin, twin]);
+    expect(overlap).toMatchObject({ alreadyImported: false, read: 6, inserted: 2, duplicates: 4 });
+    const [{ n }] = (await queryRows<{ n: number }>(handle().db, sql`select count(*)::int as n from settlement_lines where value_date = ${d}`)) as [{ n: number }];
+    expect(n).toBe(7);
+  });
+
+  it("reads GBK bank exports, camt.053 and MT940 through the same import", async () => {
+    const no = receiptNo();
+    await importReceipts([{ no, due: "1,234.50", channel: "online_bank" }]);
+    const gbk = iconv.encode(`交易流水号,交易金额,交易日期,对方账号,摘要\r\n${ref("HX")},"1,234.50",2026/11/04,6222021234567890123,缴费${no}\r\n`, "gbk");
+    const summary = await importSettlementFile(file(gbk, "icbc.csv"), { format: "csv", profile: "cn-bank", timeZone: TZ });
+    expect(summary.matching).toMatchObject({ remittance: 1 });
+    expect((await statusOf(no))?.code).toBe("posted");
+
+    const camtNo = receiptNo();
+    await importReceipts([{ no: camtNo, due: "30.00", channel: "online_bank" }]);
+    const camt = `<?xml version="1.0"?><Document><BkToCstmrStmt><Stmt><Ntry><Amt Ccy="CNY">30.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><ValDt><Dt>2026-11-04</Dt></ValDt>
+      <NtryDtls><TxDtls><RmtInf><Ustrd>${camtNo}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+      <Ntry><Amt Ccy="CNY">30.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><ValDt><Dt>2026-11-04</Dt></ValDt></Ntry></Stmt></BkToCstmrStmt></Document>`;
+    expect(await importSettlementFile(file(camt, "s.xml"), { format: "camt053", timeZone: TZ })).toMatchObject({ read: 2, inserted: 1, skipped: 1, skippedReasons: { debit: 1 } });
+    expect((await statusOf(camtNo))?.code).toBe("posted");
+
+    const mtNo = receiptNo();
+    await importReceipts([{ no: mtNo, due: "45.00", channel: "online_bank" }]);
+    const mt = [":20:S1", ":25:1", ":28C:1/1", ":60F:C261103CNY0,00", `:61:2611041104C45,00NTRFNONREF//${ref("B")}`, `:86:${mtNo}`, ":62F:C261104CNY45,00", "-}", ""].join("\n");
+    expect(await importSettlementFile(file(mt, "s.sta"), { format: "mt940", timeZone: TZ })).toMatchObject({ inserted: 1 });
+    expect((await statusOf(mtNo))?.code).toBe("posted");
+  });
+
+  const header = "bank_ref,amount,value_date,channel,payer_account,remittance\n";
+  it.each([
+    ["an empty file", "", "csv", "empty"],
+    ["a header-only file", header, "csv", "no data lines"],
+    ["unknown columns", "bank_ref,amount,value_date,fee\nA,1.00,2026-11-04,0.1\n", "csv", "unknown column"],
+    ["a wrong encoding", iconv.encode(`${header}A,1.00,2026-11-04,wechat,,缴费\n`, "utf-16le"), "csv", "wrong encoding"],
+    ["truncated XML", '<?xml version="1.0"?><Document><BkToCstmrStmt><Stmt><Ntry><Amt Ccy="CNY">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>', "camt053", "truncated"],
+    ["a file where every line is bad", `${header}A,"1,2,3",2026-11-04,wechat,,\n`, "csv", "no line of the file could be read"],
+  ] as const)("refuses %s and changes nothing", async (_name, content, format, message) => {
+    const before = await snapshot();
+    const attempt = importSettlementFile(file(content), { format, timeZone: TZ });
+    await expect(attempt).rejects.toThrow(StatementFileError);
+    await expect(importSettlementFile(file(content), { format, timeZone: TZ })).rejects.toThrow(message);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("refuses a bad receipts file and changes nothing", async () => {
+    const before = await snapshot();
+    await expect(importReceiptsFile(file(`${RECEIPT_COLUMNS.join(",")}\n`), { timeZone: TZ })).rejects.toThrow("no data lines");
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("leaves the database exactly as before when the load dies mid-file", async () => {
+    const receipts = Array.from({ length: 2500 }, (_, i) => ({ no: receiptNo(), due: `${i + 1}.00`, bankRef: ref("K") }));
+    const lines = receipts.map((r) => ({ ref: r.bankRef, amount: r.due, date: "2026-11-04" }));
+    const before = await snapshot();
+    const crash = (rows: number) => {
+      if (rows >= 2000) throw new Error("simulated crash");
+    };
+    await expect(importReceiptsFile(file(receiptsCsv(receipts)), { timeZone: TZ }, { onStaged: crash })).rejects.toThrow("simulated crash");
+    expect(await snapshot()).toEqual(before);
+
+    await importReceiptsFile(file(receiptsCsv(receipts)), { timeZone: TZ });
+    const loaded = await snapshot();
+    await expect(importSettlementFile(file(settlementsCsv(lines)), { format: "csv", timeZone: TZ }, { onStaged: crash })).rejects.toThrow("simulated crash");
+    expect(await snapshot()).toEqual(loaded);
+
+    // The same file imports cleanly afterwards: the crash left no batch row behind.
+    const summary = await importSettlementFile(file(settlementsCsv(lines)), { format: "csv", timeZone: TZ });
+    expect(summary).toMatchObject({ alreadyImported: false, inserted: 2500 });
+    expect(summary.matching?.reference).toBe(2500);
+  });
+
+  it("runs matching on demand as a no-op when nothing changed", async () => {
+    await matchSettlements({ timeZone: TZ });
+    const before = await snapshot();
+    expect(await matchSettlements({ timeZone: TZ })).toMatchObject({ reference: 0, remittance: 0, amountDate: 0, posted: 0 });
+    expect(await snapshot()).toEqual(before);
+  });
+});

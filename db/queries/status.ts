@@ -1,0 +1,128 @@
+import "server-only";
+import { eq, sql, type SQL } from "drizzle-orm";
+import { createCalendar, type CalendarOverride } from "@/lib/calendar";
+import { zonedParts } from "@/lib/dates";
+import { incidentsFor, type Incident } from "@/lib/incidents";
+import { maskName } from "@/lib/mask";
+import type { FeeScheduleEntry } from "@/lib/fee-schedule";
+import { derivePaymentStatus, type MatchedLine, type PaymentStatus } from "@/lib/status";
+import { db } from "../client";
+import { calendarOverrides, calendarYears, channels, feeSchedules, incidents, matches, receipts, services, settlementLines } from "../schema";
+
+/** What the public status page may show: the payer's name masked, no phone, no account number. */
+export type PublicReceipt = {
+  receiptNo: string;
+  serviceZh: string;
+  serviceEn: string;
+  channel: string;
+  channelZh: string;
+  channelEn: string;
+  payerMasked: string;
+  amountDueFen: number;
+  amountPaidFen: number | null;
+  paidAt: Date | null;
+};
+
+export type PublicStatus = { receipt: PublicReceipt; status: PaymentStatus; incidents: Incident[] };
+
+/**
+ * Unscoped by design: the caller has already proven the right to see this
+ * receipt (signed QR token, remembered lookup, or the amount it just typed).
+ */
+export async function unsafeReceiptForLookup(receiptNo: string, tx = db()) {
+  const [row] = await tx
+    .select({ receiptNo: receipts.receiptNo, amountPaidFen: receipts.amountPaidFen, amountDueFen: receipts.amountDueFen })
+    .from(receipts)
+    .where(eq(receipts.receiptNo, receiptNo))
+    .limit(1);
+  return row ?? null;
+}
+
+/**
+ * Everything the derivation needs, in one round trip: the receipt with its
+ * channel and service, its matched lines, the service's fee schedule, open
+ * incidents on its channel and the calendar corrections.
+ */
+export async function publicStatus(receiptNo: string, options: { now: Date; timeZone: string }, tx = db()): Promise<PublicStatus | null> {
+  const today = zonedParts(options.now, options.timeZone).date;
+  const [row] = await tx
+    .select({
+      receiptNo: receipts.receiptNo,
+      serviceZh: services.nameZh,
+      serviceEn: services.nameEn,
+      payerName: receipts.payerName,
+      amountDueFen: receipts.amountDueFen,
+      amountPaidFen: receipts.amountPaidFen,
+      paidAt: receipts.paidAt,
+      billingStatus: receipts.billingStatus,
+      refundAmountFen: receipts.refundAmountFen,
+      refundedAt: receipts.refundedAt,
+      channel: channels.code,
+      channelZh: channels.nameZh,
+      channelEn: channels.nameEn,
+      lagDays: channels.lagDays,
+      cutoff: channels.cutoff,
+      lockWindowMinutes: channels.lockWindowMinutes,
+      lines: jsonList<MatchedLine>(sql`
+        select json_build_object('amountFen', l.amount_fen, 'valueDate', l.value_date) as item
+        from ${matches} m join ${settlementLines} l on l.id = m.settlement_line_id
+        where m.receipt_id = ${receipts.id}
+        order by l.value_date, l.id`),
+      feeSchedule: jsonList<FeeScheduleEntry>(sql`
+        select json_build_object('amountFen', f.amount_fen, 'effectiveFrom', f.effective_from, 'effectiveTo', f.effective_to) as item
+        from ${feeSchedules} f
+        where f.service = ${receipts.service} and f.effective_from <= ${today}::date`),
+      incidents: jsonList<Incident>(sql`
+        select json_build_object('id', i.id, 'channel', i.channel, 'valueFrom', i.value_from, 'valueTo', i.value_to,
+                                 'messageZh', i.message_zh, 'messageEn', i.message_en) as item
+        from ${incidents} i
+        where i.ended_at is null and (i.channel is null or i.channel = ${receipts.channel})
+        order by i.id`),
+      overrides: jsonList<CalendarOverride>(sql`
+        select json_build_object('day', o.day, 'isBusinessDay', o.is_business_day) as item from ${calendarOverrides} o`),
+      publishedYears: jsonList<number>(sql`select y.year as item from ${calendarYears} y`),
+    })
+    .from(receipts)
+    .innerJoin(channels, eq(channels.code, receipts.channel))
+    .innerJoin(services, eq(services.code, receipts.service))
+    .where(eq(receipts.receiptNo, receiptNo))
+    .limit(1);
+  if (!row) return null;
+
+  const calendar = createCalendar({ overrides: row.overrides, publishedYears: row.publishedYears });
+  const status = derivePaymentStatus(row, row.lines.map(fenNumbers), row, {
+    calendar,
+    timeZone: options.timeZone,
+    now: options.now,
+    feeSchedule: row.feeSchedule.map(fenNumbers),
+  });
+  return {
+    receipt: {
+      receiptNo: row.receiptNo,
+      serviceZh: row.serviceZh,
+      serviceEn: row.serviceEn,
+      channel: row.channel,
+      channelZh: row.channelZh,
+      channelEn: row.channelEn,
+      payerMasked: maskName(row.payerName),
+      amountDueFen: row.amountDueFen,
+      amountPaidFen: row.amountPaidFen,
+      paidAt: row.paidAt,
+    },
+    status,
+    incidents: incidentsFor(row.incidents, status, {
+      channel: row.channel,
+      paidDate: row.paidAt ? zonedParts(row.paidAt, options.timeZone).date : null,
+    }),
+  };
+}
+
+/** A correlated subquery as a JSON array (`item` column), never null. */
+function jsonList<T>(query: SQL) {
+  return sql<T[]>`coalesce((select json_agg(q.item) from (${query}) q), '[]'::json)`;
+}
+
+/** bigint columns arrive as JSON numbers or strings depending on the driver; money is always a safe integer. */
+function fenNumbers<T extends { amountFen: number | string }>(item: T): T & { amountFen: number } {
+  return { ...item, amountFen: Number(item.amountFen) };
+}

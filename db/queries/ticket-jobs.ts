@@ -1,0 +1,190 @@
+import "server-only";
+import { and, asc, eq, inArray, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
+import { UnknownYearError, type BusinessCalendar } from "@/lib/calendar";
+import { addDays, zonedParts, type IsoDate } from "@/lib/dates";
+import { env } from "@/lib/env";
+import { log } from "@/lib/log";
+import { slaDueAt } from "@/lib/sla";
+import { channelForContact, notificationLocale, type NotificationKind } from "@/lib/notifications/types";
+import { db, type Db, type Tx } from "../client";
+import { receipts, ticketEvents, tickets } from "../schema";
+import { loadCalendar } from "./calendar";
+import { enqueueNotification } from "./outbox";
+
+/**
+ * Background transitions of tickets that wait on settlement (SPEC §2.3): they
+ * close themselves when the payment posts, and escalate to bank_liaison one
+ * business day after the expected posting date. Each transition, its public
+ * timeline event and its notification commit together.
+ */
+
+type Executor = Db | Tx;
+
+export type TicketJobOptions = {
+  /** Origin of tracking links in notifications (default PUBLIC_BASE_URL, else http://localhost:PORT). */
+  baseUrl?: string;
+  /** Service time zone (default TZ). */
+  timeZone?: string;
+};
+
+/** Business days a ticket escalated to bank_liaison has before its SLA is breached (the `overdue` row of §2.3). */
+export const ESCALATED_SLA_BUSINESS_DAYS = 2;
+
+/**
+ * The receipts just became `posted` (one matched line, amount equal to the
+ * amount due — the same test as derivePaymentStatus, done set-based here so
+ * it is re-checked under the row locks): their waiting tickets are resolved.
+ * Runs inside the matching transaction. Returns how many tickets it resolved.
+ */
+export async function resolveWaitingTickets(
+  receiptIds: number[],
+  tx: Executor = db(),
+  options: TicketJobOptions & { now?: Date; onlyTicketIds?: number[] } = {},
+): Promise<number> {
+  if (receiptIds.length === 0 || options.onlyTicketIds?.length === 0) return 0;
+  const now = options.now ?? new Date();
+  const posted = sql`${receipts.billingStatus} not in ('voided', 'refunded', 'refund_pending')
+    and (select count(*) = 1 and sum(l.amount_fen) = ${receipts.amountDueFen}
+         from matches m join settlement_lines l on l.id = m.settlement_line_id
+         where m.receipt_id = ${receipts.id})`;
+  // Plain FOR UPDATE, not SKIP LOCKED: the match happens once, so a ticket a clerk is editing right now must be waited for, not skipped.
+  const waiting = await tx
+    .select({ id: tickets.id })
+    .from(tickets)
+    .innerJoin(receipts, or(eq(tickets.receiptId, receipts.id), and(isNull(tickets.receiptId), eq(tickets.receiptNo, receipts.receiptNo))))
+    .where(
+      and(
+        inArray(receipts.id, receiptIds),
+        options.onlyTicketIds ? inArray(tickets.id, options.onlyTicketIds) : undefined,
+        eq(tickets.status, "waiting_on_settlement"),
+        isNull(tickets.mergedIntoId),
+        posted,
+      ),
+    )
+    .orderBy(asc(tickets.id))
+    .for("update", { of: tickets });
+  if (waiting.length === 0) return 0;
+
+  const resolved = await tx
+    .update(tickets)
+    .set({ status: "resolved", resolvedAt: now, updatedAt: now, version: sql`${tickets.version} + 1` })
+    .where(and(inArray(tickets.id, waiting.map((w) => w.id)), eq(tickets.status, "waiting_on_settlement")))
+    .returning({ id: tickets.id, ref: tickets.ref, version: tickets.version, locale: tickets.locale, contact: tickets.payerContact });
+  if (resolved.length === 0) return 0;
+  await tx.insert(ticketEvents).values(
+    resolved.map((t) => ({ ticketId: t.id, at: now, actor: "system", kind: "resolved", public: true, data: { reason: "payment_posted" } })),
+  );
+  for (const t of resolved) await notify(tx, "ticket_resolved", t, options);
+  return resolved.length;
+}
+
+/** Tickets taken per run; the oldest expected dates first, so a backlog drains in order. */
+const ESCALATION_BATCH = 500;
+
+/**
+ * Waiting tickets whose expected posting date is more than one business day
+ * gone — the whole business day after the expected date has ended in the
+ * service zone and the money still has not posted — become `open` in
+ * bank_liaison with a fresh SLA. Rows are taken FOR UPDATE SKIP LOCKED, so
+ * instances running this at the same time each escalate different tickets,
+ * and never one twice.
+ */
+export async function escalateWaitingTickets(now: Date, executor: Executor = db(), options: TicketJobOptions = {}): Promise<number> {
+  const timeZone = options.timeZone ?? env().TZ;
+  const today = zonedParts(now, timeZone).date;
+  return executor.transaction(async (tx) => {
+    // Escalation day ≥ expected + 1 calendar day, so only these can be due; the calendar decides the rest.
+    const candidates = await tx
+      .select({ id: tickets.id, expectedDate: tickets.expectedDate, receiptId: tickets.receiptId })
+      .from(tickets)
+      .where(and(eq(tickets.status, "waiting_on_settlement"), isNull(tickets.mergedIntoId), isNotNull(tickets.expectedDate), lt(tickets.expectedDate, addDays(today, -1))))
+      .orderBy(asc(tickets.expectedDate), asc(tickets.id))
+      .limit(ESCALATION_BATCH)
+      .for("update", { skipLocked: true });
+    if (candidates.length === 0) return 0;
+
+    const calendar = await loadCalendar(tx);
+    const dueAt = escalatedDueAt(now, calendar, timeZone);
+    if (!dueAt) return 0;
+    const escalationDay = new Map<IsoDate, IsoDate | null>();
+    const due = candidates.filter((c) => {
+      const expected = c.expectedDate!;
+      if (!escalationDay.has(expected)) escalationDay.set(expected, escalationDayOf(expected, calendar));
+      const day = escalationDay.get(expected);
+      return day !== null && day !== undefined && today > day;
+    });
+    if (due.length === 0) return 0;
+
+    // A payment that posted without the matching hook seeing it (a manual match, say) resolves instead of
+    // escalating. Only the tickets this run holds: waiting for another instance's locks could deadlock.
+    const receiptIds = [...new Set(due.flatMap((d) => (d.receiptId === null ? [] : [d.receiptId])))];
+    await resolveWaitingTickets(receiptIds, tx, { ...options, now, onlyTicketIds: due.map((d) => d.id) });
+
+    const escalated = await tx
+      .update(tickets)
+      .set({ status: "open", queue: "bank_liaison", priority: 1, dueAt, updatedAt: now, version: sql`${tickets.version} + 1` })
+      .where(and(inArray(tickets.id, due.map((d) => d.id)), eq(tickets.status, "waiting_on_settlement")))
+      .returning({ id: tickets.id, ref: tickets.ref, version: tickets.version, locale: tickets.locale, contact: tickets.payerContact, expectedDate: tickets.expectedDate });
+    if (escalated.length === 0) return 0;
+    await tx.insert(ticketEvents).values(
+      escalated.map((t) => ({
+        ticketId: t.id,
+        at: now,
+        actor: "system",
+        kind: "escalated",
+        public: true,
+        data: { reason: "not_posted_by_expected_date", queue: "bank_liaison", expectedDate: t.expectedDate },
+      })),
+    );
+    for (const t of escalated) await notify(tx, "ticket_escalated", t, options);
+    return escalated.length;
+  });
+}
+
+/** The business day after the expected date: the ticket escalates once it has ended. Null when the calendar does not know the year. */
+export function escalationDayOf(expectedDate: IsoDate, calendar: BusinessCalendar): IsoDate | null {
+  try {
+    return calendar.addBusinessDays(expectedDate, 1);
+  } catch (error) {
+    if (!(error instanceof UnknownYearError)) throw error;
+    log("warn", "ticket_escalation_calendar_unknown_year", { year: error.year });
+    return null;
+  }
+}
+
+/** The escalated ticket's SLA due time: the same rule as every SLA (lib/sla.ts). Null when the calendar does not know the year. */
+export function escalatedDueAt(now: Date, calendar: BusinessCalendar, timeZone: string): Date | null {
+  try {
+    return slaDueAt(now, ESCALATED_SLA_BUSINESS_DAYS, calendar, timeZone);
+  } catch (error) {
+    if (!(error instanceof UnknownYearError)) throw error;
+    log("warn", "ticket_escalation_calendar_unknown_year", { year: error.year });
+    return null;
+  }
+}
+
+async function notify(
+  tx: Executor,
+  kind: NotificationKind,
+  ticket: { ref: string; version: number; locale: string; contact: string },
+  options: TicketJobOptions,
+): Promise<void> {
+  await enqueueNotification(tx, {
+    channel: channelForContact(ticket.contact),
+    // One message per transition: the version makes a later, separate escalation or resolution a new message.
+    dedupeKey: `${kind}:${ticket.ref}:v${ticket.version}`,
+    payload: {
+      kind,
+      ticketRef: ticket.ref,
+      locale: notificationLocale(ticket.locale),
+      to: ticket.contact,
+      trackingUrl: new URL(`/t/${ticket.ref}`, baseUrl(options)).toString(),
+    },
+  });
+}
+
+function baseUrl(options: TicketJobOptions): string {
+  if (options.baseUrl) return options.baseUrl;
+  const config = env();
+  return config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`;
+}

@@ -1,0 +1,249 @@
+import "server-only";
+import { and, asc, eq, inArray, isNull, notInArray } from "drizzle-orm";
+import { routeTicket, type TicketCategory } from "@/lib/routing";
+import { slaDueAt } from "@/lib/sla";
+import type { StatusCode } from "@/lib/status";
+import { hashTrackingSecret, newTicketRef, newTrackingSecret, trackingSecretMatches } from "@/lib/tickets";
+import type { VerifiedProof } from "@/lib/uploads/verify-proof";
+import { db, type Tx } from "../client";
+import { receipts, ticketAttachments, ticketEvents, tickets } from "../schema";
+import { recordAudit } from "./audit";
+import { loadCalendar } from "./calendar";
+import { enqueueNotification } from "./outbox";
+import { findReceiptSharingProof, newStorageKey, proofStorage } from "./proof-storage";
+import { publicStatus } from "./status";
+
+export type OpenTicketInput = {
+  receiptNo: string;
+  category: TicketCategory;
+  description: string;
+  contact: { kind: "phone" | "email"; value: string };
+  idempotencyKey: string;
+  locale: "zh-CN" | "en";
+  proofs: VerifiedProof[];
+  now: Date;
+  timeZone: string;
+  /** Origin for the clean tracking URL in notifications (never the secret). */
+  baseUrl: string;
+};
+
+export type OpenTicketResult =
+  /** `secret` goes to the resident once (cookie + link); only its hash is stored. */
+  | { kind: "created"; ref: string; secret: string; status: StatusCode }
+  /** The same rendered form arrived again (double tap, retry): same ticket, fresh secret for this browser. */
+  | { kind: "replayed"; ref: string; secret: string; status: StatusCode }
+  /** An open ticket for this receipt and category exists: the message and proofs were added to it. */
+  | { kind: "existing"; ref: string }
+  | { kind: "answer"; reason: "posted" | "awaiting_bank" }
+  | { kind: "needs_proof" };
+
+const OPEN_STATUSES = ["open", "waiting_on_payer", "waiting_on_settlement"] as const;
+
+/**
+ * SPEC §2.3 in one transaction: re-derive the payment status now, route it,
+ * and store the ticket, its first events, its proofs and the notification —
+ * or nothing at all. Safe against double submission: the form's idempotency
+ * key and the one-open-ticket-per-receipt-and-category index are both unique,
+ * so a racing duplicate fails and is retried once into the replay path.
+ */
+export async function openTicket(input: OpenTicketInput): Promise<OpenTicketResult> {
+  try {
+    return await db().transaction((tx) => openTicketIn(tx, input));
+  } catch (error) {
+    if ((error as { code?: string; cause?: { code?: string } }).code !== "23505" && (error as { cause?: { code?: string } }).cause?.code !== "23505") throw error;
+    return await db().transaction((tx) => openTicketIn(tx, input));
+  }
+}
+
+async function openTicketIn(tx: Tx, input: OpenTicketInput): Promise<OpenTicketResult> {
+  const [replay] = await tx
+    .select({ id: tickets.id, ref: tickets.ref, paymentStatus: tickets.paymentStatus })
+    .from(tickets)
+    .where(eq(tickets.idempotencyKey, input.idempotencyKey))
+    .limit(1);
+  if (replay) {
+    const secret = newTrackingSecret();
+    await tx.update(tickets).set({ trackingTokenHash: hashTrackingSecret(secret), updatedAt: input.now }).where(eq(tickets.id, replay.id));
+    return { kind: "replayed", ref: replay.ref, secret, status: replay.paymentStatus as StatusCode };
+  }
+
+  const current = await publicStatus(input.receiptNo, { now: input.now, timeZone: input.timeZone }, tx);
+  const status = current?.status ?? ({ code: "not_found" } as const);
+  const routing = routeTicket(status.code, input.category, input.proofs.length > 0);
+  if (routing.kind === "answer") return { kind: "answer", reason: routing.reason };
+  if (routing.kind === "needs_proof") return { kind: "needs_proof" };
+
+  const [existing] = await tx
+    .select({ id: tickets.id, ref: tickets.ref })
+    .from(tickets)
+    .where(and(eq(tickets.receiptNo, input.receiptNo), eq(tickets.category, input.category), inArray(tickets.status, [...OPEN_STATUSES]), isNull(tickets.mergedIntoId)))
+    .limit(1);
+  if (existing) {
+    const [event] = await tx
+      .insert(ticketEvents)
+      .values({ ticketId: existing.id, at: input.now, actor: "resident", kind: "resident_reply", public: true, body: input.description })
+      .returning({ id: ticketEvents.id });
+    await attachProofs(tx, existing.id, event!.id, input.receiptNo, input.proofs);
+    await tx.update(tickets).set({ updatedAt: input.now }).where(eq(tickets.id, existing.id));
+    return { kind: "existing", ref: existing.ref };
+  }
+
+  const [receipt] = await tx.select({ id: receipts.id }).from(receipts).where(eq(receipts.receiptNo, input.receiptNo)).limit(1);
+  const calendar = await loadCalendar(tx);
+  const secret = newTrackingSecret();
+  const ref = newTicketRef();
+  const [ticket] = await tx
+    .insert(tickets)
+    .values({
+      ref,
+      receiptNo: input.receiptNo,
+      receiptId: receipt?.id ?? null,
+      category: input.category,
+      status: routing.status,
+      queue: routing.queue,
+      priority: routing.priority,
+      paymentStatus: status.code,
+      expectedDate: "expectedDate" in status ? status.expectedDate : null,
+      dueAt: routing.slaBusinessDays === null ? null : slaDueAt(input.now, routing.slaBusinessDays, calendar, input.timeZone),
+      incidentId: current?.incidents[0]?.id ?? null,
+      description: input.description,
+      payerContact: input.contact.value,
+      locale: input.locale,
+      trackingTokenHash: hashTrackingSecret(secret),
+      idempotencyKey: input.idempotencyKey,
+      createdAt: input.now,
+      updatedAt: input.now,
+    })
+    .returning({ id: tickets.id });
+  const [event] = await tx
+    .insert(ticketEvents)
+    .values({ ticketId: ticket!.id, at: input.now, actor: "resident", kind: "created", public: true, body: input.description, data: { queue: routing.queue, paymentStatus: status.code } })
+    .returning({ id: ticketEvents.id });
+  await attachProofs(tx, ticket!.id, event!.id, input.receiptNo, input.proofs);
+  await enqueueNotification(tx, {
+    channel: input.contact.kind === "email" ? "email" : "webhook",
+    dedupeKey: `ticket_created:${ref}`,
+    payload: { kind: "ticket_created", ticketRef: ref, locale: input.locale, to: input.contact.value, trackingUrl: new URL(`/t/${ref}`, input.baseUrl).toString() },
+  });
+  await recordAudit(tx, { actor: "resident", action: "ticket.create", objectType: "ticket", objectId: ref, outcome: "ok", detail: { queue: routing.queue, paymentStatus: status.code, proofs: input.proofs.length } });
+  return { kind: "created", ref, secret, status: status.code };
+}
+
+/** Stores proofs in the caller's transaction and links them to the event that brought them. */
+async function attachProofs(tx: Tx, ticketId: number, eventId: number, receiptNo: string | null, proofs: VerifiedProof[]): Promise<void> {
+  const storage = proofStorage();
+  for (const proof of proofs) {
+    const key = newStorageKey(proof.extension);
+    await storage.put(key, proof.bytes, tx);
+    await tx.insert(ticketAttachments).values({
+      ticketId,
+      eventId,
+      storageKey: key,
+      contentType: proof.contentType,
+      sizeBytes: proof.bytes.length,
+      sha256: proof.sha256,
+      originalSha256: proof.originalSha256,
+      alsoOnReceiptNo: await findReceiptSharingProof(proof.originalSha256, receiptNo, tx),
+    });
+  }
+}
+
+/** A ticket as its holder sees it: public events only, no contact details. */
+export type TrackedTicket = {
+  id: number;
+  ref: string;
+  receiptNo: string | null;
+  category: TicketCategory;
+  status: (typeof tickets.$inferSelect)["status"];
+  queue: string;
+  createdAt: Date;
+  resolvedAt: Date | null;
+  rating: number | null;
+  events: { id: number; at: Date; actor: string; kind: string; body: string | null; data: Record<string, string | number | null>; attachments: { id: number; contentType: string; sizeBytes: number }[] }[];
+};
+
+/** Loads a ticket only for the holder of its tracking secret; anyone else gets null, whatever the reason. */
+export async function ticketForHolder(ref: string, secret: string | undefined, tx = db()): Promise<TrackedTicket | null> {
+  const [ticket] = await tx.select().from(tickets).where(eq(tickets.ref, ref)).limit(1);
+  if (!ticket || !trackingSecretMatches(secret, ticket.trackingTokenHash)) return null;
+  const events = await tx
+    .select({ id: ticketEvents.id, at: ticketEvents.at, actor: ticketEvents.actor, kind: ticketEvents.kind, body: ticketEvents.body, data: ticketEvents.data })
+    .from(ticketEvents)
+    .where(and(eq(ticketEvents.ticketId, ticket.id), eq(ticketEvents.public, true)))
+    .orderBy(asc(ticketEvents.at), asc(ticketEvents.id));
+  const attachments = await tx
+    .select({ id: ticketAttachments.id, eventId: ticketAttachments.eventId, contentType: ticketAttachments.contentType, sizeBytes: ticketAttachments.sizeBytes })
+    .from(ticketAttachments)
+    .where(eq(ticketAttachments.ticketId, ticket.id))
+    .orderBy(asc(ticketAttachments.id));
+  return {
+    id: ticket.id,
+    ref: ticket.ref,
+    receiptNo: ticket.receiptNo,
+    category: ticket.category,
+    status: ticket.status,
+    queue: ticket.queue,
+    createdAt: ticket.createdAt,
+    resolvedAt: ticket.resolvedAt,
+    rating: ticket.rating,
+    events: events.map((e) => ({ ...e, attachments: attachments.filter((a) => a.eventId === e.id) })),
+  };
+}
+
+/** True when the secret opens this ticket (the tracking link handler uses it before setting the cookie). */
+export async function holderSecretIsValid(ref: string, secret: string): Promise<boolean> {
+  return (await ticketForHolder(ref, secret)) !== null;
+}
+
+/** The resident answers while staff wait on them: the SLA clock restarts and the ticket goes back to the queue. */
+export async function residentReply(ref: string, secret: string | undefined, message: string, proofs: VerifiedProof[], now: Date): Promise<"ok" | "not_allowed"> {
+  return db().transaction(async (tx) => {
+    const [ticket] = await tx.select().from(tickets).where(eq(tickets.ref, ref)).for("update").limit(1);
+    if (!ticket || !trackingSecretMatches(secret, ticket.trackingTokenHash) || ticket.status !== "waiting_on_payer") return "not_allowed";
+    const [event] = await tx
+      .insert(ticketEvents)
+      .values({ ticketId: ticket.id, at: now, actor: "resident", kind: "resident_reply", public: true, body: message })
+      .returning({ id: ticketEvents.id });
+    await attachProofs(tx, ticket.id, event!.id, ticket.receiptNo, proofs);
+    // The SLA clock paused while waiting on the resident: push the due time by the pause.
+    const pausedFor = ticket.pausedAt ? now.getTime() - ticket.pausedAt.getTime() : 0;
+    await tx
+      .update(tickets)
+      .set({ status: "open", pausedAt: null, dueAt: ticket.dueAt ? new Date(ticket.dueAt.getTime() + pausedFor) : null, version: ticket.version + 1, updatedAt: now })
+      .where(eq(tickets.id, ticket.id));
+    return "ok";
+  });
+}
+
+/** One-tap rating after resolution; a later tap replaces the earlier one. */
+export async function rateTicket(ref: string, secret: string | undefined, rating: number, now: Date): Promise<"ok" | "not_allowed"> {
+  return db().transaction(async (tx) => {
+    const [ticket] = await tx.select().from(tickets).where(eq(tickets.ref, ref)).limit(1);
+    if (!ticket || !trackingSecretMatches(secret, ticket.trackingTokenHash) || !["resolved", "closed"].includes(ticket.status)) return "not_allowed";
+    await tx.update(tickets).set({ rating, updatedAt: now }).where(eq(tickets.id, ticket.id));
+    await tx.insert(ticketEvents).values({ ticketId: ticket.id, at: now, actor: "resident", kind: "rated", public: false, data: { rating } });
+    return "ok";
+  });
+}
+
+/** Serves a proof to the ticket holder only (staff read proofs through their own scoped query). */
+export async function attachmentForHolder(ref: string, secret: string | undefined, attachmentId: number) {
+  const [row] = await db()
+    .select({ storageKey: ticketAttachments.storageKey, contentType: ticketAttachments.contentType, hash: tickets.trackingTokenHash })
+    .from(ticketAttachments)
+    .innerJoin(tickets, eq(tickets.id, ticketAttachments.ticketId))
+    .where(and(eq(tickets.ref, ref), eq(ticketAttachments.id, attachmentId)))
+    .limit(1);
+  if (!row || !trackingSecretMatches(secret, row.hash)) return null;
+  const bytes = await proofStorage().get(row.storageKey);
+  return bytes ? { bytes, contentType: row.contentType, storageKey: row.storageKey } : null;
+}
+
+/** Open tickets of a queue (used by tests and, later, the console). */
+export async function unsafeOpenTicketsInQueue(queue: (typeof tickets.$inferSelect)["queue"]) {
+  return db()
+    .select({ ref: tickets.ref, status: tickets.status, category: tickets.category, receiptNo: tickets.receiptNo, dueAt: tickets.dueAt })
+    .from(tickets)
+    .where(and(eq(tickets.queue, queue), notInArray(tickets.status, ["resolved", "closed"])))
+    .orderBy(asc(tickets.dueAt), asc(tickets.id));
+}

@@ -1,0 +1,111 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import { env } from "@/lib/env";
+import { log, logUnexpected } from "@/lib/log";
+import { transportsFromConfig } from "@/lib/notifications";
+import type { Transports } from "@/lib/notifications/types";
+import { db } from "../client";
+import { queryRows } from "./import-staging";
+import { relayOutbox, type RelayResult } from "./outbox";
+import { purgeRateLimits } from "./rate-limit";
+import { escalateWaitingTickets } from "./ticket-jobs";
+
+/**
+ * Background work, safe to run on every instance at once (SPEC §4 "Scales
+ * out": no job state in memory): the relay and escalation take rows FOR
+ * UPDATE SKIP LOCKED, and housekeeping runs under a transaction-scoped
+ * advisory lock, so N workers do each piece of work once.
+ */
+
+export type WorkerRun = {
+  relay: RelayResult | null;
+  escalated: number | null;
+  purgedRateLimits: number | null;
+};
+
+export type WorkerOptions = { transports?: Transports; timeZone?: string; baseUrl?: string };
+
+const DAY_MS = 24 * 60 * 60_000;
+/** Fixed key of the housekeeping lock (any constant bigint; it only has to be the same on every instance). */
+const PURGE_LOCK_KEY = 0x7061_7973_7401;
+
+/** One pass of every job. A failing job is logged (no data, no stack) and does not stop the others. Null = that job failed. */
+export async function runWorkerOnce(now: Date = new Date(), options: WorkerOptions = {}): Promise<WorkerRun> {
+  const transports = options.transports ?? defaultTransports();
+  const run: WorkerRun = { relay: null, escalated: null, purgedRateLimits: null };
+  run.escalated = await job("escalate_waiting_tickets", () => escalateWaitingTickets(now, db(), options));
+  // After escalation, so its notifications go out in the same pass (they were queued after `now`).
+  run.relay = await job("relay_outbox", () => relayOutbox({ now: new Date(Math.max(now.getTime(), Date.now())), transports }));
+  run.purgedRateLimits = await job("purge_rate_limits", () => purgeRateLimitsOnce(new Date(now.getTime() - DAY_MS)));
+  return run;
+}
+
+async function job<T>(name: string, work: () => Promise<T>): Promise<T | null> {
+  try {
+    return await work();
+  } catch (error) {
+    logUnexpected("worker_job_failed", error, { job: name });
+    return null;
+  }
+}
+
+/** Deletes day-old rate-limit counters; with the lock held elsewhere it leaves the work to that instance. */
+async function purgeRateLimitsOnce(olderThan: Date): Promise<number> {
+  return db().transaction(async (tx) => {
+    const [lock] = await queryRows<{ locked: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${PURGE_LOCK_KEY}::bigint) as locked`);
+    if (!lock?.locked) return 0;
+    return purgeRateLimits(olderThan, tx);
+  });
+}
+
+let cachedTransports: Transports | undefined;
+function defaultTransports(): Transports {
+  cachedTransports ??= transportsFromConfig(env());
+  return cachedTransports;
+}
+
+export type RunningWorker = { stop: () => Promise<void> };
+
+/**
+ * Runs the jobs every `intervalMs`, measured from the end of one pass to the
+ * start of the next, so a pass never overlaps the previous one. `stop`
+ * waits for the pass in progress to finish.
+ */
+export function startWorker(options: WorkerOptions & { intervalMs: number; onRun?: (run: WorkerRun) => void }): RunningWorker {
+  const transports = options.transports ?? transportsFromConfig(env());
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let current: Promise<void> = Promise.resolve();
+
+  const tick = () => {
+    current = runWorkerOnce(new Date(), { ...options, transports })
+      .then((run) => {
+        if (run.relay && (run.relay.sent > 0 || run.relay.failed > 0)) log("info", "notifications_relayed", { sent: run.relay.sent, failed: run.relay.failed });
+        if (run.escalated) log("info", "tickets_escalated", { count: run.escalated });
+        options.onRun?.(run);
+      })
+      .catch((error: unknown) => {
+        logUnexpected("worker_pass_failed", error);
+      })
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, options.intervalMs);
+      });
+  };
+
+  log("info", "worker_started", {
+    intervalMs: options.intervalMs,
+    email: Boolean(transports.email),
+    webhook: Boolean(transports.webhook),
+  });
+  timer = setTimeout(tick, 0);
+
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await current;
+      for (const transport of Object.values(transports)) await transport?.close?.();
+      log("info", "worker_stopped");
+    },
+  };
+}

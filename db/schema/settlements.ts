@@ -1,0 +1,61 @@
+import { sql } from "drizzle-orm";
+import { bigint, bigserial, check, date, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { channels, receipts } from "./receipts";
+
+/** One imported statement file; the hash makes re-importing it a no-op. */
+export const settlementBatches = pgTable("settlement_batches", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  fileHash: text("file_hash").notNull().unique(),
+  fileName: text("file_name").notNull(),
+  format: text("format").notNull(),
+  profile: text("profile"),
+  linesRead: integer("lines_read").notNull().default(0),
+  linesInserted: integer("lines_inserted").notNull().default(0),
+  importedAt: timestamp("imported_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const settlementLines = pgTable(
+  "settlement_lines",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    batchId: bigint("batch_id", { mode: "number" })
+      .notNull()
+      .references(() => settlementBatches.id),
+    /** Identity of the line across overlapping statements (bank ref, amount, value date, channel, account, text). */
+    lineKey: text("line_key").notNull(),
+    bankRef: text("bank_ref"),
+    amountFen: bigint("amount_fen", { mode: "number" }).notNull(),
+    valueDate: date("value_date").notNull(),
+    channel: text("channel").references(() => channels.code),
+    payerAccount: text("payer_account"),
+    remittance: text("remittance"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("settlement_lines_line_key_idx").on(t.lineKey),
+    index("settlement_lines_bank_ref_idx").on(t.bankRef),
+    index("settlement_lines_amount_date_idx").on(t.amountFen, t.valueDate),
+    check("settlement_lines_amount_check", sql`${t.amountFen} > 0`),
+  ],
+);
+
+export const matchMethod = pgEnum("match_method", ["reference", "remittance", "amount_date", "manual"]);
+
+/** A settlement line belongs to at most one receipt: the unique line id is what stops double counting. */
+export const matches = pgTable(
+  "matches",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    settlementLineId: bigint("settlement_line_id", { mode: "number" })
+      .notNull()
+      .references(() => settlementLines.id),
+    receiptId: bigint("receipt_id", { mode: "number" })
+      .notNull()
+      .references(() => receipts.id),
+    method: matchMethod("method").notNull(),
+    /** Staff member for manual matches; null for the matcher. */
+    matchedBy: text("matched_by"),
+    matchedAt: timestamp("matched_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("matches_line_idx").on(t.settlementLineId), index("matches_receipt_idx").on(t.receiptId)],
+);

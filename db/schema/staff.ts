@@ -1,0 +1,45 @@
+import { sql } from "drizzle-orm";
+import { bigint, bigserial, boolean, integer, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+
+export const staffRole = pgEnum("staff_role", ["agent", "supervisor", "admin"]);
+
+export const staff = pgTable(
+  "staff",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    /** Stored lower-case. */
+    email: text("email").notNull(),
+    name: text("name").notNull().default(""),
+    role: staffRole("role").notNull(),
+    /** Queues an agent works; supervisors and admins see all. */
+    queues: text("queues").array().notNull().default(sql`'{}'::text[]`),
+    /** argon2id; null for accounts that sign in through OIDC only. */
+    passwordHash: text("password_hash"),
+    disabledAt: timestamp("disabled_at", { withTimezone: true }),
+    /** Bumped on disable, role change and sign-out everywhere: sessions carrying an older version end at once. */
+    sessionVersion: integer("session_version").notNull().default(1),
+    failedLogins: integer("failed_logins").notNull().default(0),
+    lockedUntil: timestamp("locked_until", { withTimezone: true }),
+    /** Demo accounts are created by `npm run demo` only and say so on every page. */
+    isDemo: boolean("is_demo").notNull().default(false),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("staff_email_idx").on(t.email)],
+);
+
+/** API bearer tokens (`npm run staff -- token EMAIL`), scoped like their staff member; only the hash is kept. */
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    staffId: bigint("staff_id", { mode: "number" })
+      .notNull()
+      .references(() => staff.id),
+    tokenHash: text("token_hash").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("api_tokens_hash_idx").on(t.tokenHash)],
+);

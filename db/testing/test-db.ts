@@ -1,0 +1,41 @@
+import { randomBytes } from "node:crypto";
+import postgres from "postgres";
+import { afterAll, beforeAll } from "vitest";
+import { closeDb, openDatabase, replaceDbHandle, type DbHandle } from "../client";
+import { migrateDatabase } from "../migrate";
+import { withDatabase } from "./global-setup";
+
+/**
+ * Gives the calling test file its own migrated database — embedded PGlite in
+ * memory by default, a fresh PostgreSQL database when DATABASE_URL is set —
+ * and makes it the data layer's database for the file.
+ */
+export function setupTestDatabase(): { handle: () => DbHandle } {
+  let handle: DbHandle | undefined;
+  beforeAll(async () => {
+    const url = process.env.DATABASE_URL;
+    const template = process.env.PAYSTATUS_TEST_TEMPLATE;
+    if (url && template) {
+      const name = `paystatus_t${randomBytes(4).toString("hex")}_${template.split("_").pop()}`;
+      const admin = postgres(url, { max: 1, onnotice: () => {} });
+      await admin.unsafe(`create database ${name} template ${template}`);
+      await admin.end();
+      handle = openDatabase({ url: withDatabase(url, name) });
+    } else {
+      handle = openDatabase({ pgliteDir: "memory://" });
+      await migrateDatabase(handle);
+    }
+    replaceDbHandle(handle);
+  });
+  afterAll(async () => {
+    await closeDb();
+  });
+  return {
+    handle: () => {
+      if (!handle) throw new Error("test database not ready");
+      return handle;
+    },
+  };
+}
+
+export const databaseKind = () => (process.env.DATABASE_URL ? "postgres" : "pglite");

@@ -1,0 +1,47 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test } from "../test";
+import { demo, qrPath } from "../fixtures";
+
+const pages: [string, string][] = [
+  ["lookup", "/"],
+  ...Object.entries(demo).map(([code, { receiptNo }]): [string, string] => [`status ${code}`, qrPath(receiptNo)]),
+];
+
+for (const locale of ["zh-CN", "en-US"]) {
+  test.describe(locale, () => {
+    test.use({ locale });
+    for (const [name, path] of pages) {
+      test(`${name} has no axe violations`, async ({ page }) => {
+        await page.goto(path);
+        const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+        expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+      });
+    }
+
+    test("lookup error state has no axe violations", async ({ page }) => {
+      await page.goto("/");
+      await page.getByRole("button").last().click();
+      await expect(page.locator("[data-error]")).toBeVisible();
+      const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]).analyze();
+      expect(results.violations.map((v) => v.id)).toEqual([]);
+    });
+  });
+}
+
+test.describe("ticket pages", () => {
+  for (const locale of ["zh-CN", "en-US"]) {
+    test(`report form and tracking page have no axe violations (${locale})`, async ({ page }) => {
+      await page.context().setExtraHTTPHeaders({ "accept-language": locale });
+      await page.goto(qrPath(demo.amount_mismatch.receiptNo).replace("?", "/ticket?"));
+      const form = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]).analyze();
+      expect(form.violations.map((v) => v.id)).toEqual([]);
+      await page.locator("input[name=category]").last().check();
+      await page.locator("#field-description").fill("a11y");
+      await page.locator("#field-contact").fill("a11y@example.cn");
+      await page.locator("button[type=submit]").last().click();
+      await expect(page.locator("[data-ticket-status], [data-outcome]").first()).toBeVisible();
+      const tracking = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]).analyze();
+      expect(tracking.violations.map((v) => v.id)).toEqual([]);
+    });
+  }
+});

@@ -1,0 +1,133 @@
+import type { Page } from "@playwright/test";
+import { demo, qrPath } from "../fixtures";
+import { expect, test } from "../test";
+
+// A 1×1 PNG: a real image the server will decode and re-encode.
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+const proof = { name: "bank-sms.png", mimeType: "image/png", buffer: PNG };
+
+async function report(page: Page, receiptNo: string, category: string, options: { proof?: boolean; contact?: string } = {}) {
+  await page.goto(`${qrPath(receiptNo).replace("?", "/ticket?")}`);
+  await page.locator(`input[name=category][value=${category}]`).check();
+  await page.getByLabel(/问题说明|What happened/).fill("我已付款，请帮我查一下。");
+  await page.getByLabel(/^联系方式$|^Contact$/).fill(options.contact ?? "13800138000");
+  if (options.proof) await page.locator("input[name=proof]").setInputFiles([proof]);
+  await page.getByRole("button", { name: /^(提交|Send)$/ }).click();
+}
+
+const rows: [status: keyof typeof demo, category: string, proof: boolean, queue: string, ticketStatus: string][] = [
+  ["overdue", "not_posted", false, "bank_liaison", "open"],
+  ["pending", "not_posted", false, "bank_liaison", "waiting_on_settlement"],
+  ["amount_mismatch", "wrong_amount", false, "finance", "open"],
+  ["duplicate", "duplicate_charge", false, "refunds", "open"],
+  ["refund_pending", "other", false, "refunds", "open"],
+  ["refunded", "other", false, "refunds", "open"],
+  ["voided", "other", false, "finance", "open"],
+  ["unpaid", "not_posted", true, "data_entry", "open"],
+  ["not_found", "not_posted", true, "data_entry", "open"],
+  ["posted", "invoice_missing", false, "invoices", "open"],
+  ["posted", "info_change", false, "records", "open"],
+];
+
+test.describe("report a problem: SPEC §2.3 routing", () => {
+  for (const [status, category, withProof, queue, ticketStatus] of rows) {
+    test(`${status} + ${category} → ${queue} (${ticketStatus})`, async ({ page }) => {
+      await report(page, demo[status].receiptNo, category, { proof: withProof });
+      await expect(page).toHaveURL(/\/t\/T-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+      const state = page.locator("[data-ticket-status]");
+      await expect(state).toHaveAttribute("data-ticket-status", ticketStatus);
+      await expect(state).toHaveAttribute("data-queue", queue);
+      await expect(page.getByTestId("private-link")).toBeVisible();
+      if (withProof) await expect(page.getByRole("link", { name: /附件 1|Attachment 1/ })).toBeVisible();
+    });
+  }
+
+  test("a posted payment gets the answer, not a ticket", async ({ page }) => {
+    await report(page, demo.posted.receiptNo, "not_posted");
+    await expect(page.locator("[data-outcome]")).toHaveAttribute("data-outcome", "answer_posted");
+    await expect(page).toHaveURL(/\/ticket/);
+  });
+
+  test("awaiting the bank: come back later, no form", async ({ page }) => {
+    await page.goto(qrPath(demo.awaiting_bank.receiptNo).replace("?", "/ticket?"));
+    await expect(page.locator("[data-status]")).toHaveAttribute("data-status", "awaiting_bank");
+    await expect(page.locator("form input[name=category]")).toHaveCount(0);
+  });
+
+  test("no record and no proof: asked for proof, nothing created", async ({ page }) => {
+    await report(page, demo.unpaid.receiptNo, "other");
+    await expect(page.locator("[data-error]")).toHaveAttribute("data-error", "needs_proof");
+  });
+
+  test("without access to the receipt there is no form", async ({ page }) => {
+    await page.goto(`/r/${demo.overdue.receiptNo}/ticket`);
+    await expect(page).toHaveURL(`/r/${demo.overdue.receiptNo}`);
+    await expect(page.getByLabel("收据号")).toHaveValue(demo.overdue.receiptNo);
+  });
+
+  test("bad input gets clear messages and changes nothing", async ({ page }) => {
+    await page.goto(qrPath(demo.overdue.receiptNo).replace("?", "/ticket?"));
+    await page.getByRole("button", { name: "提交" }).click();
+    await expect(page.locator("[data-error]")).toHaveAttribute("data-error", "invalid");
+    await expect(page.locator("#field-category-error")).toBeVisible();
+    await expect(page.locator("#field-description-error")).toBeVisible();
+    await expect(page.locator("#field-contact-error")).toBeVisible();
+  });
+
+  test("a hostile file is refused with a clear message", async ({ page }) => {
+    await page.goto(qrPath(demo.unpaid.receiptNo).replace("?", "/ticket?"));
+    await page.locator("input[name=category][value=duplicate_charge]").check();
+    await page.getByLabel("问题说明").fill("见附件");
+    await page.getByLabel("联系方式").fill("someone@example.cn");
+    await page.locator("input[name=proof]").setInputFiles([{ name: "receipt.png", mimeType: "image/png", buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>') }]);
+    await page.getByRole("button", { name: "提交" }).click();
+    await expect(page.locator("#field-proof-error")).toContainText("JPG");
+  });
+});
+
+test.describe("one ticket per problem", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("a double submission makes one ticket; a second form for the same problem finds it", async ({ page }) => {
+    await page.goto(qrPath(demo.overdue.receiptNo).replace("?", "/ticket?"));
+    await page.locator("input[name=category][value=other]").check();
+    await page.getByLabel("问题说明").fill("第一次提交");
+    await page.getByLabel("联系方式").fill("13800138001");
+    const submit = page.getByRole("button", { name: "提交" });
+    await Promise.all([submit.click(), submit.click({ noWaitAfter: true }).catch(() => undefined)]);
+    await expect(page).toHaveURL(/\/t\/T-/);
+    const ref = page.url().split("/t/")[1];
+
+    await report(page, demo.overdue.receiptNo, "other");
+    await expect(page.locator("[data-outcome]")).toHaveAttribute("data-outcome", "existing");
+    await expect(page.locator("[data-outcome]")).toContainText(ref!);
+  });
+
+  test("proof uploads work as a plain multipart form", async ({ page }) => {
+    await report(page, demo.unpaid.receiptNo, "locked", { proof: true });
+    await expect(page.locator("[data-ticket-status]")).toHaveAttribute("data-queue", "data_entry");
+    const download = await page.request.get(await page.getByRole("link", { name: "附件 1" }).getAttribute("href").then((h) => h!));
+    expect(download.headers()["content-disposition"]).toMatch(/^attachment;/);
+    expect(download.headers()["x-content-type-options"]).toBe("nosniff");
+    expect((await download.body()).subarray(1, 4).toString()).toBe("PNG");
+  });
+});
+
+test("the private link opens the ticket in a fresh browser and leaves a clean URL", async ({ page, browser }) => {
+  await report(page, demo.refunded.receiptNo, "duplicate_charge", { contact: "resident@example.cn" });
+  const link = await page.getByTestId("private-link").textContent();
+  const ref = page.url().split("/t/")[1]!;
+  const fresh = await browser.newContext();
+  try {
+    const other = await fresh.newPage();
+    await other.goto(new URL(`/t/${ref}`, page.url()).toString());
+    await expect(other.locator("[data-ticket-status]")).toHaveCount(0);
+    await other.goto(link!.replace(/^https?:\/\/[^/]+/, new URL(page.url()).origin));
+    await expect(other).toHaveURL(new RegExp(`/t/${ref}$`));
+    await expect(other.locator("[data-ticket-status]")).toHaveAttribute("data-ticket-status", "open");
+    expect(other.url()).not.toContain("k=");
+    await expect(other.getByTestId("private-link")).toHaveCount(0);
+  } finally {
+    await fresh.close();
+  }
+});

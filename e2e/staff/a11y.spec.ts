@@ -1,0 +1,34 @@
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
+import { expect, test } from "../test";
+import { demoStaff, fillSignIn, signIn } from "./sign-in";
+
+const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+async function violations(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+  return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+for (const locale of ["zh-CN", "en-US"]) {
+  test.describe(`staff pages in ${locale}`, () => {
+    test.use({ locale });
+
+    test("sign-in page, and its error state, have no axe violations", async ({ page }) => {
+      await page.goto("/staff/login");
+      expect(await violations(page)).toEqual([]);
+      await fillSignIn(page, "nobody@paystatus.invalid", "wrong-password-123");
+      await expect(page.locator("[data-error]")).toBeVisible();
+      expect(await violations(page)).toEqual([]);
+    });
+
+    test("console and staff administration have no axe violations", async ({ page }) => {
+      await page.goto("/staff/login");
+      await signIn(page, demoStaff("admin").email);
+      expect(await violations(page)).toEqual([]);
+      await page.goto("/staff/admin/staff");
+      await expect(page.locator("[data-staff-row]").first()).toBeVisible();
+      expect(await violations(page)).toEqual([]);
+    });
+  });
+}

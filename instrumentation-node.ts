@@ -1,0 +1,26 @@
+import { ConfigError, env } from "./lib/env";
+import { logUnexpected } from "./lib/log";
+
+try {
+  env();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+
+// `npm run demo` on the embedded store: PGlite admits one process, so the
+// background jobs run inside the server (production runs `npm run worker`).
+const inProcess = globalThis as { paystatusWorkerStarted?: boolean };
+if (process.env.PAYSTATUS_INPROCESS_WORKER === "1" && !inProcess.paystatusWorkerStarted) {
+  inProcess.paystatusWorkerStarted = true;
+  void import("./db/queries/worker")
+    .then(({ startWorker }) => {
+      startWorker({ intervalMs: 15_000 });
+    })
+    .catch((error: unknown) => {
+      logUnexpected("worker_start_failed", error);
+    });
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { parseEnv } from "./env";
+
+const good = {
+  NODE_ENV: "production",
+  AUTH_SECRET: "a".repeat(32),
+  RECEIPT_LINK_SECRET: "b".repeat(32),
+};
+
+describe("parseEnv", () => {
+  it("applies the documented defaults", () => {
+    const env = parseEnv(good);
+    expect(env).toMatchObject({ PORT: 3000, TZ: "Asia/Shanghai", UPLOAD_DIR: ".data/uploads" });
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it("fills insecure secrets only outside production", () => {
+    expect(parseEnv({ NODE_ENV: "development" }).AUTH_SECRET).toMatch(/^dev-only/);
+  });
+
+  it.each([
+    [{ ...good, RECEIPT_LINK_SECRET: undefined }, "Configuration error: RECEIPT_LINK_SECRET is required (at least 32 characters; see .env.example)"],
+    [{ ...good, AUTH_SECRET: "short" }, "Configuration error: AUTH_SECRET must be at least 32 characters"],
+    [{ ...good, DATABASE_URL: "mysql://x" }, "Configuration error: DATABASE_URL must look like postgres://user@host:5432/dbname"],
+    [{ ...good, DATABASE_URL: "not a url" }, "Configuration error: DATABASE_URL must look like postgres://user@host:5432/dbname"],
+    [{ ...good, PORT: "eighty" }, "Configuration error: PORT must be a number between 1 and 65535"],
+    [{ ...good, PORT: "70000" }, "Configuration error: PORT must be a number between 1 and 65535"],
+    [{ ...good, TZ: "Mars/Olympus" }, "Configuration error: TZ must be an IANA time zone such as Asia/Shanghai"],
+    [{ ...good, RECEIPT_NO_CHECK: "crc" }, "Configuration error: RECEIPT_NO_CHECK must be luhn or none"],
+    [{ ...good, RECEIPT_NO_PATTERN: "([" }, "Configuration error: RECEIPT_NO_PATTERN is not a valid regular expression"],
+  ])("%# refuses with one line naming the variable", (source, message) => {
+    expect(() => parseEnv(source)).toThrow(message);
+    try {
+      parseEnv(source);
+    } catch (e) {
+      expect((e as Error).message).not.toContain("\n");
+    }
+  });
+
+  it("never echoes a secret value", () => {
+    expect(() => parseEnv({ ...good, AUTH_SECRET: "hunter2" })).toThrow(/^(?!.*hunter2)/);
+  });
+});

@@ -1,0 +1,118 @@
+import { z } from "zod";
+import { isValidTimeZone } from "./dates";
+import { receiptFormatFrom, type ReceiptFormat } from "./receipt-number";
+
+/**
+ * Configuration from the environment, validated once. A bad value stops the
+ * process with one line naming the variable (never a stack trace, never the
+ * value: it may be a secret).
+ */
+
+const secret = (name: string) =>
+  z
+    .string({ error: `${name} is required (at least 32 characters; see .env.example)` })
+    .min(32, { error: `${name} must be at least 32 characters` });
+
+const optional = (schema: z.ZodType<string>) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: optional(
+    z.string().refine(
+      (v) => {
+        try {
+          const url = new URL(v);
+          return (url.protocol === "postgres:" || url.protocol === "postgresql:") && url.hostname !== "";
+        } catch {
+          return false;
+        }
+      },
+      { error: "DATABASE_URL must look like postgres://user@host:5432/dbname" },
+    ),
+  ),
+  PGLITE_DIR: z.string().default(".data/pglite"),
+  AUTH_SECRET: secret("AUTH_SECRET"),
+  RECEIPT_LINK_SECRET: secret("RECEIPT_LINK_SECRET"),
+  PORT: z.coerce
+    .number({ error: "PORT must be a number between 1 and 65535" })
+    .int()
+    .min(1, { error: "PORT must be a number between 1 and 65535" })
+    .max(65535, { error: "PORT must be a number between 1 and 65535" })
+    .default(3000),
+  TZ: z
+    .string()
+    .default("Asia/Shanghai")
+    .refine(isValidTimeZone, { error: "TZ must be an IANA time zone such as Asia/Shanghai" }),
+  UPLOAD_DIR: z.string().default(".data/uploads"),
+  /** Where proof uploads live: in PostgreSQL (commits with the ticket, every instance sees it) or under UPLOAD_DIR. */
+  UPLOAD_STORAGE: z.enum(["database", "filesystem"], { error: "UPLOAD_STORAGE must be database or filesystem" }).default("database"),
+  PUBLIC_BASE_URL: optional(z.url({ error: "PUBLIC_BASE_URL must be an absolute URL such as https://pay.example.gov.cn" })),
+  /** Reverse proxies in front of the app that append to X-Forwarded-For (rate limits key on the client they saw). */
+  TRUSTED_PROXY_HOPS: z.coerce.number({ error: "TRUSTED_PROXY_HOPS must be a whole number from 1 to 5" }).int().min(1).max(5, { error: "TRUSTED_PROXY_HOPS must be a whole number from 1 to 5" }).default(1),
+  RECEIPT_NO_PATTERN: optional(z.string()),
+  RECEIPT_NO_CHECK: z.enum(["luhn", "none"], { error: "RECEIPT_NO_CHECK must be luhn or none" }).default("luhn"),
+  /** Notifications by email: smtp://user:pass@host:587 or smtps://…:465 (unset: email notifications stay queued). */
+  SMTP_URL: optional(z.string().refine((v) => urlWithProtocol(v, ["smtp:", "smtps:"]), { error: "SMTP_URL must look like smtp://user:pass@host:587 or smtps://user:pass@host:465" })),
+  MAIL_FROM: optional(z.string().refine((v) => /^[^\r\n]*@[^\r\n]+$/.test(v), { error: "MAIL_FROM must be a sender address such as 缴费查询 <no-reply@pay.example.gov.cn>" })),
+  /** Notifications to phone numbers: POSTed, signed, to an SMS gateway or other receiver. */
+  NOTIFY_WEBHOOK_URL: optional(z.string().refine((v) => urlWithProtocol(v, ["http:", "https:"]), { error: "NOTIFY_WEBHOOK_URL must be an http(s) URL" })),
+  NOTIFY_WEBHOOK_SECRET: optional(z.string().min(16, { error: "NOTIFY_WEBHOOK_SECRET must be at least 16 characters" })),
+}).superRefine((config, ctx) => {
+  if (config.SMTP_URL && !config.MAIL_FROM) ctx.addIssue({ code: "custom", path: ["MAIL_FROM"], message: "MAIL_FROM is required when SMTP_URL is set" });
+  if (config.NOTIFY_WEBHOOK_URL && !config.NOTIFY_WEBHOOK_SECRET) {
+    ctx.addIssue({ code: "custom", path: ["NOTIFY_WEBHOOK_SECRET"], message: "NOTIFY_WEBHOOK_SECRET is required when NOTIFY_WEBHOOK_URL is set (it signs every request)" });
+  }
+});
+
+function urlWithProtocol(value: string, protocols: string[]): boolean {
+  try {
+    const url = new URL(value);
+    return protocols.includes(url.protocol) && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
+export type Env = z.infer<typeof schema> & { receiptFormat: ReceiptFormat };
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+/** Development and test runs get fixed, clearly-named insecure secrets; production must bring its own. */
+const DEV_SECRETS = {
+  AUTH_SECRET: "dev-only-auth-secret-not-for-production-use",
+  RECEIPT_LINK_SECRET: "dev-only-receipt-link-secret-not-for-production",
+};
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const input = { ...source };
+  if (input.NODE_ENV !== "production") {
+    input.AUTH_SECRET ||= DEV_SECRETS.AUTH_SECRET;
+    input.RECEIPT_LINK_SECRET ||= DEV_SECRETS.RECEIPT_LINK_SECRET;
+  }
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const name = String(issue.path[0] ?? "environment");
+    const message = issue.message.includes(name) ? issue.message : `${name}: ${issue.message}`;
+    throw new ConfigError(`Configuration error: ${message}`);
+  }
+  let receiptFormat: ReceiptFormat;
+  try {
+    receiptFormat = receiptFormatFrom(result.data.RECEIPT_NO_PATTERN, result.data.RECEIPT_NO_CHECK);
+  } catch {
+    throw new ConfigError("Configuration error: RECEIPT_NO_PATTERN is not a valid regular expression");
+  }
+  return { ...result.data, receiptFormat };
+}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

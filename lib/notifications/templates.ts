@@ -1,0 +1,103 @@
+import type { NotificationKind, NotificationLocale, NotificationPayload } from "./types";
+
+/**
+ * What residents receive, in both languages. Messages carry the ticket
+ * reference and the tracking link and nothing else about the resident or the
+ * payment: mail and SMS travel through systems we do not control. Every
+ * message also says what a fraudster's would not (we never ask for money or
+ * codes), because official-looking payment messages are a phishing staple.
+ */
+
+export type RenderedMessage = {
+  subject: string;
+  /** Plain-text email body. */
+  text: string;
+  /** One short line for SMS (the webhook's `text`). */
+  sms: string;
+};
+
+type Copy = { subject: string; lead: string; sms: string };
+
+const COPY: Record<NotificationLocale, Record<NotificationKind, (ref: string) => Copy>> = {
+  "zh-CN": {
+    ticket_created: (ref) => ({
+      subject: `您的缴费问题已受理（${ref}）`,
+      lead: `我们已收到您反映的缴费问题，受理编号 ${ref}。工作人员会尽快处理，处理进展会在进度页面更新。`,
+      sms: `您的缴费问题已受理，编号${ref}。`,
+    }),
+    info_requested: (ref) => ({
+      subject: `请补充材料（${ref}）`,
+      lead: `处理您的问题（编号 ${ref}）需要您补充信息或缴费凭证。请打开进度页面查看需要什么并回复。`,
+      sms: `您的缴费问题（编号${ref}）需要补充材料，请打开进度页面回复。`,
+    }),
+    ticket_resolved: (ref) => ({
+      subject: `您的缴费问题已办结（${ref}）`,
+      lead: `您反映的缴费问题（编号 ${ref}）已办结。详情请见进度页面。`,
+      sms: `您的缴费问题（编号${ref}）已办结。`,
+    }),
+    ticket_escalated: (ref) => ({
+      subject: `您的缴费问题已转人工跟进（${ref}）`,
+      lead: `您的款项尚未在预计日期入账，您的问题（编号 ${ref}）已转交银行联络专员跟进。您无需重复缴费。`,
+      sms: `您的款项尚未入账，问题（编号${ref}）已转人工跟进，无需重复缴费。`,
+    }),
+    staff_replied: (ref) => ({
+      subject: `工作人员已回复（${ref}）`,
+      lead: `工作人员回复了您的问题（编号 ${ref}）。请打开进度页面查看。`,
+      sms: `工作人员已回复您的缴费问题（编号${ref}），请打开进度页面查看。`,
+    }),
+  },
+  en: {
+    ticket_created: (ref) => ({
+      subject: `We have received your payment query (${ref})`,
+      lead: `We have received your query about a payment. Your reference is ${ref}. We will update the tracking page as we work on it.`,
+      sms: `We have received your payment query, reference ${ref}.`,
+    }),
+    info_requested: (ref) => ({
+      subject: `We need more information (${ref})`,
+      lead: `To deal with your query (reference ${ref}) we need more information or proof of payment. Open the tracking page to see what is needed and reply.`,
+      sms: `Your payment query ${ref} needs more information. Please reply on the tracking page.`,
+    }),
+    ticket_resolved: (ref) => ({
+      subject: `Your payment query is resolved (${ref})`,
+      lead: `Your payment query (reference ${ref}) has been resolved. The tracking page has the details.`,
+      sms: `Your payment query ${ref} has been resolved.`,
+    }),
+    ticket_escalated: (ref) => ({
+      subject: `A member of staff is following up your payment (${ref})`,
+      lead: `Your payment has not posted by the expected date, so your query (reference ${ref}) has been passed to our bank liaison team. You do not need to pay again.`,
+      sms: `Your payment has not posted yet; query ${ref} is now with our staff. Do not pay again.`,
+    }),
+    staff_replied: (ref) => ({
+      subject: `Staff have replied to your query (${ref})`,
+      lead: `A member of staff has replied to your query (reference ${ref}). Open the tracking page to read it.`,
+      sms: `Staff have replied to your payment query ${ref}. See the tracking page.`,
+    }),
+  },
+};
+
+const FOOTER: Record<NotificationLocale, { track: string; noLink: string; safety: string; noReply: string; sender: string }> = {
+  "zh-CN": {
+    track: "查看进度：",
+    noLink: "您可以使用提交问题时获得的进度链接查看进度。",
+    safety: "我们不会通过短信或邮件要求您转账、重复缴费或提供验证码。",
+    noReply: "此邮件由系统自动发送，请勿直接回复。",
+    sender: "【缴费查询】",
+  },
+  en: {
+    track: "Track it here: ",
+    noLink: "You can follow it with the tracking link you were given when you sent it.",
+    safety: "We will never ask you by text or email to transfer money, pay again or give us a code.",
+    noReply: "This message was sent automatically; please do not reply to it.",
+    sender: "[Payment status] ",
+  },
+};
+
+/** Subject, email body and SMS line for a notification; nothing from the payload but the reference and link. */
+export function renderMessage(payload: Pick<NotificationPayload, "kind" | "ticketRef" | "locale" | "trackingUrl">): RenderedMessage {
+  const copy = COPY[payload.locale][payload.kind](payload.ticketRef);
+  const footer = FOOTER[payload.locale];
+  const link = payload.trackingUrl ? `${footer.track}${payload.trackingUrl}` : footer.noLink;
+  const text = [copy.lead, "", link, "", footer.safety, footer.noReply, ""].join("\n");
+  const sms = `${footer.sender}${copy.sms}${payload.trackingUrl ? ` ${payload.trackingUrl}` : ""}`;
+  return { subject: copy.subject, text, sms };
+}

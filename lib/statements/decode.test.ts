@@ -1,0 +1,39 @@
+import iconv from "iconv-lite";
+import { describe, expect, it } from "vitest";
+import { bytesOf, decodeText, type TextEncodingName } from "./decode";
+
+async function decode(bytes: Uint8Array, chunk = 65536) {
+  let encoding: TextEncodingName | undefined;
+  let text = "";
+  for await (const t of decodeText(bytesOf(bytes, chunk), (e) => (encoding = e))) text += t;
+  return { text, encoding };
+}
+
+const sample = "交易流水号,交易金额\n甲乙丙,1,234.50\n";
+
+describe("decodeText", () => {
+  it.each([1, 2, 3, 7, 65536])("detects UTF-8 in chunks of %i bytes", async (chunk) => {
+    expect(await decode(new TextEncoder().encode(sample), chunk)).toEqual({ text: sample, encoding: "utf-8" });
+  });
+  it.each([1, 2, 3, 7, 65536])("detects GBK in chunks of %i bytes", async (chunk) => {
+    expect(await decode(iconv.encode(sample, "gbk"), chunk)).toEqual({ text: sample, encoding: "gbk" });
+  });
+  it("strips a UTF-8 BOM", async () => {
+    expect(await decode(new Uint8Array([0xef, 0xbb, 0xbf, 0x61]))).toEqual({ text: "a", encoding: "utf-8" });
+  });
+  it("reads pure ASCII as UTF-8", async () => {
+    expect(await decode(new TextEncoder().encode("a,b\n"))).toEqual({ text: "a,b\n", encoding: "utf-8" });
+  });
+  it.each([
+    ["UTF-16", iconv.encode("\ufeffa,b\n", "utf-16le"), /UTF-16/],
+    ["binary with NUL", new Uint8Array([0x61, 0x00, 0x62]), /NUL/],
+    ["bytes valid in neither", new Uint8Array([0x61, 0x0a, 0xff, 0xfe, 0x80, 0x80]), /neither UTF-8 nor GBK/],
+    ["UTF-8 and GBK in one chunk", Buffer.concat([Buffer.from("甲\n"), iconv.encode("乙丙\n", "gbk")]), /neither UTF-8 nor GBK/],
+  ])("refuses %s", async (_name, bytes, message) => {
+    await expect(decode(bytes)).rejects.toThrow(message);
+  });
+  it("refuses GBK bytes after UTF-8 was detected earlier in the file", async () => {
+    const bytes = Buffer.concat([Buffer.from("甲\n"), iconv.encode("乙丙\n", "gbk")]);
+    await expect(decode(bytes, 4)).rejects.toThrow(/not valid UTF-8 near line 2/);
+  });
+});

@@ -1,0 +1,149 @@
+import { Readable } from "node:stream";
+import iconv from "iconv-lite";
+import { StatementFileError, type ByteSource } from "./types";
+
+/**
+ * Bank exports arrive as UTF-8 (with or without BOM) or GBK, and nothing in
+ * the file says which. The encoding is decided from the first non-ASCII bytes
+ * (ASCII reads the same in both), then every later byte is decoded strictly:
+ * a file that turns out not to be valid text in that encoding is refused
+ * rather than imported with mangled names and remittance text.
+ */
+
+export type TextEncodingName = "utf-8" | "gbk";
+
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+
+/** True when `bytes` is valid UTF-8, allowing a multi-byte character cut at the end. */
+function looksUtf8(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(bytes, { stream: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** True when `bytes` is valid GBK (lead 0x81–0xFE, trail 0x40–0xFE except 0x7F), allowing a lead byte cut at the end. */
+function looksGbk(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b < 0x80) continue;
+    if (b === 0x80 || b === 0xff) return false;
+    if (i + 1 >= bytes.length) return true;
+    const t = bytes[++i]!;
+    if (t < 0x40 || t === 0x7f || t === 0xff) return false;
+  }
+  return true;
+}
+
+function firstNonAscii(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x80) return i;
+  return -1;
+}
+
+/** Decides the encoding from a sample that starts at the first non-ASCII byte. */
+export function detectEncoding(sample: Uint8Array): TextEncodingName | null {
+  if (looksUtf8(sample)) return "utf-8";
+  if (looksGbk(sample)) return "gbk";
+  return null;
+}
+
+type Decoder = { write: (b: Uint8Array) => string; end: () => string };
+
+function strictDecoder(encoding: TextEncodingName): Decoder {
+  if (encoding === "utf-8") {
+    const d = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+    return { write: (b) => d.decode(b, { stream: true }), end: () => d.decode() };
+  }
+  const d = iconv.getDecoder("gbk");
+  return { write: (b) => d.write(Buffer.from(b.buffer, b.byteOffset, b.byteLength)), end: () => d.end() ?? "" };
+}
+
+const SAMPLE_BYTES = 4096;
+
+/**
+ * Decodes a byte stream to text chunks. `onEncoding` reports the encoding
+ * once it is known ("utf-8" for pure ASCII files).
+ */
+export async function* decodeText(source: ByteSource, onEncoding?: (e: TextEncodingName) => void): AsyncGenerator<string> {
+  let decoder: Decoder | null = null;
+  let encoding: TextEncodingName | null = null;
+  let first = true;
+  // Counted so that an error can say roughly where the bad bytes are.
+  let lines = 1;
+
+  const decide = (bytes: Uint8Array) => {
+    const at = firstNonAscii(bytes);
+    if (at < 0) return false;
+    const sample = bytes.subarray(at, at + SAMPLE_BYTES);
+    encoding = detectEncoding(sample);
+    if (!encoding) throw new StatementFileError("the file is neither UTF-8 nor GBK text (wrong encoding?)");
+    decoder = strictDecoder(encoding);
+    onEncoding?.(encoding);
+    return true;
+  };
+
+  for await (const raw of source) {
+    let chunk: Uint8Array = raw;
+    if (first) {
+      first = false;
+      if (chunk.length >= 2 && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))) {
+        throw new StatementFileError("the file is UTF-16; export it as UTF-8 or GBK");
+      }
+      if (chunk.length >= 3 && UTF8_BOM.every((b, i) => chunk[i] === b)) {
+        chunk = chunk.subarray(3);
+        encoding = "utf-8";
+        decoder = strictDecoder("utf-8");
+        onEncoding?.("utf-8");
+      }
+    }
+    if (chunk.includes(0)) throw new StatementFileError("the file contains NUL bytes: it is not a text export (wrong encoding?)");
+    if (!decoder) {
+      // Still undecided: all ASCII so far, which reads the same in both encodings.
+      if (!decide(chunk)) {
+        const text = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString("latin1");
+        lines += countNewlines(text);
+        yield text;
+        continue;
+      }
+    }
+    const text = decodeOrRefuse(decoder!, encoding!, chunk, lines);
+    lines += countNewlines(text);
+    if (text) yield text;
+  }
+  if (decoder) {
+    const tail = decodeOrRefuse({ write: () => (decoder as Decoder).end(), end: () => "" }, encoding!, new Uint8Array(), lines);
+    if (tail) yield tail;
+  } else {
+    onEncoding?.("utf-8");
+  }
+}
+
+function decodeOrRefuse(decoder: Decoder, encoding: TextEncodingName, chunk: Uint8Array, line: number): string {
+  let text: string;
+  try {
+    text = decoder.write(chunk);
+  } catch {
+    throw new StatementFileError(`the file is not valid ${encoding === "utf-8" ? "UTF-8" : "GBK"} near line ${line} (mixed or wrong encoding)`);
+  }
+  // iconv-lite marks undecodable GBK bytes with U+FFFD instead of throwing.
+  if (encoding === "gbk" && text.includes("\uFFFD")) {
+    throw new StatementFileError(`the file is not valid GBK near line ${line} (mixed or wrong encoding)`);
+  }
+  return text;
+}
+
+function countNewlines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) n++;
+  return n;
+}
+
+/** Test and script helper: a byte source over one buffer, cut into chunks of `size` bytes. */
+export function bytesOf(data: Uint8Array | string, size = 65536): ByteSource {
+  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+  const chunks: Uint8Array[] = [];
+  for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+  return Readable.from(chunks, { objectMode: true }) as AsyncIterable<Uint8Array>;
+}

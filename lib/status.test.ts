@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { createCalendar, LIBRARY_LAST_YEAR } from "./calendar";
+import { derivePaymentStatus, type MatchedLine, type StatusReceipt } from "./status";
+
+const calendar = createCalendar();
+const onlineBank = { lagDays: 1, cutoff: "17:00", lockWindowMinutes: 30 };
+const cash = { lagDays: 1, cutoff: "16:00", lockWindowMinutes: null };
+const schedule = [
+  { amountFen: 2000, effectiveFrom: "2024-01-01", effectiveTo: "2026-07-01" },
+  { amountFen: 2500, effectiveFrom: "2026-07-01", effectiveTo: null },
+];
+
+const paid = (over: Partial<StatusReceipt> = {}): StatusReceipt => ({
+  billingStatus: "paid",
+  amountDueFen: 2500,
+  amountPaidFen: 2500,
+  paidAt: new Date("2026-11-18T10:00:00+08:00"), // Wednesday → expected Thursday 2026-11-19
+  refundAmountFen: null,
+  refundedAt: null,
+  ...over,
+});
+const line = (amountFen = 2500, valueDate = "2026-11-19"): MatchedLine => ({ amountFen, valueDate });
+const at = (iso: string) => new Date(iso);
+
+type Case = [name: string, receipt: StatusReceipt, lines: MatchedLine[], now: Date, expected: object, channel?: typeof onlineBank | typeof cash];
+
+const cases: Case[] = [
+  ["matched, equal amount → posted", paid(), [line()], at("2026-11-19T09:00:00+08:00"), { code: "posted", postedOn: "2026-11-19", amountFen: 2500 }],
+  ["posted even if billing still says sent_to_bank", paid({ billingStatus: "sent_to_bank" }), [line()], at("2026-11-18T10:05:00+08:00"), { code: "posted" }],
+  ["money arrived although billing says unpaid", paid({ billingStatus: "unpaid", paidAt: null }), [line()], at("2026-11-20T09:00:00+08:00"), { code: "posted" }],
+  ["not matched, before expected date → pending", paid(), [], at("2026-11-18T12:00:00+08:00"), { code: "pending", expectedDate: "2026-11-19" }],
+  ["on the expected date itself → still pending", paid(), [], at("2026-11-19T23:59:00+08:00"), { code: "pending", expectedDate: "2026-11-19" }],
+  ["first minute after the expected date → overdue", paid(), [], at("2026-11-20T00:00:00+08:00"), { code: "overdue", expectedDate: "2026-11-19" }],
+  ["paid at the cut-off minute counts from the next day", paid({ paidAt: at("2026-11-18T17:00:00+08:00") }), [], at("2026-11-20T10:00:00+08:00"), { code: "pending", expectedDate: "2026-11-20" }],
+  ["sent_to_bank inside the lock window → awaiting_bank", paid({ billingStatus: "sent_to_bank" }), [], at("2026-11-18T10:29:59+08:00"), { code: "awaiting_bank", retryAtLocal: "10:30" }],
+  ["sent_to_bank at the end of the lock window → pending", paid({ billingStatus: "sent_to_bank" }), [], at("2026-11-18T10:30:00+08:00"), { code: "pending", expectedDate: "2026-11-19" }],
+  ["sent_to_bank on a channel without lock window → pending", paid({ billingStatus: "sent_to_bank" }), [], at("2026-11-18T10:01:00+08:00"), { code: "pending", expectedDate: "2026-11-19" }, cash],
+  ["settled amount differs → amount_mismatch with the old fee explained", paid({ amountPaidFen: 2000 }), [line(2000)], at("2026-11-20T09:00:00+08:00"), { code: "amount_mismatch", dueFen: 2500, settledFen: 2000, differenceFen: 500, feeChange: { previousFen: 2000, changedOn: "2026-07-01" } }],
+  ["over-payment → amount_mismatch without fee explanation", paid(), [line(3000)], at("2026-11-20T09:00:00+08:00"), { code: "amount_mismatch", differenceFen: -500, feeChange: null }],
+  ["two settlements → duplicate", paid(), [line(), line(2500, "2026-11-20")], at("2026-11-21T09:00:00+08:00"), { code: "duplicate", settlementCount: 2, settledFen: 5000, refundableFen: 2500 }],
+  ["refund recorded → refund_pending", paid({ billingStatus: "refund_pending", refundAmountFen: 2500 }), [line(), line()], at("2026-11-21T09:00:00+08:00"), { code: "refund_pending", refundFen: 2500 }],
+  ["refund done → refunded with its date", paid({ billingStatus: "refunded", refundAmountFen: 2500, refundedAt: at("2026-11-20T17:30:00Z") }), [line(), line()], at("2026-11-22T09:00:00+08:00"), { code: "refunded", refundFen: 2500, refundedOn: "2026-11-21" }],
+  ["billing unpaid and nothing settled → unpaid", paid({ billingStatus: "unpaid", paidAt: null, amountPaidFen: null }), [], at("2026-11-22T09:00:00+08:00"), { code: "unpaid" }],
+  ["voided outranks everything", paid({ billingStatus: "voided" }), [line()], at("2026-11-22T09:00:00+08:00"), { code: "voided" }],
+  ["Golden Week: paid 2026-09-30 18:00, checked 10-08 → pending until 10-09", paid({ paidAt: at("2026-09-30T18:00:00+08:00") }), [], at("2026-10-08T12:00:00+08:00"), { code: "pending", expectedDate: "2026-10-09" }],
+  ["make-up Saturday: paid Friday 2026-10-09, checked Sunday → overdue", paid({ paidAt: at("2026-10-09T10:00:00+08:00") }), [], at("2026-10-11T12:00:00+08:00"), { code: "overdue", expectedDate: "2026-10-10" }],
+  ["expected date in an unknown year → pending without a guessed date", paid({ paidAt: at(`${LIBRARY_LAST_YEAR}-12-31T18:00:00+08:00`) }), [], at(`${LIBRARY_LAST_YEAR}-12-31T19:00:00+08:00`), { code: "pending", expectedDate: null, unknownYear: LIBRARY_LAST_YEAR + 1 }],
+];
+
+describe("derivePaymentStatus", () => {
+  it.each(cases)("%s", (_name, receipt, lines, now, expected, channel = onlineBank) => {
+    const status = derivePaymentStatus(receipt, lines, channel, { calendar, timeZone: "Asia/Shanghai", now, feeSchedule: schedule });
+    expect(status).toMatchObject(expected);
+  });
+});

@@ -1,0 +1,119 @@
+import { UnknownYearError, type BusinessCalendar } from "./calendar";
+import { zonedParts, type IsoDate } from "./dates";
+import { explainFeeChange, type FeeChange, type FeeScheduleEntry } from "./fee-schedule";
+import { expectedPostingDate, type ChannelTiming } from "./posting-date";
+
+/**
+ * The payment status (SPEC §2.1) — derived, never stored, from the receipt,
+ * its matched settlement lines, the channel, the calendar and the time.
+ * The order of the rules below is the policy: a recorded refund or a void
+ * outranks what the bank says; any settled money outranks "unpaid"; and a
+ * payment is only ever called overdue once its expected date has passed.
+ */
+
+export const BILLING_STATUSES = ["paid", "sent_to_bank", "unpaid", "voided", "refunded", "refund_pending"] as const;
+export type BillingStatus = (typeof BILLING_STATUSES)[number];
+
+export const STATUS_CODES = [
+  "posted",
+  "pending",
+  "awaiting_bank",
+  "overdue",
+  "amount_mismatch",
+  "duplicate",
+  "refund_pending",
+  "refunded",
+  "unpaid",
+  "voided",
+  "not_found",
+] as const;
+export type StatusCode = (typeof STATUS_CODES)[number];
+
+export type StatusReceipt = {
+  billingStatus: BillingStatus;
+  amountDueFen: number;
+  amountPaidFen: number | null;
+  paidAt: Date | null;
+  refundAmountFen: number | null;
+  refundedAt: Date | null;
+};
+
+export type StatusChannel = ChannelTiming & { lockWindowMinutes: number | null };
+
+export type MatchedLine = { amountFen: number; valueDate: IsoDate };
+
+export type StatusContext = {
+  calendar: BusinessCalendar;
+  timeZone: string;
+  now: Date;
+  feeSchedule?: FeeScheduleEntry[];
+};
+
+export type PaymentStatus =
+  | { code: "posted"; postedOn: IsoDate; amountFen: number }
+  | { code: "pending"; expectedDate: IsoDate | null; unknownYear: number | null }
+  | { code: "awaiting_bank"; retryAt: Date; retryAtLocal: string }
+  | { code: "overdue"; expectedDate: IsoDate }
+  | { code: "amount_mismatch"; dueFen: number; settledFen: number; differenceFen: number; postedOn: IsoDate; feeChange: FeeChange | null }
+  | { code: "duplicate"; settlementCount: number; settledFen: number; refundableFen: number }
+  | { code: "refund_pending"; refundFen: number }
+  | { code: "refunded"; refundFen: number; refundedOn: IsoDate | null }
+  | { code: "unpaid" }
+  | { code: "voided" }
+  | { code: "not_found" };
+
+export function derivePaymentStatus(
+  receipt: StatusReceipt,
+  lines: MatchedLine[],
+  channel: StatusChannel,
+  ctx: StatusContext,
+): PaymentStatus {
+  const refundFen = receipt.refundAmountFen ?? receipt.amountPaidFen ?? receipt.amountDueFen;
+  switch (receipt.billingStatus) {
+    case "voided":
+      return { code: "voided" };
+    case "refunded":
+      return {
+        code: "refunded",
+        refundFen,
+        refundedOn: receipt.refundedAt ? zonedParts(receipt.refundedAt, ctx.timeZone).date : null,
+      };
+    case "refund_pending":
+      return { code: "refund_pending", refundFen };
+  }
+
+  const settledFen = lines.reduce((sum, l) => sum + l.amountFen, 0);
+  if (lines.length >= 2) {
+    return { code: "duplicate", settlementCount: lines.length, settledFen, refundableFen: settledFen - receipt.amountDueFen };
+  }
+  if (lines.length === 1) {
+    const postedOn = lines[0]!.valueDate;
+    if (settledFen === receipt.amountDueFen) return { code: "posted", postedOn, amountFen: settledFen };
+    return {
+      code: "amount_mismatch",
+      dueFen: receipt.amountDueFen,
+      settledFen,
+      differenceFen: receipt.amountDueFen - settledFen,
+      postedOn,
+      feeChange: explainFeeChange(ctx.feeSchedule ?? [], receipt.amountDueFen, settledFen),
+    };
+  }
+
+  if (receipt.billingStatus === "unpaid" || !receipt.paidAt) return { code: "unpaid" };
+
+  if (receipt.billingStatus === "sent_to_bank" && channel.lockWindowMinutes !== null) {
+    const retryAt = new Date(receipt.paidAt.getTime() + channel.lockWindowMinutes * 60_000);
+    if (ctx.now < retryAt) return { code: "awaiting_bank", retryAt, retryAtLocal: zonedParts(retryAt, ctx.timeZone).hhmm };
+  }
+
+  let expectedDate: IsoDate;
+  try {
+    expectedDate = expectedPostingDate(receipt.paidAt, channel, ctx.calendar, ctx.timeZone);
+  } catch (error) {
+    if (error instanceof UnknownYearError) return { code: "pending", expectedDate: null, unknownYear: error.year };
+    throw error;
+  }
+  const today = zonedParts(ctx.now, ctx.timeZone).date;
+  if (today > expectedDate) return { code: "overdue", expectedDate };
+  return { code: "pending", expectedDate, unknownYear: null };
+}

@@ -1,0 +1,52 @@
+import { existsSync } from "node:fs";
+import { defineConfig, devices } from "@playwright/test";
+
+/**
+ * Browser tests against the production build on the embedded store, seeded
+ * with the demo data. System Chromium when present (CI installs it from
+ * Debian), Playwright's own browser otherwise.
+ */
+const PORT = Number(process.env.E2E_PORT ?? 3210);
+const systemChromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
+
+export const E2E_SECRETS = {
+  AUTH_SECRET: "e2e-auth-secret-0123456789abcdef0123456789",
+  RECEIPT_LINK_SECRET: "e2e-receipt-link-secret-0123456789abcdef01",
+};
+
+const phone = {
+  ...devices["Pixel 7"],
+  viewport: { width: 360, height: 740 },
+  launchOptions: {
+    executablePath: systemChromium,
+    args: ["--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-gpu", "--disable-quic"],
+  },
+};
+
+export default defineConfig({
+  testDir: "./e2e",
+  forbidOnly: !!process.env.CI,
+  retries: process.env.CI ? 1 : 0,
+  workers: process.env.CI ? 2 : undefined,
+  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  timeout: 30_000,
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}`,
+    trace: "retain-on-failure",
+    locale: "zh-CN",
+  },
+  projects: [
+    { name: "public", testMatch: "public/**/*.spec.ts", use: phone },
+    { name: "a11y", testMatch: "a11y/**/*.spec.ts", use: phone },
+    { name: "security", testMatch: "security/**/*.spec.ts", use: phone },
+    { name: "staff", testMatch: "staff/**/*.spec.ts", use: { ...devices["Desktop Chrome"], launchOptions: phone.launchOptions } },
+  ],
+  webServer: {
+    command: "tsx --conditions=react-server e2e/serve.ts",
+    url: `http://127.0.0.1:${PORT}/api/health`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 240_000,
+    stdout: "pipe",
+    env: { ...E2E_SECRETS, PORT: String(PORT), PGLITE_DIR: `.data/e2e-${PORT}/pglite`, DATABASE_URL: "", PAYSTATUS_INSECURE_COOKIES: "1" },
+  },
+});

@@ -1,0 +1,112 @@
+import { spawn } from "node:child_process";
+import { get as httpGet } from "node:http";
+import { rmSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
+import autocannon from "autocannon";
+import { DEMO_RECEIPT_NUMBERS } from "@/db/seed/demo-receipts";
+import { receiptToken } from "@/lib/receipt-link";
+import { runCli } from "./cli";
+
+/**
+ * npm run bench:lookup — serves the production build (embedded store, or the
+ * PostgreSQL of DATABASE_URL; demo data), loads the status page and a trivial dynamic page of the same build
+ * under the same concurrency, one after the other, and prints throughput,
+ * latency, their ratio and the bytes the status page sends to a phone.
+ * Only ever targets 127.0.0.1; each step is bounded in time.
+ */
+const PORT = Number(process.env.BENCH_PORT ?? 3500);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const base = `http://127.0.0.1:${PORT}`;
+const secret = "bench-receipt-link-secret-0123456789abcdef";
+
+runCli(async () => {
+  const dataDir = ".data/bench-lookup";
+  rmSync(dataDir, { recursive: true, force: true });
+  const server = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/demo.ts"], {
+    env: {
+      ...process.env,
+      PORT: String(PORT),
+      PGLITE_DIR: `${dataDir}/pglite`,
+      // The production shape is PostgreSQL: pass DATABASE_URL (a scratch database; demo data is loaded into it).
+      DATABASE_URL: process.env.DATABASE_URL ?? "",
+      AUTH_SECRET: "bench-auth-secret-0123456789abcdef0123456789",
+      RECEIPT_LINK_SECRET: secret,
+      PAYSTATUS_BENCH: "1",
+    },
+    stdio: "ignore",
+  });
+  try {
+    await waitForHealth();
+    const receiptNo = DEMO_RECEIPT_NUMBERS.pending.receiptNo;
+    const statusPath = `/r/${receiptNo}?t=${receiptToken(secret, receiptNo)}`;
+    const trivialPath = "/bench/trivial";
+    await check(statusPath, 'data-status="pending"');
+    await check(trivialPath, "ok");
+
+    // Warm both paths (JIT, module loading) before measuring.
+    await load(statusPath, 3);
+    await load(trivialPath, 3);
+    const trivial = await load(trivialPath, SECONDS);
+    const status = await load(statusPath, SECONDS);
+    const bytes = await bytesToPhone(statusPath);
+
+    const row = (name: string, r: autocannon.Result) =>
+      `${name.padEnd(14)} ${r.requests.average.toFixed(0).padStart(8)} req/s   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   errors ${r.errors + r.non2xx}`;
+    console.log(`\nbench:lookup — ${CONNECTIONS} connections, ${SECONDS}s each, production build, ${process.env.DATABASE_URL ? "PostgreSQL" : "embedded store"}`);
+    console.log(row("trivial page", trivial));
+    console.log(row("status page", status));
+    console.log(`throughput ratio (status / trivial): ${(status.requests.average / trivial.requests.average).toFixed(2)}  (target ≥ 0.80)`);
+    console.log(`p99 ratio (status / trivial):        ${(status.latency.p99 / Math.max(1, trivial.latency.p99)).toFixed(2)}`);
+    console.log(`bytes to a phone (gzip, HTML + CSS + JS): ${(bytes.total / 1024).toFixed(1)} KB  (HTML ${(bytes.html / 1024).toFixed(1)} KB, ${bytes.assets} assets)  (target < 150 KB)`);
+  } finally {
+    server.kill("SIGTERM");
+  }
+});
+
+async function waitForHealth(): Promise<void> {
+  const deadline = Date.now() + 240_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${base}/api/health`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("server did not start within 240 s");
+}
+
+async function check(path: string, needle: string): Promise<void> {
+  const body = await (await fetch(base + path)).text();
+  if (!body.includes(needle)) throw new Error(`${path} did not render as expected`);
+}
+
+function load(path: string, seconds: number): Promise<autocannon.Result> {
+  return autocannon({ url: base + path, connections: CONNECTIONS, duration: seconds, headers: { "accept-language": "zh-CN" } });
+}
+
+/** What a phone downloads on first visit: the compressed HTML and every script and stylesheet it references. */
+async function bytesToPhone(path: string): Promise<{ total: number; html: number; assets: number }> {
+  // node:http, not fetch: fetch decompresses and hides the bytes on the wire.
+  const get = (url: string) =>
+    new Promise<{ size: number; text: string }>((resolve, reject) => {
+      httpGet(url, { headers: { "accept-encoding": "gzip" } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const raw = Buffer.concat(chunks);
+          const text = (res.headers["content-encoding"] === "gzip" ? gunzipSync(raw) : raw).toString("utf8");
+          resolve({ size: raw.length, text });
+        });
+      }).on("error", reject);
+    });
+  const page = await get(base + path);
+  // Polyfills are loaded with <script nomodule>, which no modern phone browser downloads.
+  const legacyOnly = new Set([...page.text.matchAll(/<script[^>]*src="([^"]+)"[^>]*noModule[^>]*>/gi)].map((m) => m[1]!));
+  const referenced = [...page.text.matchAll(/(?:src|href)="(\/_next\/static\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]!);
+  const assets = [...new Set(referenced)].filter((a) => !legacyOnly.has(a));
+  let total = page.size;
+  for (const asset of assets) total += (await get(base + asset)).size;
+  return { total, html: page.size, assets: assets.length };
+}

@@ -1,0 +1,62 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { closeDb, dbHandle } from "@/db/client";
+import { migrateDatabase } from "@/db/migrate";
+import { seedDemo } from "@/db/seed/demo";
+import { DEMO_STAFF_PASSWORD, seedDemoStaff } from "@/db/seed/demo-staff";
+import { env } from "@/lib/env";
+import { receiptLink } from "@/lib/receipt-link";
+import { runCli } from "./cli";
+import { buildIsStale, buildNext, startNext } from "./next-server";
+
+/**
+ * npm run demo: build if needed, migrate, load demo data, serve on PORT.
+ * Uses the embedded store unless DATABASE_URL is set. Secrets, when not
+ * given, are generated once into .data/demo-secrets.json (demo only).
+ */
+runCli(async () => {
+  Object.assign(process.env, { NODE_ENV: "production" });
+  // Demo cookies must work on plain http://localhost.
+  process.env.PAYSTATUS_INSECURE_COOKIES ??= "1";
+  loadDemoSecrets();
+  const config = env();
+
+  if (buildIsStale()) {
+    console.log("Building the portal (first run, or sources changed)…");
+    buildNext();
+  }
+
+  const handle = dbHandle();
+  await migrateDatabase(handle);
+  const demo = await seedDemo(handle.db, { timeZone: config.TZ });
+  const demoStaff = await seedDemoStaff(handle.db);
+  // The embedded store allows one process: release it before the server opens it.
+  await closeDb();
+
+  const base = config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`;
+  console.log(`\npaystatus demo on ${base} (${handle.kind === "postgres" ? "PostgreSQL" : "embedded store"})\n`);
+  console.log("Receipts to try (receipt number / amount, or open the QR link):");
+  for (const r of demo) {
+    console.log(`  ${r.status.padEnd(16)} ${r.receiptNo}  ${r.amount.padStart(8)}  ${receiptLink(base, config.RECEIPT_LINK_SECRET, r.receiptNo)}`);
+  }
+  console.log(`\nDemo staff accounts (password "${DEMO_STAFF_PASSWORD}"), sign in at ${base}/staff/login:`);
+  for (const s of demoStaff) console.log(`  ${s.role.padEnd(10)} ${s.email}`);
+  console.log("");
+  startNext(config.PORT, { PAYSTATUS_DEMO: "1", PAYSTATUS_INPROCESS_WORKER: "1" });
+});
+
+function loadDemoSecrets(): void {
+  if (process.env.AUTH_SECRET && process.env.RECEIPT_LINK_SECRET) return;
+  const file = join(".data", "demo-secrets.json");
+  let secrets: { AUTH_SECRET: string; RECEIPT_LINK_SECRET: string };
+  if (existsSync(file)) {
+    secrets = JSON.parse(readFileSync(file, "utf8")) as typeof secrets;
+  } else {
+    secrets = { AUTH_SECRET: randomBytes(32).toString("base64url"), RECEIPT_LINK_SECRET: randomBytes(32).toString("base64url") };
+    mkdirSync(".data", { recursive: true });
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  }
+  process.env.AUTH_SECRET ||= secrets.AUTH_SECRET;
+  process.env.RECEIPT_LINK_SECRET ||= secrets.RECEIPT_LINK_SECRET;
+}

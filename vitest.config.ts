@@ -1,0 +1,27 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const alias = {
+  "@": fileURLToPath(new URL("./", import.meta.url)),
+  // `server-only` throws outside the React server graph; tests run on the server side by definition.
+  "server-only": fileURLToPath(new URL("./db/testing/server-only-stub.ts", import.meta.url)),
+};
+
+export default defineConfig({
+  test: {
+    projects: [
+      { resolve: { alias }, test: { name: "unit", include: ["lib/**/*.test.ts", "scripts/**/*.test.ts"], environment: "node" } },
+      {
+        resolve: { alias },
+        test: {
+          name: "integration",
+          include: ["db/**/*.test.ts", "app/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          globalSetup: ["db/testing/global-setup.ts"],
+        },
+      },
+    ],
+  },
+});
