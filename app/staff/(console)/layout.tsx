@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { ActionForm } from "@/components/console/action-form";
+import { CONSOLE_NAV } from "@/components/console/nav-items";
 import { requestLocale } from "../../locale";
 import { signOutAction } from "../actions";
 import { currentStaffOnce } from "./guard";
@@ -18,14 +19,11 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
     <div data-console>
       <nav aria-label={c.title} className="mb-6 flex flex-wrap items-center justify-between gap-3 border-b-2 border-gray-300 pb-3">
         <div className="flex flex-wrap items-center gap-4">
-          <a href="/staff" className="font-semibold text-brand underline">
-            {c.home}
-          </a>
-          {staff.role === "admin" && (
-            <a href="/staff/admin/staff" className="font-semibold text-brand underline">
-              {c.adminStaff}
+          {CONSOLE_NAV.filter((item) => item.roles.includes(staff.role)).map((item) => (
+            <a key={item.href} href={item.href} className="font-semibold text-brand underline">
+              {item.label(t)}
             </a>
-          )}
+          ))}
         </div>
         <div className="flex flex-wrap items-center gap-3">
           {staff.isDemo && (

@@ -1,0 +1,8 @@
+import type { StaffRole } from "@/lib/auth/roles";
+import type { Messages } from "@/lib/i18n";
+
+/** The console's navigation: one entry per area, shown to the roles that may use it (the pages check again). */
+export const CONSOLE_NAV: { href: string; roles: readonly StaffRole[]; label: (t: Messages) => string }[] = [
+  { href: "/staff", roles: ["agent", "supervisor", "admin"], label: (t) => t.staff.console.home },
+  { href: "/staff/admin/staff", roles: ["admin"], label: (t) => t.staff.console.adminStaff },
+];
