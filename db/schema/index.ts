@@ -2,6 +2,7 @@ export * from "./audit";
 export * from "./calendar";
 export * from "./corrections";
 export * from "./import-log";
+export * from "./lookup-stats";
 export * from "./rate-limits";
 export * from "./receipts";
 export * from "./settlements";
