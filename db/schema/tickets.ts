@@ -70,7 +70,10 @@ export const tickets = pgTable(
       .on(t.receiptNo, t.category)
       .where(sql`${t.status} not in ('resolved', 'closed') and ${t.mergedIntoId} is null`),
     index("tickets_queue_due_idx").on(t.queue, t.status, t.dueAt, t.id),
-    index("tickets_assignee_idx").on(t.assigneeId, t.status),
+    // The queue page's "unassigned" view, its count, and the "next ticket" claim: small, ordered by due time per queue.
+    index("tickets_unassigned_open_idx").on(t.queue, t.dueAt, t.id).where(sql`${t.status} = 'open' and ${t.assigneeId} is null`),
+    // "Assigned to me", ordered by due time; also the least-loaded count of open tickets per clerk.
+    index("tickets_assignee_due_idx").on(t.assigneeId, t.status, t.dueAt, t.id),
     check("tickets_rating_check", sql`${t.rating} is null or ${t.rating} between 1 and 5`),
   ],
 );
