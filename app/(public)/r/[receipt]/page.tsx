@@ -3,6 +3,7 @@ import { LookupForm } from "@/components/lookup/lookup-form";
 import { lookupTexts } from "@/components/lookup/lookup-texts";
 import { StatusView } from "@/components/status/status-view";
 import { Notice } from "@/components/ui/notice";
+import { countLookup } from "@/db/queries/dashboard";
 import { publicStatus } from "@/db/queries/status";
 import { env } from "@/lib/env";
 import { checkReceiptNo } from "@/lib/receipt-number";
@@ -35,7 +36,7 @@ export default async function ReceiptStatusPage({ params, searchParams }: Props)
     );
   }
 
-  const result = await publicStatus(receiptNo, { now: new Date(), timeZone: config.TZ });
+  const [result] = await Promise.all([publicStatus(receiptNo, { now: new Date(), timeZone: config.TZ }), viaToken && !viaLookup && countLookup("qr", config.TZ)]);
   const reportHref = `/r/${receiptNo}/ticket${viaToken && token ? `?t=${encodeURIComponent(token)}` : ""}`;
   return (
     <StatusView
