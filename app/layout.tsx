@@ -1,7 +1,10 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
+import { headers } from "next/headers";
+import { REQUEST_ID_HEADER } from "@/lib/request-id";
 import { setLocaleAction } from "./actions";
 import { requestLocale } from "./locale";
+import { RequestIdProvider } from "./request-id";
 import "./globals.css";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -12,7 +15,7 @@ export async function generateMetadata(): Promise<Metadata> {
 export const viewport: Viewport = { width: "device-width", initialScale: 1, themeColor: "#0b4f8a" };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const { locale, t } = await requestLocale();
+  const [{ locale, t }, requestHeaders] = await Promise.all([requestLocale(), headers()]);
   const other = locale === "en" ? "zh-CN" : "en";
   return (
     <html lang={t.htmlLang}>
@@ -45,7 +48,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           </p>
         )}
         <main id="main" className="mx-auto max-w-3xl px-4 py-6">
-          {children}
+          <RequestIdProvider value={requestHeaders.get(REQUEST_ID_HEADER) ?? undefined}>{children}</RequestIdProvider>
         </main>
         <footer className="mx-auto max-w-3xl border-t border-gray-300 px-4 py-6 text-base text-gray-700">{t.site.footer}</footer>
       </body>

@@ -1,11 +1,19 @@
+import { headers } from "next/headers";
+import { REQUEST_ID_HEADER } from "@/lib/request-id";
 import { requestLocale } from "./locale";
 
 export default async function NotFound() {
-  const { t } = await requestLocale();
+  const [{ t }, requestHeaders] = await Promise.all([requestLocale(), headers()]);
+  const requestId = requestHeaders.get(REQUEST_ID_HEADER);
   return (
     <>
       <h1 className="mb-3 text-3xl font-bold">{t.errors.notFoundTitle}</h1>
       <p className="mb-6 text-lg">{t.errors.notFoundBody}</p>
+      {requestId && (
+        <p className="mb-6 text-base text-gray-700">
+          {t.requestId.quote} <code data-request-id>{requestId}</code>
+        </p>
+      )}
       <a href="/" className="text-lg text-brand underline">
         {t.errors.backHome}
       </a>

@@ -1,14 +1,18 @@
 import { randomBytes } from "node:crypto";
+import { workUnitAsyncStorage } from "next/dist/server/app-render/work-unit-async-storage.external";
+import { REQUEST_ID_HEADER } from "./request-id";
 
 /**
  * Structured JSON log lines. Callers pass codes and ids, never payer data;
  * errors are reduced to their name and a Postgres error code, because driver
- * messages can carry SQL and parameter values.
+ * messages can carry SQL and parameter values. Inside a request every line
+ * carries the request id that proxy.ts set, and an unexpected error is
+ * logged under that id, so the number a user quotes finds its line.
  */
 type Fields = Record<string, string | number | boolean | null | undefined>;
 
 export function log(level: "info" | "warn" | "error", event: string, fields: Fields = {}): void {
-  const line = JSON.stringify({ time: new Date().toISOString(), level, event, ...fields });
+  const line = JSON.stringify({ time: new Date().toISOString(), level, event, requestId: currentRequestId(), ...fields });
   if (level === "error") console.error(line);
   else console.log(line);
 }
@@ -17,9 +21,18 @@ export function newErrorId(): string {
   return randomBytes(6).toString("hex");
 }
 
-/** Logs an unexpected error under a fresh id and returns the id to show the user. */
+/**
+ * The id of the request being served (pages, server actions, route handlers), from Next.js's own
+ * request store; undefined outside a request (scripts, the worker).
+ */
+export function currentRequestId(): string | undefined {
+  const store = workUnitAsyncStorage.getStore();
+  return store?.type === "request" ? (store.headers.get(REQUEST_ID_HEADER) ?? undefined) : undefined;
+}
+
+/** Logs an unexpected error and returns the id to show the user: the request id inside a request, else a fresh one. */
 export function logUnexpected(event: string, error: unknown, fields: Fields = {}): string {
-  const errorId = newErrorId();
+  const errorId = currentRequestId() ?? newErrorId();
   const e = error as { name?: unknown; code?: unknown; cause?: { code?: unknown } } | null;
   const code = e?.code ?? e?.cause?.code;
   log("error", event, {
@@ -29,4 +42,25 @@ export function logUnexpected(event: string, error: unknown, fields: Fields = {}
     errorCode: typeof code === "string" ? code : undefined,
   });
   return errorId;
+}
+
+/**
+ * Next.js's `onRequestError` hook (instrumentation.ts): one line per uncaught error with the request
+ * id the error page shows, the route pattern (never the path: it holds receipt numbers) and the digest.
+ */
+export function logRequestError(
+  error: unknown,
+  request: { method: string; headers: Record<string, string | string[] | undefined> },
+  context: { routePath: string; routeType: string },
+): void {
+  const id = request.headers[REQUEST_ID_HEADER];
+  const e = error as { name?: unknown; digest?: unknown } | null;
+  log("error", "request_failed", {
+    requestId: typeof id === "string" ? id : undefined,
+    method: request.method,
+    route: context.routePath,
+    routeType: context.routeType,
+    digest: typeof e?.digest === "string" ? e.digest : undefined,
+    errorName: typeof e?.name === "string" ? e.name : typeof error,
+  });
 }

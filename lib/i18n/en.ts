@@ -241,5 +241,6 @@ export const en: Messages = {
     notAllowedTitle: "This report cannot be opened",
     notAllowedBody: "The link is not valid, or this device has not been given access. Open the private link you saved when you sent the report.",
   },
+  requestId: { quote: "If you contact us, quote this number:" },
   health: { ok: "OK" },
 };

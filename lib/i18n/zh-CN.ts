@@ -235,6 +235,7 @@ export const zhCN = {
     notAllowedTitle: "无法打开这个问题",
     notAllowedBody: "这个链接无效，或本设备上没有保存查看权限。请使用提交问题时保存的私人链接打开。",
   },
+  requestId: { quote: "如需联系我们，请提供此编号：" },
   health: { ok: "正常" },
 } as const;
 

@@ -1,0 +1,26 @@
+import { existsSync } from "node:fs";
+import { defineConfig, devices } from "@playwright/test";
+
+/**
+ * `npm run test:ops`: production instances of one build against PostgreSQL —
+ * two instances on one database, then faults (database restart, killed
+ * import, mail server down, corrupt statement). Tests run one at a time: they
+ * start servers, and a 2-core machine is the target.
+ */
+const systemChromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
+
+export default defineConfig({
+  testDir: ".",
+  testMatch: "*.spec.ts",
+  forbidOnly: !!process.env.CI,
+  workers: 1,
+  reporter: [["list"]],
+  timeout: 180_000,
+  globalSetup: "./global-setup.ts",
+  use: {
+    ...devices["Desktop Chrome"],
+    locale: "zh-CN",
+    trace: "retain-on-failure",
+    launchOptions: { executablePath: systemChromium, args: ["--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-gpu"] },
+  },
+});
