@@ -1,5 +1,6 @@
 import "server-only";
 import { createHash } from "node:crypto";
+import { Readable } from "node:stream";
 import { desc, eq, lt } from "drizzle-orm";
 import { logUnexpected } from "@/lib/log";
 import type { ReceiptFormat } from "@/lib/receipt-number";
@@ -59,13 +60,9 @@ export async function runImport(
     return rows;
   });
 
-  const bytes = request.bytes;
-  const source: FileSource = {
-    name: fileName,
-    async *open() {
-      for (let i = 0; i < bytes.length; i += CHUNK) yield bytes.subarray(i, i + CHUNK);
-    },
-  };
+  const chunks: Uint8Array[] = [];
+  for (let i = 0; i < request.bytes.length; i += CHUNK) chunks.push(request.bytes.subarray(i, i + CHUNK));
+  const source: FileSource = { name: fileName, open: () => Readable.from(chunks) };
   let summary: ImportSummary | null = null;
   let failure: string | null = null;
   try {
@@ -81,7 +78,7 @@ export async function runImport(
   await db().transaction(async (tx) => {
     await tx
       .update(importRuns)
-      .set({ status: summary ? "done" : "failed", summary: summary as Record<string, unknown> | null, failure, finishedAt: now() })
+      .set({ status: summary ? "done" : "failed", summary, failure, finishedAt: now() })
       .where(eq(importRuns.id, run!.id));
     await recordAudit(tx, {
       actor: staffActor(staff.id),
