@@ -46,7 +46,7 @@ describe("slaState", () => {
     ["open, due later", "open", "2026-11-26T00:00:00+08:00", null, "running"],
     ["open, due passed", "open", "2026-11-24T00:00:00+08:00", null, "breached"],
     ["waiting on the resident", "waiting_on_payer", "2026-11-24T00:00:00+08:00", "2026-11-23T10:00:00+08:00", "paused"],
-    ["waiting, but breached before the pause", "waiting_on_payer", "2026-11-23T00:00:00+08:00", "2026-11-23T10:00:00+08:00", "breached"],
+    ["waiting, already past due when paused: still paused", "waiting_on_payer", "2026-11-23T00:00:00+08:00", "2026-11-23T10:00:00+08:00", "paused"],
     ["waiting on settlement: no SLA yet", "waiting_on_settlement", null, null, "none"],
     ["resolved", "resolved", "2026-11-20T00:00:00+08:00", null, "none"],
   ] as const)("%s → %s", (_name, status, due, paused, expected) => {

@@ -34,10 +34,14 @@ export function actionAllowed(action: TicketAction, status: TicketStatus): boole
 
 export type SlaState = "none" | "paused" | "breached" | "running";
 
-/** How the SLA clock stands: paused while waiting on the resident, breached once the due time has passed. */
+/**
+ * How the SLA clock stands: paused while waiting on the resident (a pause is
+ * not a breach: the clock is stopped), breached once the due time has passed
+ * while it runs. The queue counts use the same definition.
+ */
 export function slaState(ticket: { status: TicketStatus; dueAt: Date | null; pausedAt: Date | null }, now: Date): SlaState {
   if (!ticket.dueAt || !(ACTIVE_STATUSES as readonly string[]).includes(ticket.status)) return "none";
-  if (ticket.pausedAt) return ticket.dueAt <= ticket.pausedAt ? "breached" : "paused";
+  if (ticket.pausedAt) return "paused";
   return ticket.dueAt <= now ? "breached" : "running";
 }
 
