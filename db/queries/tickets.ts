@@ -1,7 +1,9 @@
 import "server-only";
 import { and, asc, eq, inArray, isNull, notInArray } from "drizzle-orm";
 import { routeTicket, type TicketCategory } from "@/lib/routing";
+import { env } from "@/lib/env";
 import { slaDueAt } from "@/lib/sla";
+import { resumedDueAt } from "@/lib/ticket-desk";
 import type { StatusCode } from "@/lib/status";
 import { hashTrackingSecret, newTicketRef, newTrackingSecret, trackingSecretMatches } from "@/lib/tickets";
 import type { VerifiedProof } from "@/lib/uploads/verify-proof";
@@ -205,12 +207,13 @@ export async function residentReply(ref: string, secret: string | undefined, mes
       .values({ ticketId: ticket.id, at: now, actor: "resident", kind: "resident_reply", public: true, body: message })
       .returning({ id: ticketEvents.id });
     await attachProofs(tx, ticket.id, event!.id, ticket.receiptNo, proofs);
-    // The SLA clock paused while waiting on the resident: push the due time by the pause.
-    const pausedFor = ticket.pausedAt ? now.getTime() - ticket.pausedAt.getTime() : 0;
+    // The SLA clock stood still while waiting on the resident: the due time moves out by the business days the pause took.
+    const dueAt = resumedDueAt(ticket.dueAt, ticket.pausedAt, now, await loadCalendar(tx), env().TZ);
     await tx
       .update(tickets)
-      .set({ status: "open", pausedAt: null, dueAt: ticket.dueAt ? new Date(ticket.dueAt.getTime() + pausedFor) : null, version: ticket.version + 1, updatedAt: now })
+      .set({ status: "open", pausedAt: null, dueAt, version: ticket.version + 1, updatedAt: now })
       .where(eq(tickets.id, ticket.id));
+    await recordAudit(tx, { actor: "resident", action: "ticket.resident_reply", objectType: "ticket", objectId: ticket.ref, outcome: "ok", detail: { proofs: proofs.length } });
     return "ok";
   });
 }
