@@ -58,10 +58,10 @@ describe(`GET /api/v1/receipts/{no}/status on ${databaseKind()}`, () => {
 });
 
 describe("GET /api/v1/openapi.json", () => {
-  it("describes the receipt status endpoint with bearer auth", async () => {
+  it("describes every endpoint with bearer auth", async () => {
     const doc = (await openapi().json()) as { openapi: string; paths: Record<string, unknown>; components: { securitySchemes: Record<string, unknown> } };
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toEqual(["/receipts/{no}/status"]);
+    expect(Object.keys(doc.paths).sort()).toEqual(["/receipts", "/receipts/{no}/status", "/tickets", "/tickets/{ref}"]);
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: "http", scheme: "bearer" });
   });
 });

@@ -3,11 +3,11 @@ import { staffForApiToken } from "@/db/queries/api-tokens";
 import { logUnexpected } from "@/lib/log";
 
 /** JSON answers for the integration API: codes, never stack traces or SQL. */
-export type ApiErrorCode = "unauthorized" | "forbidden" | "invalid_receipt_no" | "not_found" | "internal_error";
+export type ApiErrorCode = "unauthorized" | "forbidden" | "invalid_receipt_no" | "invalid_request" | "payload_too_large" | "not_found" | "internal_error";
 
 const NO_STORE = { "Cache-Control": "no-store" };
 
-export function apiError(status: number, error: ApiErrorCode, extra: Record<string, string> = {}, headers: Record<string, string> = {}): Response {
+export function apiError(status: number, error: ApiErrorCode, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response {
   return Response.json({ error, ...extra }, { status, headers: { ...NO_STORE, ...headers } });
 }
 
