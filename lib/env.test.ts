@@ -14,6 +14,13 @@ describe("parseEnv", () => {
     expect(env.DATABASE_URL).toBeUndefined();
   });
 
+  it("treats an empty variable as unset, so its default applies", () => {
+    const env = parseEnv({ ...good, UPLOAD_STORAGE: "", PORT: "", DATABASE_URL: "" });
+    expect(env).toMatchObject({ UPLOAD_STORAGE: "database", PORT: 3000 });
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(() => parseEnv({ ...good, AUTH_SECRET: "" })).toThrow("Configuration error: AUTH_SECRET is required");
+  });
+
   it("fills insecure secrets only outside production", () => {
     expect(parseEnv({ NODE_ENV: "development" }).AUTH_SECRET).toMatch(/^dev-only/);
   });

@@ -89,7 +89,8 @@ const DEV_SECRETS = {
 };
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const input = { ...source };
+  // An empty variable (`UPLOAD_STORAGE=` in a copied .env.example) means "not set": its default applies.
+  const input = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ""));
   if (input.NODE_ENV !== "production") {
     input.AUTH_SECRET ||= DEV_SECRETS.AUTH_SECRET;
     input.RECEIPT_LINK_SECRET ||= DEV_SECRETS.RECEIPT_LINK_SECRET;

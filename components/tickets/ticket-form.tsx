@@ -4,7 +4,7 @@ import { useActionState } from "react";
 import type { TicketFormState } from "@/app/(public)/ticket-actions";
 import { Button } from "@/components/ui/button";
 import { ErrorSummary } from "@/components/ui/error-summary";
-import { Field } from "@/components/ui/field";
+import { Field, FileField, TextAreaField } from "@/components/ui/field";
 import { fill } from "@/lib/i18n/fill";
 
 export type TicketTexts = {
@@ -73,54 +73,19 @@ export function TicketForm({ action, texts, receiptNo, token, idempotencyKey, re
         ))}
       </fieldset>
 
-      <div className={`mb-6 ${fieldError("description") ? "border-l-4 border-bad pl-4" : ""}`}>
-        <label htmlFor="field-description" className="mb-1 block text-lg font-semibold">
-          {texts.descriptionLabel}
-        </label>
-        <p id="field-description-hint" className="mb-2 text-base text-gray-700">
-          {texts.descriptionHint}
-        </p>
-        {fieldError("description") && (
-          <p id="field-description-error" className="mb-2 font-semibold text-bad">
-            {fieldError("description")}
-          </p>
-        )}
-        <textarea
-          id="field-description"
-          name="description"
-          rows={5}
-          maxLength={2000}
-          defaultValue={state.values.description}
-          aria-describedby={`field-description-hint${fieldError("description") ? " field-description-error" : ""}`}
-          aria-invalid={fieldError("description") ? true : undefined}
-          className="block w-full rounded-md border-2 border-gray-800 px-3 py-2 text-lg"
-        />
-      </div>
+      <TextAreaField
+        name="description"
+        label={texts.descriptionLabel}
+        hint={texts.descriptionHint}
+        error={fieldError("description")}
+        rows={5}
+        maxLength={2000}
+        defaultValue={state.values.description}
+      />
 
       <Field name="contact" label={texts.contactLabel} hint={texts.contactHint} error={fieldError("contact")} defaultValue={state.values.contact} autoComplete="tel" maxLength={100} />
 
-      <div className={`mb-6 ${fieldError("proof") ? "border-l-4 border-bad pl-4" : ""}`}>
-        <label htmlFor="field-proof" className="mb-1 block text-lg font-semibold">
-          {texts.proofLabel}
-        </label>
-        <p id="field-proof-hint" className="mb-2 text-base text-gray-700">
-          {texts.proofHint}
-        </p>
-        {fieldError("proof") && (
-          <p id="field-proof-error" className="mb-2 font-semibold text-bad">
-            {fieldError("proof")}
-          </p>
-        )}
-        <input
-          id="field-proof"
-          name="proof"
-          type="file"
-          multiple
-          accept="image/jpeg,image/png,application/pdf"
-          aria-describedby={`field-proof-hint${fieldError("proof") ? " field-proof-error" : ""}`}
-          className="block w-full text-lg"
-        />
-      </div>
+      <FileField name="proof" label={texts.proofLabel} hint={texts.proofHint} error={fieldError("proof")} multiple accept="image/jpeg,image/png,application/pdf" />
 
       <Button type="submit" disabled={pending}>
         {texts.submit}

@@ -1,17 +1,21 @@
-import type { InputHTMLAttributes } from "react";
+import type { InputHTMLAttributes, ReactNode, TextareaHTMLAttributes } from "react";
 
-type FieldProps = InputHTMLAttributes<HTMLInputElement> & {
-  name: string;
+type Described = { id: string; "aria-describedby"?: string; "aria-invalid"?: true };
+
+type ShellProps = {
+  id: string;
   label: string;
   hint?: string;
   error?: string;
+  /** The control itself, given the id and aria attributes that tie it to its label, hint and error. */
+  children: (control: Described) => ReactNode;
 };
 
-/** A labelled input with its hint and error wired through aria-describedby (GOV.UK pattern). */
-export function Field({ name, label, hint, error, className = "", ...input }: FieldProps) {
-  const id = input.id ?? `field-${name}`;
+/** Label, hint and error around any control, wired through aria-describedby (GOV.UK pattern). */
+export function FieldShell({ id, label, hint, error, children }: ShellProps) {
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
   return (
     <div className={`mb-6 ${error ? "border-l-4 border-bad pl-4" : ""}`}>
       <label htmlFor={id} className="mb-1 block text-lg font-semibold">
@@ -27,14 +31,50 @@ export function Field({ name, label, hint, error, className = "", ...input }: Fi
           {error}
         </p>
       )}
-      <input
-        {...input}
-        id={id}
-        name={name}
-        aria-describedby={[hintId, errorId].filter(Boolean).join(" ") || undefined}
-        aria-invalid={error ? true : undefined}
-        className={`block min-h-12 w-full rounded-md border-2 px-3 py-2 text-lg ${error ? "border-bad" : "border-gray-800"} ${className}`}
-      />
+      {children({ id, "aria-describedby": describedBy, "aria-invalid": error ? true : undefined })}
     </div>
+  );
+}
+
+type Labelled = { name: string; label: string; hint?: string; error?: string };
+
+/** A labelled text input. */
+export function Field({ name, label, hint, error, className = "", ...input }: InputHTMLAttributes<HTMLInputElement> & Labelled) {
+  return (
+    <FieldShell id={input.id ?? `field-${name}`} label={label} hint={hint} error={error}>
+      {(control) => (
+        <input
+          {...input}
+          {...control}
+          name={name}
+          className={`block min-h-12 w-full rounded-md border-2 px-3 py-2 text-lg ${error ? "border-bad" : "border-gray-800"} ${className}`}
+        />
+      )}
+    </FieldShell>
+  );
+}
+
+/** A labelled multi-line text box. */
+export function TextAreaField({ name, label, hint, error, className = "", ...textarea }: TextareaHTMLAttributes<HTMLTextAreaElement> & Labelled) {
+  return (
+    <FieldShell id={textarea.id ?? `field-${name}`} label={label} hint={hint} error={error}>
+      {(control) => (
+        <textarea
+          {...textarea}
+          {...control}
+          name={name}
+          className={`block w-full rounded-md border-2 px-3 py-2 text-lg ${error ? "border-bad" : "border-gray-800"} ${className}`}
+        />
+      )}
+    </FieldShell>
+  );
+}
+
+/** A labelled file picker. */
+export function FileField({ name, label, hint, error, className = "", ...input }: InputHTMLAttributes<HTMLInputElement> & Labelled) {
+  return (
+    <FieldShell id={input.id ?? `field-${name}`} label={label} hint={hint} error={error}>
+      {(control) => <input {...input} {...control} type="file" name={name} className={`block w-full text-lg ${className}`} />}
+    </FieldShell>
   );
 }

@@ -1,5 +1,6 @@
 import { notFound } from "next/navigation";
 import { Button } from "@/components/ui/button";
+import { FileField, TextAreaField } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
 import { ticketForHolder } from "@/db/queries/tickets";
 import { env } from "@/lib/env";
@@ -76,17 +77,8 @@ export default async function TrackingPage({ params, searchParams }: Props) {
       {ticket.status === "waiting_on_payer" && (
         <form action={residentReplyAction} className="mb-8">
           <input type="hidden" name="ref" value={ticket.ref} />
-          <label htmlFor="reply-message" className="mb-1 block text-lg font-semibold">
-            {tr.replyLabel}
-          </label>
-          <textarea id="reply-message" name="message" rows={4} maxLength={2000} required className="mb-4 block w-full rounded-md border-2 border-gray-800 px-3 py-2 text-lg" />
-          <label htmlFor="reply-proof" className="mb-1 block text-lg font-semibold">
-            {t.ticket.proofLabel}
-          </label>
-          <p id="reply-proof-hint" className="mb-2 text-base text-gray-700">
-            {t.ticket.proofHint}
-          </p>
-          <input id="reply-proof" name="proof" type="file" multiple accept="image/jpeg,image/png,application/pdf" aria-describedby="reply-proof-hint" className="mb-4 block w-full text-lg" />
+          <TextAreaField id="reply-message" name="message" label={tr.replyLabel} rows={4} maxLength={2000} required />
+          <FileField id="reply-proof" name="proof" label={t.ticket.proofLabel} hint={t.ticket.proofHint} multiple accept="image/jpeg,image/png,application/pdf" />
           <Button type="submit">{tr.replySubmit}</Button>
         </form>
       )}
