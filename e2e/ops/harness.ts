@@ -53,9 +53,9 @@ export class Proc {
   }
   /** JSON log lines (the app's structured logs). */
   json(): Record<string, unknown>[] {
-    return this.lines.flatMap((line) => {
+    return this.lines.flatMap<Record<string, unknown>>((line) => {
       try {
-        const value: unknown = JSON.parse(line);
+        const value = JSON.parse(line) as Record<string, unknown> | null;
         return value && typeof value === "object" ? [value] : [];
       } catch {
         return [];
