@@ -1,9 +1,11 @@
+import { execFile } from "node:child_process";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { once } from "node:events";
 import { pipeline } from "node:stream/promises";
+import { promisify } from "node:util";
 import postgres from "postgres";
 import { closeDb, openDatabase, replaceDbHandle } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
@@ -18,7 +20,9 @@ import { CliError, runCli } from "./cli";
  * Generates N receipts and N settlement lines, then, in a fresh PostgreSQL
  * database it creates and drops: a bare COPY of both files into unindexed
  * tables (the floor), and the real import + matching. Prints both times,
- * the ratio and the peak resident memory.
+ * the ratio, the peak resident memory of the importing process, and the
+ * time of each phase of the import. The files are written by a child
+ * process, so that the generator's memory is not counted as the import's.
  */
 
 const TZ = "Asia/Shanghai";
@@ -30,18 +34,21 @@ runCli(async () => {
   const at = args.indexOf("--n");
   const n = at >= 0 ? Number(args[at + 1]) : 1_000_000;
   if (!Number.isInteger(n) || n < 1 || n > 50_000_000) throw new CliError("--n must be a whole number between 1 and 50,000,000");
+  const into = args.indexOf("--generate-into");
+  if (into >= 0) {
+    await generate(filesIn(args[into + 1]!), n);
+    return;
+  }
   const url = process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres";
   if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(new URL(url).hostname)) throw new CliError("bench:import only runs against a local PostgreSQL");
 
-  let peakRss = process.memoryUsage.rss();
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
   const dir = await mkdtemp(join(tmpdir(), "paystatus-bench-"));
   const name = `paystatus_bench_${process.pid}`;
   const admin = postgres(url, { max: 1, onnotice: () => {} });
   try {
-    const files = { receipts: join(dir, "receipts.csv"), settlements: join(dir, "settlements.csv") };
+    const files = filesIn(dir);
     let t = Date.now();
-    await generate(files, n);
+    await promisify(execFile)(process.execPath, [...process.execArgv, process.argv[1]!, "--generate-into", dir, "--n", String(n)]);
     console.error(`generated ${n.toLocaleString("en")} receipts and lines in ${secs(t)}`);
 
     await admin.unsafe(`create database ${name}`);
@@ -59,20 +66,21 @@ runCli(async () => {
     console.error(`bare COPY: ${secs(t)}`);
 
     t = Date.now();
-    const receipts = await importReceiptsFile({ name: "receipts.csv", open: () => createReadStream(files.receipts, { highWaterMark: 256 * 1024 }) }, { timeZone: TZ });
+    const receipts = await importReceiptsFile({ name: "receipts.csv", open: () => createReadStream(files.receipts, { highWaterMark: 256 * 1024 }) }, { timeZone: TZ }, { onPhase: phase("receipts") });
     const receiptsMs = Date.now() - t;
     console.error(`receipts import + match: ${secs(t)} (${receipts.inserted.toLocaleString("en")} inserted)`);
     t = Date.now();
     const lines = await importSettlementFile(
       { name: "settlements.csv", open: () => createReadStream(files.settlements, { highWaterMark: 256 * 1024 }) },
       { format: "csv", timeZone: TZ },
+      { onPhase: phase("settlements") },
     );
     const linesMs = Date.now() - t;
     console.error(`settlements import + match: ${secs(t)}`);
     const m = lines.matching!;
 
     const importMs = receiptsMs + linesMs;
-    peakRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
+    const peakRss = process.resourceUsage().maxRSS * 1024;
     console.log(`N = ${n.toLocaleString("en")} receipts + ${n.toLocaleString("en")} settlement lines (PostgreSQL)`);
     console.log(`  bare COPY of both files:   ${(copyMs / 1000).toFixed(1)} s`);
     console.log(`  import + match:            ${(importMs / 1000).toFixed(1)} s (receipts ${(receiptsMs / 1000).toFixed(1)} s, settlements ${(linesMs / 1000).toFixed(1)} s)`);
@@ -80,13 +88,16 @@ runCli(async () => {
     console.log(`  peak RSS:                  ${(peakRss / 1024 / 1024).toFixed(0)} MB (target < 300 MB)`);
     console.log(`  lines inserted ${lines.inserted.toLocaleString("en")}; matched by reference ${m.reference}, remittance ${m.remittance}, amount+date ${m.amountDate}; exceptions ${m.exceptions}`);
   } finally {
-    clearInterval(sampler);
     await closeDb();
     await admin.unsafe(`drop database if exists ${name} with (force)`);
     await admin.end();
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+function filesIn(dir: string) {
+  return { receipts: join(dir, "receipts.csv"), settlements: join(dir, "settlements.csv") };
+}
 
 /**
  * 80 % of the lines carry the receipt's bank reference, 10 % only the receipt
@@ -137,6 +148,12 @@ async function bareCopy(sql: postgres.Sql, files: { receipts: string; settlement
   await sql.unsafe(`create unlogged table bench_settlements (bank_ref text, amount numeric, value_date date, channel text, payer_account text, remittance text)`);
   await pipeline(createReadStream(files.receipts), await sql.unsafe("copy bench_receipts from stdin with (format csv, header true)").writable());
   await pipeline(createReadStream(files.settlements), await sql.unsafe("copy bench_settlements from stdin with (format csv, header true)").writable());
+}
+
+/** Prints each phase of an import as it ends, with the memory in use at that moment. */
+function phase(file: string) {
+  return (name: string, ms: number) =>
+    console.error(`  ${file.padEnd(12)} ${name.padEnd(28)} ${(ms / 1000).toFixed(2).padStart(7)} s   rss ${(process.memoryUsage.rss() / 1048576).toFixed(0)} MB`);
 }
 
 function secs(since: number) {

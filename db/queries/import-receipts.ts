@@ -1,12 +1,12 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { ReceiptFormat } from "@/lib/receipt-number";
-import { parseReceiptsCsv, StatementFileError } from "@/lib/statements";
+import { parseReceiptsCsv } from "@/lib/statements";
 import { db, type Tx } from "../client";
 import { channels, services } from "../schema";
-import { createHash, LineTally, sha256Of, tapBytes, type FileSource, type ImportHooks } from "./import-source";
-import { createStaging, queryRows, RECEIPT_STAGING, stageRows, type Executor, type StageValue } from "./import-staging";
-import { ANALYZE_AFTER, matchSettlements, type MatchSummary } from "./matching";
+import { recordImport, sha256Of, timed, type FileSource, type ImportHooks } from "./import-source";
+import { ANALYZE_AFTER, queryRows, RECEIPT_STAGING, stageFile, tuneImportSession, type Executor } from "./import-staging";
+import { matchSettlements, type MatchSummary } from "./matching";
 
 export type ReceiptImportSummary = {
   read: number;
@@ -21,7 +21,6 @@ export type ReceiptImportSummary = {
   matching: MatchSummary;
 };
 
-
 /**
  * Imports the billing system's receipts, all or nothing, upserting by
  * receipt_no; then runs matching, since new receipts can claim lines that
@@ -33,51 +32,40 @@ export async function importReceiptsFile(
   hooks: ImportHooks = {},
   tx: Executor = db(),
 ): Promise<ReceiptImportSummary> {
-  const fileHash = await sha256Of(file.open());
-  return tx.transaction(async (t) => {
-    const [knownServices, knownChannels] = await Promise.all([t.select({ code: services.code }).from(services), t.select({ code: channels.code }).from(channels)]);
-    const tally = new LineTally();
-    const hash = createHash("sha256");
-    const events = parseReceiptsCsv(tapBytes(file.open(), hash, hooks.onProgress), {
-      services: new Set(knownServices.map((s) => s.code)),
-      channels: new Set(knownChannels.map((c) => c.code)),
-      receiptFormat: options.receiptFormat,
+  return recordImport("receipts", async () => {
+    const fileHash = await timed(hooks.onPhase, "hash file", () => sha256Of(file.open()));
+    return tx.transaction(async (t) => {
+      await tuneImportSession(t);
+      const [knownServices, knownChannels] = await Promise.all([t.select({ code: services.code }).from(services), t.select({ code: channels.code }).from(channels)]);
+      const parseOptions = {
+        services: new Set(knownServices.map((s) => s.code)),
+        channels: new Set(knownChannels.map((c) => c.code)),
+        receiptFormat: options.receiptFormat,
+      };
+      const tally = await stageFile(t, RECEIPT_STAGING, {
+        file,
+        fileHash,
+        hooks,
+        parse: (bytes) => parseReceiptsCsv(bytes, parseOptions),
+        toRow: (r, line) => [line, r.receiptNo, r.service, r.payerName, r.payerPhone, r.amountDueFen, r.amountPaidFen, r.channel, r.paidAt?.toISOString() ?? null, r.bankRef, r.billingStatus],
+      });
+
+      const merged = await timed(hooks.onPhase, "merge", () => mergeStagedReceipts(t));
+      const matching = await matchSettlements({ timeZone: options.timeZone, analyze: merged.inserted + merged.updated > ANALYZE_AFTER, onPhase: hooks.onPhase }, t);
+      return {
+        read: tally.read,
+        inserted: merged.inserted,
+        updated: merged.updated,
+        duplicates: tally.records - merged.inserted - merged.updated - merged.stale,
+        stale: merged.stale,
+        rejectedCount: tally.rejectedCount,
+        rejected: tally.rejected,
+        matching,
+      };
     });
-
-    async function* rows(): AsyncGenerator<StageValue[][]> {
-      for await (const batch of events) {
-        const staged: StageValue[][] = [];
-        for (const event of batch) {
-          if (!tally.count(event)) continue;
-          const r = event.record;
-          staged.push([event.line, r.receiptNo, r.service, r.payerName, r.payerPhone, r.amountDueFen, r.amountPaidFen, r.channel, r.paidAt?.toISOString() ?? null, r.bankRef, r.billingStatus]);
-        }
-        yield staged;
-        hooks.onStaged?.(tally.records);
-      }
-    }
-    await createStaging(t, RECEIPT_STAGING);
-    await stageRows(t, RECEIPT_STAGING, rows());
-    if (tally.records > ANALYZE_AFTER) await t.execute(sql`analyze import_receipts`);
-
-    if (hash.digest("hex") !== fileHash) throw new StatementFileError("the file changed while it was being imported; try again");
-    if (tally.records === 0 && tally.rejectedCount > 0) {
-      throw new StatementFileError(`no line of the file could be read (line ${tally.rejected[0]!.line}: ${tally.rejected[0]!.reason})`);
-    }
-
-    const merged = await mergeStagedReceipts(t);
-    const matching = await matchSettlements({ timeZone: options.timeZone, analyze: merged.inserted + merged.updated > ANALYZE_AFTER }, t);
-    return {
-      read: tally.read,
-      inserted: merged.inserted,
-      updated: merged.updated,
-      duplicates: tally.records - merged.inserted - merged.updated - merged.stale,
-      stale: merged.stale,
-      rejectedCount: tally.rejectedCount,
-      rejected: tally.rejected,
-      matching,
-    };
-  });
+  },
+    (s) => ({ result: "imported", rows: { inserted: s.inserted, updated: s.updated, duplicate: s.duplicates, stale: s.stale, rejected: s.rejectedCount } }),
+  );
 }
 
 /**

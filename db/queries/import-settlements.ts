@@ -4,9 +4,9 @@ import { parseSettlements, StatementFileError, type SettlementFormat } from "@/l
 import { findProfile } from "@/lib/statements/profiles";
 import { db, type Tx } from "../client";
 import { channels, settlementBatches } from "../schema";
-import { createHash, LineTally, sha256Of, tapBytes, type FileSource, type ImportHooks } from "./import-source";
-import { createStaging, queryRows, SETTLEMENT_STAGING, stageRows, type Executor, type StageValue } from "./import-staging";
-import { ANALYZE_AFTER, matchSettlements, type MatchSummary } from "./matching";
+import { recordImport, sha256Of, timed, type FileSource, type ImportHooks } from "./import-source";
+import { ANALYZE_AFTER, queryRows, SETTLEMENT_STAGING, stageFile, tuneImportSession, type Executor } from "./import-staging";
+import { matchSettlements, type MatchSummary } from "./matching";
 
 export type SettlementImportSummary = {
   alreadyImported: boolean;
@@ -26,7 +26,6 @@ export type SettlementImportSummary = {
 
 export type SettlementImportOptions = { format: SettlementFormat; profile?: string; timeZone: string };
 
-
 /**
  * Imports one statement file, all or nothing: stream → parse → staging table
  * → one merge into settlement_lines → matching, in one transaction. A file
@@ -34,68 +33,57 @@ export type SettlementImportOptions = { format: SettlementFormat; profile?: stri
  * from an overlapping statement (same line_key) is not inserted again.
  */
 export async function importSettlementFile(file: FileSource, options: SettlementImportOptions, hooks: ImportHooks = {}, tx: Executor = db()): Promise<SettlementImportSummary> {
-  const profile = findProfile(options.format, options.profile);
-  if (!profile) throw new StatementFileError(`unknown profile "${options.profile}" for ${options.format}`);
-  const fileHash = await sha256Of(file.open());
+  return recordImport("settlements", async () => {
+    const profile = findProfile(options.format, options.profile);
+    if (!profile) throw new StatementFileError(`unknown profile "${options.profile}" for ${options.format}`);
+    const fileHash = await timed(hooks.onPhase, "hash file", () => sha256Of(file.open()));
+    return tx.transaction(async (t) => {
+      const [batch] = await t
+        .insert(settlementBatches)
+        .values({ fileHash, fileName: file.name.slice(-200), format: options.format, profile: profile.name })
+        .onConflictDoNothing({ target: settlementBatches.fileHash })
+        .returning({ id: settlementBatches.id });
+      if (!batch) return { alreadyImported: true, fileHash, read: 0, inserted: 0, duplicates: 0, skipped: 0, skippedReasons: {}, rejectedCount: 0, rejected: [], exceptions: 0, matching: null };
 
-  return tx.transaction(async (t) => {
-    const tally = new LineTally();
-    const empty = { alreadyImported: true, fileHash, read: 0, inserted: 0, duplicates: 0, skipped: 0, skippedReasons: {}, rejectedCount: 0, rejected: [], exceptions: 0, matching: null };
-    const [batch] = await t
-      .insert(settlementBatches)
-      .values({ fileHash, fileName: file.name.slice(-200), format: options.format, profile: profile.name })
-      .onConflictDoNothing({ target: settlementBatches.fileHash })
-      .returning({ id: settlementBatches.id });
-    if (!batch) return empty;
+      await tuneImportSession(t);
+      const known = new Set((await t.select({ code: channels.code }).from(channels)).map((c) => c.code));
+      const tally = await stageFile(t, SETTLEMENT_STAGING, {
+        file,
+        fileHash,
+        hooks,
+        parse: (bytes) => parseSettlements(bytes, { format: options.format, profile: profile.name, channels: known }),
+        toRow: (r, line) => [line, r.bankRef, r.amountFen, r.valueDate, r.channel, r.payerAccount, r.remittance],
+      });
 
-    const known = new Set((await t.select({ code: channels.code }).from(channels)).map((c) => c.code));
-    const hash = createHash("sha256");
-    const events = parseSettlements(tapBytes(file.open(), hash, hooks.onProgress), { format: options.format, profile: profile.name, channels: known });
+      const inserted = await timed(hooks.onPhase, "merge", () => mergeStagedLines(t, batch.id));
+      await t.update(settlementBatches).set({ linesRead: tally.read, linesInserted: inserted }).where(eq(settlementBatches.id, batch.id));
+      const matching = await matchSettlements({ timeZone: options.timeZone, analyze: inserted > ANALYZE_AFTER, onPhase: hooks.onPhase }, t);
+      const [{ exceptions }] = (await queryRows<{ exceptions: number }>(
+        t,
+        sql`select count(*)::int as exceptions from settlement_lines l
+            where l.batch_id = ${batch.id} and not exists (select 1 from matches m where m.settlement_line_id = l.id)`,
+      )) as [{ exceptions: number }];
 
-    async function* rows(): AsyncGenerator<StageValue[][]> {
-      for await (const batch of events) {
-        const staged: StageValue[][] = [];
-        for (const event of batch) {
-          if (!tally.count(event)) continue;
-          const r = event.record;
-          staged.push([event.line, r.bankRef, r.amountFen, r.valueDate, r.channel, r.payerAccount, r.remittance]);
-        }
-        yield staged;
-        hooks.onStaged?.(tally.records);
-      }
-    }
-    await createStaging(t, SETTLEMENT_STAGING);
-    await stageRows(t, SETTLEMENT_STAGING, rows());
-    if (tally.records > ANALYZE_AFTER) await t.execute(sql`analyze import_settlement_lines`);
-
-    if (hash.digest("hex") !== fileHash) throw new StatementFileError("the file changed while it was being imported; try again");
-    if (tally.records === 0 && tally.rejectedCount > 0) {
-      throw new StatementFileError(`no line of the file could be read (line ${tally.rejected[0]!.line}: ${tally.rejected[0]!.reason})`);
-    }
-
-    const inserted = await mergeStagedLines(t, batch.id);
-    await t.update(settlementBatches).set({ linesRead: tally.read, linesInserted: inserted }).where(eq(settlementBatches.id, batch.id));
-    const matching = await matchSettlements({ timeZone: options.timeZone, analyze: inserted > ANALYZE_AFTER }, t);
-    const [{ exceptions }] = (await queryRows<{ exceptions: number }>(
-      t,
-      sql`select count(*)::int as exceptions from settlement_lines l
-          where l.batch_id = ${batch.id} and not exists (select 1 from matches m where m.settlement_line_id = l.id)`,
-    )) as [{ exceptions: number }];
-
-    return {
-      alreadyImported: false,
-      fileHash,
-      read: tally.read,
-      inserted,
-      duplicates: tally.records - inserted,
-      skipped: tally.skipped,
-      skippedReasons: tally.skippedReasons,
-      rejectedCount: tally.rejectedCount,
-      rejected: tally.rejected,
-      exceptions,
-      matching,
-    };
-  });
+      return {
+        alreadyImported: false,
+        fileHash,
+        read: tally.read,
+        inserted,
+        duplicates: tally.records - inserted,
+        skipped: tally.skipped,
+        skippedReasons: tally.skippedReasons,
+        rejectedCount: tally.rejectedCount,
+        rejected: tally.rejected,
+        exceptions,
+        matching,
+      };
+    });
+  },
+    (s) =>
+      s.alreadyImported
+        ? { result: "already_imported", rows: {} }
+        : { result: "imported", rows: { inserted: s.inserted, duplicate: s.duplicates, skipped: s.skipped, rejected: s.rejectedCount } },
+  );
 }
 
 /**

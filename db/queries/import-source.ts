@@ -1,6 +1,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import type { ParseEvent } from "@/lib/statements";
+import { metrics, type ImportKind, type ImportResult, type ImportRowOutcome } from "@/lib/metrics";
+import { StatementFileError, type ParseEvent } from "@/lib/statements";
 
 /**
  * What an import reads and what it reports, shared by the receipts and the
@@ -15,7 +16,42 @@ export type ImportHooks = {
   onProgress?: (bytes: number) => void;
   /** Called after each staged batch with the rows staged so far; tests throw from here to simulate a crash mid-file. */
   onStaged?: (rows: number) => void;
+  /** Called as each phase of the import ends, with its wall time: the benchmark prints them. */
+  onPhase?: (phase: string, ms: number) => void;
 };
+
+/** Runs one phase of an import and reports its duration. */
+export async function timed<T>(onPhase: ((phase: string, ms: number) => void) | undefined, phase: string, run: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await run();
+  } finally {
+    onPhase?.(phase, performance.now() - started);
+  }
+}
+
+/**
+ * Runs one whole import and records it in the process metrics: its duration
+ * by result, and — once it has committed — its rows by outcome.
+ */
+export async function recordImport<S>(
+  kind: ImportKind,
+  run: () => Promise<S>,
+  outcome: (summary: S) => { result: ImportResult; rows: Partial<Record<ImportRowOutcome, number>> },
+): Promise<S> {
+  const m = metrics();
+  const stop = m.importDuration.startTimer({ kind });
+  try {
+    const summary = await run();
+    const { result, rows } = outcome(summary);
+    stop({ result });
+    for (const [row, n] of Object.entries(rows)) if (n) m.importRows.inc({ kind, outcome: row }, n);
+    return summary;
+  } catch (error) {
+    stop({ result: error instanceof StatementFileError ? "refused" : "failed" });
+    throw error;
+  }
+}
 
 /** Rejected lines kept for the summary; the count is always exact. */
 const KEEP_REJECTED = 1000;

@@ -3,7 +3,10 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { sql, type SQL } from "drizzle-orm";
 import type postgres from "postgres";
+import { StatementFileError, type ParseEvent } from "@/lib/statements";
+import type { ByteSource } from "@/lib/statements/types";
 import type { Db, Tx } from "../client";
+import { createHash, LineTally, tapBytes, timed, type FileSource, type ImportHooks } from "./import-source";
 
 /**
  * Staging for imports: each file is streamed into a temporary table that
@@ -16,6 +19,9 @@ import type { Db, Tx } from "../client";
 
 export type Executor = Db | Tx;
 export type StageValue = string | number | null;
+
+/** Above this many rows, planner statistics are refreshed after a load: worth it after a large one, wasted on a small one. */
+export const ANALYZE_AFTER = 10_000;
 
 /** The rows of a raw query, whichever driver ran it (postgres.js returns an array, PGlite an object with rows). */
 export async function queryRows<T>(tx: Executor, query: SQL): Promise<T[]> {
@@ -60,10 +66,57 @@ export const RECEIPT_STAGING: StagingTable = {
       amount_due_fen bigint, amount_paid_fen bigint, channel text, paid_at timestamptz, bank_ref text, billing_status text)`,
 };
 
-/** Creates the (empty) staging table inside the current transaction. */
-export async function createStaging(tx: Tx, table: StagingTable): Promise<void> {
+/**
+ * Settings for the import's own transaction: sorts and hashes over a large
+ * file stay in memory rather than spilling to disk (the default 4 MB is sized
+ * for many small concurrent queries, not for one merge of a million rows).
+ */
+export async function tuneImportSession(tx: Tx): Promise<void> {
+  await tx.execute(sql`select set_config('work_mem', '64MB', true)`);
+}
+
+export type StageInput<T> = {
+  file: FileSource;
+  /** SHA-256 of the file taken before the transaction began. */
+  fileHash: string;
+  hooks: ImportHooks;
+  parse: (bytes: ByteSource) => AsyncIterable<ParseEvent<T>[]>;
+  /** One record as a staging row, in the order of `table.columns` (line number first). */
+  toRow: (record: T, line: number) => StageValue[];
+};
+
+/**
+ * The part of every import before its merge: streams the file through its
+ * parser into a fresh staging table, refreshes the table's statistics when
+ * it is large, and refuses the file when the bytes loaded are not the bytes
+ * hashed or when no line of it was readable.
+ */
+export async function stageFile<T>(tx: Tx, table: StagingTable, input: StageInput<T>): Promise<LineTally> {
+  const { hooks } = input;
+  const tally = new LineTally();
+  const hash = createHash("sha256");
+  const events = input.parse(tapBytes(input.file.open(), hash, hooks.onProgress));
+
+  async function* rows(): AsyncGenerator<StageValue[][]> {
+    for await (const batch of events) {
+      const staged: StageValue[][] = [];
+      for (const event of batch) if (tally.count(event)) staged.push(input.toRow(event.record, event.line));
+      yield staged;
+      hooks.onStaged?.(tally.records);
+    }
+  }
+
   await tx.execute(table.create);
-  await tx.execute(table.name === "import_receipts" ? sql`truncate import_receipts` : sql`truncate import_settlement_lines`);
+  await tx.execute(sql`truncate ${sql.identifier(table.name)}`);
+  await timed(hooks.onPhase, "parse + copy to staging", () => stageRows(tx, table, rows()));
+  if (tally.records > ANALYZE_AFTER) await timed(hooks.onPhase, "analyze staging", () => tx.execute(sql`analyze ${sql.identifier(table.name)}`));
+
+  if (hash.digest("hex") !== input.fileHash) throw new StatementFileError("the file changed while it was being imported; try again");
+  if (tally.records === 0 && tally.rejectedCount > 0) {
+    const [first] = tally.rejected;
+    throw new StatementFileError(`no line of the file could be read (line ${first!.line}: ${first!.reason})`);
+  }
+  return tally;
 }
 
 const COPY_SQL: Record<StagingTable["name"], string> = {
@@ -80,7 +133,7 @@ const COPY_CHUNK_CHARS = 256 * 1024;
  * nothing beyond one batch is ever held; an error thrown by the generator
  * (a refused file, a failing hook) aborts the load and with it the transaction.
  */
-export async function stageRows(tx: Tx, table: StagingTable, batches: AsyncIterable<StageValue[][]>): Promise<void> {
+async function stageRows(tx: Tx, table: StagingTable, batches: AsyncIterable<StageValue[][]>): Promise<void> {
   const client = postgresClient(tx);
   if (client) {
     const writable = await client.unsafe(COPY_SQL[table.name]).writable();

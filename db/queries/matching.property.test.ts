@@ -130,5 +130,5 @@ describe(`matching properties on ${databaseKind()}`, () => {
       }),
       { numRuns: 12 },
     );
-  }, 180_000);
+  }, 300_000);
 });

@@ -1,7 +1,8 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { db, type Db, type Tx } from "../client";
-import { queryRows, type Executor } from "./import-staging";
+import { timed } from "./import-source";
+import { ANALYZE_AFTER, queryRows, type Executor } from "./import-staging";
 import { resolveWaitingTickets } from "./ticket-jobs";
 
 /**
@@ -31,12 +32,12 @@ export type MatchSummary = {
 
 /** Receipt ids are handed to the hook in pages of this size, so memory stays flat on large imports. */
 const POSTED_PAGE = 10_000;
-export const ANALYZE_AFTER = 10_000;
 
 export type MatchOptions = {
   timeZone: string;
   /** Refresh planner statistics first: worth it after a large load, wasted on a small one. */
   analyze?: boolean;
+  onPhase?: (phase: string, ms: number) => void;
 };
 
 export async function matchSettlements(options: MatchOptions, tx: Executor = db()): Promise<MatchSummary> {
@@ -47,23 +48,30 @@ export async function matchSettlements(options: MatchOptions, tx: Executor = db(
 
     // Planner statistics go stale within one large import; without fresh ones PostgreSQL picks
     // nested loops over a million rows. ANALYZE samples a fixed number of rows, so it stays cheap.
+    const step = <T>(phase: string, run: () => Promise<T>) => timed(options.onPhase, `match: ${phase}`, run);
     if (options.analyze) {
-      await t.execute(sql`analyze settlement_lines`);
-      await t.execute(sql`analyze receipts`);
+      await step("analyze", async () => {
+        await t.execute(sql`analyze settlement_lines`);
+        await t.execute(sql`analyze receipts`);
+      });
     }
-    if ((await matchByReference(t)) > ANALYZE_AFTER) await t.execute(sql`analyze matches`);
-    if ((await matchByRemittance(t)) > ANALYZE_AFTER) await t.execute(sql`analyze matches`);
+    if ((await step("reference", () => matchByReference(t))) > ANALYZE_AFTER) await t.execute(sql`analyze matches`);
+    if ((await step("remittance", () => matchByRemittance(t))) > ANALYZE_AFTER) await t.execute(sql`analyze matches`);
     // Each pass can make further pairs unique (a matched receipt stops competing), so repeat to a
     // fixed point: that is what makes a second run a no-op.
-    while ((await matchByAmountAndDate(t, options.timeZone)) > 0);
+    await step("amount and date", async () => {
+      while ((await matchByAmountAndDate(t, options.timeZone)) > 0);
+    });
 
     if (options.analyze) await t.execute(sql`analyze matching_run`);
     const counts = await queryRows<{ method: string; n: number }>(t, sql`select method, count(*)::int as n from matching_run group by method`);
     const count = (method: string) => counts.find((c) => c.method === method)?.n ?? 0;
-    const posted = await notifyPosted(t);
-    const [{ exceptions }] = (await queryRows<{ exceptions: number }>(
-      t,
-      sql`select count(*)::int as exceptions from settlement_lines l where not exists (select 1 from matches m where m.settlement_line_id = l.id)`,
+    const posted = await step("posted hook", () => notifyPosted(t));
+    const [{ exceptions }] = (await step("count exceptions", () =>
+      queryRows<{ exceptions: number }>(
+        t,
+        sql`select count(*)::int as exceptions from settlement_lines l where not exists (select 1 from matches m where m.settlement_line_id = l.id)`,
+      ),
     )) as [{ exceptions: number }];
     return { reference: count("reference"), remittance: count("remittance"), amountDate: count("amount_date"), posted, exceptions };
   });
@@ -208,11 +216,18 @@ async function notifyPosted(tx: Tx): Promise<number> {
     )
     select count(*)::int as n from posted`,
   );
+  // Only receipts someone is waiting on go to the hook (which checks them again): a bulk import posts
+  // a million receipts, and a handful of them have a ticket waiting on settlement.
   let after = 0;
   for (;;) {
     const page = await queryRows<{ id: string | number }>(
       tx,
-      sql`select receipt_id as id from posted_run where receipt_id > ${after} order by receipt_id limit ${POSTED_PAGE}`,
+      sql`select receipt_id as id from posted_run
+          where receipt_id > ${after} and receipt_id in (
+            select t.receipt_id from tickets t where t.status = 'waiting_on_settlement' and t.receipt_id is not null
+            union all
+            select r.id from tickets t join receipts r on r.receipt_no = t.receipt_no where t.status = 'waiting_on_settlement' and t.receipt_id is null)
+          order by receipt_id limit ${POSTED_PAGE}`,
     );
     if (page.length === 0) return total;
     const ids = page.map((p) => Number(p.id));
