@@ -164,6 +164,21 @@ describe("staff actions with a session", () => {
     expect(row!.role).toBe("agent");
   });
 
+  it("ticket desk: refuse an agent the supervisor's assignment, and a ticket outside the agent's queues, changing nothing", async () => {
+    const { assignTicketAction, claimTicketAction } = await import("./tickets-actions");
+    const { tickets } = await import("@/db/schema");
+    const agent = await staffMember("agent"); // queues: bank_liaison
+    const [ticket] = await handle()
+      .db.insert(tickets)
+      .values({ ref: "T-SAAT-SAAT", category: "other", status: "open", queue: "refunds", paymentStatus: "duplicate", description: "x", payerContact: "r@example.cn", trackingTokenHash: "h" })
+      .returning({ id: tickets.id });
+    signInAs(agent.id);
+    expect(await assignTicketAction(undefined, formWith({ ref: "T-SAAT-SAAT", version: "1", assignee: String(agent.id) }))).toEqual({ ok: false, code: "forbidden" });
+    expect(await claimTicketAction(undefined, formWith({ ref: "T-SAAT-SAAT", version: "1" }))).toEqual({ ok: true, done: "not_found" });
+    const [row] = await handle().db.select({ assigneeId: tickets.assigneeId, version: tickets.version }).from(tickets).where(eq(tickets.id, ticket!.id));
+    expect(row).toEqual({ assigneeId: null, version: 1 });
+  });
+
   it("let an admin disable an account, audited, ending that account's sessions", async () => {
     const { setStaffDisabledAction, changeStaffRoleAction } = await import("./actions");
     const admin = await staffMember("admin");

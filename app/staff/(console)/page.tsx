@@ -1,5 +1,8 @@
 import { ActionForm } from "@/components/console/action-form";
+import { NextTicketButton } from "@/components/console/queues/next-ticket-button";
+import { QueueCountsTable } from "@/components/console/queues/queue-counts";
 import { Notice } from "@/components/ui/notice";
+import { queueCounts } from "@/db/queries/queues";
 import { requestLocale } from "../../locale";
 import { signOutEverywhereAction } from "../actions";
 import { consoleStaff } from "./guard";
@@ -8,6 +11,7 @@ export default async function ConsoleHome() {
   const [staff, { t }] = await Promise.all([consoleStaff("/staff"), requestLocale()]);
   const c = t.staff.console;
   const queues = staff.role === "agent" ? (staff.queues.length > 0 ? staff.queues.join(", ") : c.noQueues) : c.allQueues;
+  const counts = await queueCounts(staff, new Date());
   return (
     <>
       <h1 className="mb-6 text-3xl font-bold">{c.title}</h1>
@@ -20,7 +24,15 @@ export default async function ConsoleHome() {
         <dt className="font-semibold">{c.queues}</dt>
         <dd data-staff-queues>{queues}</dd>
       </dl>
-      <p className="mb-6 text-lg">{c.comingSoon}</p>
+      <h2 className="mb-3 text-2xl font-bold">{t.desk.home.title}</h2>
+      {counts.length === 0 ? (
+        <p className="mb-6 text-lg">{t.desk.home.noQueues}</p>
+      ) : (
+        <>
+          <QueueCountsTable counts={counts} t={t} />
+          <NextTicketButton t={t} />
+        </>
+      )}
       <ActionForm action={signOutEverywhereAction} texts={{ done: "", errors: t.staff.actionErrors }} showDone={false}>
         <button type="submit" className="min-h-11 rounded-md border-2 border-gray-800 px-4 py-2 font-semibold">
           {c.signOutEverywhere}

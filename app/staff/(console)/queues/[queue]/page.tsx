@@ -1,0 +1,100 @@
+import { notFound } from "next/navigation";
+import { NextTicketButton } from "@/components/console/queues/next-ticket-button";
+import { QueueTable } from "@/components/console/queues/queue-table";
+import { Notice } from "@/components/ui/notice";
+import { queuePage } from "@/db/queries/queues";
+import { env } from "@/lib/env";
+import { fill } from "@/lib/i18n";
+import { TICKET_CATEGORIES, TICKET_STATUSES } from "@/lib/routing";
+import { ZQueueFilters, ZQueueName } from "@/lib/ticket-desk";
+import { requestLocale } from "../../../../locale";
+import { consoleStaff } from "../../guard";
+
+type Props = { params: Promise<{ queue: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+
+export default async function QueuePage({ params, searchParams }: Props) {
+  const [{ queue: raw }, query] = await Promise.all([params, searchParams]);
+  const [staff, { t, locale }] = await Promise.all([consoleStaff(`/staff/queues/${encodeURIComponent(raw)}`), requestLocale()]);
+  const queue = ZQueueName.safeParse(raw);
+  if (!queue.success) notFound();
+  const filters = ZQueueFilters.parse({ status: first(query.status), assigned: first(query.assigned), category: first(query.category), cursor: first(query.cursor) });
+  const q = t.desk.queue;
+  const title = fill(q.title, { queue: t.desk.queueNames[queue.data] });
+  const page = await queuePage(staff, queue.data, filters);
+  if (!page) {
+    return (
+      <>
+        <h1 className="mb-6 text-3xl font-bold">{title}</h1>
+        <Notice tone="bad">
+          <span data-error="forbidden">{q.forbidden}</span>
+        </Notice>
+      </>
+    );
+  }
+  const link = (cursor?: string) => {
+    const search = new URLSearchParams({ status: filters.status, assigned: filters.assigned, ...(filters.category ? { category: filters.category } : {}), ...(cursor ? { cursor } : {}) });
+    return `/staff/queues/${queue.data}?${search.toString()}`;
+  };
+  const select = "min-h-12 rounded-md border-2 border-gray-800 px-3 text-lg";
+  return (
+    <>
+      <h1 className="mb-6 text-3xl font-bold">{title}</h1>
+      <NextTicketButton t={t} />
+      <form method="get" className="mb-6 flex flex-wrap items-end gap-4" aria-label={q.filters}>
+        <label className="flex flex-col font-semibold">
+          {q.status}
+          <select name="status" defaultValue={filters.status} className={select}>
+            {TICKET_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {t.desk.statuses[s]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="flex flex-col font-semibold">
+          {q.assigned}
+          <select name="assigned" defaultValue={filters.assigned} className={select}>
+            <option value="any">{q.assignedAny}</option>
+            <option value="me">{q.assignedMe}</option>
+            <option value="unassigned">{q.assignedUnassigned}</option>
+          </select>
+        </label>
+        <label className="flex flex-col font-semibold">
+          {q.category}
+          <select name="category" defaultValue={filters.category ?? ""} className={select}>
+            <option value="">{q.anyCategory}</option>
+            {TICKET_CATEGORIES.map((c) => (
+              <option key={c} value={c}>
+                {t.ticket.categories[c]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" className="min-h-12 rounded-md border-2 border-gray-800 px-4 font-semibold">
+          {q.apply}
+        </button>
+      </form>
+      {page.rows.length === 0 ? (
+        <p className="mb-6 text-lg" data-testid="queue-empty">
+          {q.empty}
+        </p>
+      ) : (
+        <QueueTable rows={page.rows} t={t} locale={locale} timeZone={env().TZ} caption={q.caption} />
+      )}
+      <nav aria-label={q.next} className="flex flex-wrap gap-6">
+        {filters.cursor && (
+          <a href={link()} className="font-semibold text-brand underline">
+            {q.first}
+          </a>
+        )}
+        {page.nextCursor && (
+          <a href={link(page.nextCursor)} rel="next" data-testid="next-page" className="font-semibold text-brand underline">
+            {q.next}
+          </a>
+        )}
+      </nav>
+    </>
+  );
+}

@@ -1,0 +1,164 @@
+import { manualMatchAction } from "@/app/staff/tickets-actions";
+import type { StaffTicketView } from "@/db/queries/staff-tickets";
+import type { Locale, Messages } from "@/lib/i18n";
+import { fill } from "@/lib/i18n";
+import { formatDate, formatDateTime } from "@/lib/i18n/format";
+import { formatFen } from "@/lib/money";
+import type { PaymentStatus, StatusCode } from "@/lib/status";
+import { TicketActionForm } from "./ticket-action-form";
+
+type Props = { view: StaffTicketView; t: Messages; locale: Locale; timeZone: string };
+
+/** What the resident's page says for this status, in the same words (lib/i18n status texts); exhaustive over the codes. */
+function statusSentence(status: PaymentStatus, t: Messages, locale: Locale): string {
+  const v = t.status.views;
+  const date = (d: string) => formatDate(d, locale);
+  switch (status.code) {
+    case "posted":
+      return v.posted.body(date(status.postedOn));
+    case "pending":
+      return status.expectedDate ? v.pending.body(date(status.expectedDate)) : v.pending.unknownYear(status.unknownYear ?? 0);
+    case "awaiting_bank":
+      return v.awaiting_bank.body(status.retryAtLocal);
+    case "overdue":
+      return v.overdue.body(date(status.expectedDate));
+    case "amount_mismatch":
+      return v.amount_mismatch.body(status.dueFen, status.settledFen);
+    case "duplicate":
+      return v.duplicate.body(status.settlementCount, status.refundableFen);
+    case "refund_pending":
+      return v.refund_pending.body(status.refundFen);
+    case "refunded":
+      return v.refunded.body(status.refundFen, status.refundedOn && date(status.refundedOn));
+    case "unpaid":
+      return v.unpaid.body;
+    case "voided":
+      return v.voided.body;
+    case "not_found":
+      return v.not_found.body;
+    default:
+      return assertNever(status);
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled payment status ${(value as { code: StatusCode }).code}`);
+}
+
+export function PaymentPanel({ view, t, locale, timeZone }: Props) {
+  const p = t.desk.ticket;
+  const { receipt, status, lines, candidates, ticket } = view;
+  const settled = lines.reduce((sum, l) => sum + l.amountFen, 0);
+  const texts = { done: t.desk.actions.done, errors: t.staff.actionErrors, refusals: t.desk.actions.refusals };
+  const submittedStatus = ticket.paymentStatus in t.status.views ? t.status.views[ticket.paymentStatus as StatusCode].title : ticket.paymentStatus;
+  return (
+    <section aria-labelledby="payment-title" className="mb-8">
+      <h2 id="payment-title" className="mb-3 text-2xl font-bold">
+        {p.payment}
+      </h2>
+      {!receipt ? (
+        <p className="mb-4">{p.noReceipt}</p>
+      ) : (
+        <dl className="mb-4 grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1">
+          <dt className="font-semibold">{p.receiptNo}</dt>
+          <dd className="font-mono">{receipt.receiptNo}</dd>
+          <dt className="font-semibold">{p.service}</dt>
+          <dd>{locale === "en" ? receipt.serviceEn : receipt.serviceZh}</dd>
+          <dt className="font-semibold">{p.amountDue}</dt>
+          <dd>{formatFen(receipt.amountDueFen)}</dd>
+          <dt className="font-semibold">{p.amountPaid}</dt>
+          <dd>{receipt.amountPaidFen === null ? "—" : formatFen(receipt.amountPaidFen)}</dd>
+          <dt className="font-semibold">{p.channel}</dt>
+          <dd>{locale === "en" ? receipt.channelEn : receipt.channelZh}</dd>
+          <dt className="font-semibold">{p.paidAt}</dt>
+          <dd>{receipt.paidAt ? formatDateTime(receipt.paidAt, locale, timeZone) : "—"}</dd>
+          <dt className="font-semibold">{p.bankRef}</dt>
+          <dd className="font-mono">{receipt.bankRef ?? "—"}</dd>
+        </dl>
+      )}
+      {status && (
+        <div data-status={status.code} className="mb-4 rounded-md border-l-8 border-brand bg-blue-50 p-4">
+          <p className="text-xl font-bold">{t.status.views[status.code].title}</p>
+          <p>{statusSentence(status, t, locale)}</p>
+          <h3 className="mt-3 font-semibold">{p.derivation}</h3>
+          <ol className="ml-6 list-decimal">
+            {receipt && <li>{fill(p.steps.billing, { status: p.billingStatuses[receipt.billingStatus as keyof typeof p.billingStatuses] ?? receipt.billingStatus })}</li>}
+            <li>{lines.length > 0 ? fill(p.steps.lines, { count: lines.length, amount: formatFen(settled) }) : p.steps.noLines}</li>
+            {receipt && <li>{fill(p.steps.timing, { lag: receipt.lagDays, cutoff: receipt.cutoff })}</li>}
+            <li>{fill(p.steps.submitted, { status: submittedStatus })}</li>
+          </ol>
+        </div>
+      )}
+
+      <h3 className="mb-2 text-xl font-bold">{p.lines}</h3>
+      {lines.length === 0 ? (
+        <p className="mb-4">{p.noLines}</p>
+      ) : (
+        <LineTable t={t} rows={lines.map((l) => ({ ...l, extra: p.methods[l.method as keyof typeof p.methods] ?? l.method }))} extraHeader={p.method} />
+      )}
+
+      {receipt && (
+        <>
+          <h3 className="mb-2 text-xl font-bold">{p.candidates}</h3>
+          {candidates.length === 0 ? (
+            <p className="mb-4">{p.noCandidates}</p>
+          ) : (
+            <LineTable
+              t={t}
+              rows={candidates.map((c) => ({ ...c, extra: p.reasons[c.reason] }))}
+              extraHeader={p.reason}
+              action={(lineId) => (
+                <TicketActionForm action={manualMatchAction} texts={texts}>
+                  <input type="hidden" name="ref" value={ticket.ref} />
+                  <input type="hidden" name="receiptId" value={receipt.id} />
+                  <input type="hidden" name="lineId" value={lineId} />
+                  <button type="submit" data-match-line={lineId} className="min-h-11 rounded-md border-2 border-gray-800 px-3 py-2 font-semibold">
+                    {p.match}
+                  </button>
+                </TicketActionForm>
+              )}
+            />
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+type LineRow = { id: number; bankRef: string | null; amountFen: number; valueDate: string; channel: string | null; payerAccount: string | null; remittance: string | null; extra: string };
+
+function LineTable({ rows, t, extraHeader, action }: { rows: LineRow[]; t: Messages; extraHeader: string; action?: (lineId: number) => React.ReactNode }) {
+  const p = t.desk.ticket;
+  return (
+    <div className="mb-4 overflow-x-auto">
+      <table className="w-full border-collapse text-left">
+        <thead>
+          <tr className="border-b-2 border-gray-800">
+            <th scope="col" className="p-2">{p.bankRef}</th>
+            <th scope="col" className="p-2">{p.amount}</th>
+            <th scope="col" className="p-2">{p.valueDate}</th>
+            <th scope="col" className="p-2">{p.channel}</th>
+            <th scope="col" className="p-2">{p.account}</th>
+            <th scope="col" className="p-2">{p.remittance}</th>
+            <th scope="col" className="p-2">{extraHeader}</th>
+            {action && <th scope="col" className="p-2"><span className="sr-only">{p.match}</span></th>}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((l) => (
+            <tr key={l.id} data-line={l.id} className="border-b border-gray-300 align-top">
+              <td className="p-2 font-mono">{l.bankRef ?? "—"}</td>
+              <td className="p-2">{formatFen(l.amountFen)}</td>
+              <td className="p-2">{l.valueDate}</td>
+              <td className="p-2">{l.channel ?? "—"}</td>
+              <td className="p-2 font-mono">{l.payerAccount ?? "—"}</td>
+              <td className="p-2">{l.remittance ?? "—"}</td>
+              <td className="p-2">{l.extra}</td>
+              {action && <td className="p-2">{action(l.id)}</td>}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

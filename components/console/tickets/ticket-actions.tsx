@@ -1,0 +1,225 @@
+import {
+  askInfoTicketAction,
+  assignTicketAction,
+  claimTicketAction,
+  closeTicketAction,
+  mergeTicketAction,
+  noteTicketAction,
+  replyTicketAction,
+  resolveTicketAction,
+  transferTicketAction,
+} from "@/app/staff/tickets-actions";
+import type { StaffPrincipal } from "@/db/queries/staff";
+import type { StaffTicketView } from "@/db/queries/staff-tickets";
+import { CANNED_REPLIES, CANNED_REPLY_IDS, type CannedReplyId } from "@/lib/canned-replies";
+import type { Messages } from "@/lib/i18n";
+import { fill } from "@/lib/i18n";
+import { TICKET_QUEUES } from "@/lib/routing";
+import { actionAllowed } from "@/lib/ticket-desk";
+import type { ReactNode } from "react";
+import { TicketActionForm } from "./ticket-action-form";
+
+type Props = { view: StaffTicketView; staff: StaffPrincipal; t: Messages; cannedText: string; canned: CannedReplyId | null };
+
+const button = "min-h-12 rounded-md border-2 border-gray-800 px-4 py-2 text-lg font-semibold";
+const primary = "min-h-12 rounded-md bg-brand px-5 py-2 text-lg font-semibold text-white hover:bg-brand-dark";
+const input = "block min-h-12 w-full rounded-md border-2 border-gray-800 px-3 py-2 text-lg";
+
+/**
+ * The actions a clerk can take on this ticket now (lib/ticket-desk.ts decides
+ * by status). Every form carries the ticket version it was rendered with: a
+ * form that is out of date is refused by the data layer and says so.
+ */
+export function TicketActions({ view, staff, t, cannedText, canned }: Props) {
+  const { ticket } = view;
+  const a = t.desk.actions;
+  const texts = { done: a.done, errors: t.staff.actionErrors, refusals: a.refusals };
+  const hidden = (
+    <>
+      <input type="hidden" name="ref" value={ticket.ref} />
+      <input type="hidden" name="version" value={ticket.version} />
+    </>
+  );
+  const can = (action: Parameters<typeof actionAllowed>[0]) => actionAllowed(action, ticket.status);
+  const residentLanguage = ticket.locale === "en" ? "English" : "中文";
+
+  return (
+    <section aria-labelledby="actions-title" className="mb-8">
+      <h2 id="actions-title" className="mb-3 text-2xl font-bold">
+        {a.title}
+      </h2>
+      {can("claim") && ticket.assigneeId !== staff.id && (staff.role !== "agent" || ticket.assigneeId === null) && (
+        <TicketActionForm action={claimTicketAction} texts={texts} className="mb-6">
+          {hidden}
+          <button type="submit" className={primary} data-action="claim">
+            {a.claim}
+          </button>
+        </TicketActionForm>
+      )}
+
+      {staff.role !== "agent" && can("assign") && (
+        <Section id="assign" title={a.assign}>
+          <TicketActionForm action={assignTicketAction} texts={texts} className="flex flex-wrap items-end gap-3">
+            {hidden}
+            <label className="flex flex-col font-semibold">
+              {a.assignTo}
+              <select name="assignee" defaultValue="auto" className={input}>
+                <option value="auto">{a.assignAuto}</option>
+                {view.agents.map((agent) => (
+                  <option key={agent.id} value={agent.id}>
+                    {agent.name || agent.email} ({fill(a.load, { n: agent.load })})
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="submit" className={button}>
+              {a.assign}
+            </button>
+          </TicketActionForm>
+        </Section>
+      )}
+
+      {can("reply") && (
+        <Section id="reply" title={a.reply}>
+          <p className="mb-2">{a.canned}</p>
+          <ul className="mb-3 flex flex-wrap gap-3">
+            {CANNED_REPLY_IDS.map((id) => (
+              <li key={id}>
+                <a href={`?canned=${id}#reply-body`} aria-current={canned === id || undefined} className="font-semibold text-brand underline">
+                  {CANNED_REPLIES[id].title[t.htmlLang === "en" ? "en" : "zh-CN"]}
+                </a>
+              </li>
+            ))}
+          </ul>
+          <TicketActionForm action={replyTicketAction} texts={texts}>
+            {hidden}
+            <TextArea id="reply-body" label={a.message} hint={fill(a.replyHint, { lang: residentLanguage })} defaultValue={cannedText} />
+            <button type="submit" className={primary} data-action="reply">
+              {a.send}
+            </button>
+          </TicketActionForm>
+        </Section>
+      )}
+
+      {can("ask_info") && (
+        <Section id="ask-info" title={a.askInfo}>
+          <TicketActionForm action={askInfoTicketAction} texts={texts}>
+            {hidden}
+            <TextArea id="ask-info-body" label={a.message} hint={a.askInfoHint} />
+            <button type="submit" className={button} data-action="ask_info">
+              {a.ask}
+            </button>
+          </TicketActionForm>
+        </Section>
+      )}
+
+      <Section id="note" title={a.note}>
+        <TicketActionForm action={noteTicketAction} texts={texts}>
+          {hidden}
+          <TextArea id="note-body" label={a.message} hint={a.noteHint} />
+          <button type="submit" className={button} data-action="note">
+            {a.addNote}
+          </button>
+        </TicketActionForm>
+      </Section>
+
+      {can("resolve") && (
+        <Section id="resolve" title={a.resolve}>
+          <TicketActionForm action={resolveTicketAction} texts={texts}>
+            {hidden}
+            <TextArea id="resolve-body" label={a.resolveNote} required={false} />
+            <button type="submit" className={primary} data-action="resolve">
+              {a.doResolve}
+            </button>
+          </TicketActionForm>
+        </Section>
+      )}
+
+      {can("transfer") && (
+        <Section id="transfer" title={a.transfer}>
+          <TicketActionForm action={transferTicketAction} texts={texts} className="flex flex-wrap items-end gap-3">
+            {hidden}
+            <label className="flex flex-col font-semibold">
+              {a.transferTo}
+              <select name="queue" className={input} defaultValue={TICKET_QUEUES.find((q) => q !== ticket.queue)}>
+                {TICKET_QUEUES.filter((q) => q !== ticket.queue).map((q) => (
+                  <option key={q} value={q}>
+                    {t.desk.queueNames[q]}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="submit" className={button} data-action="transfer">
+              {a.doTransfer}
+            </button>
+          </TicketActionForm>
+        </Section>
+      )}
+
+      {can("merge") && (
+        <Section id="merge" title={a.merge}>
+          <TicketActionForm action={mergeTicketAction} texts={texts}>
+            {hidden}
+            <label htmlFor="merge-into" className="mb-1 block text-lg font-semibold">
+              {a.mergeInto}
+            </label>
+            <p id="merge-into-hint" className="mb-2 text-gray-700">
+              {a.mergeHint}
+            </p>
+            <input id="merge-into" name="into" required autoComplete="off" aria-describedby="merge-into-hint" className={`${input} mb-3 max-w-xs font-mono`} />
+            <button type="submit" className={button} data-action="merge">
+              {a.doMerge}
+            </button>
+          </TicketActionForm>
+        </Section>
+      )}
+
+      {can("close") && (
+        <Section id="close" title={a.close}>
+          <TicketActionForm action={closeTicketAction} texts={texts}>
+            {hidden}
+            <button type="submit" className={button} data-action="close">
+              {a.doClose}
+            </button>
+          </TicketActionForm>
+        </Section>
+      )}
+    </section>
+  );
+}
+
+function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+  return (
+    <section aria-labelledby={`${id}-title`} className="mb-6 rounded-md border-2 border-gray-300 p-4" data-action-section={id}>
+      <h3 id={`${id}-title`} className="mb-2 text-xl font-bold">
+        {title}
+      </h3>
+      {children}
+    </section>
+  );
+}
+
+function TextArea({ id, label, hint, defaultValue, required = true }: { id: string; label: string; hint?: string; defaultValue?: string; required?: boolean }) {
+  return (
+    <div className="mb-3">
+      <label htmlFor={id} className="mb-1 block text-lg font-semibold">
+        {label}
+      </label>
+      {hint && (
+        <p id={`${id}-hint`} className="mb-2 text-gray-700">
+          {hint}
+        </p>
+      )}
+      <textarea
+        id={id}
+        name="body"
+        rows={4}
+        maxLength={4000}
+        required={required}
+        defaultValue={defaultValue}
+        aria-describedby={hint ? `${id}-hint` : undefined}
+        className="block w-full rounded-md border-2 border-gray-800 px-3 py-2 text-lg"
+      />
+    </div>
+  );
+}
