@@ -5,4 +5,8 @@ import type { Messages } from "@/lib/i18n";
 export const CONSOLE_NAV: { href: string; roles: readonly StaffRole[]; label: (t: Messages) => string }[] = [
   { href: "/staff", roles: ["agent", "supervisor", "admin"], label: (t) => t.staff.console.home },
   { href: "/staff/admin/staff", roles: ["admin"], label: (t) => t.staff.console.adminStaff },
+  { href: "/staff/corrections", roles: ["agent", "supervisor"], label: (t) => t.backOffice.nav.corrections },
+  { href: "/staff/exceptions", roles: ["agent", "supervisor", "admin"], label: (t) => t.backOffice.nav.exceptions },
+  { href: "/staff/incidents", roles: ["agent", "supervisor", "admin"], label: (t) => t.backOffice.nav.incidents },
+  { href: "/staff/imports", roles: ["admin"], label: (t) => t.backOffice.nav.imports },
 ];

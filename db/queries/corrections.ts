@@ -191,18 +191,17 @@ export async function correctionDetail(staff: StaffPrincipal, id: number) {
   return { ...row, vouchers: await ticketVouchers(row.ticketId), decisionRefusal: decisionRefusal(staff, row) };
 }
 
-/** The bytes of one voucher of the correction's ticket, for a staff member who may see the correction. */
-export async function correctionVoucher(staff: StaffPrincipal, correctionId: number, attachmentId: number) {
+/** The bytes of one proof, for a staff member who may work its ticket (the same scope as preparing a correction). */
+export async function ticketVoucher(staff: StaffPrincipal, attachmentId: number) {
   const [row] = await db()
-    .select({ storageKey: ticketAttachments.storageKey, contentType: ticketAttachments.contentType })
-    .from(corrections)
-    .innerJoin(tickets, eq(tickets.id, corrections.ticketId))
-    .innerJoin(ticketAttachments, and(eq(ticketAttachments.ticketId, tickets.id), eq(ticketAttachments.id, attachmentId)))
-    .where(and(eq(corrections.id, correctionId), scopeOf(staff)))
+    .select({ storageKey: ticketAttachments.storageKey, contentType: ticketAttachments.contentType, queue: tickets.queue })
+    .from(ticketAttachments)
+    .innerJoin(tickets, eq(tickets.id, ticketAttachments.ticketId))
+    .where(eq(ticketAttachments.id, attachmentId))
     .limit(1);
-  if (!row) return null;
+  if (!row || prepareRefusal(staff, row.queue) !== null) return null;
   const bytes = await proofStorage().get(row.storageKey);
-  return bytes ? { ...row, bytes } : null;
+  return bytes ? { contentType: row.contentType, extension: row.storageKey.split(".").pop()!, bytes } : null;
 }
 
 /**

@@ -95,4 +95,15 @@ describe("exceptions", () => {
     // A matched receipt is no longer anyone's candidate.
     expect(after.rows.flatMap((l) => l.candidates.map((c) => c.id))).not.toContain(byAmount.id);
   });
+
+  it("the demo's exception lines stay exceptions after matching, each offering the demo receipt; re-seeding is safe", async () => {
+    const { DEMO_BACK_OFFICE, seedDemo } = await import("../seed/demo");
+    const { matchSettlements } = await import("./matching");
+    await seedDemo(handle().db, { now: new Date(), timeZone: TZ });
+    await seedDemo(handle().db, { now: new Date(), timeZone: TZ });
+    await matchSettlements({ timeZone: TZ });
+    const page = await listExceptions(supervisor, { amountFen: DEMO_BACK_OFFICE.exception.amountFen, channel: "alipay" }, { timeZone: TZ });
+    expect(page.rows.map((l) => l.bankRef).sort()).toEqual([...DEMO_BACK_OFFICE.exception.lineRefs]);
+    for (const line of page.rows) expect(line.candidates.map((c) => c.receiptNo)).toEqual([DEMO_BACK_OFFICE.exception.receiptNo]);
+  });
 });

@@ -131,3 +131,8 @@ export async function incidentTickets(staff: StaffPrincipal, incident: typeof in
     return incident.valueFrom <= until && incident.valueTo >= paidDate;
   });
 }
+
+/** The payment channels with their names, for choosing one in a form. */
+export async function channelChoices() {
+  return db().select({ code: channels.code, nameZh: channels.nameZh, nameEn: channels.nameEn }).from(channels).orderBy(channels.code);
+}

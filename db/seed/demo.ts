@@ -1,7 +1,7 @@
-import { inArray, eq } from "drizzle-orm";
+import { inArray, eq, or } from "drizzle-orm";
 import { addDays, zonedParts } from "@/lib/dates";
 import type { BillingStatus, StatusCode } from "@/lib/status";
-import type { Db } from "../client";
+import type { Db, Tx } from "../client";
 import { demoReceiptNo as no, DEMO_RECEIPT_NUMBERS } from "./demo-receipts";
 import { feeSchedules, matches, receipts, settlementBatches, settlementLines } from "../schema";
 
@@ -130,6 +130,58 @@ export async function seedDemo(db: Db, options: { now?: Date; timeZone?: string 
         await tx.insert(matches).values({ settlementLineId: line!.id, receiptId: idOf.get(no(r.n))!, method: i === 0 ? "reference" : "remittance" });
       }
     }
+    await seedBackOfficeDemo(tx, now, today);
   });
   return demoReceipts(now);
+}
+
+/**
+ * Receipts for the back office (corrections, exceptions, incidents), apart
+ * from the one-per-status receipts above so that trying a refund or an
+ * incident never changes what those show. Re-running resets them in place
+ * (tickets and corrections may point at them) and leaves anything else alone.
+ */
+export const DEMO_BACK_OFFICE = {
+  /** Paid twice (status duplicate): a refund to prepare and approve. */
+  refund: { receiptNo: no(21), amount: "25.00" },
+  /** Paid, never settled; two unmatched statement lines of its amount, channel and dates (exceptions with a candidate). */
+  exception: { receiptNo: no(22), amount: "66.00", amountFen: 6600, lineRefs: ["DEMO-EXC-1", "DEMO-EXC-2"] },
+  /** Paid in cash ten days ago, not settled (status overdue): the channel an incident can be declared on. */
+  incident: { receiptNo: no(23), amount: "150.00", channel: "cash" },
+} as const;
+
+const BACK_OFFICE_BATCH_HASH = "demo-seed-back-office";
+
+async function seedBackOfficeDemo(tx: Tx, now: Date, today: string) {
+  const day = 24 * 60;
+  const rows = [
+    { receiptNo: DEMO_BACK_OFFICE.refund.receiptNo, service: "hukou", payerName: "冯十二", amountDueFen: 2500, channel: "wechat", paidAt: minutes(now, -5 * day) },
+    { receiptNo: DEMO_BACK_OFFICE.exception.receiptNo, service: "tax", payerName: "陈十三", amountDueFen: 6600, channel: "alipay", paidAt: minutes(now, -6 * day) },
+    { receiptNo: DEMO_BACK_OFFICE.incident.receiptNo, service: "medical_insurance", payerName: "褚十四", amountDueFen: 15000, channel: "cash", paidAt: minutes(now, -10 * day) },
+  ];
+  const ids: number[] = [];
+  for (const [i, r] of rows.entries()) {
+    const values = { ...r, payerPhone: `1390000${String(21 + i).padStart(4, "0")}`, amountPaidFen: r.amountDueFen, bankRef: null, billingStatus: "paid" as const, refundAmountFen: null, refundedAt: null, updatedAt: now };
+    const [row] = await tx.insert(receipts).values(values).onConflictDoUpdate({ target: receipts.receiptNo, set: values }).returning({ id: receipts.id });
+    ids.push(row!.id);
+  }
+  const [batch] = await tx
+    .insert(settlementBatches)
+    .values({ fileHash: BACK_OFFICE_BATCH_HASH, fileName: "demo-back-office", format: "demo" })
+    .onConflictDoUpdate({ target: settlementBatches.fileHash, set: { fileName: "demo-back-office" } })
+    .returning({ id: settlementBatches.id });
+  const batchLines = tx.select({ id: settlementLines.id }).from(settlementLines).where(eq(settlementLines.batchId, batch!.id));
+  await tx.delete(matches).where(or(inArray(matches.receiptId, ids), inArray(matches.settlementLineId, batchLines)));
+  await tx.delete(settlementLines).where(eq(settlementLines.batchId, batch!.id));
+
+  const line = (key: string, bankRef: string, amountFen: number, offsetDays: number, channel: string, remittance: string) => ({
+    batchId: batch!.id, lineKey: `demo-back-office:${key}`, bankRef, amountFen, valueDate: addDays(today, offsetDays), channel, payerAccount: "6222********5678", remittance,
+  });
+  const duplicateLines = await tx
+    .insert(settlementLines)
+    .values([line("refund-1", "DEMO-REF-21", 2500, -4, "wechat", `缴费 ${DEMO_BACK_OFFICE.refund.receiptNo}`), line("refund-2", "DEMO-REF-21-1", 2500, -3, "wechat", `缴费 ${DEMO_BACK_OFFICE.refund.receiptNo}`)])
+    .returning({ id: settlementLines.id });
+  await tx.insert(matches).values(duplicateLines.map((l, i) => ({ settlementLineId: l.id, receiptId: ids[0]!, method: i === 0 ? ("reference" as const) : ("remittance" as const) })));
+  // Two lines for one receipt: amount-and-date matching needs a unique pair, so both stay exceptions until a clerk decides.
+  await tx.insert(settlementLines).values(DEMO_BACK_OFFICE.exception.lineRefs.map((ref, i) => line(`exception-${i}`, ref, 6600, -5, "alipay", "转账")));
 }

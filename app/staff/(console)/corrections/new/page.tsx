@@ -1,0 +1,104 @@
+import { CheckedForm } from "@/components/console/corrections/checked-form";
+import { Select, TextArea } from "@/components/console/corrections/fields";
+import { ReceiptFacts } from "@/components/console/corrections/receipt-facts";
+import { VoucherPanel } from "@/components/console/corrections/voucher-panel";
+import { Button } from "@/components/ui/button";
+import { ErrorSummary } from "@/components/ui/error-summary";
+import { Field } from "@/components/ui/field";
+import { Notice } from "@/components/ui/notice";
+import { correctionTicket, ticketVouchers } from "@/db/queries/corrections";
+import { channelChoices } from "@/db/queries/incidents-admin";
+import { requestLocale } from "@/app/locale";
+import { fill } from "@/lib/i18n";
+import { env } from "@/lib/env";
+import { formatFen } from "@/lib/money";
+import { refundableFen, type CorrectionKind } from "@/lib/corrections";
+import { TICKET_REF_PATTERN } from "@/lib/tickets";
+import { consoleStaff } from "../../guard";
+import { prepareCorrectionAction } from "../actions";
+
+export default async function NewCorrectionPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const query = await searchParams;
+  const ref = typeof query.ticket === "string" && TICKET_REF_PATTERN.test(query.ticket) ? query.ticket : null;
+  const [staff, { t, locale }] = await Promise.all([consoleStaff(`/staff/corrections/new${ref ? `?ticket=${ref}` : ""}`), requestLocale()]);
+  const b = t.backOffice;
+  const c = b.corrections;
+  const ticket = ref ? await correctionTicket(staff, ref) : null;
+  if (!ticket) {
+    return (
+      <>
+        <h1 className="mb-6 text-3xl font-bold">{b.corrections.title}</h1>
+        <Notice tone={ref ? "bad" : "info"}>
+          <span data-error={ref ? "not_found" : undefined}>{ref ? fill(c.ticketNotFound, { ref }) : c.newHint}</span>
+        </Notice>
+      </>
+    );
+  }
+  const title = fill(c.newTitle, { ref: ticket.ref });
+  if (ticket.receiptId === null || ticket.receiptNo === null || ticket.billingStatus === null || ticket.amountDueFen === null) {
+    return (
+      <>
+        <h1 className="mb-6 text-3xl font-bold">{title}</h1>
+        <Notice tone="bad">
+          <span data-error="no_receipt">{b.errors.no_receipt}</span>
+        </Notice>
+      </>
+    );
+  }
+  const kind: CorrectionKind = query.kind === "refund" || query.kind === "reentry" ? query.kind : ticket.billingStatus === "unpaid" ? "reentry" : "refund";
+  const error = typeof query.error === "string" && query.error in b.errors ? (query.error as keyof typeof b.errors) : null;
+  const [vouchers, channels] = await Promise.all([ticketVouchers(ticket.ticketId), channelChoices()]);
+  const tz = env().TZ;
+  const texts = { errorTitle: b.errorTitle, errors: b.errors, fieldErrors: b.fieldErrors };
+  const refundable = refundableFen({ ...ticket, billingStatus: ticket.billingStatus, amountDueFen: ticket.amountDueFen });
+  return (
+    <>
+      <h1 className="mb-3 text-3xl font-bold">{title}</h1>
+      <p className="mb-6 text-lg">{c.intro}</p>
+      {error && <ErrorSummary title={b.errorTitle} code={error} message={fill(b.errors[error], { id: "" })} />}
+      <div className="grid gap-8 lg:grid-cols-2">
+        <div>
+          <ReceiptFacts
+            receipt={{ ...ticket, receiptNo: ticket.receiptNo, billingStatus: ticket.billingStatus, amountDueFen: ticket.amountDueFen }}
+            t={t}
+            locale={locale}
+            timeZone={tz}
+          />
+          <nav aria-label={c.allKinds} className="mb-6 flex flex-wrap gap-4">
+            {(["refund", "reentry"] as const).map((k) => (
+              <a
+                key={k}
+                href={`/staff/corrections/new?ticket=${ticket.ref}&kind=${k}`}
+                aria-current={k === kind ? "page" : undefined}
+                className={`min-h-11 rounded-md border-2 border-gray-800 px-4 py-2 font-semibold ${k === kind ? "bg-gray-800 text-white" : ""}`}
+              >
+                {b.kinds[k]}
+              </a>
+            ))}
+          </nav>
+          <CheckedForm action={prepareCorrectionAction} texts={texts}>
+            <input type="hidden" name="ticket" value={ticket.ref} />
+            <input type="hidden" name="kind" value={kind} />
+            {kind === "refund" ? (
+              <>
+                <Field name="amount" label={c.amountLabel} hint={`${c.refundAmountHint} (${formatFen(refundable)})`} inputMode="decimal" autoComplete="off" required />
+                <TextArea name="reason" label={c.reasonLabel} maxLength={500} required />
+                <Field name="payeeAccount" label={c.payeeAccountLabel} hint={c.payeeAccountHint} autoComplete="off" maxLength={64} required />
+              </>
+            ) : (
+              <>
+                <Field name="amount" label={c.amountLabel} inputMode="decimal" autoComplete="off" required />
+                <Select name="channel" label={c.channel} defaultValue={ticket.channel ?? undefined} options={channels.map((ch) => ({ value: ch.code, label: locale === "en" ? ch.nameEn : ch.nameZh }))} />
+                <Field name="paidAt" type="datetime-local" label={c.paidAtLabel} required />
+                <Field name="bankRef" label={c.bankRefLabel} autoComplete="off" maxLength={64} />
+                <TextArea name="reason" label={c.reentryReasonLabel} maxLength={500} required />
+              </>
+            )}
+            <Button type="submit">{c.submit}</Button>
+          </CheckedForm>
+        </div>
+        <VoucherPanel vouchers={vouchers} t={t} />
+      </div>
+    </>
+  );
+}

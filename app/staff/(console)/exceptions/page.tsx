@@ -1,0 +1,118 @@
+import { Select } from "@/components/console/corrections/fields";
+import { Button } from "@/components/ui/button";
+import { ErrorSummary } from "@/components/ui/error-summary";
+import { Field } from "@/components/ui/field";
+import { Notice } from "@/components/ui/notice";
+import { ActionForm } from "@/components/console/action-form";
+import { listExceptions } from "@/db/queries/exceptions";
+import { channelChoices } from "@/db/queries/incidents-admin";
+import { requestLocale } from "@/app/locale";
+import { env } from "@/lib/env";
+import { fill } from "@/lib/i18n";
+import { formatDate, formatDateTime } from "@/lib/i18n/format";
+import { formatFen } from "@/lib/money";
+import { consoleStaff } from "../guard";
+import { matchExceptionAction } from "./actions";
+import { exceptionQuery, exceptionSearch } from "./filters";
+
+export default async function ExceptionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const [staff, { t, locale }, raw] = await Promise.all([consoleStaff("/staff/exceptions"), requestLocale(), searchParams]);
+  const b = t.backOffice;
+  const e = b.exceptions;
+  const q = exceptionQuery(raw);
+  const tz = env().TZ;
+  const [page, channels] = await Promise.all([
+    listExceptions(staff, { channel: q.channel, from: q.from, to: q.to, amountFen: q.amountFen }, { cursor: q.cursor, timeZone: tz }),
+    channelChoices(),
+  ]);
+  const error = typeof raw.error === "string" && raw.error in b.errors ? (raw.error as keyof typeof b.errors) : null;
+  const channelName = (code: string | null) => {
+    const ch = channels.find((c) => c.code === code);
+    return ch ? (locale === "en" ? ch.nameEn : ch.nameZh) : (code ?? "—");
+  };
+  return (
+    <>
+      <h1 className="mb-3 text-3xl font-bold">{e.title}</h1>
+      <p className="mb-6 text-lg">{e.intro}</p>
+      {error && <ErrorSummary title={b.errorTitle} code={error} message={fill(b.errors[error], { id: "" })} />}
+      {raw.done === "matched" && !error && (
+        <Notice tone="ok">
+          <span data-result="matched">{e.matched}</span>
+        </Notice>
+      )}
+      <form method="get" action="/staff/exceptions" aria-label={e.filters} className="mb-8 grid gap-x-6 sm:grid-cols-2 lg:grid-cols-4">
+        <Select name="channel" label={e.channel} defaultValue={q.channel ?? ""} options={[{ value: "", label: b.allChannels }, ...channels.map((c) => ({ value: c.code, label: locale === "en" ? c.nameEn : c.nameZh }))]} />
+        <Field name="from" type="date" label={e.from} defaultValue={q.from} />
+        <Field name="to" type="date" label={e.to} defaultValue={q.to} />
+        <Field name="amount" label={e.amount} inputMode="decimal" defaultValue={q.amount} />
+        <div className="flex flex-wrap items-center gap-4 sm:col-span-2 lg:col-span-4">
+          <Button type="submit">{e.apply}</Button>
+          <a href="/staff/exceptions" className="font-semibold text-brand underline">
+            {e.clear}
+          </a>
+        </div>
+      </form>
+      <p className="mb-3" data-count={page.rows.length}>
+        {fill(e.count, { n: page.rows.length })}
+      </p>
+      {page.rows.length === 0 ? (
+        <p data-empty>{b.none}</p>
+      ) : (
+        <ul className="space-y-6">
+          {page.rows.map((line) => (
+            <li key={line.id} data-exception={line.id} className="rounded-md border-2 border-gray-300 p-4">
+              <h2 className="mb-2 text-xl font-bold">
+                {e.line} {line.id} · {formatFen(line.amountFen)} · {formatDate(line.valueDate, locale)}
+              </h2>
+              <dl className="mb-4 grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1">
+                <dt className="font-semibold">{e.channel}</dt>
+                <dd>{channelName(line.channel)}</dd>
+                <dt className="font-semibold">{e.bankRef}</dt>
+                <dd data-bank-ref>{line.bankRef ?? "—"}</dd>
+                <dt className="font-semibold">{e.account}</dt>
+                <dd>{line.payerAccount ?? "—"}</dd>
+                <dt className="font-semibold">{e.remittance}</dt>
+                <dd>{line.remittance ?? "—"}</dd>
+                <dt className="font-semibold">{e.file}</dt>
+                <dd>{line.fileName}</dd>
+              </dl>
+              <h3 className="mb-2 text-lg font-semibold">{e.candidates}</h3>
+              {line.candidates.length === 0 ? (
+                <p>{e.noCandidates}</p>
+              ) : (
+                <ul className="space-y-3">
+                  {line.candidates.map((r) => (
+                    <li key={r.id} data-candidate={r.receiptNo} className="flex flex-wrap items-center gap-4">
+                      <span>
+                        <span className="font-mono">{r.receiptNo}</span> · {formatFen(r.amountPaidFen ?? r.amountDueFen)} · {channelName(r.channel)}
+                        {r.paidAt && ` · ${formatDateTime(r.paidAt, locale, tz)}`} · {e.reasons[r.reason]}
+                      </span>
+                      <ActionForm action={matchExceptionAction} texts={{ done: e.matched, errors: t.staff.actionErrors }}>
+                        <input type="hidden" name="lineId" value={line.id} />
+                        <input type="hidden" name="receiptId" value={r.id} />
+                        {q.channel && <input type="hidden" name="channel" value={q.channel} />}
+                        {q.from && <input type="hidden" name="from" value={q.from} />}
+                        {q.to && <input type="hidden" name="to" value={q.to} />}
+                        {q.amount && <input type="hidden" name="amount" value={q.amount} />}
+                        <button type="submit" className="min-h-11 rounded-md border-2 border-gray-800 px-4 py-2 font-semibold">
+                          {fill(e.match, { receipt: r.receiptNo })}
+                        </button>
+                      </ActionForm>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {page.next !== null && (
+        <p className="mt-6">
+          <a href={`/staff/exceptions${exceptionSearch(q, { cursor: String(page.next) })}`} className="font-semibold text-brand underline">
+            {b.nextPage}
+          </a>
+        </p>
+      )}
+    </>
+  );
+}

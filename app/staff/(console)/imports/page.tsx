@@ -1,0 +1,101 @@
+import { CheckedForm } from "@/components/console/corrections/checked-form";
+import { Select } from "@/components/console/corrections/fields";
+import { Button } from "@/components/ui/button";
+import { ErrorSummary } from "@/components/ui/error-summary";
+import { Field } from "@/components/ui/field";
+import { Notice } from "@/components/ui/notice";
+import { listImportRuns } from "@/db/queries/import-log";
+import { requestLocale } from "@/app/locale";
+import { env } from "@/lib/env";
+import { fill } from "@/lib/i18n";
+import { formatDateTime } from "@/lib/i18n/format";
+import { SETTLEMENT_FORMATS } from "@/lib/statements";
+import { SETTLEMENT_PROFILES } from "@/lib/statements/profiles";
+import { consoleStaff } from "../guard";
+import { runImportAction } from "./actions";
+
+export default async function ImportsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const [staff, { t, locale }, query] = await Promise.all([consoleStaff("/staff/imports"), requestLocale(), searchParams]);
+  const b = t.backOffice;
+  const m = b.imports;
+  if (staff.role !== "admin") {
+    return (
+      <>
+        <h1 className="mb-6 text-3xl font-bold">{m.title}</h1>
+        <Notice tone="bad">
+          <span data-error="forbidden">{b.forbidden}</span>
+        </Notice>
+      </>
+    );
+  }
+  const cursor = typeof query.cursor === "string" && /^\d{1,15}$/.test(query.cursor) ? Number(query.cursor) : undefined;
+  const { rows, next } = await listImportRuns(staff, { cursor });
+  const error = typeof query.error === "string" && query.error in b.errors ? (query.error as keyof typeof b.errors) : null;
+  const tz = env().TZ;
+  const profiles = [...new Set(SETTLEMENT_PROFILES.map((p) => p.name))];
+  return (
+    <>
+      <h1 className="mb-3 text-3xl font-bold">{m.title}</h1>
+      <p className="mb-6 text-lg">{m.intro}</p>
+      {error && <ErrorSummary title={b.errorTitle} code={error} message={fill(b.errors[error], { id: "" })} />}
+      <section aria-labelledby="upload-title" className="mb-10 max-w-2xl">
+        <h2 id="upload-title" className="mb-3 text-2xl font-bold">
+          {m.uploadTitle}
+        </h2>
+        <CheckedForm action={runImportAction} encType="multipart/form-data" texts={{ errorTitle: b.errorTitle, errors: b.errors, fieldErrors: b.fieldErrors, pending: m.running }}>
+          <Select name="kind" label={m.kind} defaultValue="settlements" options={(["settlements", "receipts"] as const).map((k) => ({ value: k, label: m.kinds[k] }))} />
+          <Select name="format" label={m.format} defaultValue="csv" options={SETTLEMENT_FORMATS.map((f) => ({ value: f, label: m.formats[f] }))} />
+          <Select name="profile" label={m.profile} defaultValue="default" options={profiles.map((p) => ({ value: p, label: p }))} />
+          <Field name="file" type="file" label={m.file} hint={m.fileHint} accept=".csv,.txt,.xml,.sta,.940,.mt940" required />
+          <Button type="submit">{m.submit}</Button>
+        </CheckedForm>
+      </section>
+      <h2 className="mb-3 text-2xl font-bold">{m.history}</h2>
+      {rows.length === 0 ? (
+        <p data-empty>{b.none}</p>
+      ) : (
+        <div className="overflow-x-auto">
+          <table className="w-full border-collapse text-left">
+            <thead>
+              <tr className="border-b-2 border-gray-800">
+                <th scope="col" className="p-2">{m.when}</th>
+                <th scope="col" className="p-2">{m.who}</th>
+                <th scope="col" className="p-2">{m.kind}</th>
+                <th scope="col" className="p-2">{m.fileName}</th>
+                <th scope="col" className="p-2">{m.hash}</th>
+                <th scope="col" className="p-2">{m.state}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((run) => (
+                <tr key={run.id} data-import-run={run.id} className="border-b border-gray-300">
+                  <td className="p-2">{formatDateTime(run.startedAt, locale, tz)}</td>
+                  <td className="p-2">{run.staffEmail}</td>
+                  <td className="p-2">{run.kind === "receipts" ? m.kinds.receipts : m.kinds.settlements}</td>
+                  <td className="p-2">
+                    <a href={`/staff/imports/${run.id}`} className="font-semibold text-brand underline">
+                      {run.fileName}
+                    </a>
+                  </td>
+                  <td className="p-2 font-mono" title={run.fileHash}>
+                    {run.fileHash.slice(0, 12)}…
+                  </td>
+                  <td className="p-2" data-import-status={run.status}>
+                    {m.states[run.status as keyof typeof m.states] ?? run.status}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {next !== null && (
+        <p className="mt-6">
+          <a href={`/staff/imports?cursor=${next}`} className="font-semibold text-brand underline">
+            {b.nextPage}
+          </a>
+        </p>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,91 @@
+import { CheckedForm } from "@/components/console/corrections/checked-form";
+import { IncidentSummary } from "@/components/console/incidents/incident-summary";
+import { Button } from "@/components/ui/button";
+import { ErrorSummary } from "@/components/ui/error-summary";
+import { Notice } from "@/components/ui/notice";
+import { channelChoices, incidentById, incidentTickets } from "@/db/queries/incidents-admin";
+import { requestLocale } from "@/app/locale";
+import { env } from "@/lib/env";
+import { fill } from "@/lib/i18n";
+import { formatDateTime } from "@/lib/i18n/format";
+import { consoleStaff } from "../../guard";
+import { endIncidentAction } from "../actions";
+
+export default async function IncidentPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const [{ id: rawId }, query] = await Promise.all([params, searchParams]);
+  const id = /^\d{1,15}$/.test(rawId) ? Number(rawId) : 0;
+  const [staff, { t, locale }] = await Promise.all([consoleStaff(`/staff/incidents/${id}`), requestLocale()]);
+  const b = t.backOffice;
+  const i = b.incidents;
+  const incident = id > 0 ? await incidentById(staff, id) : null;
+  if (!incident) {
+    return (
+      <>
+        <h1 className="mb-6 text-3xl font-bold">{i.title}</h1>
+        <Notice tone="bad">
+          <span data-error="not_found">{b.errors.not_found}</span>
+        </Notice>
+      </>
+    );
+  }
+  const tz = env().TZ;
+  const [tickets, channels] = await Promise.all([incidentTickets(staff, incident, tz), channelChoices()]);
+  const ch = channels.find((c) => c.code === incident.channel);
+  const error = typeof query.error === "string" && query.error in b.errors ? (query.error as keyof typeof b.errors) : null;
+  const done = query.done === "declared" ? i.declared : query.done === "ended" ? i.endedDone : null;
+  return (
+    <>
+      <h1 className="mb-6 text-3xl font-bold">{fill(i.detailTitle, { id: incident.id })}</h1>
+      {error && <ErrorSummary title={b.errorTitle} code={error} message={fill(b.errors[error], { id: "" })} />}
+      {done && !error && (
+        <Notice tone="ok">
+          <span data-result={query.done}>{done}</span>
+        </Notice>
+      )}
+      <div className="mb-6">
+        <IncidentSummary incident={incident} channelName={ch ? (locale === "en" ? ch.nameEn : ch.nameZh) : b.allChannels} t={t} locale={locale} timeZone={tz} />
+      </div>
+      {!incident.endedAt && staff.role !== "agent" && (
+        <CheckedForm action={endIncidentAction} texts={{ errorTitle: b.errorTitle, errors: b.errors, fieldErrors: b.fieldErrors }} className="mb-8">
+          <input type="hidden" name="id" value={incident.id} />
+          <Button type="submit">{i.end}</Button>
+        </CheckedForm>
+      )}
+      <h2 className="mb-3 text-2xl font-bold">{i.tickets}</h2>
+      {tickets.length === 0 ? (
+        <p data-empty>{i.noTickets}</p>
+      ) : (
+        <div className="overflow-x-auto">
+          <table className="w-full border-collapse text-left">
+            <thead>
+              <tr className="border-b-2 border-gray-800">
+                <th scope="col" className="p-2">{i.ticket}</th>
+                <th scope="col" className="p-2">{i.receipt}</th>
+                <th scope="col" className="p-2">{i.queue}</th>
+                <th scope="col" className="p-2">{i.status}</th>
+                <th scope="col" className="p-2">{i.due}</th>
+                <th scope="col" className="p-2">{i.linked}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {tickets.map((ticket) => (
+                <tr key={ticket.ref} data-incident-ticket={ticket.ref} className="border-b border-gray-300">
+                  <td className="p-2">
+                    <a href={`/staff/tickets/${ticket.ref}`} className="font-semibold text-brand underline">
+                      {ticket.ref}
+                    </a>
+                  </td>
+                  <td className="p-2 font-mono">{ticket.receiptNo ?? "—"}</td>
+                  <td className="p-2">{ticket.queue}</td>
+                  <td className="p-2">{ticket.status}</td>
+                  <td className="p-2">{ticket.dueAt ? formatDateTime(ticket.dueAt, locale, tz) : "—"}</td>
+                  <td className="p-2">{ticket.linked ? b.yes : b.no}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
