@@ -1,5 +1,6 @@
 import "server-only";
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { env } from "@/lib/env";
 import { db, type Tx } from "../client";
 import { matches, receipts, settlementLines, tickets } from "../schema";
 import { recordAudit, staffActor } from "./audit";
@@ -33,7 +34,7 @@ export type CandidateLine = {
  * matched (a second line is the matcher's or a refund's business, not a click).
  */
 export async function candidateLines(receiptId: number, options: { timeZone?: string; limit?: number } = {}, tx = db()): Promise<CandidateLine[]> {
-  const timeZone = options.timeZone ?? process.env.TZ ?? "Asia/Shanghai";
+  const timeZone = options.timeZone ?? env().TZ;
   const rows = await queryRows<{
     id: string | number;
     bank_ref: string | null;
