@@ -1,0 +1,145 @@
+import { BarChart } from "@/components/console/charts/bar-chart";
+import { LineChart } from "@/components/console/charts/line-chart";
+import { Notice } from "@/components/ui/notice";
+import { dashboard } from "@/db/queries/dashboard";
+import { env } from "@/lib/env";
+import { fill } from "@/lib/i18n";
+import { formatDate } from "@/lib/i18n/format";
+import { TICKET_CATEGORIES } from "@/lib/routing";
+import { STATUS_CODES } from "@/lib/status";
+import { requestLocale } from "../../../locale";
+import { consoleStaff } from "../guard";
+
+export default async function DashboardPage() {
+  const [staff, { t, locale }] = await Promise.all([consoleStaff("/staff/dashboard"), requestLocale()]);
+  const o = t.oversight;
+  const d = o.dashboard;
+  if (staff.role !== "supervisor" && staff.role !== "admin") {
+    return (
+      <>
+        <h1 className="mb-6 text-3xl font-bold">{d.title}</h1>
+        <Notice tone="bad">
+          <span data-error="forbidden">{o.forbidden}</span>
+        </Notice>
+      </>
+    );
+  }
+  const data = await dashboard(staff, { now: new Date(), timeZone: env().TZ });
+  const texts = o.chart;
+  const weekRows = data.weeks.map((w) => fill(d.week, { date: formatDate(w, locale) }));
+  const weekAxis = data.weeks.map((w) => w.slice(5));
+  const dayRows = data.days.map((day) => formatDate(day, locale));
+  const dayAxis = data.days.map((day) => day.slice(5));
+  const queues = data.backlog.map((b) => o.queues[b.queue]);
+  const rated = data.ratings.counts.reduce((a, b) => a + b, 0);
+  const inUse = <K extends string>(series: Record<K, number[]>, keys: readonly K[]) => keys.filter((k) => series[k].some((n) => n > 0));
+  const statuses = inUse(data.byPaymentStatus, STATUS_CODES);
+
+  return (
+    <>
+      <div className="mb-6 flex flex-wrap items-baseline justify-between gap-4">
+        <h1 className="text-3xl font-bold">{d.title}</h1>
+        <a href="/staff/exports/tickets.csv" className="font-semibold text-brand underline" data-export-link>
+          {d.export}
+        </a>
+      </div>
+      <p className="mb-8 text-lg">{d.intro}</p>
+
+      <BarChart
+        id="backlog"
+        title={d.backlog.title}
+        desc={d.backlog.desc}
+        categories={queues}
+        categoryHeader={d.backlog.queue}
+        texts={texts}
+        series={[
+          { key: "open", label: o.ticketStatuses.open, values: data.backlog.map((b) => b.open) },
+          { key: "waiting_on_payer", label: o.ticketStatuses.waiting_on_payer, values: data.backlog.map((b) => b.waitingOnPayer) },
+          { key: "waiting_on_settlement", label: o.ticketStatuses.waiting_on_settlement, values: data.backlog.map((b) => b.waitingOnSettlement) },
+        ]}
+      />
+
+      <BarChart
+        id="breaches-now"
+        title={d.breaches.title}
+        desc={d.breaches.desc}
+        categories={queues}
+        categoryHeader={d.backlog.queue}
+        texts={texts}
+        series={[{ key: "breached", label: d.breaches.now, values: data.backlog.map((b) => b.breached) }]}
+      />
+      <BarChart
+        id="breaches-weekly"
+        title={d.breaches.weeklyTitle}
+        desc={d.breaches.desc}
+        categories={weekRows}
+        axisLabels={weekAxis}
+        categoryHeader={d.weekHeader}
+        texts={texts}
+        series={[
+          { key: "on_time", label: d.breaches.resolvedOnTime, values: data.resolved.map((n, i) => n - data.resolvedLate[i]!) },
+          { key: "late", label: d.breaches.resolvedLate, values: data.resolvedLate },
+        ]}
+      />
+
+      <BarChart
+        id="causes"
+        title={d.causes.title}
+        desc={d.causes.desc}
+        categories={weekRows}
+        axisLabels={weekAxis}
+        categoryHeader={d.weekHeader}
+        texts={texts}
+        series={TICKET_CATEGORIES.map((c) => ({ key: c, label: o.categories[c], values: data.byCategory[c] }))}
+      />
+      <BarChart
+        id="payment-statuses"
+        title={d.paymentStatuses.title}
+        desc={d.paymentStatuses.desc}
+        categories={weekRows}
+        axisLabels={weekAxis}
+        categoryHeader={d.weekHeader}
+        texts={texts}
+        series={statuses.map((s) => ({ key: s, label: t.status.views[s].title, values: data.byPaymentStatus[s] }))}
+      />
+
+      <LineChart
+        id="resolution"
+        title={d.resolution.title}
+        desc={d.resolution.desc}
+        categories={weekRows}
+        axisLabels={weekAxis}
+        categoryHeader={d.weekHeader}
+        texts={texts}
+        series={[{ key: "median", label: d.resolution.series, values: data.medianHours }]}
+      />
+
+      <BarChart
+        id="ratings"
+        title={d.ratings.title}
+        desc={d.ratings.desc}
+        categories={[1, 2, 3, 4, 5].map((n) => fill(d.ratings.stars, { n }))}
+        categoryHeader={d.ratings.title}
+        texts={texts}
+        series={[{ key: "ratings", label: d.ratings.count, values: data.ratings.counts }]}
+      />
+      <p className="-mt-6 mb-10 text-lg" data-rating-average={data.ratings.average ?? ""}>
+        {data.ratings.average === null ? d.ratings.none : fill(d.ratings.average, { average: data.ratings.average, count: rated })}
+      </p>
+
+      <BarChart
+        id="lookups"
+        title={d.lookups.title}
+        desc={d.lookups.desc}
+        categories={dayRows}
+        axisLabels={dayAxis}
+        categoryHeader={d.day}
+        texts={texts}
+        series={[
+          { key: "without_ticket", label: d.lookups.withoutTicket, values: data.lookups.withoutTicket },
+          { key: "tickets", label: d.lookups.tickets, values: data.lookups.tickets },
+        ]}
+      />
+    </>
+  );
+}
