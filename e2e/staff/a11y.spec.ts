@@ -30,5 +30,27 @@ for (const locale of ["zh-CN", "en-US"]) {
       await expect(page.locator("[data-staff-row]").first()).toBeVisible();
       expect(await violations(page)).toEqual([]);
     });
+
+    test("back-office pages (corrections, exceptions, incidents, imports) have no axe violations", async ({ page }) => {
+      await signIn(page, demoStaff("supervisor").email);
+      for (const path of ["/staff/corrections", "/staff/exceptions?channel=alipay", "/staff/incidents"]) {
+        await page.goto(path);
+        await expect(page.locator("h1")).toBeVisible();
+        expect(await violations(page), path).toEqual([]);
+      }
+      // The incident form's error summary.
+      await page.locator("#field-valueFrom").fill("2026-11-02");
+      await page.locator("#field-valueTo").fill("2026-11-01");
+      await page.locator("#field-messageZh").fill("a11y");
+      await page.locator("#field-messageEn").fill("a11y");
+      await page.getByRole("button", { name: /^(发布|Declare)$/ }).click();
+      await expect(page.locator("[data-error=invalid]")).toBeVisible();
+      expect(await violations(page)).toEqual([]);
+      await page.context().clearCookies();
+      await signIn(page, demoStaff("admin").email);
+      await page.goto("/staff/imports");
+      await expect(page.locator("input[name=file]")).toBeVisible();
+      expect(await violations(page)).toEqual([]);
+    });
   });
 }
