@@ -1,5 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
+import { demo, qrPath } from "../fixtures";
 import { expect, test } from "../test";
 import { demoStaff, fillSignIn, signIn } from "./sign-in";
 
@@ -50,6 +51,24 @@ for (const locale of ["zh-CN", "en-US"]) {
       await signIn(page, demoStaff("admin").email);
       await page.goto("/staff/imports");
       await expect(page.locator("input[name=file]")).toBeVisible();
+      expect(await violations(page)).toEqual([]);
+    });
+
+    test("queue and ticket pages have no axe violations", async ({ page }) => {
+      // A ticket of its own (pending + locked: waiting on settlement in bank_liaison; the second locale finds the same one).
+      await page.goto(qrPath(demo.pending.receiptNo).replace("?", "/ticket?"));
+      await page.locator("input[name=category][value=locked]").check();
+      await page.getByLabel(/问题说明|What happened/).fill("a11y");
+      await page.getByLabel(/^联系方式$|^Contact$/).fill("a11y@example.cn");
+      await page.getByRole("button", { name: /^(提交|Send)$/ }).click();
+      await signIn(page, demoStaff("supervisor").email);
+      await expect(page.getByTestId("queue-counts")).toBeVisible();
+      expect(await violations(page)).toEqual([]);
+      await page.goto("/staff/queues/bank_liaison?status=waiting_on_settlement");
+      await expect(page.getByTestId("queue-table")).toBeVisible();
+      expect(await violations(page)).toEqual([]);
+      await page.getByTestId("queue-table").locator("tbody a").first().click();
+      await expect(page.locator("dd[data-ticket-status]")).toBeVisible();
       expect(await violations(page)).toEqual([]);
     });
   });
