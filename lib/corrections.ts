@@ -71,6 +71,3 @@ export function correctionRefusal(
   if (receipt.billingStatus !== "unpaid" || receipt.settledFen > 0) return "not_reenterable";
   return correction.paidAt.getTime() > now.getTime() ? "paid_in_future" : null;
 }
-
-/** The queue whose clerks work each kind. */
-export const CORRECTION_QUEUE: Record<CorrectionKind, string> = { refund: "refunds", reentry: "data_entry" };
