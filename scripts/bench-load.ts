@@ -1,0 +1,321 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomInt, randomUUID } from "node:crypto";
+import { readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { createRequire } from "node:module";
+import autocannon from "autocannon";
+import postgres from "postgres";
+import sharp from "sharp";
+import { receiptToken } from "@/lib/receipt-link";
+import { withLuhnDigit } from "@/lib/receipt-number";
+import { CliError, runCli } from "./cli";
+import { buildIsStale, buildNext } from "./next-server";
+
+/**
+ * npm run bench:load — the production build on 127.0.0.1 against a PostgreSQL
+ * database of its own (created on BENCH_PG_SERVER, default the local server,
+ * and dropped afterwards), driven for a bounded time at increasing
+ * concurrency with a resident mix: QR status views, lookups with the right
+ * and a wrong amount, and reports with a small photo. Every request comes
+ * from its own client address (X-Forwarded-For, TRUSTED_PROXY_HOPS=1), as
+ * behind a load balancer. Per step: throughput, p50/p95/p99, errors and 5xx,
+ * and the CPU the server and the database used, to name the step where
+ * throughput stops rising and why. A last step adds one abusive client among
+ * the normal ones: it must be rate limited, the others must not notice.
+ */
+const PORT = Number(process.env.BENCH_PORT ?? 3450);
+const BASE = `http://127.0.0.1:${PORT}`;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const STEPS = (process.env.BENCH_STEPS ?? "1,5,10,25,50,100").split(",").map(Number);
+const SERVER = process.env.BENCH_PG_SERVER ?? "postgres://postgres@127.0.0.1:5432";
+const DB = "paystatus_bench_load";
+const RECEIPTS = 6000;
+const SECRETS = { AUTH_SECRET: "bench-auth-secret-0123456789abcdef0123456789", RECEIPT_LINK_SECRET: "bench-receipt-link-secret-0123456789abcdef" };
+const AMOUNT = "120.50";
+const TSX = ["--import", "tsx", "--conditions=react-server"];
+
+const receiptNo = (i: number) => withLuhnDigit(`66${String(i).padStart(13, "0")}`);
+const anyReceipt = () => receiptNo(randomInt(0, RECEIPTS));
+/** A resident: one of 60,000 addresses, so no normal client comes near the per-client limit (30 per 10 min). */
+const residentAddress = () => `10.${randomInt(0, 240)}.${randomInt(0, 250)}.${randomInt(1, 254)}`;
+
+type Outcome = { rateLimited: number; lookupsOk: number; ticketsOk: number };
+
+runCli(async () => {
+  if (buildIsStale()) {
+    console.log("Building the portal (sources changed since the last build)…");
+    buildNext();
+  }
+  const url = await prepareDatabase();
+  const server = spawn(process.execPath, [createRequire(import.meta.url).resolve("next/dist/bin/next"), "start", "-p", String(PORT), "-H", "127.0.0.1"], {
+    env: { ...process.env, ...SECRETS, NODE_ENV: "production", DATABASE_URL: url, PAYSTATUS_INSECURE_COOKIES: "1", TRUSTED_PROXY_HOPS: "1" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await waitForHealth(server);
+    const forms = await formTemplates();
+    const photo = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 40, g: 120, b: 200 } } }).jpeg({ quality: 80 }).toBuffer();
+
+    // Warm up (JIT, module loading, connection pool) before measuring.
+    await run(mix(forms, photo), 10, 3);
+
+    console.log(`\nbench:load — production build, PostgreSQL, ${SECONDS}s per step, ${cpus().length} CPU cores`);
+    console.log("mix per 10 requests: 5 QR status views, 2 lookups (right amount), 2 lookups (wrong amount), 1 report with a 320×240 photo\n");
+    console.log("conns   req/s    p50    p95    p99  errors  5xx  rate-limited   server CPU   database CPU   machine CPU");
+    const rows: { connections: number; rps: number; p99: number; serverCpu: number; dbCpu: number; machineCpu: number; fivexx: number }[] = [];
+    for (const connections of STEPS) {
+      const outcome: Outcome = { rateLimited: 0, lookupsOk: 0, ticketsOk: 0 };
+      const cpu = await cpuMeter(server.pid!, sql);
+      const result = await run(mix(forms, photo, outcome), connections, SECONDS);
+      const used = await cpu.stop();
+      const row = { connections, rps: result.requests.average, p99: result.p99, ...used, fivexx: result["5xx"] };
+      rows.push(row);
+      console.log(
+        `${String(connections).padStart(5)} ${result.requests.average.toFixed(0).padStart(7)} ${ms(result.p50)} ${ms(result.p95)} ${ms(result.p99)} ${String(result.errors + result.timeouts).padStart(7)} ${String(result["5xx"]).padStart(4)} ${String(outcome.rateLimited).padStart(13)} ${pct(used.serverCpu)} ${pct(used.dbCpu)} ${pct(used.machineCpu)}`,
+      );
+    }
+
+    const knee = rows.findIndex((r, i) => i > 0 && r.rps < rows[i - 1]!.rps * 1.1);
+    if (knee > 0) {
+      const r = rows[knee]!;
+      const cores = cpus().length;
+      const reason =
+        r.machineCpu > 0.9 * cores
+          ? `the machine's ${cores} cores are saturated (server ${pct(r.serverCpu).trim()}, database ${pct(r.dbCpu).trim()} of one core; the rest is the load generator and other processes)`
+          : r.serverCpu > 0.9
+            ? `the server's JavaScript thread is saturated (server at ${pct(r.serverCpu).trim()} of one core, database ${pct(r.dbCpu).trim()})`
+            : `neither CPU is saturated (server ${pct(r.serverCpu).trim()}, database ${pct(r.dbCpu).trim()}): waiting on the database pool or locks`;
+      console.log(`\nthroughput stops rising at ${r.connections} connections (${rows[knee - 1]!.rps.toFixed(0)} → ${r.rps.toFixed(0)} req/s): ${reason}.`);
+    } else {
+      console.log("\nthroughput still rising at the last step.");
+    }
+    const at50 = rows.find((r) => r.connections === 50);
+    if (at50) console.log(`target at 50 connections (no 5xx, p99 < 500 ms): ${at50.fivexx === 0 && at50.p99 < 500 ? "met" : "MISSED"} (5xx ${at50.fivexx}, p99 ${at50.p99} ms)`);
+
+    // One abusive client (one address, wrong amounts, 10 connections) among 40 connections of residents.
+    const normal: Outcome = { rateLimited: 0, lookupsOk: 0, ticketsOk: 0 };
+    const abusive: Outcome = { rateLimited: 0, lookupsOk: 0, ticketsOk: 0 };
+    const abuser = `192.0.2.${randomInt(1, 254)}`;
+    const [residents, attacker] = await Promise.all([
+      run(mix(forms, photo, normal), 40, SECONDS),
+      run([lookupRequest(forms.lookup, () => anyReceipt(), () => `${randomInt(1, 999)}.00`, abusive, () => abuser)], 10, SECONDS),
+    ]);
+    const abusiveLookups = attacker.requests.total;
+    console.log(`\nabusive client (${abuser}, 10 connections of wrong-amount lookups) beside 40 connections of residents:`);
+    console.log(`  abusive: ${abusiveLookups} lookups, ${abusive.rateLimited} refused as rate limited (${((abusive.rateLimited / Math.max(1, abusiveLookups)) * 100).toFixed(1)} %)`);
+    console.log(`  residents: ${residents.requests.average.toFixed(0)} req/s, p99 ${residents.p99} ms, 5xx ${residents["5xx"]}, rate limited ${normal.rateLimited}, lookups answered ${normal.lookupsOk}, reports made ${normal.ticketsOk}`);
+  } finally {
+    server.kill("SIGTERM");
+    await new Promise((resolve) => server.once("exit", resolve));
+    await sql.end();
+    await dropDatabase();
+  }
+});
+
+async function prepareDatabase(): Promise<string> {
+  await dropDatabase();
+  const admin = postgres(`${SERVER}/postgres`, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database ${DB}`);
+  } catch {
+    throw new CliError(`cannot create the benchmark database on ${SERVER} (set BENCH_PG_SERVER to a local PostgreSQL server)`);
+  } finally {
+    await admin.end();
+  }
+  const url = `${SERVER}/${DB}`;
+  await script("scripts/ops-seed.ts", [], url);
+  // Receipts paid 20 days ago and not yet posted (overdue): a report on one opens a ticket.
+  const paidAt = new Date(Date.now() - 20 * 24 * 3600_000).toISOString();
+  const lines = ["receipt_no,service,payer_name,payer_phone,amount_due,amount_paid,channel,paid_at,bank_ref,billing_status"];
+  for (let i = 0; i < RECEIPTS; i++) lines.push(`${receiptNo(i)},tax,张三,,${AMOUNT},${AMOUNT},online_bank,${paidAt},,paid`);
+  const file = join(tmpdir(), `paystatus-bench-load-${process.pid}.csv`);
+  writeFileSync(file, lines.join("\n") + "\n");
+  try {
+    await script("scripts/import.ts", ["receipts", file], url);
+  } finally {
+    rmSync(file, { force: true });
+  }
+  return url;
+}
+
+async function dropDatabase(): Promise<void> {
+  const admin = postgres(`${SERVER}/postgres`, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`drop database if exists ${DB} with (force)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+function script(path: string, args: string[], url: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...TSX, path, ...args], { env: { ...process.env, ...SECRETS, DATABASE_URL: url }, stdio: ["ignore", "ignore", "inherit"] });
+    child.once("exit", (code) => (code === 0 ? resolve() : reject(new CliError(`${path} failed`))));
+  });
+}
+
+async function waitForHealth(server: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new CliError("the server exited during start-up");
+    try {
+      if ((await fetch(`${BASE}/api/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new CliError("the server did not start within 60 s");
+}
+
+type FormTemplate = { path: string; fields: [string, string][] };
+
+/** The hidden inputs of the lookup and report forms (server action ids), as a browser would post them. */
+async function formTemplates(): Promise<{ lookup: FormTemplate; ticket: FormTemplate }> {
+  const hidden = (html: string, marker: string): [string, string][] => {
+    const form = [...html.matchAll(/<form[\s\S]*?<\/form>/g)].map((m) => m[0]).find((f) => f.includes(marker));
+    if (!form) throw new CliError(`form with ${marker} not found`);
+    return [...form.matchAll(/<input type="hidden" name="([^"]+)"(?: value="([^"]*)")?/g)].map((m) => [decode(m[1]!), decode(m[2] ?? "")]);
+  };
+  const lookupHtml = await (await fetch(`${BASE}/`)).text();
+  const ticketPath = `/r/${receiptNo(0)}/ticket?t=${receiptToken(SECRETS.RECEIPT_LINK_SECRET, receiptNo(0))}`;
+  const ticketHtml = await (await fetch(BASE + ticketPath)).text();
+  return { lookup: { path: "/", fields: hidden(lookupHtml, 'name="receipt"') }, ticket: { path: ticketPath, fields: hidden(ticketHtml, 'name="idempotency_key"') } };
+}
+
+function decode(value: string): string {
+  return value.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+}
+
+function multipart(fields: [string, string][], file?: { name: string; filename: string; type: string; data: Buffer }): { body: Buffer; type: string } {
+  const boundary = `----paystatus${randomUUID().replace(/-/g, "")}`;
+  const parts: Buffer[] = fields.map(([name, value]) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+  if (file) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="${file.filename}"\r\nContent-Type: ${file.type}\r\n\r\n`), file.data, Buffer.from("\r\n"));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { body: Buffer.concat(parts), type: `multipart/form-data; boundary=${boundary}` };
+}
+
+function statusView(): autocannon.Request {
+  return {
+    method: "GET",
+    setupRequest: (req) => {
+      const no = anyReceipt();
+      return { ...req, path: `/r/${no}?t=${receiptToken(SECRETS.RECEIPT_LINK_SECRET, no)}`, headers: { "x-forwarded-for": residentAddress(), "accept-language": "zh-CN" } };
+    },
+  };
+}
+
+function lookupRequest(form: FormTemplate, receipt: () => string, amount: () => string, outcome?: Outcome, address: () => string = residentAddress): autocannon.Request {
+  return {
+    method: "POST",
+    path: form.path,
+    setupRequest: (req) => {
+      const { body, type } = multipart([...form.fields, ["receipt", receipt()], ["amount", amount()]]);
+      return { ...req, body, headers: { "content-type": type, origin: BASE, "x-forwarded-for": address(), "accept-language": "zh-CN" } };
+    },
+    onResponse: (status, body) => {
+      if (!outcome) return;
+      if (status === 429 || body.includes('data-error="rate_limited"')) outcome.rateLimited++;
+      else if (status === 303 || body.includes('data-error="no_match"')) outcome.lookupsOk++;
+    },
+  };
+}
+
+function ticketRequest(form: FormTemplate, photo: Buffer, outcome?: Outcome): autocannon.Request {
+  return {
+    method: "POST",
+    setupRequest: (req) => {
+      const no = anyReceipt();
+      const token = receiptToken(SECRETS.RECEIPT_LINK_SECRET, no);
+      const fields = form.fields.filter(([name]) => !["receipt", "t", "idempotency_key"].includes(name));
+      const { body, type } = multipart(
+        [...fields, ["receipt", no], ["t", token], ["idempotency_key", randomUUID()], ["category", "not_posted"], ["description", "已经付款二十天了，还没有入账。"], ["contact", "13800138000"]],
+        { name: "proof", filename: "receipt.jpg", type: "image/jpeg", data: photo },
+      );
+      return { ...req, path: `/r/${no}/ticket?t=${token}`, body, headers: { "content-type": type, origin: BASE, "x-forwarded-for": residentAddress(), "accept-language": "zh-CN" } };
+    },
+    onResponse: (status) => {
+      if (outcome && status === 303) outcome.ticketsOk++;
+    },
+  };
+}
+
+function mix(forms: { lookup: FormTemplate; ticket: FormTemplate }, photo: Buffer, outcome?: Outcome): autocannon.Request[] {
+  const right = lookupRequest(forms.lookup, anyReceipt, () => AMOUNT, outcome);
+  const wrong = lookupRequest(forms.lookup, anyReceipt, () => "99.99", outcome);
+  return [statusView(), right, statusView(), wrong, statusView(), ticketRequest(forms.ticket, photo, outcome), statusView(), right, statusView(), wrong];
+}
+
+type Run = autocannon.Result & { p50: number; p95: number; p99: number };
+
+/** One bounded load step; percentiles from every response time (autocannon's own table has no p95). */
+function run(requests: autocannon.Request[], connections: number, seconds: number): Promise<Run> {
+  const times: number[] = [];
+  return new Promise((resolve, reject) => {
+    const instance = autocannon({ url: BASE, connections, duration: seconds, requests, timeout: 10 }, (error: unknown, result: autocannon.Result) => {
+      if (error) return reject(error instanceof Error ? error : new Error("autocannon failed"));
+      times.sort((a, b) => a - b);
+      const at = (q: number) => Math.round(times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0);
+      resolve({ ...result, p50: at(0.5), p95: at(0.95), p99: at(0.99) });
+    });
+    instance.on("response", (_client, _status, _bytes, responseTime) => times.push(responseTime));
+  });
+}
+
+/** CPU seconds used per wall second (1.0 = one core) by the server's process tree, the database's backends and the whole machine. */
+async function cpuMeter(serverPid: number, sql: postgres.Sql) {
+  const ticks = (pid: number) => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      return Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return 0;
+    }
+  };
+  const tree = (root: number): number[] => {
+    const children = readdirSync("/proc")
+      .filter((d) => /^\d+$/.test(d))
+      .filter((d) => {
+        try {
+          return readFileSync(`/proc/${d}/stat`, "utf8").split(") ")[1]!.split(" ")[1] === String(root);
+        } catch {
+          return false;
+        }
+      })
+      .map(Number);
+    return [root, ...children.flatMap(tree)];
+  };
+  const machine = () => {
+    const [, ...values] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/);
+    const n = values.map(Number);
+    return n[0]! + n[1]! + n[2]! + n[5]! + n[6]! + n[7]!;
+  };
+  // The benchmark database's own backends (the server's pool), not other databases on the same server.
+  const backends = async () => (await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${DB} and pid <> pg_backend_pid()`).map((r) => r.pid);
+  const sum = (pids: number[]) => pids.reduce((total, pid) => total + ticks(pid), 0);
+  const hz = 100;
+  const started = Date.now();
+  const serverPids = tree(serverPid);
+  const dbBefore = new Map((await backends()).map((pid) => [pid, ticks(pid)]));
+  const serverBefore = sum(serverPids);
+  const machineBefore = machine();
+  return {
+    async stop() {
+      const seconds = (Date.now() - started) / 1000;
+      const dbPids = await backends();
+      const dbTicks = dbPids.reduce((total, pid) => total + ticks(pid) - (dbBefore.get(pid) ?? 0), 0);
+      return {
+        serverCpu: (sum(serverPids) - serverBefore) / hz / seconds,
+        dbCpu: dbTicks / hz / seconds,
+        machineCpu: (machine() - machineBefore) / hz / seconds,
+      };
+    },
+  };
+}
+
+const ms = (value: number) => `${String(value).padStart(6)}`;
+const pct = (cores: number) => `${(cores * 100).toFixed(0).padStart(9)} %`;
