@@ -151,8 +151,6 @@ function scopeOf(staff: StaffPrincipal) {
   return sql`false`;
 }
 
-export type CorrectionRow = Awaited<ReturnType<typeof listCorrections>>["rows"][number];
-
 /** One page of corrections in a status, oldest first for pending (work order), newest first otherwise; keyset on id. */
 export async function listCorrections(staff: StaffPrincipal, options: { status: CorrectionStatus; cursor?: number; limit?: number }) {
   const limit = options.limit ?? 50;

@@ -98,7 +98,7 @@ export async function listExceptions(
  * or the same amount and channel with the value date within the channel's
  * match window of the service-zone payment date. At most a few per line.
  */
-export async function candidateReceipts(lineIds: number[], timeZone: string): Promise<Map<number, CandidateReceipt[]>> {
+async function candidateReceipts(lineIds: number[], timeZone: string): Promise<Map<number, CandidateReceipt[]>> {
   const result = new Map<number, CandidateReceipt[]>();
   if (lineIds.length === 0) return result;
   const rows = await queryRows<{

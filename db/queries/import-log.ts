@@ -22,7 +22,7 @@ import type { StaffPrincipal } from "./staff";
  */
 
 /** Browser uploads stay small enough to hold in memory; larger statements go through the CLI. */
-export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 
 export type ImportRequest =
   | { kind: "receipts"; fileName: string; bytes: Uint8Array }
