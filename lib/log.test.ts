@@ -1,0 +1,52 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { afterEach, describe, expect, it, vi } from "vitest";
+
+// The Next.js server provides AsyncLocalStorage globally before its request stores are made; so does this test.
+Object.assign(globalThis, { AsyncLocalStorage });
+const { workUnitAsyncStorage } = await import("next/dist/server/app-render/work-unit-async-storage.external");
+const { logRequestError, logUnexpected } = await import("./log");
+
+/** Runs `fn` as Next.js runs a page, action or route handler: inside its request store. */
+function inRequest<T>(headers: Record<string, string>, fn: () => T): T {
+  const store = { type: "request", headers: new Headers(headers) } as unknown as Parameters<typeof workUnitAsyncStorage.run>[0];
+  return workUnitAsyncStorage.run(store, fn);
+}
+
+function captured(spy: { mock: { calls: unknown[][] } }): Record<string, unknown>[] {
+  return spy.mock.calls.map((call) => JSON.parse(String(call[0])) as Record<string, unknown>);
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe("logUnexpected", () => {
+  it("inside a request, logs under the request id and returns it for the page to show", () => {
+    const spy = vi.spyOn(console, "error").mockImplementation(() => {});
+    const shown = inRequest({ "x-request-id": "0123456789abcdef" }, () => logUnexpected("lookup_failed", Object.assign(new Error("select * from receipts where phone = '13800138000'"), { code: "57P01" })));
+    expect(shown).toBe("0123456789abcdef");
+    const [line] = captured(spy);
+    expect(line).toMatchObject({ level: "error", event: "lookup_failed", requestId: "0123456789abcdef", errorId: "0123456789abcdef", errorName: "Error", errorCode: "57P01" });
+    // The driver's message (SQL, values) is never written.
+    expect(JSON.stringify(line)).not.toContain("13800138000");
+  });
+
+  it("outside a request (scripts, the worker), makes a fresh id", () => {
+    const spy = vi.spyOn(console, "error").mockImplementation(() => {});
+    const shown = logUnexpected("worker_job_failed", new Error("x"));
+    expect(shown).toMatch(/^[0-9a-f]{12}$/);
+    expect(captured(spy)[0]).toMatchObject({ errorId: shown });
+    expect(captured(spy)[0]).not.toHaveProperty("requestId");
+  });
+});
+
+describe("logRequestError (instrumentation onRequestError)", () => {
+  it("logs the request id, the route pattern and the digest — never the path or the message", () => {
+    const spy = vi.spyOn(console, "error").mockImplementation(() => {});
+    const error = Object.assign(new Error("relation receipts does not exist for 2026110000000045"), { digest: "4242" });
+    logRequestError(error, { method: "GET", headers: { "x-request-id": "fedcba9876543210" } }, { routePath: "/r/[receipt]", routeType: "render" });
+    const [line] = captured(spy);
+    expect(line).toMatchObject({ event: "request_failed", requestId: "fedcba9876543210", route: "/r/[receipt]", routeType: "render", digest: "4242", method: "GET" });
+    expect(JSON.stringify(line)).not.toContain("2026110000000045");
+  });
+});
