@@ -33,6 +33,7 @@ for (const locale of ["zh-CN", "en-US"]) {
     });
 
     test("back-office pages (corrections, exceptions, incidents, imports) have no axe violations", async ({ page }) => {
+      test.slow(); // five pages, two sign-ins
       await signIn(page, demoStaff("supervisor").email);
       for (const path of ["/staff/corrections", "/staff/exceptions?channel=alipay", "/staff/incidents"]) {
         await page.goto(path);

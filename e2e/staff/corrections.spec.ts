@@ -21,6 +21,7 @@ async function staffPage(browser: Browser, email: string): Promise<Page> {
 }
 
 test("a refund prepared by a clerk cannot be approved by that clerk; a supervisor approves it and the status becomes refund_pending", async ({ page, browser }) => {
+  test.slow(); // three people, each signed in
   const receiptNo = DEMO_BACK_OFFICE.refund.receiptNo;
   await page.goto(qrPath(receiptNo));
   await expect(page.locator("[data-status]")).toHaveAttribute("data-status", "duplicate");

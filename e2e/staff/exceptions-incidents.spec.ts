@@ -42,6 +42,7 @@ test("a supervisor filters the exceptions and matches a line to its candidate re
 });
 
 test("an incident shows on the affected status page, groups its tickets, and goes away when ended", async ({ page, browser }) => {
+  test.slow(); // a resident and a supervisor, status pages checked three times
   const { receiptNo } = DEMO_BACK_OFFICE.incident;
   await page.goto(qrPath(receiptNo).replace("?", "/ticket?"));
   await page.locator("input[name=category][value=not_posted]").check();
