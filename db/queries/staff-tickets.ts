@@ -188,7 +188,7 @@ export type TicketActionInput =
   | { kind: "reply"; body: string }
   | { kind: "note"; body: string }
   | { kind: "ask_info"; body: string }
-  | { kind: "transfer"; queue: TicketQueue; body?: string }
+  | { kind: "transfer"; queue: TicketQueue }
   | { kind: "merge"; intoRef: string }
   | { kind: "resolve"; body?: string }
   | { kind: "close" };
@@ -221,11 +221,13 @@ export async function actOnTicket(
   const { ref, version, staff, now } = request;
   return db().transaction(async (tx) => {
     const [ticket] = await tx.select().from(tickets).where(eq(tickets.ref, ref)).for("update").limit(1);
-    if (!ticket || !canSeeQueue(staff, ticket.queue)) return { ok: false, code: "not_found" };
+    if (!ticket) return { ok: false, code: "not_found" };
     const refuse = async (code: TicketActionCode): Promise<TicketActionResult> => {
       await recordAudit(tx, { actor: staffActor(staff.id), action: `ticket.${input.kind}`, objectType: "ticket", objectId: ref, outcome: "refused", detail: { code } });
       return { ok: false, code };
     };
+    // Outside the caller's queues: the same answer as a ticket that does not exist (and the attempt is on record).
+    if (!canSeeQueue(staff, ticket.queue)) return refuse("not_found");
     // Optimistic check: the version the form carried must still be the ticket's.
     if (ticket.version !== version) return refuse("stale");
     if (!actionAllowed(input.kind, ticket.status)) return refuse("not_allowed");
@@ -300,7 +302,7 @@ async function changeFor(tx: Tx, ticket: TicketRow, input: TicketActionInput, st
       if (input.queue === ticket.queue) return { refused: "not_allowed" };
       return {
         set: { queue: input.queue, assigneeId: null },
-        event: { kind: "transferred", public: false, body: input.body ?? null, data: { from: ticket.queue, to: input.queue } },
+        event: { kind: "transferred", public: false, data: { from: ticket.queue, to: input.queue } },
         audit: { from: ticket.queue, to: input.queue },
       };
     case "merge": {
