@@ -11,7 +11,7 @@ import { clientAddress, demoStaff, signIn } from "./sign-in";
  *
  * Other tests open tickets on the demo receipts too (one open ticket per
  * receipt and category), so this one uses overdue + a category nobody else
- * reports on it, a different one on each retry, and acts on its own ticket by
+ * reports on it, a different one on each retry (or repetition), and acts on its own ticket by
  * reference rather than through "next ticket".
  */
 const CATEGORIES = ["locked", "wrong_amount", "duplicate_charge"] as const;
@@ -24,9 +24,10 @@ async function staffPage(browser: Browser, email: string): Promise<Page> {
 }
 
 test("an agent takes a resident's ticket, asks for information, sees the reply and resolves; stale forms and other queues are refused", async ({ page, browser }, testInfo) => {
+  test.slow(); // three browsers and a dozen round trips on a shared CI machine
   // The resident reports a late payment: routed to bank_liaison.
   await page.goto(qrPath(demo.overdue.receiptNo).replace("?", "/ticket?"));
-  await page.locator(`input[name=category][value=${CATEGORIES[testInfo.retry % CATEGORIES.length]}]`).check();
+  await page.locator(`input[name=category][value=${CATEGORIES[(testInfo.retry + testInfo.repeatEachIndex) % CATEGORIES.length]}]`).check();
   await page.getByLabel("问题说明").fill("付款后一直没有入账。");
   await page.getByLabel(/^联系方式$/).fill("resident-e2e@example.cn");
   await page.getByRole("button", { name: "提交" }).click();
@@ -93,6 +94,7 @@ test("an agent takes a resident's ticket, asks for information, sees the reply a
 });
 
 test("the console home counts the agent's queues, the queue page lists and pages them, and next ticket opens one", async ({ browser }) => {
+  test.slow();
   const agent = await staffPage(browser, demoStaff("agent").email);
   const rows = agent.locator("[data-testid=queue-counts] tbody tr");
   await expect(rows).toHaveCount(2);

@@ -17,6 +17,7 @@ import { fill } from "@/lib/i18n";
 import { TICKET_QUEUES } from "@/lib/routing";
 import { actionAllowed } from "@/lib/ticket-desk";
 import type { ReactNode } from "react";
+import { Field, TextAreaField } from "@/components/ui/field";
 import { TicketActionForm } from "./ticket-action-form";
 
 type Props = { view: StaffTicketView; staff: StaffPrincipal; t: Messages; cannedText: string; canned: CannedReplyId | null };
@@ -24,6 +25,8 @@ type Props = { view: StaffTicketView; staff: StaffPrincipal; t: Messages; canned
 const button = "min-h-12 rounded-md border-2 border-gray-800 px-4 py-2 text-lg font-semibold";
 const primary = "min-h-12 rounded-md bg-brand px-5 py-2 text-lg font-semibold text-white hover:bg-brand-dark";
 const input = "block min-h-12 w-full rounded-md border-2 border-gray-800 px-3 py-2 text-lg";
+/** The text box every message form has: the action reads `body`. */
+const body = { name: "body", rows: 4, maxLength: 4000, required: true } as const;
 
 /**
  * The actions a clerk can take on this ticket now (lib/ticket-desk.ts decides
@@ -93,7 +96,7 @@ export function TicketActions({ view, staff, t, cannedText, canned }: Props) {
           </ul>
           <TicketActionForm action={replyTicketAction} texts={texts}>
             {hidden}
-            <TextArea id="reply-body" label={a.message} hint={fill(a.replyHint, { lang: residentLanguage })} defaultValue={cannedText} />
+            <TextAreaField {...body} id="reply-body" label={a.message} hint={fill(a.replyHint, { lang: residentLanguage })} defaultValue={cannedText} />
             <button type="submit" className={primary} data-action="reply">
               {a.send}
             </button>
@@ -105,7 +108,7 @@ export function TicketActions({ view, staff, t, cannedText, canned }: Props) {
         <Section id="ask-info" title={a.askInfo}>
           <TicketActionForm action={askInfoTicketAction} texts={texts}>
             {hidden}
-            <TextArea id="ask-info-body" label={a.message} hint={a.askInfoHint} />
+            <TextAreaField {...body} id="ask-info-body" label={a.message} hint={a.askInfoHint} />
             <button type="submit" className={button} data-action="ask_info">
               {a.ask}
             </button>
@@ -116,7 +119,7 @@ export function TicketActions({ view, staff, t, cannedText, canned }: Props) {
       <Section id="note" title={a.note}>
         <TicketActionForm action={noteTicketAction} texts={texts}>
           {hidden}
-          <TextArea id="note-body" label={a.message} hint={a.noteHint} />
+          <TextAreaField {...body} id="note-body" label={a.message} hint={a.noteHint} />
           <button type="submit" className={button} data-action="note">
             {a.addNote}
           </button>
@@ -127,7 +130,7 @@ export function TicketActions({ view, staff, t, cannedText, canned }: Props) {
         <Section id="resolve" title={a.resolve}>
           <TicketActionForm action={resolveTicketAction} texts={texts}>
             {hidden}
-            <TextArea id="resolve-body" label={a.resolveNote} required={false} />
+            <TextAreaField {...body} id="resolve-body" label={a.resolveNote} required={false} />
             <button type="submit" className={primary} data-action="resolve">
               {a.doResolve}
             </button>
@@ -160,13 +163,7 @@ export function TicketActions({ view, staff, t, cannedText, canned }: Props) {
         <Section id="merge" title={a.merge}>
           <TicketActionForm action={mergeTicketAction} texts={texts}>
             {hidden}
-            <label htmlFor="merge-into" className="mb-1 block text-lg font-semibold">
-              {a.mergeInto}
-            </label>
-            <p id="merge-into-hint" className="mb-2 text-gray-700">
-              {a.mergeHint}
-            </p>
-            <input id="merge-into" name="into" required autoComplete="off" aria-describedby="merge-into-hint" className={`${input} mb-3 max-w-xs font-mono`} />
+            <Field id="merge-into" name="into" label={a.mergeInto} hint={a.mergeHint} required autoComplete="off" className="max-w-xs font-mono" />
             <button type="submit" className={button} data-action="merge">
               {a.doMerge}
             </button>
@@ -196,30 +193,5 @@ function Section({ id, title, children }: { id: string; title: string; children:
       </h3>
       {children}
     </section>
-  );
-}
-
-function TextArea({ id, label, hint, defaultValue, required = true }: { id: string; label: string; hint?: string; defaultValue?: string; required?: boolean }) {
-  return (
-    <div className="mb-3">
-      <label htmlFor={id} className="mb-1 block text-lg font-semibold">
-        {label}
-      </label>
-      {hint && (
-        <p id={`${id}-hint`} className="mb-2 text-gray-700">
-          {hint}
-        </p>
-      )}
-      <textarea
-        id={id}
-        name="body"
-        rows={4}
-        maxLength={4000}
-        required={required}
-        defaultValue={defaultValue}
-        aria-describedby={hint ? `${id}-hint` : undefined}
-        className="block w-full rounded-md border-2 border-gray-800 px-3 py-2 text-lg"
-      />
-    </div>
   );
 }
