@@ -1,9 +1,12 @@
 import "server-only";
-import { sql } from "drizzle-orm";
-import type { ReceiptFormat } from "@/lib/receipt-number";
-import { parseReceiptsCsv } from "@/lib/statements";
+import { sql, type SQL } from "drizzle-orm";
+import { DEFAULT_RECEIPT_FORMAT, type ReceiptFormat } from "@/lib/receipt-number";
+import { parseReceiptsCsv, type ReceiptRecord } from "@/lib/statements";
+import { RECEIPT_COLUMNS, RECEIPT_HEADER, receiptEvent, type ReceiptsCsvOptions } from "@/lib/statements/receipts-csv";
+import { BILLING_STATUSES } from "@/lib/status";
 import { db, type Tx } from "../client";
 import { channels, services } from "../schema";
+import { digitsOnly, fenOf, luhn16, oneOf, plainAmount, plainInstant, plainText, type CopyLane } from "./import-copy";
 import { recordImport, sha256Of, timed, type FileSource, type ImportHooks } from "./import-source";
 import { ANALYZE_AFTER, queryRows, RECEIPT_STAGING, stageFile, tuneImportSession, type Executor } from "./import-staging";
 import { matchSettlements, type MatchSummary } from "./matching";
@@ -48,6 +51,8 @@ export async function importReceiptsFile(
         hooks,
         parse: (bytes) => parseReceiptsCsv(bytes, parseOptions),
         toRow: (r, line) => [line, r.receiptNo, r.service, r.payerName, r.payerPhone, r.amountDueFen, r.amountPaidFen, r.channel, r.paidAt?.toISOString() ?? null, r.bankRef, r.billingStatus],
+        // A custom receipt-number format is checked by the parser alone.
+        copyLane: isDefaultFormat(options.receiptFormat) ? receiptsCopyLane(parseOptions) : undefined,
       });
 
       const merged = await timed(hooks.onPhase, "merge", () => mergeStagedReceipts(t));
@@ -66,6 +71,39 @@ export async function importReceiptsFile(
   },
     (s) => ({ result: "imported", rows: { inserted: s.inserted, updated: s.updated, duplicate: s.duplicates, stale: s.stale, rejected: s.rejectedCount } }),
   );
+}
+
+const isDefaultFormat = (format?: ReceiptFormat) =>
+  !format || (format.pattern.source === DEFAULT_RECEIPT_FORMAT.pattern.source && format.check === DEFAULT_RECEIPT_FORMAT.check);
+
+/** Plain receipt rows, checked and converted in SQL (import-copy.ts); the parser's rules for the rest. */
+function receiptsCopyLane(options: ReceiptsCsvOptions & { services: Set<string>; channels: Set<string> }): CopyLane<ReceiptRecord> {
+  return {
+    header: RECEIPT_HEADER,
+    rowEvent: (line, cells) => receiptEvent(line, cells, options),
+    plain: (cell) => {
+      const [no, service, name, phone, due, paid, channel, paidAt, bankRef, status] = RECEIPT_COLUMNS.map(cell);
+      const optional = (c: SQL, test: SQL) => sql`(${c} = '' or ${test})`;
+      return {
+        valid: sql`case when ${digitsOnly(no!, 16)} then ${luhn16(no!)} else false end and ${oneOf(service!, options.services)} and ${name} <> '' and ${plainText(name!, 200)}
+          and ${optional(phone!, plainText(phone!, 40))} and ${plainAmount(due!)} and ${optional(paid!, plainAmount(paid!))}
+          and ${oneOf(channel!, options.channels)} and ${optional(paidAt!, plainInstant(paidAt!))} and ${optional(bankRef!, plainText(bankRef!, 100))}
+          and ${oneOf(status!, BILLING_STATUSES)}`,
+        values: [
+          no!,
+          service!,
+          name!,
+          sql`nullif(${phone}, '')`,
+          fenOf(due!),
+          sql`case when ${paid} = '' then null else ${fenOf(paid!)} end`,
+          channel!,
+          sql`nullif(${paidAt}, '')::timestamptz`,
+          sql`nullif(${bankRef}, '')`,
+          status!,
+        ],
+      };
+    },
+  };
 }
 
 /**

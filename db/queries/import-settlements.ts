@@ -1,9 +1,11 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
-import { parseSettlements, StatementFileError, type SettlementFormat } from "@/lib/statements";
-import { findProfile } from "@/lib/statements/profiles";
+import { parseSettlements, settlementProfile, StatementFileError, type SettlementFormat, type SettlementRecord } from "@/lib/statements";
+import { findProfile, type SettlementProfile } from "@/lib/statements/profiles";
+import { settlementEvent, settlementHeader } from "@/lib/statements/settlements-csv";
 import { db, type Tx } from "../client";
 import { channels, settlementBatches } from "../schema";
+import { fenOf, maskedDigits, oneOf, plainAmount, plainDate, plainText, type CopyLane } from "./import-copy";
 import { recordImport, sha256Of, timed, type FileSource, type ImportHooks } from "./import-source";
 import { ANALYZE_AFTER, queryRows, SETTLEMENT_STAGING, stageFile, tuneImportSession, type Executor } from "./import-staging";
 import { matchSettlements, type MatchSummary } from "./matching";
@@ -53,6 +55,7 @@ export async function importSettlementFile(file: FileSource, options: Settlement
         hooks,
         parse: (bytes) => parseSettlements(bytes, { format: options.format, profile: profile.name, channels: known }),
         toRow: (r, line) => [line, r.bankRef, r.amountFen, r.valueDate, r.channel, r.payerAccount, r.remittance],
+        copyLane: options.format === "csv" ? settlementsCopyLane(settlementProfile({ ...options, channels: known }), known) : undefined,
       });
 
       const inserted = await timed(hooks.onPhase, "merge", () => mergeStagedLines(t, batch.id));
@@ -84,6 +87,31 @@ export async function importSettlementFile(file: FileSource, options: Settlement
         ? { result: "already_imported", rows: {} }
         : { result: "imported", rows: { inserted: s.inserted, duplicate: s.duplicates, skipped: s.skipped, rejected: s.rejectedCount } },
   );
+}
+
+/** Plain statement rows, checked and converted in SQL (import-copy.ts); the parser's rules for the rest. */
+function settlementsCopyLane(profile: SettlementProfile, channels: Set<string>): CopyLane<SettlementRecord> {
+  return {
+    header: settlementHeader(profile),
+    rowEvent: (line, cells) => settlementEvent(line, cells, profile, channels),
+    plain: (cell) => {
+      const [bankRef, amount, valueDate, channel, account, remittance] = (["bankRef", "amount", "valueDate", "channel", "payerAccount", "remittance"] as const).map(cell);
+      const date = plainDate(valueDate!, profile.dateFormat ?? "YYYY-MM-DD");
+      return {
+        valid: sql`case when ${plainAmount(amount!)} then ${fenOf(amount!)} > 0 else false end and ${date.valid}
+          and (${bankRef} = '' or ${plainText(bankRef!, 100)}) and (${channel} = '' or ${oneOf(channel!, channels)})
+          and ${account} ~ '^[0-9]*$' and (${remittance} = '' or ${plainText(remittance!, 500)})`,
+        values: [
+          sql`nullif(${bankRef}, '')`,
+          fenOf(amount!),
+          sql`${date.iso}::date`,
+          sql`coalesce(nullif(${channel}, ''), ${profile.channel ?? null}::text)`,
+          maskedDigits(account!),
+          sql`nullif(${remittance}, '')`,
+        ],
+      };
+    },
+  };
 }
 
 /**

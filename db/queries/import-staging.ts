@@ -6,6 +6,7 @@ import type postgres from "postgres";
 import { StatementFileError, type ParseEvent } from "@/lib/statements";
 import type { ByteSource } from "@/lib/statements/types";
 import type { Db, Tx } from "../client";
+import { stageByCopy, type CopyLane } from "./import-copy";
 import { createHash, LineTally, tapBytes, timed, type FileSource, type ImportHooks } from "./import-source";
 
 /**
@@ -30,7 +31,7 @@ export async function queryRows<T>(tx: Executor, query: SQL): Promise<T[]> {
 }
 
 /** The postgres.js connection of a transaction, or null on PGlite. */
-function postgresClient(tx: Executor): postgres.Sql | null {
+export function postgresClient(tx: Executor): postgres.Sql | null {
   const client = (tx as unknown as { session?: { client?: { unsafe?: unknown } } }).session?.client;
   return client && typeof client.unsafe === "function" ? (client as unknown as postgres.Sql) : null;
 }
@@ -83,6 +84,8 @@ export type StageInput<T> = {
   parse: (bytes: ByteSource) => AsyncIterable<ParseEvent<T>[]>;
   /** One record as a staging row, in the order of `table.columns` (line number first). */
   toRow: (record: T, line: number) => StageValue[];
+  /** For CSV files: the COPY lane (import-copy.ts), tried first on PostgreSQL. */
+  copyLane?: CopyLane<T>;
 };
 
 /**
@@ -93,22 +96,17 @@ export type StageInput<T> = {
  */
 export async function stageFile<T>(tx: Tx, table: StagingTable, input: StageInput<T>): Promise<LineTally> {
   const { hooks } = input;
-  const tally = new LineTally();
-  const hash = createHash("sha256");
-  const events = input.parse(tapBytes(input.file.open(), hash, hooks.onProgress));
-
-  async function* rows(): AsyncGenerator<StageValue[][]> {
-    for await (const batch of events) {
-      const staged: StageValue[][] = [];
-      for (const event of batch) if (tally.count(event)) staged.push(input.toRow(event.record, event.line));
-      yield staged;
-      hooks.onStaged?.(tally.records);
-    }
-  }
-
   await tx.execute(table.create);
   await tx.execute(sql`truncate ${sql.identifier(table.name)}`);
-  await timed(hooks.onPhase, "parse + copy to staging", () => stageRows(tx, table, rows()));
+
+  let tally = new LineTally();
+  let hash = createHash("sha256");
+  const copied = input.copyLane && (await stageByCopy(tx, table, input, input.copyLane, tapBytes(input.file.open(), hash, hooks.onProgress), tally));
+  if (!copied) {
+    tally = new LineTally();
+    hash = createHash("sha256");
+    await timed(hooks.onPhase, "parse + copy to staging", () => stageRows(tx, table, parsedRows(input, tapBytes(input.file.open(), hash, hooks.onProgress), tally)));
+  }
   if (tally.records > ANALYZE_AFTER) await timed(hooks.onPhase, "analyze staging", () => tx.execute(sql`analyze ${sql.identifier(table.name)}`));
 
   if (hash.digest("hex") !== input.fileHash) throw new StatementFileError("the file changed while it was being imported; try again");
@@ -128,12 +126,22 @@ const COPY_SQL: Record<StagingTable["name"], string> = {
 const BATCH_ROWS = 2000;
 const COPY_CHUNK_CHARS = 256 * 1024;
 
+/** The file read by its parser, as staging rows; counts every line in the tally. */
+async function* parsedRows<T>(input: StageInput<T>, bytes: AsyncIterable<Uint8Array>, tally: LineTally): AsyncGenerator<StageValue[][]> {
+  for await (const batch of input.parse(bytes)) {
+    const staged: StageValue[][] = [];
+    for (const event of batch) if (tally.count(event)) staged.push(input.toRow(event.record, event.line));
+    yield staged;
+    input.hooks.onStaged?.(tally.records);
+  }
+}
+
 /**
  * Streams rows into the staging table. The rows come from a generator, so
  * nothing beyond one batch is ever held; an error thrown by the generator
  * (a refused file, a failing hook) aborts the load and with it the transaction.
  */
-async function stageRows(tx: Tx, table: StagingTable, batches: AsyncIterable<StageValue[][]>): Promise<void> {
+export async function stageRows(tx: Tx, table: StagingTable, batches: AsyncIterable<StageValue[][]> | Iterable<StageValue[][]>): Promise<void> {
   const client = postgresClient(tx);
   if (client) {
     const writable = await client.unsafe(COPY_SQL[table.name]).writable();
@@ -154,7 +162,7 @@ async function stageRows(tx: Tx, table: StagingTable, batches: AsyncIterable<Sta
 }
 
 /** COPY text format: tab-separated, \N for null, backslash escapes for the characters that would break a row. */
-async function* copyText(batches: AsyncIterable<StageValue[][]>): AsyncGenerator<string> {
+async function* copyText(batches: AsyncIterable<StageValue[][]> | Iterable<StageValue[][]>): AsyncGenerator<string> {
   let chunk = "";
   for await (const rows of batches) {
     for (const row of rows) {

@@ -1,7 +1,9 @@
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
 import { withLuhnDigit } from "@/lib/receipt-number";
-import { StatementFileError } from "@/lib/statements";
+import { parseReceiptsCsv, StatementFileError } from "@/lib/statements";
+import { parseSettlementsCsv } from "@/lib/statements/settlements-csv";
+import { collect } from "@/lib/statements/testing";
 import { bytesOf } from "@/lib/statements/decode";
 import { RECEIPT_COLUMNS } from "@/lib/statements/receipts-csv";
 import { databaseKind, setupTestDatabase } from "../testing/test-db";
@@ -184,6 +186,80 @@ describe(`imports and matching on ${databaseKind()}`, () => {
     const mt = [":20:S1", ":25:1", ":28C:1/1", ":60F:C261103CNY0,00", `:61:2611041104C45,00NTRFNONREF//${ref("B")}`, `:86:${mtNo}`, ":62F:C261104CNY45,00", "-}", ""].join("\n");
     expect(await importSettlementFile(file(mt, "s.sta"), { format: "mt940", timeZone: TZ })).toMatchObject({ inserted: 1 });
     expect((await statusOf(mtNo))?.code).toBe("posted");
+  });
+
+  it("stores what the parser reads, line for line, whether SQL or the parser's rules checked the line", async () => {
+    const phases: string[] = [];
+    const onPhase = (phase: string) => phases.push(phase);
+    const [a, b, c] = [receiptNo(), receiptNo(), receiptNo()];
+    const receipts = [
+      RECEIPT_COLUMNS.join(","),
+      `${a},hukou,张三,13800001111,25.00,25.00,wechat,2026-11-03T10:15:00+08:00,${ref("P")},paid`,
+      `${b},tax,Jane  Smith ,,"1,234.50",,counter,2026-11-03 10:15+0800,,sent_to_bank`,
+      `${c.slice(0, 4)}-${c.slice(4, 8)} ${c.slice(8)},other,李四,,0,0.5,pos,2026-11-03T02:15:00Z,,paid`,
+      `${a.slice(0, 15)}${(Number(a.at(-1)) + 1) % 10},hukou,王五,,25.00,,wechat,,,unpaid`,
+      `${receiptNo()},hukou,王五,,2.345,,wechat,,,unpaid`,
+      `${receiptNo()},parking,王五,,25.00,,wechat,,,unpaid`,
+      `${receiptNo()},hukou,王五,,25.00,,wechat,2026-02-30T10:00:00+08:00,,paid`,
+    ].join("\r\n");
+    const expected = await collect(parseReceiptsCsv(bytesOf(receipts), { services: new Set(["hukou", "tax", "other"]), channels: new Set(["wechat", "counter", "pos"]) }));
+    const summary = await importReceiptsFile(file(receipts), { timeZone: TZ }, { onPhase });
+    expect(summary).toMatchObject({ read: 7, inserted: 3, rejectedCount: 4 });
+    expect(summary.rejected).toEqual(expected.rejected);
+    const stored = await queryRows<Record<string, unknown>>(
+      handle().db,
+      sql`select receipt_no, service, payer_name, payer_phone, amount_due_fen::int, amount_paid_fen::int, channel, paid_at, bank_ref, billing_status::text
+          from receipts where receipt_no in (${a}, ${b}, ${c}) order by receipt_no`,
+    );
+    expect(stored.map((r) => ({ ...r, paid_at: r.paid_at === null ? null : new Date(r.paid_at as string).toISOString() }))).toEqual(
+      expected.records
+        .sort((x, y) => x.receiptNo.localeCompare(y.receiptNo))
+        .map((r) => ({
+          receipt_no: r.receiptNo,
+          service: r.service,
+          payer_name: r.payerName,
+          payer_phone: r.payerPhone,
+          amount_due_fen: r.amountDueFen,
+          amount_paid_fen: r.amountPaidFen,
+          channel: r.channel,
+          paid_at: r.paidAt?.toISOString() ?? null,
+          bank_ref: r.bankRef,
+          billing_status: r.billingStatus,
+        })),
+    );
+
+    const tag = ref("EQ");
+    const lines = [
+      "bank_ref,amount,value_date,channel,payer_account,remittance",
+      `${tag}-1,25.00,2026-11-04,wechat,6222021234567890123,缴费 ${a}`,
+      `${tag}-2,7,2026-11-04,,123456,`,
+      `,0.5,2026-11-04,pos,1234,${tag} plain`,
+      `" ${tag}-3 ","1,234.50",2026-11-04,wechat,6222-0212-3456-7890,"a  b\tc"`,
+      `${tag}-4,25.000,2026-1-4,wechat,,`,
+      `${tag}-5,+3.00,2026-11-04,wechat,,"${tag} quoted, with comma"`,
+      `${tag}-6,1.2.3,2026-11-04,wechat,,`,
+      `${tag}-7,0.00,2026-11-04,wechat,,`,
+      `${tag}-8,-5.00,2026-11-04,wechat,,`,
+      `${tag}-9,5.00,2026-02-30,wechat,,`,
+      `${tag}-10,5.00,2026-11-04,bitcoin,,`,
+      "",
+    ].join("\n");
+    const expectedLines = await collect(parseSettlementsCsv(bytesOf(lines), { channels: new Set(["wechat", "pos"]) }));
+    const imported = await importSettlementFile(file(lines), { format: "csv", timeZone: TZ }, { onPhase });
+    expect(imported).toMatchObject({ read: 11, inserted: 6, skipped: 1, rejectedCount: 4 });
+    expect(imported.rejected).toEqual(expectedLines.rejected);
+    const storedLines = await queryRows<Record<string, unknown>>(
+      handle().db,
+      sql`select bank_ref, amount_fen::int, value_date::text, channel, payer_account, remittance from settlement_lines
+          where batch_id = (select id from settlement_batches where file_hash = ${imported.fileHash}) order by amount_fen, bank_ref`,
+    );
+    expect(storedLines).toEqual(
+      expectedLines.records
+        .sort((x, y) => x.amountFen - y.amountFen || (x.bankRef ?? "").localeCompare(y.bankRef ?? ""))
+        .map((l) => ({ bank_ref: l.bankRef, amount_fen: l.amountFen, value_date: l.valueDate, channel: l.channel, payer_account: l.payerAccount, remittance: l.remittance })),
+    );
+    // On PostgreSQL the plain lines went through COPY and SQL; on the embedded store everything through the parser.
+    expect(phases.filter((p) => p === "copy file to staging")).toHaveLength(databaseKind() === "postgres" ? 2 : 0);
   });
 
   const header = "bank_ref,amount,value_date,channel,payer_account,remittance\n";

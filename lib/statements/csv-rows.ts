@@ -36,10 +36,6 @@ export async function* readCsvRows(source: ByteSource, header: HeaderSpec, onEnc
     // Errors reach the consumer through readBatches.
   });
 
-  const byHeader = new Map<string, string>();
-  for (const [name, text] of Object.entries({ ...header.required, ...header.optional })) byHeader.set(normaliseHeader(text), name);
-  const ignored = new Set((header.ignored ?? []).map(normaliseHeader));
-
   let columns: (string | null)[] | null = null;
   let dataRows = 0;
   let nextLine = 1;
@@ -51,7 +47,7 @@ export async function* readCsvRows(source: ByteSource, header: HeaderSpec, onEnc
         nextLine += 1 + newlinesIn(record);
         if (record.length === 1 && record[0]!.trim() === "") continue;
         if (!columns) {
-          columns = checkHeader(record, byHeader, ignored, header);
+          columns = headerColumns(record, header);
           continue;
         }
         dataRows++;
@@ -109,7 +105,14 @@ async function* readBatches<T>(stream: Readable): AsyncGenerator<T[]> {
   }
 }
 
-function checkHeader(record: string[], byHeader: Map<string, string>, ignored: Set<string>, spec: HeaderSpec): (string | null)[] {
+/**
+ * The header row as our column names, in file order (null for a column we do
+ * not store); refuses unknown, repeated and missing columns.
+ */
+export function headerColumns(record: string[], spec: HeaderSpec): (string | null)[] {
+  const byHeader = new Map<string, string>();
+  for (const [name, text] of Object.entries({ ...spec.required, ...spec.optional })) byHeader.set(normaliseHeader(text), name);
+  const ignored = new Set((spec.ignored ?? []).map(normaliseHeader));
   const seen = new Set<string>();
   const columns = record.map((cell) => {
     const key = normaliseHeader(cell);

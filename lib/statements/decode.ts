@@ -13,6 +13,7 @@ import { StatementFileError, type ByteSource } from "./types";
 export type TextEncodingName = "utf-8" | "gbk";
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
+const SAMPLE_BYTES = 4096;
 
 /** True when `bytes` is valid UTF-8, allowing a multi-byte character cut at the end. */
 function looksUtf8(bytes: Uint8Array): boolean {
@@ -49,6 +50,15 @@ export function detectEncoding(sample: Uint8Array): TextEncodingName | null {
   return null;
 }
 
+/**
+ * What a chunk says about the file's encoding: "ascii" while it has no
+ * non-ASCII byte, otherwise the encoding its first non-ASCII bytes fit (null: neither).
+ */
+export function chunkEncoding(bytes: Uint8Array): TextEncodingName | "ascii" | null {
+  const at = firstNonAscii(bytes);
+  return at < 0 ? "ascii" : detectEncoding(bytes.subarray(at, at + SAMPLE_BYTES));
+}
+
 type Decoder = { write: (b: Uint8Array) => string; end: () => string };
 
 function strictDecoder(encoding: TextEncodingName): Decoder {
@@ -59,8 +69,6 @@ function strictDecoder(encoding: TextEncodingName): Decoder {
   const d = iconv.getDecoder("gbk");
   return { write: (b) => d.write(Buffer.from(b.buffer, b.byteOffset, b.byteLength)), end: () => d.end() ?? "" };
 }
-
-const SAMPLE_BYTES = 4096;
 
 /**
  * Decodes a byte stream to text chunks. `onEncoding` reports the encoding
@@ -74,10 +82,9 @@ export async function* decodeText(source: ByteSource, onEncoding?: (e: TextEncod
   let lines = 1;
 
   const decide = (bytes: Uint8Array) => {
-    const at = firstNonAscii(bytes);
-    if (at < 0) return false;
-    const sample = bytes.subarray(at, at + SAMPLE_BYTES);
-    encoding = detectEncoding(sample);
+    const found = chunkEncoding(bytes);
+    if (found === "ascii") return false;
+    encoding = found;
     if (!encoding) throw new StatementFileError("the file is neither UTF-8 nor GBK text (wrong encoding?)");
     decoder = strictDecoder(encoding);
     onEncoding?.(encoding);

@@ -1,7 +1,7 @@
 import { parseCamt053 } from "./camt053";
 import type { TextEncodingName } from "./decode";
 import { parseMt940 } from "./mt940";
-import { findProfile, SETTLEMENT_PROFILES } from "./profiles";
+import { findProfile, SETTLEMENT_PROFILES, type SettlementProfile } from "./profiles";
 import { parseSettlementsCsv } from "./settlements-csv";
 import { StatementFileError, type ByteSource, type ParseEvent, type SettlementFormat, type SettlementRecord } from "./types";
 
@@ -16,8 +16,8 @@ export type SettlementsOptions = {
   onEncoding?: (e: TextEncodingName) => void;
 };
 
-/** Picks the parser for a statement format and profile; an unknown profile is a file-level refusal. */
-export function parseSettlements(source: ByteSource, options: SettlementsOptions): AsyncGenerator<ParseEvent<SettlementRecord>[]> {
+/** The profile a statement is read with; an unknown profile, or one whose channel is not configured, is a file-level refusal. */
+export function settlementProfile(options: Omit<SettlementsOptions, "onEncoding">): SettlementProfile {
   const profile = findProfile(options.format, options.profile);
   if (!profile) {
     const known = SETTLEMENT_PROFILES.filter((p) => p.format === options.format).map((p) => p.name);
@@ -26,6 +26,12 @@ export function parseSettlements(source: ByteSource, options: SettlementsOptions
   if (profile.channel && options.channels && !options.channels.has(profile.channel)) {
     throw new StatementFileError(`profile "${profile.name}" uses channel "${profile.channel}", which is not configured`);
   }
+  return profile;
+}
+
+/** Picks the parser for a statement format and profile. */
+export function parseSettlements(source: ByteSource, options: SettlementsOptions): AsyncGenerator<ParseEvent<SettlementRecord>[]> {
+  const profile = settlementProfile(options);
   switch (options.format) {
     case "csv":
       return parseSettlementsCsv(source, { profile, channels: options.channels, onEncoding: options.onEncoding });

@@ -1,6 +1,6 @@
 import { checkReceiptNo, DEFAULT_RECEIPT_FORMAT, type ReceiptFormat } from "../receipt-number";
 import { BILLING_STATUSES } from "../status";
-import { readCsvRows } from "./csv-rows";
+import { readCsvRows, type HeaderSpec } from "./csv-rows";
 import type { TextEncodingName } from "./decode";
 import { amountField, clip, instantField, textField } from "./fields";
 import type { ByteSource, ParseEvent, ReceiptRecord } from "./types";
@@ -33,16 +33,19 @@ export type ReceiptsCsvOptions = {
 
 const STATUSES: ReadonlySet<string> = new Set(BILLING_STATUSES);
 
+export const RECEIPT_HEADER: HeaderSpec = { required: Object.fromEntries(RECEIPT_COLUMNS.map((c) => [c, c])) };
+
 /** Yields the events in batches, in file order. */
 export async function* parseReceiptsCsv(source: ByteSource, options: ReceiptsCsvOptions = {}): AsyncGenerator<ParseEvent<ReceiptRecord>[]> {
-  const header = { required: Object.fromEntries(RECEIPT_COLUMNS.map((c) => [c, c])) };
-  for await (const rows of readCsvRows(source, header, options.onEncoding)) {
-    yield rows.map((row): ParseEvent<ReceiptRecord> => {
-      if ("error" in row) return { kind: "rejected", line: row.line, reason: row.error };
-      const result = receiptOf(row.cells, options);
-      return typeof result === "string" ? { kind: "rejected", line: row.line, reason: result } : { kind: "record", line: row.line, record: result };
-    });
+  for await (const rows of readCsvRows(source, RECEIPT_HEADER, options.onEncoding)) {
+    yield rows.map((row): ParseEvent<ReceiptRecord> => ("error" in row ? { kind: "rejected", line: row.line, reason: row.error } : receiptEvent(row.line, row.cells, options)));
   }
+}
+
+/** One data row (column → cell) of the receipts export as an event. */
+export function receiptEvent(line: number, cells: Map<string, string>, options: ReceiptsCsvOptions): ParseEvent<ReceiptRecord> {
+  const result = receiptOf(cells, options);
+  return typeof result === "string" ? { kind: "rejected", line, reason: result } : { kind: "record", line, record: result };
 }
 
 /** One row to a receipt, or the first reason it cannot be one. */

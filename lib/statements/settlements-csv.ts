@@ -22,20 +22,25 @@ const REQUIRED: SettlementColumn[] = ["bankRef", "amount", "valueDate"];
 /** Yields the events in batches, in file order. */
 export async function* parseSettlementsCsv(source: ByteSource, options: SettlementParseOptions = {}): AsyncGenerator<ParseEvent<SettlementRecord>[]> {
   const profile = options.profile ?? findProfile("csv")!;
+  for await (const rows of readCsvRows(source, settlementHeader(profile), options.onEncoding)) {
+    yield rows.map((row): ParseEvent<SettlementRecord> =>
+      "error" in row ? { kind: "rejected", line: row.line, reason: row.error } : settlementEvent(row.line, row.cells, profile, options.channels),
+    );
+  }
+}
+
+/** The header a CSV profile expects. */
+export function settlementHeader(profile: SettlementProfile): HeaderSpec {
   if (profile.format !== "csv" || !profile.columns) throw new StatementFileError(`profile "${profile.name}" is not a CSV profile`);
   const header: HeaderSpec = { required: {}, optional: {}, ignored: profile.ignoredColumns };
   for (const [column, text] of Object.entries(profile.columns)) {
     (REQUIRED.includes(column as SettlementColumn) ? header.required : header.optional!)[column] = text;
   }
-
-  for await (const rows of readCsvRows(source, header, options.onEncoding)) {
-    yield rows.map((row): ParseEvent<SettlementRecord> =>
-      "error" in row ? { kind: "rejected", line: row.line, reason: row.error } : settlementOf(row.line, row.cells, profile, options.channels),
-    );
-  }
+  return header;
 }
 
-function settlementOf(line: number, cells: Map<string, string>, profile: SettlementProfile, channels?: ReadonlySet<string>): ParseEvent<SettlementRecord> {
+/** One data row (column → cell) of a statement export as an event. */
+export function settlementEvent(line: number, cells: Map<string, string>, profile: SettlementProfile, channels?: ReadonlySet<string>): ParseEvent<SettlementRecord> {
   const cell = (name: SettlementColumn) => cells.get(name)?.trim() ?? "";
   const columnName = (name: SettlementColumn) => profile.columns?.[name] ?? name;
   const reject = (reason: string): ParseEvent<SettlementRecord> => ({ kind: "rejected", line, reason });

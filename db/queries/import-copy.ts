@@ -1,0 +1,250 @@
+import "server-only";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { parse } from "csv-parse/sync";
+import { sql, type SQL } from "drizzle-orm";
+import { headerColumns, type HeaderSpec } from "@/lib/statements/csv-rows";
+import { chunkEncoding } from "@/lib/statements/decode";
+import type { ParseEvent } from "@/lib/statements/types";
+import type { Tx } from "../client";
+import { LineTally, timed } from "./import-source";
+import { postgresClient, queryRows, stageRows, type StageInput, type StagingTable } from "./import-staging";
+
+/**
+ * The fast lane for CSV files on PostgreSQL: the file's bytes go unparsed
+ * into a text table with COPY (PostgreSQL's own CSV reader), and the rows
+ * whose every cell is in its plain, canonical form ("25.00", "2026-11-04",
+ * a known channel code, text without odd white space) are converted and
+ * validated set-wise by one INSERT … SELECT into the staging table. Every
+ * other row — anything the SQL does not recognise as plainly valid — goes
+ * through the parser's own rules (lib/statements), which stay the single
+ * source of truth for what is accepted and why a line is rejected.
+ *
+ * The lane declines, and the caller reads the file with the parser instead,
+ * whenever line numbers or decoding could come out differently: not UTF-8
+ * (GBK exports), a header PostgreSQL would read differently, blank or ragged
+ * lines (COPY refuses them), cells spanning lines, a "\." line, no data rows.
+ */
+
+export type CopyLane<T> = {
+  header: HeaderSpec;
+  /** Rules for one row (column → cell) from the parser, for the rows the SQL leaves aside. */
+  rowEvent: (line: number, cells: Map<string, string>) => ParseEvent<T>;
+  /** For the raw cell of each column (text, never null): when the row is plainly valid, and its staging values after line_no. */
+  plain: (cell: (column: string) => SQL) => { valid: SQL; values: SQL[] };
+};
+
+class Decline extends Error {}
+
+const SLOW_PAGE = 5000;
+
+/** Stages the file through COPY; false when the file is not for this lane (nothing is staged then, nothing counted). */
+export async function stageByCopy<T>(
+  tx: Tx,
+  table: StagingTable,
+  input: StageInput<T>,
+  lane: CopyLane<T>,
+  bytes: AsyncIterable<Uint8Array>,
+  tally: LineTally,
+): Promise<boolean> {
+  const client = postgresClient(tx);
+  if (!client) return false;
+  const source = bytes[Symbol.asyncIterator]();
+  try {
+    const first = await source.next();
+    if (first.done) return false;
+    const columns = readHeader(first.value, lane.header);
+    if (!columns) return false;
+
+    await tx.transaction(async (sp) => {
+      const raw = columns.map((_, i) => `c${i + 1}`);
+      await sp.execute(sql`drop table if exists import_raw`);
+      await sp.execute(sql.raw(`create temp table import_raw (n bigint generated always as identity, ${raw.map((c) => `${c} text`).join(", ")}) on commit drop`));
+      const writable = await client.unsafe(`copy import_raw (${raw.join(", ")}) from stdin with (format csv, header true)`).writable();
+      await timed(input.hooks.onPhase, "copy file to staging", () => pipeline(Readable.from(guarded(first.value, source, input.hooks.onStaged)), writable));
+
+      const [shape] = await queryRows<{ rows: number; multiline: boolean }>(
+        sp,
+        sql.raw(`select count(*)::int as rows, coalesce(bool_or(${raw.map((c) => `strpos(${c}, E'\\n') > 0`).join(" or ")}), false) as multiline from import_raw`),
+      );
+      if (!shape || shape.rows === 0 || shape.multiline) throw new Decline();
+
+      const cell = (column: string) => {
+        const at = columns.indexOf(column);
+        return at < 0 ? sql`''` : sql`coalesce(${sql.identifier(raw[at]!)}, '')`;
+      };
+      const { valid, values } = lane.plain(cell);
+      // The test runs once per row: the rows it refuses are noted, and every other row is converted.
+      await timed(input.hooks.onPhase, "validate and convert (SQL)", async () => {
+        await sp.execute(sql`drop table if exists import_odd`);
+        await sp.execute(sql`create temp table import_odd (n bigint not null) on commit drop`);
+        await sp.execute(sql`insert into import_odd select n from import_raw where not (case when ${valid} then true else false end)`);
+        const [inserted] = await queryRows<{ n: number }>(
+          sp,
+          sql`with ins as (
+                insert into ${sql.identifier(table.name)} (${sql.join(table.columns.map((c) => sql.identifier(c)), sql`, `)})
+                select n + 1, ${sql.join(values, sql`, `)} from import_raw where n not in (select n from import_odd)
+                returning 1)
+              select count(*)::int as n from ins`,
+        );
+        tally.read += inserted!.n;
+        tally.records += inserted!.n;
+      });
+      await timed(input.hooks.onPhase, "rows for the parser's rules", () => stageOddRows(sp, table, input, lane, columns, raw, tally));
+    });
+    return true;
+  } catch (error) {
+    // A row PostgreSQL's CSV reader refuses (ragged, blank, bad UTF-8) or any other sign the file is not plain: read it the slow way.
+    if (error instanceof Decline || isDataException(error)) return false;
+    throw error;
+  } finally {
+    await source.return?.();
+  }
+}
+
+/** SQLSTATE class 22 (data exception), as postgres.js reports it directly or drizzle wraps it. */
+function isDataException(error: unknown): boolean {
+  const code = (error as { code?: unknown; cause?: { code?: unknown } })?.code ?? (error as { cause?: { code?: unknown } })?.cause?.code;
+  return typeof code === "string" && code.startsWith("22");
+}
+
+/** The header as our column names, or null when this lane should not read the file. */
+function readHeader(chunk: Uint8Array, spec: HeaderSpec): (string | null)[] | null {
+  const bytes = chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? chunk.subarray(3) : chunk;
+  const end = bytes.indexOf(0x0a);
+  const encoding = chunkEncoding(bytes);
+  if (end < 0 || (encoding !== "ascii" && encoding !== "utf-8")) return null;
+  try {
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, end)).replace(/\r$/, "");
+    const records: string[][] = parse(text, { relax_column_count: true });
+    const [record] = records;
+    if (!record || record.length < 2) return null;
+    return headerColumns(record, spec);
+  } catch {
+    // A header the parser refuses gets its one-line reason from the parser.
+    return null;
+  }
+}
+
+/**
+ * The bytes on their way to COPY, refused as soon as they are not what this
+ * lane can vouch for: another encoding than UTF-8, NUL bytes, or a line that
+ * is exactly "\." (COPY would take it as the end of the data).
+ */
+async function* guarded(first: Uint8Array, rest: AsyncIterator<Uint8Array>, onStaged?: (rows: number) => void): AsyncGenerator<Uint8Array> {
+  let decided = false;
+  let tail = Buffer.alloc(0);
+  let lines = 0;
+  for (let chunk: Uint8Array | null = first; chunk; ) {
+    if (!decided) {
+      const encoding = chunkEncoding(chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? chunk.subarray(3) : chunk);
+      if (encoding !== "ascii" && encoding !== "utf-8") throw new Decline();
+      decided = encoding === "utf-8";
+    }
+    if (chunk.includes(0)) throw new Decline();
+    const joined = Buffer.concat([tail, chunk]);
+    if (/(^|\n)\\\.\r?(\n|$)/.test(joined.toString("latin1"))) throw new Decline();
+    tail = joined.subarray(Math.max(0, joined.length - 4));
+    for (let i = chunk.indexOf(0x0a); i >= 0; i = chunk.indexOf(0x0a, i + 1)) lines++;
+    yield chunk;
+    onStaged?.(Math.max(0, lines - 1));
+    const next = await rest.next();
+    chunk = next.done ? null : next.value;
+  }
+}
+
+/** Runs the rows the SQL left aside through the parser's rules, in file order, a page at a time. */
+async function stageOddRows<T>(
+  tx: Tx,
+  table: StagingTable,
+  input: StageInput<T>,
+  lane: CopyLane<T>,
+  columns: (string | null)[],
+  raw: string[],
+  tally: LineTally,
+): Promise<void> {
+  for (let after = 0; ; ) {
+    const page = await queryRows<Record<string, string | null> & { n: string | number }>(
+      tx,
+      sql`select n, ${sql.join(raw.map((c) => sql.identifier(c)), sql`, `)} from import_raw
+          where n in (select n from import_odd where n > ${after}) order by n limit ${SLOW_PAGE}`,
+    );
+    if (page.length === 0) return;
+    const rows = [];
+    for (const row of page) {
+      const cells = new Map<string, string>();
+      columns.forEach((name, i) => name && cells.set(name, row[raw[i]!] ?? ""));
+      const event = lane.rowEvent(Number(row.n) + 1, cells);
+      if (tally.count(event)) rows.push(input.toRow(event.record, event.line));
+    }
+    await stageRows(tx, table, [rows]);
+    after = Number(page.at(-1)!.n);
+  }
+}
+
+/*
+ * SQL for cells in their plain form. Each test is stricter than the parser's
+ * rule for the same field, and each conversion gives exactly what the parser
+ * would: when in doubt a row goes to the parser, never the other way round.
+ * (CASE fixes the order of evaluation, so no cast sees a cell its test refused.)
+ */
+
+/**
+ * Text the parser stores unchanged (textField: no control characters, no
+ * white space but single inner spaces, nothing to trim), within `maxBytes`.
+ */
+// One pass: a control character or odd white space anywhere, a space at either end, or two in a row.
+const NOT_PLAIN_TEXT = String.raw`[\u0001-\u001f\u007f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]|^ | $|  `;
+export const plainText = (cell: SQL, maxBytes: number) => sql`(${cell} !~ ${NOT_PLAIN_TEXT} and octet_length(${cell}) <= ${maxBytes})`;
+
+/** Yuan with up to two decimals and no separators, below any limit the parser has. */
+export const plainAmount = (cell: SQL) =>
+  sql`(${cell} ~ ${String.raw`^[0-9]+(\.[0-9][0-9]?)?$`} and octet_length(split_part(${cell}, '.', 1)) <= 8)`;
+export const fenOf = (cell: SQL) => sql`(${cell}::numeric * 100)::bigint`;
+
+/** Only ASCII digits (cheaper than a regular expression with a repeat count). */
+export const digitsOnly = (cell: SQL, length: number) => sql`(octet_length(${cell}) = ${length} and ${cell} !~ '[^0-9]')`;
+
+/** One of a short list of codes. */
+export const oneOf = (cell: SQL, codes: Iterable<string>) => {
+  const list = [...codes];
+  return list.length === 0 ? sql`false` : sql`${cell} in (${sql.join(list.map((c) => sql`${c}`), sql`, `)})`;
+};
+
+/** A real calendar day, given text shaped YYYY-MM-DD (digits checked): year 1900–2099, month 1–12, day within the month. */
+const realDay = (iso: SQL) => sql`case when substr(${iso}, 1, 2) in ('19', '20') and substr(${iso}, 6, 2)::int between 1 and 12
+  then substr(${iso}, 9, 2)::int between 1 and extract(day from (substr(${iso}, 1, 7) || '-01')::date + interval '1 month' - interval '1 day')
+  else false end`;
+
+// Shapes are compared with every digit turned into '#': far cheaper than a regular expression per row.
+const shapeOf = (cell: SQL) => sql`translate(${cell}, '0123456789', '##########')`;
+
+/** A date in one of the profiles' formats, two-digit month and day only; and the same as YYYY-MM-DD. */
+export function plainDate(cell: SQL, format: "YYYY-MM-DD" | "YYYY/MM/DD" | "YYYYMMDD"): { valid: SQL; iso: SQL } {
+  const shape = { "YYYY-MM-DD": "####-##-##", "YYYY/MM/DD": "####/##/##", YYYYMMDD: "########" }[format];
+  const iso =
+    format === "YYYY-MM-DD" ? cell : format === "YYYY/MM/DD" ? sql`replace(${cell}, '/', '-')` : sql`(substr(${cell}, 1, 4) || '-' || substr(${cell}, 5, 2) || '-' || substr(${cell}, 7, 2))`;
+  return { valid: sql`case when ${shapeOf(cell)} = ${shape} then ${realDay(iso)} else false end`, iso };
+}
+
+/** ISO 8601 to the second with Z or ±hh:mm, as the billing system writes it. */
+export const plainInstant = (cell: SQL) =>
+  sql`case when ${shapeOf(cell)} in ('####-##-##T##:##:##Z', '####-##-##T##:##:##+##:##', '####-##-##T##:##:##-##:##')
+    then ${realDay(cell)} and substr(${cell}, 12, 2)::int <= 23 and substr(${cell}, 15, 2)::int <= 59 and substr(${cell}, 18, 2)::int <= 59
+      and (octet_length(${cell}) = 20 or (substr(${cell}, 21, 2)::int <= 14 and substr(${cell}, 24, 2)::int <= 59))
+    else false end`;
+
+/** The Luhn check of a 16-digit number, as luhnValid computes it. */
+export function luhn16(cell: SQL): SQL {
+  const digit = (i: number) => sql`(ascii(substr(${cell}, ${sql.raw(String(i + 1))}, 1)) - 48)`;
+  // Every second digit from the right is doubled, and 9 taken off when that exceeds 9.
+  const terms = Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? sql`(2 * ${digit(i)} - 9 * (${digit(i)} / 5))` : digit(i)));
+  return sql`((${sql.join(terms, sql` + `)}) % 10 = 0)`;
+}
+
+/** maskAccount for an all-digit account: first 4 and last 4 kept. */
+export const maskedDigits = (cell: SQL) => sql`case
+  when ${cell} = '' then null
+  when length(${cell}) > 8 then left(${cell}, 4) || repeat('*', length(${cell}) - 8) || right(${cell}, 4)
+  when length(${cell}) > 4 then repeat('*', length(${cell}) - 4) || right(${cell}, 4)
+  else repeat('*', length(${cell})) end`;
