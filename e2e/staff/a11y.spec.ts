@@ -55,6 +55,31 @@ for (const locale of ["zh-CN", "en-US"]) {
       expect(await violations(page)).toEqual([]);
     });
 
+    test("dashboard, with every chart's table open, has no axe violations", async ({ page }) => {
+      await signIn(page, demoStaff("supervisor").email);
+      await page.goto("/staff/dashboard");
+      await expect(page.locator('[data-chart="backlog"]')).toBeVisible();
+      for (const details of await page.locator("figure details").all()) await details.locator("summary").click();
+      expect(await violations(page)).toEqual([]);
+    });
+
+    test("settings and audit log, and their error states, have no axe violations", async ({ page }) => {
+      test.slow(); // three large pages analysed in one session
+      await signIn(page, demoStaff("admin").email);
+      await page.goto("/staff/admin/audit?from=not-a-date");
+      await expect(page.locator("[data-error=invalid]")).toBeVisible();
+      expect(await violations(page)).toEqual([]);
+      await page.goto("/staff/admin/settings");
+      await expect(page.locator('[data-channel="cash"]')).toBeVisible();
+      expect(await violations(page)).toEqual([]);
+      // A settings form's error summary and field errors (nothing is saved).
+      const publish = page.locator("form").filter({ has: page.locator("#field-publish-year") });
+      await publish.locator("#field-publish-year").fill("1999");
+      await publish.getByRole("button").click();
+      await expect(publish.locator("[data-error=invalid]")).toBeVisible();
+      expect(await violations(page)).toEqual([]);
+    });
+
     test("queue and ticket pages have no axe violations", async ({ page }) => {
       // A ticket of its own (pending + locked: waiting on settlement in bank_liaison; the second locale finds the same one).
       await page.goto(qrPath(demo.pending.receiptNo).replace("?", "/ticket?"));

@@ -8,8 +8,7 @@ import { fill } from "@/lib/i18n";
 
 export type AdminField =
   | { kind: "text"; name: string; label: string; hint?: string; defaultValue?: string; inputMode?: "numeric" | "decimal"; width?: string }
-  | { kind: "radio"; name: string; label: string; options: { value: string; label: string }[]; defaultValue?: string }
-  | { kind: "select"; name: string; label: string; options: { value: string; label: string }[]; defaultValue?: string };
+  | { kind: "radio"; name: string; label: string; options: { value: string; label: string }[]; defaultValue?: string };
 
 export type AdminFormTexts = {
   saved: string;
@@ -54,34 +53,6 @@ export function AdminForm({ action, idPrefix, fields, hidden = {}, submit, texts
         const error = errorOf(f.name);
         if (f.kind === "text") {
           return <Field key={f.name} id={fieldId(f.name)} name={f.name} label={f.label} hint={f.hint} error={error} defaultValue={f.defaultValue} inputMode={f.inputMode} className={f.width} />;
-        }
-        if (f.kind === "select") {
-          return (
-            <div key={f.name} className={`mb-6 ${error ? "border-l-4 border-bad pl-4" : ""}`}>
-              <label htmlFor={fieldId(f.name)} className="mb-1 block text-lg font-semibold">
-                {f.label}
-              </label>
-              {error && (
-                <p id={`${fieldId(f.name)}-error`} className="mb-2 font-semibold text-bad">
-                  {error}
-                </p>
-              )}
-              <select
-                id={fieldId(f.name)}
-                name={f.name}
-                defaultValue={f.defaultValue}
-                aria-describedby={error ? `${fieldId(f.name)}-error` : undefined}
-                aria-invalid={error ? true : undefined}
-                className="min-h-12 rounded-md border-2 border-gray-800 px-3 text-lg"
-              >
-                {f.options.map((o) => (
-                  <option key={o.value} value={o.value}>
-                    {o.label}
-                  </option>
-                ))}
-              </select>
-            </div>
-          );
         }
         return (
           <fieldset key={f.name} id={fieldId(f.name)} className={`mb-6 ${error ? "border-l-4 border-bad pl-4" : ""}`} aria-describedby={error ? `${fieldId(f.name)}-error` : undefined}>

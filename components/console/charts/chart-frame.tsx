@@ -62,7 +62,7 @@ export function ChartFrame({ id, title, desc, categories, categoryHeader, series
       )}
       <details className="mt-3">
         <summary className="min-h-11 cursor-pointer py-2 font-semibold text-brand underline">{texts.showTable}</summary>
-        <div className="overflow-x-auto">
+        <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={title}>
           <table className="mt-2 border-collapse text-left" data-chart-table={id}>
             <caption className="sr-only">{title}</caption>
             <thead>

@@ -90,7 +90,8 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
           {a.none}
         </p>
       ) : (
-        <div className="overflow-x-auto">
+        // Focusable so keyboard users can scroll a wide table (WCAG 2.1.1).
+        <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={a.title}>
           <table className="w-full border-collapse text-left" data-audit-table>
             <caption className="sr-only">{a.title}</caption>
             <thead>
