@@ -7,7 +7,7 @@ import { auditEvents, outbox, ticketEvents, tickets } from "../schema";
 import { databaseKind, setupTestDatabase } from "../testing/test-db";
 import { createStaff } from "./staff-accounts";
 import type { StaffPrincipal } from "./staff";
-import { actOnTicket, staffTicket, type TicketActionInput } from "./staff-tickets";
+import { actOnTicket, staffAttachment, staffTicket, type TicketActionInput } from "./staff-tickets";
 import { openTicket, residentReply } from "./tickets";
 
 const { handle } = setupTestDatabase();
@@ -64,6 +64,33 @@ describe(`staff ticket desk on ${databaseKind()}`, () => {
       [`staff:${outsider.id}`, "refused"],
     ]);
     expect(await act(created.ref, 1, outsider, { kind: "claim" })).toEqual({ ok: false, code: "not_found" });
+  });
+
+  it("serves a proof only to staff of the ticket's queue, each download audited", async () => {
+    const proof = { contentType: "image/png", extension: "png", bytes: Buffer.from("png-bytes"), sha256: "c".repeat(64), originalSha256: "d".repeat(64) };
+    const created = await openTicket({
+      receiptNo: demo.not_found.receiptNo,
+      category: "other",
+      description: "凭证",
+      contact: { kind: "phone", value: "13800138000" },
+      idempotencyKey: `st-proof-${databaseKind()}-abcdefghijkl`,
+      locale: "zh-CN",
+      proofs: [proof],
+      now,
+      timeZone: TZ,
+      baseUrl,
+    });
+    if (created.kind !== "created") throw new Error("expected a ticket");
+    const view = await staffTicket(created.ref, await member("supervisor"), { now, timeZone: TZ });
+    const attachmentId = view!.attachments[0]!.id;
+    const agent = await member("agent", ["data_entry"]);
+    const file = await staffAttachment(created.ref, attachmentId, agent);
+    expect(file?.bytes.toString()).toBe("png-bytes");
+    expect(file?.contentType).toBe("image/png");
+    expect(await staffAttachment(created.ref, attachmentId, await member("agent", ["finance"]))).toBeNull();
+    expect(await staffAttachment("T-2222-2222", attachmentId, agent)).toBeNull();
+    const audits = await handle().db.select().from(auditEvents).where(and(eq(auditEvents.action, "ticket.attachment_download"), eq(auditEvents.objectId, created.ref)));
+    expect(audits.map((a) => a.actor)).toEqual([`staff:${agent.id}`]);
   });
 
   it("claim, ask the resident, resident replies (SLA moves out by the business days paused), reply, resolve, close", async () => {
