@@ -121,6 +121,10 @@ describe("every server action", () => {
       refused.push(name);
     }
     expect(refused).toEqual(expect.arrayContaining(["signOutAction", "signOutEverywhereAction", "setStaffDisabledAction", "changeStaffRoleAction"]));
+    // Admin settings (app/staff/(console)/admin/actions.ts); their role checks are in admin/actions.test.ts.
+    expect(refused).toEqual(
+      expect.arrayContaining(["updateChannelAction", "setCalendarOverrideAction", "removeCalendarOverrideAction", "publishCalendarYearAction", "setFeeAction"]),
+    );
   });
 });
 
