@@ -237,8 +237,8 @@ export const plainInstant = (cell: SQL) =>
 /** The Luhn check of a 16-digit number, as luhnValid computes it. */
 export function luhn16(cell: SQL): SQL {
   const digit = (i: number) => sql`(ascii(substr(${cell}, ${sql.raw(String(i + 1))}, 1)) - 48)`;
-  // Every second digit from the right is doubled, and 9 taken off when that exceeds 9.
-  const terms = Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? sql`(2 * ${digit(i)} - 9 * (${digit(i)} / 5))` : digit(i)));
+  // Every second digit from the right is doubled, and 9 taken off when that exceeds 9: (2d − 1) mod 9 + 1 for every d in 0–9.
+  const terms = Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? sql`((2 * ${digit(i)} - 1) % 9 + 1)` : digit(i)));
   return sql`((${sql.join(terms, sql` + `)}) % 10 = 0)`;
 }
 

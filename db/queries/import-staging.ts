@@ -13,9 +13,10 @@ import { createHash, LineTally, tapBytes, timed, type FileSource, type ImportHoo
  * Staging for imports: each file is streamed into a temporary table that
  * lives only as long as the import's transaction (ON COMMIT DROP, so no
  * migration is involved), then merged into the real tables with one
- * set-based statement. On PostgreSQL the rows go in with COPY FROM STDIN on
- * the transaction's own connection; on the embedded store, in batches of
- * multi-row inserts.
+ * set-based statement. On PostgreSQL, CSV files go in raw with COPY FROM
+ * STDIN and are checked in SQL (import-copy.ts), other formats as parsed rows
+ * with COPY, both on the transaction's own connection; on the embedded store,
+ * parsed rows in batches of multi-row inserts.
  */
 
 export type Executor = Db | Tx;
@@ -89,8 +90,9 @@ export type StageInput<T> = {
 };
 
 /**
- * The part of every import before its merge: streams the file through its
- * parser into a fresh staging table, refreshes the table's statistics when
+ * The part of every import before its merge: streams the file into a fresh
+ * staging table (through the COPY lane when it takes the file, otherwise
+ * through the parser), refreshes the table's statistics when
  * it is large, and refuses the file when the bytes loaded are not the bytes
  * hashed or when no line of it was readable.
  */
