@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { and, eq, like } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import type { VerifiedProof } from "@/lib/uploads/verify-proof";
 import { DEMO_RECEIPT_NUMBERS as demo } from "../seed/demo-receipts";
 import { seedDemo } from "../seed/demo";
 import { auditEvents, outbox, ticketEvents, tickets } from "../schema";
@@ -67,7 +68,7 @@ describe(`staff ticket desk on ${databaseKind()}`, () => {
   });
 
   it("serves a proof only to staff of the ticket's queue, each download audited", async () => {
-    const proof = { contentType: "image/png", extension: "png", bytes: Buffer.from("png-bytes"), sha256: "c".repeat(64), originalSha256: "d".repeat(64) };
+    const proof: VerifiedProof = { contentType: "image/png", extension: "png", bytes: Buffer.from("png-bytes"), sha256: "c".repeat(64), originalSha256: "d".repeat(64) };
     const created = await openTicket({
       receiptNo: demo.not_found.receiptNo,
       category: "other",
