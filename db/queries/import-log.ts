@@ -1,6 +1,9 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { Readable } from "node:stream";
+import { createReadStream } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { desc, eq, lt } from "drizzle-orm";
 import { logUnexpected } from "@/lib/log";
 import type { ReceiptFormat } from "@/lib/receipt-number";
@@ -32,8 +35,6 @@ export type ImportRunResult = { ok: true; id: number } | { ok: false; code: "for
 
 export type ImportSummary = ({ kind: "receipts" } & ReceiptImportSummary) | ({ kind: "settlements" } & SettlementImportSummary);
 
-const CHUNK = 256 * 1024;
-
 export async function runImport(
   staff: StaffPrincipal,
   request: ImportRequest,
@@ -60,12 +61,15 @@ export async function runImport(
     return rows;
   });
 
-  const chunks: Uint8Array[] = [];
-  for (let i = 0; i < request.bytes.length; i += CHUNK) chunks.push(request.bytes.subarray(i, i + CHUNK));
-  const source: FileSource = { name: fileName, open: () => Readable.from(chunks) };
   let summary: ImportSummary | null = null;
   let failure: string | null = null;
+  let dir: string | null = null;
   try {
+    // The upload goes to a private temp file and is read exactly as `npm run import` reads a file.
+    dir = await mkdtemp(path.join(tmpdir(), "paystatus-import-"));
+    const file = path.join(dir, "upload");
+    await writeFile(file, request.bytes, { mode: 0o600 });
+    const source: FileSource = { name: fileName, open: () => createReadStream(file, { highWaterMark: 256 * 1024 }) };
     summary =
       request.kind === "receipts"
         ? { kind: "receipts", ...(await importReceiptsFile(source, { timeZone: options.timeZone, receiptFormat: options.receiptFormat })) }
@@ -73,6 +77,8 @@ export async function runImport(
   } catch (error) {
     // The engine's own refusals are one line about the file (no payer data); anything else gets an error id.
     failure = error instanceof StatementFileError ? error.message : `error ${logUnexpected("import_failed", error, { importRun: run!.id })}`;
+  } finally {
+    if (dir) await rm(dir, { recursive: true, force: true });
   }
 
   await db().transaction(async (tx) => {
