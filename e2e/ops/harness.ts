@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHmac } from "node:crypto";
-import { chownSync, mkdtempSync, rmSync } from "node:fs";
+import { chownSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -133,36 +133,53 @@ export class PrivateCluster {
   readonly dir = mkdtempSync(join(tmpdir(), "paystatus-ops-pg-"));
   readonly server: string;
   private readonly bin: string;
-  constructor(readonly port: number) {
+  private constructor(readonly port: number) {
     this.server = `postgres://postgres@127.0.0.1:${port}`;
     const found = spawnSync("sh", ["-c", "ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1"], { encoding: "utf8" }).stdout.trim();
     if (!found) throw new Error("PostgreSQL server binaries not found under /usr/lib/postgresql");
     this.bin = found;
     if (process.getuid?.() === 0) chownSync(this.dir, Number(spawnSync("id", ["-u", "postgres"], { encoding: "utf8" }).stdout.trim()), 0);
-    this.pg("initdb", ["-D", this.data, "-A", "trust", "-U", "postgres", "--no-sync"]);
+  }
+  /** initdb into a fresh temporary directory, then start. */
+  static async create(port: number): Promise<PrivateCluster> {
+    const cluster = new PrivateCluster(port);
+    await cluster.pg("initdb", ["-D", cluster.data, "-A", "trust", "-U", "postgres", "--no-sync"]);
+    await cluster.start();
+    return cluster;
   }
   private get data() {
     return join(this.dir, "data");
   }
-  private pg(tool: string, args: string[]): void {
+  private pg(tool: string, args: string[]): Promise<void> {
     const command = process.getuid?.() === 0 ? ["runuser", "-u", "postgres", "--", join(this.bin, tool), ...args] : [join(this.bin, tool), ...args];
-    const result = spawnSync(command[0]!, command.slice(1), { encoding: "utf8", cwd: this.dir });
-    if (result.status !== 0) throw new Error(`${tool} failed: ${result.stderr}`);
+    // Asynchronous: the test's clients keep sending while the server stops or starts.
+    return new Promise((resolve, reject) => {
+      const child = spawn(command[0]!, command.slice(1), { cwd: this.dir, stdio: ["ignore", "ignore", "pipe"] });
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${tool} failed: ${stderr}`))));
+    });
   }
-  start(): void {
+  async start(): Promise<void> {
     const options = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60`;
-    this.pg("pg_ctl", ["-D", this.data, "-o", options, "-l", join(this.dir, "log"), "-w", "-t", "60", "start"]);
+    await this.pg("pg_ctl", ["-D", this.data, "-o", options, "-l", join(this.dir, "log"), "-w", "-t", "60", "start"]);
   }
   /** Fast shutdown: open sessions are cut, as in a failover or a restart for maintenance. */
-  stop(): void {
-    this.pg("pg_ctl", ["-D", this.data, "-m", "fast", "-w", "stop"]);
+  async stop(): Promise<void> {
+    await this.pg("pg_ctl", ["-D", this.data, "-m", "fast", "-w", "stop"]);
   }
-  destroy(): void {
+  /** The server's log, for a failing test's report. */
+  logTail(lines = 40): string {
     try {
-      this.stop();
+      return readFileSync(join(this.dir, "log"), "utf8").split("\n").slice(-lines).join("\n");
     } catch {
-      // already stopped
+      return "(no server log)";
     }
+  }
+  async destroy(): Promise<void> {
+    await this.stop().catch(() => {
+      // already stopped
+    });
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

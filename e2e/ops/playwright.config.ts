@@ -17,6 +17,8 @@ export default defineConfig({
   reporter: [["list"]],
   timeout: 180_000,
   globalSetup: "./global-setup.ts",
+  // Its own output directory: another Playwright run in the same checkout clears test-results/.
+  outputDir: "../../test-results/ops",
   use: {
     ...devices["Desktop Chrome"],
     locale: "zh-CN",
