@@ -1,6 +1,6 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import { addDays, type IsoDate, weekdayOf, zonedParts } from "@/lib/dates";
+import { addDays, type IsoDate, weekdayOf, zonedInstant, zonedParts } from "@/lib/dates";
 import { logUnexpected } from "@/lib/log";
 import { TICKET_CATEGORIES, TICKET_QUEUES, type TicketCategory, type TicketQueue } from "@/lib/routing";
 import { STATUS_CODES, type StatusCode } from "@/lib/status";
@@ -63,7 +63,9 @@ export async function dashboard(actor: StaffPrincipal, options: DashboardOptions
   const weeks = Array.from({ length: weekCount }, (_, i) => addDays(thisMonday, 7 * (i - weekCount + 1)));
   const localDay = (column: ReturnType<typeof sql>) => sql`(${column} at time zone ${timeZone})::date`;
   const localWeek = (column: ReturnType<typeof sql>) => sql`date_trunc('week', ${column} at time zone ${timeZone})::date`;
-  const since = weeks[0]!;
+  // Range conditions on the raw timestamps, so an index on created_at / resolved_at can serve them.
+  const sinceWeek = zonedInstant(weeks[0]!, "00:00", timeZone).toISOString();
+  const sinceDay = zonedInstant(days[0]!, "00:00", timeZone).toISOString();
 
   const [backlog, opened, closed, ratings, lookups, ticketsPerDay] = await Promise.all([
     queryRows<{ queue: TicketQueue; open: number; payer: number; settlement: number; breached: number }>(
@@ -81,7 +83,7 @@ export async function dashboard(actor: StaffPrincipal, options: DashboardOptions
       tx,
       sql`select ${localWeek(sql`created_at`)}::text as week, category::text as category, payment_status, count(*)::int as n
           from tickets
-          where ${localDay(sql`created_at`)} >= ${since}::date and merged_into_id is null
+          where created_at >= ${sinceWeek}::timestamptz and merged_into_id is null
           group by 1, 2, 3`,
     ),
     queryRows<{ week: string; resolved: number; late: number; median_hours: number | string | null }>(
@@ -91,13 +93,13 @@ export async function dashboard(actor: StaffPrincipal, options: DashboardOptions
             count(*) filter (where due_at is not null and resolved_at > due_at)::int as late,
             percentile_cont(0.5) within group (order by extract(epoch from resolved_at - created_at) / 3600) as median_hours
           from tickets
-          where resolved_at is not null and ${localDay(sql`resolved_at`)} >= ${since}::date
+          where resolved_at >= ${sinceWeek}::timestamptz
           group by 1`,
     ),
     queryRows<{ rating: number; n: number }>(
       tx,
       sql`select rating::int as rating, count(*)::int as n from tickets
-          where rating is not null and resolved_at is not null and ${localDay(sql`resolved_at`)} >= ${since}::date
+          where rating is not null and resolved_at >= ${sinceWeek}::timestamptz
           group by rating`,
     ),
     queryRows<{ day: string; outcome: LookupOutcome; count: number }>(
@@ -107,7 +109,7 @@ export async function dashboard(actor: StaffPrincipal, options: DashboardOptions
     queryRows<{ day: string; n: number }>(
       tx,
       sql`select ${localDay(sql`created_at`)}::text as day, count(*)::int as n from tickets
-          where ${localDay(sql`created_at`)} >= ${days[0]!}::date
+          where created_at >= ${sinceDay}::timestamptz
           group by 1`,
     ),
   ]);
