@@ -75,7 +75,8 @@ describe("correction actions", () => {
     const clerk = await member("agent", ["refunds"]);
     signInAs(clerk);
     const invalid = await prepareCorrectionAction(undefined, form({ ticket: ref, kind: "refund", amount: "1.234", reason: "", payeeAccount: "6222" }));
-    expect(invalid).toMatchObject({ ok: false, code: "invalid", fieldErrors: { amount: expect.any(Array), reason: expect.any(Array) } });
+    expect(invalid).toMatchObject({ ok: false, code: "invalid" });
+    expect(Object.keys((invalid as { fieldErrors?: object }).fieldErrors ?? {}).sort()).toEqual(["amount", "reason"]);
     const prepared = await redirectOf(prepareCorrectionAction(undefined, form({ ticket: ref, kind: "refund", amount: "25", reason: "重复缴费", payeeAccount: "6222021234567890123" })));
     expect(prepared).toMatch(/^\/staff\/corrections\/\d+\?done=prepared$/);
     const id = prepared.split("/")[3]!.split("?")[0]!;
