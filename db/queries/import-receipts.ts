@@ -36,7 +36,7 @@ export async function importReceiptsFile(
   tx: Executor = db(),
 ): Promise<ReceiptImportSummary> {
   return recordImport("receipts", async () => {
-    const fileHash = await timed(hooks.onPhase, "hash file", () => sha256Of(file.open()));
+    const { sha256: fileHash, bytes: fileBytes } = await timed(hooks.onPhase, "hash file", () => sha256Of(file.open()));
     return tx.transaction(async (t) => {
       await tuneImportSession(t);
       const [knownServices, knownChannels] = await Promise.all([t.select({ code: services.code }).from(services), t.select({ code: channels.code }).from(channels)]);
@@ -48,6 +48,7 @@ export async function importReceiptsFile(
       const tally = await stageFile(t, RECEIPT_STAGING, {
         file,
         fileHash,
+        fileBytes,
         hooks,
         parse: (bytes) => parseReceiptsCsv(bytes, parseOptions),
         toRow: (r, line) => [line, r.receiptNo, r.service, r.payerName, r.payerPhone, r.amountDueFen, r.amountPaidFen, r.channel, r.paidAt?.toISOString() ?? null, r.bankRef, r.billingStatus],

@@ -38,7 +38,7 @@ export async function importSettlementFile(file: FileSource, options: Settlement
   return recordImport("settlements", async () => {
     const profile = findProfile(options.format, options.profile);
     if (!profile) throw new StatementFileError(`unknown profile "${options.profile}" for ${options.format}`);
-    const fileHash = await timed(hooks.onPhase, "hash file", () => sha256Of(file.open()));
+    const { sha256: fileHash, bytes: fileBytes } = await timed(hooks.onPhase, "hash file", () => sha256Of(file.open()));
     return tx.transaction(async (t) => {
       const [batch] = await t
         .insert(settlementBatches)
@@ -52,6 +52,7 @@ export async function importSettlementFile(file: FileSource, options: Settlement
       const tally = await stageFile(t, SETTLEMENT_STAGING, {
         file,
         fileHash,
+        fileBytes,
         hooks,
         parse: (bytes) => parseSettlements(bytes, { format: options.format, profile: profile.name, channels: known }),
         toRow: (r, line) => [line, r.bankRef, r.amountFen, r.valueDate, r.channel, r.payerAccount, r.remittance],

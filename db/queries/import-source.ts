@@ -81,10 +81,15 @@ export class LineTally {
   }
 }
 
-export async function sha256Of(source: AsyncIterable<Uint8Array>): Promise<string> {
+/** The SHA-256 and size of a file. */
+export async function sha256Of(source: AsyncIterable<Uint8Array>): Promise<{ sha256: string; bytes: number }> {
   const hash = createHash("sha256");
-  for await (const chunk of source) hash.update(chunk);
-  return hash.digest("hex");
+  let bytes = 0;
+  for await (const chunk of source) {
+    hash.update(chunk);
+    bytes += chunk.length;
+  }
+  return { sha256: hash.digest("hex"), bytes };
 }
 
 /** Passes the bytes through while hashing them and reporting progress. */

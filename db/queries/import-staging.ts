@@ -77,10 +77,14 @@ export async function tuneImportSession(tx: Tx): Promise<void> {
   await tx.execute(sql`select set_config('work_mem', '64MB', true)`);
 }
 
+/** Below this size the COPY lane's own statements (temporary tables, a savepoint) cost more than the parser does. */
+export const COPY_LANE_FROM_BYTES = 64 * 1024;
+
 export type StageInput<T> = {
   file: FileSource;
-  /** SHA-256 of the file taken before the transaction began. */
+  /** SHA-256 and size of the file, taken before the transaction began. */
   fileHash: string;
+  fileBytes: number;
   hooks: ImportHooks;
   parse: (bytes: ByteSource) => AsyncIterable<ParseEvent<T>[]>;
   /** One record as a staging row, in the order of `table.columns` (line number first). */
@@ -103,7 +107,7 @@ export async function stageFile<T>(tx: Tx, table: StagingTable, input: StageInpu
 
   let tally = new LineTally();
   let hash = createHash("sha256");
-  const copied = input.copyLane && (await stageByCopy(tx, table, input, input.copyLane, tapBytes(input.file.open(), hash, hooks.onProgress), tally));
+  const copied = input.copyLane && input.fileBytes >= COPY_LANE_FROM_BYTES && (await stageByCopy(tx, table, input, input.copyLane, tapBytes(input.file.open(), hash, hooks.onProgress), tally));
   if (!copied) {
     tally = new LineTally();
     hash = createHash("sha256");
