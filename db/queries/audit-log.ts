@@ -37,7 +37,7 @@ export type AuditRow = {
 };
 
 const READERS = new Set(["supervisor", "admin"]);
-export const AUDIT_PAGE_SIZE = 50;
+const AUDIT_PAGE_SIZE = 50;
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 

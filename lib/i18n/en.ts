@@ -626,7 +626,6 @@ export const en: Messages = {
         title: "Backlog by queue",
         desc: "Tickets not yet resolved, per queue, by status.",
         queue: "Queue",
-        total: "Total",
       },
       breaches: {
         title: "SLA breaches",
@@ -662,9 +661,6 @@ export const en: Messages = {
         desc: "Status pages reached per day (lookups by receipt and amount, and QR links), compared with tickets opened that day.",
         withoutTicket: "Answered without a ticket",
         tickets: "Tickets opened",
-        found: "Lookups found",
-        qr: "QR status views",
-        noMatch: "Lookups without a match",
       },
       weekHeader: "Week",
       week: "Week of {date}",
@@ -685,7 +681,6 @@ export const en: Messages = {
       },
       channels: {
         title: "Payment channels",
-        channel: "Channel",
         lag: "Settlement lag (business days)",
         lagHint: "T+n: whole business days from 0 to 30.",
         cutoff: "Daily cut-off",
@@ -729,7 +724,6 @@ export const en: Messages = {
       fees: {
         title: "Fee schedules",
         intro: "Setting a fee from a date ends the fee in force before it on that date; the same date again corrects that entry.",
-        service: "Fee",
         amount: "Amount due (yuan)",
         amountHint: "For example 25.00",
         from: "In force from",

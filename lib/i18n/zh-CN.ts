@@ -620,7 +620,6 @@ export const zhCN = {
         title: "各队列积压",
         desc: "各队列尚未解决的工单，按状态分列。",
         queue: "队列",
-        total: "合计",
       },
       breaches: {
         title: "超出时限",
@@ -656,9 +655,6 @@ export const zhCN = {
         desc: "每天到达状态页的次数（按票据号和金额查询，以及二维码链接），与当天新建的工单数对比。",
         withoutTicket: "无需工单即获解答",
         tickets: "新建工单",
-        found: "查询成功",
-        qr: "二维码查看",
-        noMatch: "查询未匹配",
       },
       weekHeader: "周",
       week: "{date} 当周",
@@ -679,7 +675,6 @@ export const zhCN = {
       },
       channels: {
         title: "支付渠道",
-        channel: "渠道",
         lag: "结算周期（工作日）",
         lagHint: "T+n：0 到 30 的整数个工作日。",
         cutoff: "每日截止时间",
@@ -723,7 +718,6 @@ export const zhCN = {
       fees: {
         title: "收费标准",
         intro: "设置自某日起的收费后，此前生效的收费在该日结束；对同一日期再次设置即更正该条。",
-        service: "收费项目",
         amount: "应缴金额（元）",
         amountHint: "例如 25.00",
         from: "生效日期",
