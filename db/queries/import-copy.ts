@@ -108,9 +108,11 @@ function isDataException(error: unknown): boolean {
   return typeof code === "string" && code.startsWith("22");
 }
 
+const withoutBom = (chunk: Uint8Array) => (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? chunk.subarray(3) : chunk);
+
 /** The header as our column names, or null when this lane should not read the file. */
 function readHeader(chunk: Uint8Array, spec: HeaderSpec): (string | null)[] | null {
-  const bytes = chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? chunk.subarray(3) : chunk;
+  const bytes = withoutBom(chunk);
   const end = bytes.indexOf(0x0a);
   const encoding = chunkEncoding(bytes);
   if (end < 0 || (encoding !== "ascii" && encoding !== "utf-8")) return null;
@@ -137,7 +139,7 @@ async function* guarded(first: Uint8Array, rest: AsyncIterator<Uint8Array>, onSt
   let lines = 0;
   for (let chunk: Uint8Array | null = first; chunk; ) {
     if (!decided) {
-      const encoding = chunkEncoding(chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? chunk.subarray(3) : chunk);
+      const encoding = chunkEncoding(chunk === first ? withoutBom(chunk) : chunk);
       if (encoding !== "ascii" && encoding !== "utf-8") throw new Decline();
       decided = encoding === "utf-8";
     }
