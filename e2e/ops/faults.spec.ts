@@ -140,8 +140,10 @@ test("PostgreSQL restarted under traffic: clean 503s with a request id, recovery
   };
   console.log(`before: ${summary(outcomes.filter((o) => o.end < stoppingAt))}\ndown:   ${summary(outcomes.filter((o) => o.at > downAt && o.at < upAt))}\nafter:  ${summary(outcomes.filter((o) => o.at > recoveredAt))} (recovered ${recoveredAt - upAt} ms after the start)`);
   expect(outcomes.filter((o) => o.end < stoppingAt).every((o) => o.status > 0 && o.status < 500)).toBe(true);
-  // Once the outage is seen (the proxy probes at most once a second), every answer is a clean 503.
-  const down = outcomes.filter((o) => o.at > downAt + 1500 && o.at < upAt);
+  // Once the outage is seen (the proxy probes at most once a second) and until the restart begins,
+  // every answer is a clean 503. (A request in flight while the server starts may meet the app's
+  // pool mid-reconnect and get the generic error page — checked below like every error.)
+  const down = outcomes.filter((o) => o.at > downAt + 1500 && o.end < upAt);
   for (const o of down.filter((o) => o.status !== 503)) {
     console.log(`${o.kind} ${o.status} at +${o.at - downAt} ms took ${o.end - o.at} ms`, app.lines.filter((l) => o.requestId && l.includes(o.requestId)).join("\n"));
   }
