@@ -1,5 +1,6 @@
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
+import { metrics } from "@/lib/metrics";
 import { withLuhnDigit } from "@/lib/receipt-number";
 import { parseReceiptsCsv, StatementFileError } from "@/lib/statements";
 import { parseSettlementsCsv } from "@/lib/statements/settlements-csv";
@@ -309,6 +310,27 @@ describe(`imports and matching on ${databaseKind()}`, () => {
     const summary = await importSettlementFile(file(settlementsCsv(lines)), { format: "csv", timeZone: TZ });
     expect(summary).toMatchObject({ alreadyImported: false, inserted: 2500 });
     expect(summary.matching?.reference).toBe(2500);
+  });
+
+  it("counts committed lines by outcome and times every import by its result in the metrics", async () => {
+    const rows = async (outcome: string) =>
+      (await metrics().importRows.get()).values.find((v) => v.labels.kind === "settlements" && v.labels.outcome === outcome)?.value ?? 0;
+    const runs = async (result: string) =>
+      (await metrics().importDuration.get()).values.find(
+        (v) => v.metricName === "paystatus_import_duration_seconds_count" && v.labels.kind === "settlements" && v.labels.result === result,
+      )?.value ?? 0;
+    const before = [await rows("inserted"), await rows("rejected"), await runs("imported"), await runs("already_imported"), await runs("refused")];
+
+    const content = settlementsCsv([
+      { ref: ref("MX"), amount: "3.00", date: "2026-11-04" },
+      { ref: ref("MX"), amount: "1,2,3", date: "2026-11-04" },
+    ]);
+    await importSettlementFile(file(content), { format: "csv", timeZone: TZ });
+    await importSettlementFile(file(content), { format: "csv", timeZone: TZ });
+    await expect(importSettlementFile(file(""), { format: "csv", timeZone: TZ })).rejects.toThrow(StatementFileError);
+
+    const after = [await rows("inserted"), await rows("rejected"), await runs("imported"), await runs("already_imported"), await runs("refused")];
+    expect(after.map((n, i) => n - before[i]!)).toEqual([1, 1, 1, 1, 1]);
   });
 
   it("runs matching on demand as a no-op when nothing changed", async () => {
