@@ -104,7 +104,9 @@ runCli(async () => {
     ]);
     const abusiveLookups = attacker.requests.total;
     console.log(`\nabusive client (${abuser}, 10 connections of wrong-amount lookups) beside 40 connections of residents:`);
-    console.log(`  abusive: ${abusiveLookups} lookups, ${abusive.rateLimited} refused as rate limited (${((abusive.rateLimited / Math.max(1, abusiveLookups)) * 100).toFixed(1)} %)`);
+    console.log(
+      `  abusive: ${abusiveLookups} lookups answered, ${abusive.rateLimited} refused as rate limited (${((abusive.rateLimited / Math.max(1, abusiveLookups)) * 100).toFixed(1)} %), errors/timeouts ${attacker.errors + attacker.timeouts}, p99 ${attacker.p99} ms`,
+    );
     console.log(`  residents: ${residents.requests.average.toFixed(0)} req/s, p99 ${residents.p99} ms, 5xx ${residents["5xx"]}, rate limited ${normal.rateLimited}, lookups answered ${normal.lookupsOk}, reports made ${normal.ticketsOk}`);
   } finally {
     server.kill("SIGTERM");
