@@ -130,28 +130,111 @@ function readHeader(chunk: Uint8Array, spec: HeaderSpec): (string | null)[] | nu
 
 /**
  * The bytes on their way to COPY, refused as soon as they are not what this
- * lane can vouch for: another encoding than UTF-8, NUL bytes, or a line that
- * is exactly "\." (COPY would take it as the end of the data).
+ * lane can vouch for: another encoding than UTF-8 (or a byte sequence that
+ * is not valid UTF-8), NUL bytes, a line that is exactly "\." (COPY would
+ * take it as the end of the data), or anything PostgreSQL's CSV reader would
+ * refuse (see CsvShape). The lane must never send COPY a file it refuses:
+ * postgres.js loses an error that arrives after the last byte is sent, and
+ * the COPY then never completes.
  */
 async function* guarded(first: Uint8Array, rest: AsyncIterator<Uint8Array>, onStaged?: (rows: number) => void): AsyncGenerator<Uint8Array> {
-  let decided = false;
+  const utf8 = new TextDecoder("utf-8", { fatal: true });
+  const shape = new CsvShape();
   let tail = Buffer.alloc(0);
   let lines = 0;
   for (let chunk: Uint8Array | null = first; chunk; ) {
-    if (!decided) {
-      const encoding = chunkEncoding(chunk === first ? withoutBom(chunk) : chunk);
+    if (chunk === first) {
+      const encoding = chunkEncoding(withoutBom(chunk));
       if (encoding !== "ascii" && encoding !== "utf-8") throw new Decline();
-      decided = encoding === "utf-8";
     }
-    if (chunk.includes(0)) throw new Decline();
+    try {
+      utf8.decode(chunk, { stream: true });
+    } catch {
+      throw new Decline();
+    }
+    if (chunk.includes(0) || !shape.feed(chunk === first ? withoutBom(chunk) : chunk)) throw new Decline();
     const joined = Buffer.concat([tail, chunk]);
     if (/(^|\n)\\\.\r?(\n|$)/.test(joined.toString("latin1"))) throw new Decline();
     tail = joined.subarray(Math.max(0, joined.length - 4));
     for (let i = chunk.indexOf(0x0a); i >= 0; i = chunk.indexOf(0x0a, i + 1)) lines++;
+    const next = await rest.next();
+    const last = next.done === true;
+    if (last && (!shape.end() || !utf8Complete(utf8))) throw new Decline();
     yield chunk;
     onStaged?.(Math.max(0, lines - 1));
-    const next = await rest.next();
-    chunk = next.done ? null : next.value;
+    chunk = last ? null : next.value;
+  }
+}
+
+function utf8Complete(decoder: TextDecoder): boolean {
+  try {
+    decoder.decode();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const CR = 0x0d;
+const LF = 0x0a;
+
+/**
+ * The line structure PostgreSQL's CSV reader insists on, checked byte by
+ * byte as the file streams: every line has the header's number of fields, no
+ * blank lines, one kind of line ending throughout, no bare carriage return
+ * outside quotes, no quote left open at the end. A quote toggles quoting
+ * wherever it appears, as in PostgreSQL ("" inside quotes toggles twice).
+ */
+export class CsvShape {
+  private inQuote = false;
+  private fields = 1;
+  private lineBytes = 0;
+  private sawCr = false;
+  private crlf: boolean | null = null;
+  private expected = 0;
+
+  /** False as soon as the bytes so far are not a file COPY would read whole. */
+  feed(chunk: Uint8Array): boolean {
+    for (const byte of chunk) {
+      if (this.sawCr && byte !== LF) return false;
+      if (this.inQuote) {
+        if (byte === QUOTE) this.inQuote = false;
+        this.lineBytes++;
+      } else if (byte === QUOTE) {
+        this.inQuote = true;
+        this.lineBytes++;
+      } else if (byte === COMMA) {
+        this.fields++;
+        this.lineBytes++;
+      } else if (byte === CR) {
+        this.sawCr = true;
+      } else if (byte === LF) {
+        if (!this.endLine()) return false;
+      } else {
+        this.lineBytes++;
+      }
+    }
+    return true;
+  }
+
+  /** At the end of the file: the last line (if it has no line ending) is checked too. */
+  end(): boolean {
+    if (this.inQuote || this.sawCr) return false;
+    return this.lineBytes === 0 ? this.expected > 0 : this.expected > 0 && this.fields === this.expected;
+  }
+
+  private endLine(): boolean {
+    if (this.crlf === null) this.crlf = this.sawCr;
+    else if (this.crlf !== this.sawCr) return false;
+    if (this.lineBytes === 0) return false;
+    if (this.expected === 0) this.expected = this.fields;
+    else if (this.fields !== this.expected) return false;
+    this.fields = 1;
+    this.lineBytes = 0;
+    this.sawCr = false;
+    return true;
   }
 }
 

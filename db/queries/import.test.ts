@@ -269,6 +269,33 @@ describe(`imports and matching on ${databaseKind()}`, () => {
     expect(phases.filter((p) => p === "copy file to staging")).toHaveLength(databaseKind() === "postgres" ? 2 : 0);
   });
 
+  // COPY must never be sent a file it refuses: postgres.js loses an error that arrives after the last byte, and the
+  // import would wait forever. Each of these is large enough for the COPY lane and must be read by the parser instead.
+  it.each([
+    ["a blank line in the middle", (rows: string[]) => [...rows.slice(0, 900), "", ...rows.slice(900)].join("\n")],
+    ["trailing blank lines", (rows: string[]) => `${rows.join("\n")}\n\n\n`],
+    ["a short line at the very end", (rows: string[]) => `${rows.join("\n")}\nLAST,1.00`],
+    ["a long line near the end", (rows: string[]) => `${rows.join("\n")}\nLAST,1.00,2026-11-04,wechat,,a,b\n`],
+    ["mixed line endings", (rows: string[]) => `${rows.slice(0, 1000).join("\r\n")}\r\n${rows.slice(1000).join("\n")}\n`],
+    ["a bare carriage return", (rows: string[]) => `${rows.join("\n")}\nLAST,1.00,2026-11-04,wechat,,a\rb\n`],
+    ["a quote left open at the end", (rows: string[]) => `${rows.join("\n")}\nLAST,1.00,2026-11-04,wechat,,"open\n`],
+    ["bytes that are not UTF-8 near the end", (rows: string[]) => Buffer.concat([Buffer.from(`${rows.join("\n")}\nLAST,1.00,2026-11-04,wechat,,`), Buffer.from([0xff, 0xfe, 0x0a])])],
+  ] as const)("reads %s as the parser does, and never hangs", async (_name, build) => {
+    const tag = ref("SH");
+    const rows = ["bank_ref,amount,value_date,channel,payer_account,remittance", ...Array.from({ length: 2000 }, (_, i) => `${tag}-${i},0.07,2026-06-15,wechat,,`)];
+    const content = build(rows);
+    expect(Buffer.byteLength(content)).toBeGreaterThan(COPY_LANE_FROM_BYTES);
+    const byParser = await collect(parseSettlementsCsv(bytesOf(content), { channels: new Set(["wechat"]) })).then(
+      (parsed) => ({ read: parsed.records.length + parsed.rejected.length, rejected: parsed.rejected }),
+      (error: unknown) => (error instanceof StatementFileError ? error.message : error),
+    );
+    const imported = await importSettlementFile(file(content), { format: "csv", timeZone: TZ }).then(
+      (summary) => ({ read: summary.read, rejected: summary.rejected }),
+      (error: unknown) => (error instanceof StatementFileError ? error.message : error),
+    );
+    expect(imported).toEqual(byParser);
+  });
+
   const header = "bank_ref,amount,value_date,channel,payer_account,remittance\n";
   it.each([
     ["an empty file", "", "csv", "empty"],
