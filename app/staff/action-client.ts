@@ -15,14 +15,17 @@ import { logUnexpected } from "@/lib/log";
  * data layer checks scope again and audits in the mutation's transaction.
  */
 
-export type StaffActionCode = "unauthorized" | "forbidden" | "invalid" | "not_found" | "self_change" | "error";
+export type StaffActionCode = "unauthorized" | "forbidden" | "invalid" | "not_found" | "self_change" | "refused" | "error";
 
 export type StaffActionResult =
   | { ok: true; done: string }
-  | { ok: false; code: StaffActionCode; fieldErrors?: Record<string, string[]>; errorId?: string };
+  | { ok: false; code: StaffActionCode; fieldErrors?: Record<string, string[]>; errorId?: string; reason?: string };
 
-/** What the action body returns on success: a code for the page, and where to go or what to refresh afterwards. */
-export type StaffActionSuccess = { done: string; revalidate?: string; redirectTo?: string };
+/**
+ * What the action body returns: on success a code for the page, and where to go or what to refresh afterwards;
+ * or a refusal the data layer decided (stale version, wrong status…), reported as `refused` with its reason.
+ */
+export type StaffActionSuccess = { done: string; revalidate?: string; redirectTo?: string } | { refused: string };
 
 export function staffAction<S extends z.ZodType>(
   roles: readonly StaffRole[],
@@ -55,6 +58,7 @@ export function staffAction<S extends z.ZodType>(
       if (error instanceof StaffAccountError) return { ok: false, code: error.code === "email_taken" ? "invalid" : error.code };
       return { ok: false, code: "error", errorId: logUnexpected("staff_action_failed", error, { staffId: staff.id }) };
     }
+    if ("refused" in success) return { ok: false, code: "refused", reason: success.refused };
     if (success.revalidate) revalidatePath(success.revalidate);
     if (success.redirectTo) redirect(success.redirectTo);
     return { ok: true, done: success.done };

@@ -178,7 +178,7 @@ describe("staff actions with a session", () => {
       .returning({ id: tickets.id });
     signInAs(agent.id);
     expect(await assignTicketAction(undefined, formWith({ ref: "T-SAAT-SAAT", version: "1", assignee: String(agent.id) }))).toEqual({ ok: false, code: "forbidden" });
-    expect(await claimTicketAction(undefined, formWith({ ref: "T-SAAT-SAAT", version: "1" }))).toEqual({ ok: true, done: "not_found" });
+    expect(await claimTicketAction(undefined, formWith({ ref: "T-SAAT-SAAT", version: "1" }))).toEqual({ ok: false, code: "refused", reason: "not_found" });
     const [row] = await handle().db.select({ assigneeId: tickets.assigneeId, version: tickets.version }).from(tickets).where(eq(tickets.id, ticket!.id));
     expect(row).toEqual({ assigneeId: null, version: 1 });
   });

@@ -15,8 +15,8 @@ import { staffAction, type StaffActionSuccess } from "./action-client";
  * Ticket desk actions (issue 6). Every export is made with staffAction; the
  * data layer checks queue scope, the ticket version the form carried, and
  * writes the audit event in the same transaction. A refusal the clerk must
- * read (stale version, wrong status…) comes back as the `done` code and is
- * shown as an alert by components/console/tickets/ticket-action-form.tsx.
+ * read (stale version, wrong status…) comes back as `refused` with its reason
+ * and is shown as an alert by components/console/tickets/ticket-action-form.tsx.
  */
 
 const ZRef = z.string().trim().toUpperCase().regex(TICKET_REF_PATTERN);
@@ -26,12 +26,12 @@ const ZText = z.string().trim().min(1).max(4000);
 
 async function run(input: z.output<typeof ZTicketForm>, staff: StaffPrincipal, action: TicketActionInput): Promise<StaffActionSuccess> {
   const result = await actOnTicket({ ref: input.ref, version: input.version, staff, now: new Date(), baseUrl: await publicBaseUrl() }, action);
-  return result.ok ? { done: "done", revalidate: `/staff/tickets/${input.ref}` } : { done: result.code };
+  return result.ok ? { done: "done", revalidate: `/staff/tickets/${input.ref}` } : { refused: result.code };
 }
 
 export const claimNextTicketAction = staffAction(ANY_STAFF, z.object({}), async (_input, staff) => {
   const ref = await claimNextTicket(staff, new Date());
-  return ref ? { done: "done", redirectTo: `/staff/tickets/${ref}` } : { done: "empty" };
+  return ref ? { done: "done", redirectTo: `/staff/tickets/${ref}` } : { refused: "empty" };
 });
 
 export const claimTicketAction = staffAction(ANY_STAFF, ZTicketForm, (input, staff) => run(input, staff, { kind: "claim" }));
@@ -65,5 +65,5 @@ export const closeTicketAction = staffAction(ANY_STAFF, ZTicketForm, (input, sta
 export const manualMatchAction = staffAction(ANY_STAFF, z.object({ ref: ZRef, receiptId: ZId, lineId: ZId }), async (input, staff) => {
   const result = await manualMatch({ receiptId: input.receiptId, lineId: input.lineId, staff, now: new Date() });
   if (result.ok) return { done: "done", revalidate: `/staff/tickets/${input.ref}` };
-  return { done: result.code };
+  return { refused: result.code };
 });

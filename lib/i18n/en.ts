@@ -157,6 +157,7 @@ export const en: Messages = {
       invalid: "Something in the form is not valid.",
       not_found: "That account no longer exists.",
       self_change: "You cannot disable your own account or change your own role.",
+      refused: "That could not be done: something changed meanwhile. Reload the page and try again.",
       error: "We could not do that just now. Try again later. Reference: {id}",
     },
   },
@@ -677,6 +678,7 @@ export const en: Messages = {
         invalid: "Check the highlighted fields.",
         not_found: "That item no longer exists. Reload the page.",
         self_change: "You cannot change this for yourself.",
+        refused: "That could not be done: something changed meanwhile. Reload the page and try again.",
         error: "We could not save that just now. Nothing was changed. Try again later. Reference: {id}",
       },
       channels: {

@@ -151,6 +151,7 @@ export const zhCN = {
       invalid: "提交的内容不正确。",
       not_found: "找不到该账号。",
       self_change: "不能停用自己的账号或修改自己的角色。",
+      refused: "操作未完成：内容已有变化，请刷新页面后重试。",
       error: "系统暂时无法处理，请稍后再试。参考编号：{id}",
     },
   },
@@ -671,6 +672,7 @@ export const zhCN = {
         invalid: "请检查标出的字段。",
         not_found: "该项已不存在，请刷新页面。",
         self_change: "您不能为自己更改此项。",
+        refused: "操作未完成：内容已有变化，请刷新页面后重试。",
         error: "暂时无法保存，未做任何更改。请稍后再试。编号：{id}",
       },
       channels: {

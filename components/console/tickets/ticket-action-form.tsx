@@ -8,7 +8,7 @@ export type TicketActionTexts = {
   done: string;
   /** The wrapper's codes (session ended, forbidden, invalid input, unexpected error with its id). */
   errors: Record<Exclude<StaffActionResult, { ok: true }>["code"], string>;
-  /** The desk's refusals (stale version, wrong status…), returned as the `done` code. */
+  /** The desk's refusals (stale version, wrong status…), by the reason the data layer gave. */
   refusals: Record<string, string>;
 };
 
@@ -26,11 +26,11 @@ type Props = {
  */
 export function TicketActionForm({ action, texts, className = "", children }: Props) {
   const [state, formAction, pending] = useActionState(action, undefined);
-  const refusal = state?.ok && state.done !== "done" ? state.done : null;
+  const refusal = state && !state.ok && state.code === "refused" ? (state.reason ?? "") : null;
   return (
     <form action={formAction} className={className} aria-busy={pending || undefined}>
       {children}
-      {state && !state.ok && (
+      {state && !state.ok && !refusal && (
         <p role="alert" data-error={state.code} className="mt-2 font-semibold text-bad">
           {fill(texts.errors[state.code], { id: state.errorId ?? "" })}
         </p>
@@ -40,7 +40,7 @@ export function TicketActionForm({ action, texts, className = "", children }: Pr
           {texts.refusals[refusal] ?? texts.errors.forbidden}
         </p>
       )}
-      {state?.ok && !refusal && (
+      {state?.ok && (
         <p role="status" data-result="done" className="mt-2 text-ok">
           {texts.done}
         </p>
