@@ -1,7 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { simpleParser, type ParsedMail } from "mailparser";
-import { SMTPServer } from "smtp-server";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createSmtpTransport } from "@/lib/notifications/smtp";
@@ -9,6 +7,7 @@ import type { OutboundMessage, Transport } from "@/lib/notifications/types";
 import { createWebhookTransport, webhookSignature } from "@/lib/notifications/webhook";
 import { db } from "../client";
 import { outbox } from "../schema";
+import { startSmtpSink } from "../testing/smtp-sink";
 import { databaseKind, setupTestDatabase } from "../testing/test-db";
 import { enqueueNotification, relayOutbox } from "./outbox";
 
@@ -27,30 +26,6 @@ function enqueue(dedupeKey: string, to = EMAIL, kind: "ticket_created" | "ticket
       payload: { kind, ticketRef: "T-7K4M-2Q9X", locale: "zh-CN", to, trackingUrl: "https://pay.example.gov.cn/t/T-7K4M-2Q9X" },
     }),
   );
-}
-
-/** A real SMTP server on 127.0.0.1 that parses what it receives. */
-async function startSmtp(port = 0): Promise<{ server: SMTPServer; port: number; received: ParsedMail[]; stop: () => Promise<void> }> {
-  const received: ParsedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS", "AUTH"],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream)
-        .then((mail) => {
-          received.push(mail);
-          callback();
-        })
-        .catch((error: Error) => callback(error));
-    },
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => resolve());
-  });
-  const address = server.server.address() as AddressInfo;
-  return { server, port: address.port, received, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 beforeEach(async () => {
@@ -89,7 +64,7 @@ describe(`outbox on ${databaseKind()}`, () => {
   });
 
   it("delivers through a real SMTP server exactly once, with the reference in the subject", async () => {
-    const smtp = await startSmtp();
+    const smtp = await startSmtpSink();
     const email = createSmtpTransport({ url: `smtp://127.0.0.1:${smtp.port}`, from: "缴费查询 <no-reply@pay.example.gov.cn>" });
     try {
       await enqueue("ticket_created:T-7K4M-2Q9X");
@@ -111,7 +86,7 @@ describe(`outbox on ${databaseKind()}`, () => {
   });
 
   it("keeps the message while the SMTP server is down and delivers it when it is back", async () => {
-    const first = await startSmtp();
+    const first = await startSmtpSink();
     const port = first.port;
     await first.stop();
     const email = createSmtpTransport({ url: `smtp://127.0.0.1:${port}`, from: "no-reply@pay.example.gov.cn", timeoutMs: 2000 });
@@ -139,7 +114,7 @@ describe(`outbox on ${databaseKind()}`, () => {
       expect(lines.some((l) => l.includes("notification_failed"))).toBe(true);
       for (const line of lines) expect(line).not.toContain(EMAIL);
 
-      const back = await startSmtp(port);
+      const back = await startSmtpSink(port);
       try {
         expect(await relayOutbox({ now: new Date(t2.getTime() + 61_000), transports: { email } })).toMatchObject({ claimed: 1, sent: 1, failed: 0 });
         expect(back.received).toHaveLength(1);

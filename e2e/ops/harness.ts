@@ -2,12 +2,9 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { chownSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { simpleParser, type ParsedMail } from "mailparser";
 import postgres from "postgres";
-import { SMTPServer } from "smtp-server";
 
 /**
  * The operations suite's machinery: production instances of the one build,
@@ -15,6 +12,8 @@ import { SMTPServer } from "smtp-server";
  * an SMTP sink. Every process it starts it stops; it never touches the shared
  * PostgreSQL server beyond creating and dropping its own databases.
  */
+
+export { startSmtpSink } from "@/db/testing/smtp-sink";
 
 export const SHARED_SERVER = process.env.OPS_PG_SERVER ?? "postgres://postgres@127.0.0.1:5432";
 
@@ -182,33 +181,6 @@ export class PrivateCluster {
     });
     rmSync(this.dir, { recursive: true, force: true });
   }
-}
-
-/** A real SMTP server on 127.0.0.1 that keeps every message it accepts. */
-export async function startSmtpSink(port = 0): Promise<{ port: number; received: ParsedMail[]; stop: () => Promise<void> }> {
-  const received: ParsedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS", "AUTH"],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream)
-        .then((mail) => {
-          received.push(mail);
-          callback();
-        })
-        .catch((error: Error) => callback(error));
-    },
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => resolve());
-  });
-  return {
-    port: (server.server.address() as AddressInfo).port,
-    received,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
 }
 
 /** Every table of the public schema: row count and an order-independent checksum of its contents. */
