@@ -71,9 +71,9 @@ async function handlers() {
       })
       .join("/");
     const url = `http://127.0.0.1/${path}`;
-    const module = (await import(/* @vite-ignore */ file)) as Record<string, unknown>;
+    const exported = (await import(/* @vite-ignore */ file)) as Record<string, unknown>;
     for (const method of METHODS) {
-      const handler = module[method] as Handler | undefined;
+      const handler = exported[method] as Handler | undefined;
       if (typeof handler !== "function") continue;
       const body = method === "GET" || method === "DELETE" ? undefined : JSON.stringify({ receipt_no: "2026110000000011" });
       found.push({
