@@ -129,7 +129,6 @@ export const en: Messages = {
       signOutEverywhere: "Sign out on all devices",
       adminStaff: "Manage staff accounts",
       home: "Console home",
-      comingSoon: "Ticket queues, exceptions and imports are coming soon.",
     },
     roles: { agent: "Agent", supervisor: "Supervisor", admin: "Administrator" },
     admin: {

@@ -123,7 +123,6 @@ export const zhCN = {
       signOutEverywhere: "在所有设备上退出",
       adminStaff: "管理工作人员账号",
       home: "工作台首页",
-      comingSoon: "工单队列、异常处理和导入功能即将上线。",
     },
     roles: { agent: "办事员", supervisor: "主管", admin: "管理员" },
     admin: {
