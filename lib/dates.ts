@@ -48,16 +48,20 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** The service-zone calendar date and minute of the day of an instant. */
-export function zonedParts(instant: Date, timeZone: string): { date: IsoDate; minuteOfDay: number; hhmm: string } {
-  const parts = Object.fromEntries(formatter(timeZone).formatToParts(instant).map((p) => [p.type, p.value]));
-  const hour = Number(parts.hour);
-  const minute = Number(parts.minute);
-  return {
-    date: `${parts.year}-${parts.month}-${parts.day}`,
-    minuteOfDay: hour * 60 + minute,
-    hhmm: `${parts.hour}:${parts.minute}`,
-  };
+type ZonedParts = { date: IsoDate; minuteOfDay: number; hhmm: string };
+const partsMemo = new Map<string, ZonedParts>();
+
+/** The service-zone calendar date and minute of the day of an instant (remembered per minute: formatToParts is slow). */
+export function zonedParts(instant: Date, timeZone: string): ZonedParts {
+  const key = `${timeZone} ${Math.floor(instant.getTime() / 60_000)}`;
+  let result = partsMemo.get(key);
+  if (!result) {
+    const parts = Object.fromEntries(formatter(timeZone).formatToParts(instant).map((p) => [p.type, p.value]));
+    result = { date: `${parts.year}-${parts.month}-${parts.day}`, minuteOfDay: Number(parts.hour) * 60 + Number(parts.minute), hhmm: `${parts.hour}:${parts.minute}` };
+    if (partsMemo.size >= 2000) partsMemo.clear();
+    partsMemo.set(key, result);
+  }
+  return { ...result };
 }
 
 export function isValidTimeZone(timeZone: string): boolean {

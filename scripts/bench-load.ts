@@ -10,6 +10,7 @@ import sharp from "sharp";
 import { receiptToken } from "@/lib/receipt-link";
 import { withLuhnDigit } from "@/lib/receipt-number";
 import { CliError, runCli } from "./cli";
+import { scratchDatabase } from "./bench-db";
 import { buildIsStale, buildNext } from "./next-server";
 
 /**
@@ -28,7 +29,6 @@ const PORT = Number(process.env.BENCH_PORT ?? 3450);
 const BASE = `http://127.0.0.1:${PORT}`;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const STEPS = (process.env.BENCH_STEPS ?? "1,5,10,25,50,100").split(",").map(Number);
-const SERVER = process.env.BENCH_PG_SERVER ?? "postgres://postgres@127.0.0.1:5432";
 const DB = "paystatus_bench_load";
 const RECEIPTS = 6000;
 const SECRETS = { AUTH_SECRET: "bench-auth-secret-0123456789abcdef0123456789", RECEIPT_LINK_SECRET: "bench-receipt-link-secret-0123456789abcdef" };
@@ -47,7 +47,8 @@ runCli(async () => {
     console.log("Building the portal (sources changed since the last build)…");
     buildNext();
   }
-  const url = await prepareDatabase();
+  const database = await prepareDatabase();
+  const { url } = database;
   const server = spawn(process.execPath, [createRequire(import.meta.url).resolve("next/dist/bin/next"), "start", "-p", String(PORT), "-H", "127.0.0.1"], {
     env: { ...process.env, ...SECRETS, NODE_ENV: "production", DATABASE_URL: url, PAYSTATUS_INSECURE_COOKIES: "1", TRUSTED_PROXY_HOPS: "1" },
     stdio: ["ignore", "ignore", "inherit"],
@@ -60,6 +61,22 @@ runCli(async () => {
 
     // Warm up (JIT, module loading, connection pool) before measuring.
     await run(mix(forms, photo), 10, 3);
+
+    // What each kind of request costs alone: latency at one connection and server CPU per request.
+    console.log("\ncost of each kind of request alone (1 connection, 3 s):");
+    const kinds: [string, autocannon.Request][] = [
+      ["QR status view", statusView()],
+      ["lookup, right amount", lookupRequest(forms.lookup, anyReceipt, () => AMOUNT)],
+      ["lookup, wrong amount", lookupRequest(forms.lookup, anyReceipt, () => "99.99")],
+      ["report with a photo", ticketRequest(forms.ticket, photo)],
+    ];
+    for (const [name, request] of kinds) {
+      const cpu = await cpuMeter(server.pid!, sql);
+      const result = await run([request], 1, 3);
+      const used = await cpu.stop();
+      const perRequest = (cores: number) => `${((cores * 3000) / Math.max(1, result.requests.total)).toFixed(1).padStart(5)} ms`;
+      console.log(`  ${name.padEnd(22)} mean ${result.latency.average.toFixed(1).padStart(6)} ms   server CPU ${perRequest(used.serverCpu)}   database CPU ${perRequest(used.dbCpu)} per request`);
+    }
 
     console.log(`\nbench:load — production build, PostgreSQL, ${SECONDS}s per step, ${cpus().length} CPU cores`);
     console.log("mix per 10 requests: 5 QR status views, 2 lookups (right amount), 2 lookups (wrong amount), 1 report with a 320×240 photo\n");
@@ -112,21 +129,13 @@ runCli(async () => {
     server.kill("SIGTERM");
     await new Promise((resolve) => server.once("exit", resolve));
     await sql.end();
-    await dropDatabase();
+    await database.drop();
   }
 });
 
-async function prepareDatabase(): Promise<string> {
-  await dropDatabase();
-  const admin = postgres(`${SERVER}/postgres`, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`create database ${DB}`);
-  } catch {
-    throw new CliError(`cannot create the benchmark database on ${SERVER} (set BENCH_PG_SERVER to a local PostgreSQL server)`);
-  } finally {
-    await admin.end();
-  }
-  const url = `${SERVER}/${DB}`;
+async function prepareDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const database = await scratchDatabase(DB);
+  const { url } = database;
   await script("scripts/ops-seed.ts", [], url);
   // Receipts paid 20 days ago and not yet posted (overdue): a report on one opens a ticket.
   const paidAt = new Date(Date.now() - 20 * 24 * 3600_000).toISOString();
@@ -139,16 +148,7 @@ async function prepareDatabase(): Promise<string> {
   } finally {
     rmSync(file, { force: true });
   }
-  return url;
-}
-
-async function dropDatabase(): Promise<void> {
-  const admin = postgres(`${SERVER}/postgres`, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`drop database if exists ${DB} with (force)`);
-  } finally {
-    await admin.end();
-  }
+  return database;
 }
 
 function script(path: string, args: string[], url: string): Promise<void> {

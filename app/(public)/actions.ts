@@ -52,7 +52,7 @@ export async function lookupAction(_prev: LookupState, formData: FormData): Prom
     return { code: "error", errorId: logUnexpected("lookup_failed", error), values };
   }
   metrics().lookups.inc({ outcome: found ? "found" : "no_match" });
-  await countLookup(found ? "found" : "no_match", config.TZ);
+  countLookup(found ? "found" : "no_match", config.TZ);
   if (!found) return { code: "no_match", values };
 
   const expiresAt = Date.now() + LOOKUP_TTL_MS;

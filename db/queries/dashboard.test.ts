@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 import type { TicketCategory, TicketQueue, TicketStatus } from "@/lib/routing";
 import { databaseKind, setupTestDatabase } from "@/db/testing/test-db";
 import { tickets } from "../schema";
-import { countLookup, dashboard } from "./dashboard";
+import { openDatabase } from "../client";
+import { lookupDaily } from "../schema";
+import { countLookup, dashboard, flushLookupCounts } from "./dashboard";
 import type { StaffPrincipal } from "./staff-auth";
 
 const { handle } = setupTestDatabase();
@@ -63,9 +65,9 @@ describe(`dashboard on ${databaseKind()}`, () => {
     await seedTicket({ queue: "records", status: "closed", category: "info_change", createdAt: "2026-01-05T02:00:00Z", resolvedAt: "2026-01-06T02:00:00Z", rating: 1 });
 
     // Lookups today: 3 found, 1 from a QR code, 2 without a match; yesterday 1 found. 16:30 UTC on the 17th is the 18th in Shanghai.
-    for (const outcome of ["found", "found", "found", "qr", "no_match", "no_match"] as const) await countLookup(outcome, TZ, NOW);
-    await countLookup("found", TZ, new Date("2026-11-17T15:00:00Z"));
-    await countLookup("found", TZ, new Date("2026-11-17T16:30:00Z"));
+    for (const outcome of ["found", "found", "found", "qr", "no_match", "no_match"] as const) countLookup(outcome, TZ, NOW);
+    countLookup("found", TZ, new Date("2026-11-17T15:00:00Z"));
+    countLookup("found", TZ, new Date("2026-11-17T16:30:00Z"));
 
     const d = await dashboard(principal("supervisor"), { now: NOW, timeZone: TZ, days: 3, weeks: 3 });
 
@@ -93,5 +95,30 @@ describe(`dashboard on ${databaseKind()}`, () => {
     expect(d.lookups.noMatch).toEqual([0, 0, 2]);
     expect(d.lookups.tickets).toEqual([1, 1, 1]);
     expect(d.lookups.withoutTicket).toEqual([0, 0, 4]);
+  });
+});
+
+describe("lookup counting", () => {
+  const counts = async () =>
+    (await handle().db.select().from(lookupDaily)).map((r) => `${r.day} ${r.outcome} ${r.count}`).sort();
+
+  it("adds the counts gathered in the process to what the database holds, and keeps them when a write fails", async () => {
+    await handle().db.delete(lookupDaily);
+    await handle().db.insert(lookupDaily).values({ day: "2026-11-18", outcome: "qr", count: 10 });
+    for (let i = 0; i < 3; i++) countLookup("qr", TZ, NOW);
+    countLookup("no_match", TZ, NOW);
+    expect(await counts()).toEqual(["2026-11-18 qr 10"]);
+
+    // The database is gone for this write: nothing is lost, the counts wait for the next one.
+    const closed = openDatabase({ pgliteDir: "memory://" });
+    await closed.close();
+    await flushLookupCounts(closed.db);
+    countLookup("qr", TZ, NOW);
+    await flushLookupCounts();
+    expect(await counts()).toEqual(["2026-11-18 no_match 1", "2026-11-18 qr 14"]);
+
+    // Nothing pending: a flush writes nothing twice.
+    await flushLookupCounts();
+    expect(await counts()).toEqual(["2026-11-18 no_match 1", "2026-11-18 qr 14"]);
   });
 });

@@ -20,18 +20,47 @@ import type { StaffPrincipal } from "./staff-auth";
 export type LookupOutcome = "found" | "no_match" | "qr";
 
 /**
- * One upsert per lookup. Counting must never break or slow a resident's
- * lookup noticeably: an error is logged and swallowed.
+ * Lookups are counted in this process and written at most once a second, as one
+ * upsert per (day, outcome): an upsert per lookup cost every resident a database
+ * round trip and made one hot row that all the day's lookups queued on. Each
+ * instance adds its own counts, so PostgreSQL holds the sum; a crash loses at
+ * most the last second's counts (a statistic, not a record). Counting never
+ * breaks or slows a lookup: a failed write is logged and retried with the next.
  */
-export async function countLookup(outcome: LookupOutcome, timeZone: string, now = new Date(), tx: Db | Tx = db()): Promise<void> {
+const FLUSH_AFTER_MS = 1000;
+const pendingLookups = new Map<string, LookupCount>();
+let flushTimer: ReturnType<typeof setTimeout> | undefined;
+
+export function countLookup(outcome: LookupOutcome, timeZone: string, now = new Date()): void {
+  addLookups({ day: zonedParts(now, timeZone).date, outcome, count: 1 }, FLUSH_AFTER_MS);
+}
+
+/** Writes the counts gathered so far (the dashboard calls it, so an instance always sees its own lookups). */
+export async function flushLookupCounts(tx: Db | Tx = db()): Promise<void> {
+  clearTimeout(flushTimer);
+  flushTimer = undefined;
+  const rows = [...pendingLookups.values()];
+  pendingLookups.clear();
+  if (rows.length === 0) return;
   try {
     await tx
       .insert(lookupDaily)
-      .values({ day: zonedParts(now, timeZone).date, outcome, count: 1 })
-      .onConflictDoUpdate({ target: [lookupDaily.day, lookupDaily.outcome], set: { count: sql`${lookupDaily.count} + 1` } });
+      .values(rows)
+      .onConflictDoUpdate({ target: [lookupDaily.day, lookupDaily.outcome], set: { count: sql`${lookupDaily.count} + excluded.count` } });
   } catch (error) {
     logUnexpected("lookup_count_failed", error);
+    for (const row of rows) addLookups(row, 10 * FLUSH_AFTER_MS);
   }
+}
+
+type LookupCount = { day: IsoDate; outcome: LookupOutcome; count: number };
+
+function addLookups(row: LookupCount, flushAfterMs: number): void {
+  const key = `${row.day} ${row.outcome}`;
+  const entry = pendingLookups.get(key);
+  if (entry) entry.count += row.count;
+  else pendingLookups.set(key, { ...row });
+  flushTimer ??= setTimeout(() => void flushLookupCounts(), flushAfterMs).unref();
 }
 
 export type DashboardOptions = { now: Date; timeZone: string; days?: number; weeks?: number };
@@ -54,6 +83,7 @@ const ALLOWED = new Set(["supervisor", "admin"]);
 
 export async function dashboard(actor: StaffPrincipal, options: DashboardOptions, tx: Db | Tx = db()): Promise<Dashboard> {
   if (!ALLOWED.has(actor.role)) throw new StaffAccountError("forbidden");
+  await flushLookupCounts(tx);
   const { now, timeZone } = options;
   const today = zonedParts(now, timeZone).date;
   const dayCount = options.days ?? 14;

@@ -6,7 +6,7 @@ import { incidentsFor, type Incident } from "@/lib/incidents";
 import { maskName } from "@/lib/mask";
 import type { FeeScheduleEntry } from "@/lib/fee-schedule";
 import { derivePaymentStatus, type MatchedLine, type PaymentStatus } from "@/lib/status";
-import { db } from "../client";
+import { db, type Db, type Tx } from "../client";
 import { calendarOverrides, calendarYears, channels, feeSchedules, incidents, matches, receipts, services, settlementLines } from "../schema";
 
 /** What the public status page may show: the payer's name masked, no phone, no account number. */
@@ -43,50 +43,12 @@ export async function unsafeReceiptForLookup(receiptNo: string, tx = db()) {
  * channel and service, its matched lines, the service's fee schedule, open
  * incidents on its channel and the calendar corrections.
  */
-export async function publicStatus(receiptNo: string, options: { now: Date; timeZone: string }, tx = db()): Promise<PublicStatus | null> {
+export async function publicStatus(receiptNo: string, options: { now: Date; timeZone: string }, tx: Db | Tx = db()): Promise<PublicStatus | null> {
   const today = zonedParts(options.now, options.timeZone).date;
-  const [row] = await tx
-    .select({
-      receiptNo: receipts.receiptNo,
-      serviceZh: services.nameZh,
-      serviceEn: services.nameEn,
-      payerName: receipts.payerName,
-      amountDueFen: receipts.amountDueFen,
-      amountPaidFen: receipts.amountPaidFen,
-      paidAt: receipts.paidAt,
-      billingStatus: receipts.billingStatus,
-      refundAmountFen: receipts.refundAmountFen,
-      refundedAt: receipts.refundedAt,
-      channel: channels.code,
-      channelZh: channels.nameZh,
-      channelEn: channels.nameEn,
-      lagDays: channels.lagDays,
-      cutoff: channels.cutoff,
-      lockWindowMinutes: channels.lockWindowMinutes,
-      lines: jsonList<MatchedLine>(sql`
-        select json_build_object('amountFen', l.amount_fen, 'valueDate', l.value_date) as item
-        from ${matches} m join ${settlementLines} l on l.id = m.settlement_line_id
-        where m.receipt_id = ${receipts.id}
-        order by l.value_date, l.id`),
-      feeSchedule: jsonList<FeeScheduleEntry>(sql`
-        select json_build_object('amountFen', f.amount_fen, 'effectiveFrom', f.effective_from, 'effectiveTo', f.effective_to) as item
-        from ${feeSchedules} f
-        where f.service = ${receipts.service} and f.effective_from <= ${today}::date`),
-      incidents: jsonList<Incident>(sql`
-        select json_build_object('id', i.id, 'channel', i.channel, 'valueFrom', i.value_from, 'valueTo', i.value_to,
-                                 'messageZh', i.message_zh, 'messageEn', i.message_en) as item
-        from ${incidents} i
-        where i.ended_at is null and (i.channel is null or i.channel = ${receipts.channel})
-        order by i.id`),
-      overrides: jsonList<CalendarOverride>(sql`
-        select json_build_object('day', o.day, 'isBusinessDay', o.is_business_day) as item from ${calendarOverrides} o`),
-      publishedYears: jsonList<number>(sql`select y.year as item from ${calendarYears} y`),
-    })
-    .from(receipts)
-    .innerJoin(channels, eq(channels.code, receipts.channel))
-    .innerJoin(services, eq(services.code, receipts.service))
-    .where(eq(receipts.receiptNo, receiptNo))
-    .limit(1);
+  // The portal's busiest query: its SQL is built once per database handle (or transaction) and reused.
+  let query = preparedStatus.get(tx);
+  if (!query) preparedStatus.set(tx, (query = statusQuery(tx)));
+  const [row] = await query.execute({ receiptNo, today });
   if (!row) return null;
 
   const calendar = createCalendar({ overrides: row.overrides, publishedYears: row.publishedYears });
@@ -115,6 +77,54 @@ export async function publicStatus(receiptNo: string, options: { now: Date; time
       paidDate: row.paidAt ? zonedParts(row.paidAt, options.timeZone).date : null,
     }),
   };
+}
+
+const preparedStatus = new WeakMap<Db | Tx, ReturnType<typeof statusQuery>>();
+
+function statusQuery(tx: Db | Tx) {
+  return tx
+    .select({
+      receiptNo: receipts.receiptNo,
+      serviceZh: services.nameZh,
+      serviceEn: services.nameEn,
+      payerName: receipts.payerName,
+      amountDueFen: receipts.amountDueFen,
+      amountPaidFen: receipts.amountPaidFen,
+      paidAt: receipts.paidAt,
+      billingStatus: receipts.billingStatus,
+      refundAmountFen: receipts.refundAmountFen,
+      refundedAt: receipts.refundedAt,
+      channel: channels.code,
+      channelZh: channels.nameZh,
+      channelEn: channels.nameEn,
+      lagDays: channels.lagDays,
+      cutoff: channels.cutoff,
+      lockWindowMinutes: channels.lockWindowMinutes,
+      lines: jsonList<MatchedLine>(sql`
+        select json_build_object('amountFen', l.amount_fen, 'valueDate', l.value_date) as item
+        from ${matches} m join ${settlementLines} l on l.id = m.settlement_line_id
+        where m.receipt_id = ${receipts.id}
+        order by l.value_date, l.id`),
+      feeSchedule: jsonList<FeeScheduleEntry>(sql`
+        select json_build_object('amountFen', f.amount_fen, 'effectiveFrom', f.effective_from, 'effectiveTo', f.effective_to) as item
+        from ${feeSchedules} f
+        where f.service = ${receipts.service} and f.effective_from <= ${sql.placeholder("today")}::date`),
+      incidents: jsonList<Incident>(sql`
+        select json_build_object('id', i.id, 'channel', i.channel, 'valueFrom', i.value_from, 'valueTo', i.value_to,
+                                 'messageZh', i.message_zh, 'messageEn', i.message_en) as item
+        from ${incidents} i
+        where i.ended_at is null and (i.channel is null or i.channel = ${receipts.channel})
+        order by i.id`),
+      overrides: jsonList<CalendarOverride>(sql`
+        select json_build_object('day', o.day, 'isBusinessDay', o.is_business_day) as item from ${calendarOverrides} o`),
+      publishedYears: jsonList<number>(sql`select y.year as item from ${calendarYears} y`),
+    })
+    .from(receipts)
+    .innerJoin(channels, eq(channels.code, receipts.channel))
+    .innerJoin(services, eq(services.code, receipts.service))
+    .where(eq(receipts.receiptNo, sql.placeholder("receiptNo")))
+    .limit(1)
+    .prepare("public_status");
 }
 
 /** A correlated subquery as a JSON array (`item` column), never null. */

@@ -1,12 +1,24 @@
 import type { IsoDate } from "../dates";
 import type { Locale } from ".";
 
+/** Building an Intl formatter costs far more than using one: one per locale, style and zone. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(locale: Locale, timeZone: string, withTime: boolean): Intl.DateTimeFormat {
+  const key = `${locale} ${timeZone} ${withTime}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale === "en" ? "en-GB" : "zh-CN", withTime ? { dateStyle: "long", timeStyle: "short", timeZone, hourCycle: "h23" } : { dateStyle: "long", timeZone });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 /** A business date for people: 2026年10月9日 / 9 October 2026. */
 export function formatDate(day: IsoDate, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale === "en" ? "en-GB" : "zh-CN", { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${day}T00:00:00Z`));
+  return formatter(locale, "UTC", false).format(new Date(`${day}T00:00:00Z`));
 }
 
 /** An instant in the service zone, to the minute. */
 export function formatDateTime(instant: Date, locale: Locale, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale === "en" ? "en-GB" : "zh-CN", { dateStyle: "long", timeStyle: "short", timeZone, hourCycle: "h23" }).format(instant);
+  return formatter(locale, timeZone, true).format(instant);
 }

@@ -36,7 +36,8 @@ export default async function ReceiptStatusPage({ params, searchParams }: Props)
     );
   }
 
-  const [result] = await Promise.all([publicStatus(receiptNo, { now: new Date(), timeZone: config.TZ }), viaToken && !viaLookup && countLookup("qr", config.TZ)]);
+  if (viaToken && !viaLookup) countLookup("qr", config.TZ);
+  const result = await publicStatus(receiptNo, { now: new Date(), timeZone: config.TZ });
   const reportHref = `/r/${receiptNo}/ticket${viaToken && token ? `?t=${encodeURIComponent(token)}` : ""}`;
   return (
     <StatusView
