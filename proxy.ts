@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import postgres from "postgres";
+import { reconnectBackoff } from "./lib/reconnect";
 import { REQUEST_ID_HEADER, requestIdFrom } from "./lib/request-id";
 
 /**
@@ -67,7 +68,7 @@ const probe = globalThis as unknown as {
 async function databaseReachable(): Promise<boolean> {
   const url = process.env.DATABASE_URL;
   if (!url) return true;
-  probe.paystatusProbe ??= { sql: postgres(url, { max: 1, connect_timeout: 2, idle_timeout: 30, onnotice: () => {} }), checkedAt: 0, up: true };
+  probe.paystatusProbe ??= { sql: postgres(url, { max: 1, connect_timeout: 2, idle_timeout: 30, backoff: reconnectBackoff, onnotice: () => {} }), checkedAt: 0, up: true };
   const state = probe.paystatusProbe;
   if (Date.now() - state.checkedAt < PROBE_EVERY_MS) return state.up;
   state.pending ??= Promise.race([

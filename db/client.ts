@@ -4,6 +4,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
+import { reconnectBackoff } from "@/lib/reconnect";
 import * as schema from "./schema";
 
 /**
@@ -22,6 +23,7 @@ export function openDatabase(options: { url?: string; pgliteDir?: string }): DbH
       max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
       connect_timeout: 5,
       idle_timeout: 60,
+      backoff: reconnectBackoff,
       onnotice: () => {},
     });
     return { db: drizzlePostgres(client, { schema, casing: "snake_case" }), kind: "postgres", close: () => client.end({ timeout: 5 }) };

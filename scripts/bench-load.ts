@@ -27,6 +27,10 @@ import { buildIsStale, buildNext } from "./next-server";
  */
 const PORT = Number(process.env.BENCH_PORT ?? 3450);
 const BASE = `http://127.0.0.1:${PORT}`;
+/** Instances of the build, on PORT, PORT+1, …; connections are spread evenly across them, as an L4 balancer would. */
+/** Every instance is addressed by the first one's name, as behind a balancer (server actions check Origin against Host). */
+const HOST = new URL(BASE).host;
+const INSTANCES = Number(process.env.BENCH_INSTANCES ?? cpus().length);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const STEPS = (process.env.BENCH_STEPS ?? "1,5,10,25,50,100").split(",").map(Number);
 const DB = "paystatus_bench_load";
@@ -49,13 +53,17 @@ runCli(async () => {
   }
   const database = await prepareDatabase();
   const { url } = database;
-  const server = spawn(process.execPath, [createRequire(import.meta.url).resolve("next/dist/bin/next"), "start", "-p", String(PORT), "-H", "127.0.0.1"], {
-    env: { ...process.env, ...SECRETS, NODE_ENV: "production", DATABASE_URL: url, PAYSTATUS_INSECURE_COOKIES: "1", TRUSTED_PROXY_HOPS: "1" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
+  const servers = Array.from({ length: INSTANCES }, (_, i) =>
+    spawn(process.execPath, [nextBin, "start", "-p", String(PORT + i), "-H", "127.0.0.1"], {
+      env: { ...process.env, ...SECRETS, NODE_ENV: "production", DATABASE_URL: url, PAYSTATUS_INSECURE_COOKIES: "1", TRUSTED_PROXY_HOPS: "1" },
+      stdio: ["ignore", "ignore", "inherit"],
+    }),
+  );
+  const serverPids = servers.map((server) => server.pid!);
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
-    await waitForHealth(server);
+    await Promise.all(servers.map((server, i) => waitForHealth(server, PORT + i)));
     const forms = await formTemplates();
     const photo = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 40, g: 120, b: 200 } } }).jpeg({ quality: 80 }).toBuffer();
 
@@ -71,26 +79,26 @@ runCli(async () => {
       ["report with a photo", ticketRequest(forms.ticket, photo)],
     ];
     for (const [name, request] of kinds) {
-      const cpu = await cpuMeter(server.pid!, sql);
+      const cpu = await cpuMeter(serverPids, sql);
       const result = await run([request], 1, 3);
       const used = await cpu.stop();
-      const perRequest = (cores: number) => `${((cores * 3000) / Math.max(1, result.requests.total)).toFixed(1).padStart(5)} ms`;
-      console.log(`  ${name.padEnd(22)} mean ${result.latency.average.toFixed(1).padStart(6)} ms   server CPU ${perRequest(used.serverCpu)}   database CPU ${perRequest(used.dbCpu)} per request`);
+      const perRequest = (cores: number) => `${((cores * 3000) / Math.max(1, result.total)).toFixed(1).padStart(5)} ms`;
+      console.log(`  ${name.padEnd(22)} mean ${result.mean.toFixed(1).padStart(6)} ms   server CPU ${perRequest(used.serverCpu)}   database CPU ${perRequest(used.dbCpu)} per request`);
     }
 
-    console.log(`\nbench:load — production build, PostgreSQL, ${SECONDS}s per step, ${cpus().length} CPU cores`);
+    console.log(`\nbench:load — production build, ${INSTANCES} instance(s) on one PostgreSQL, ${SECONDS}s per step, ${cpus().length} CPU cores`);
     console.log("mix per 10 requests: 5 QR status views, 2 lookups (right amount), 2 lookups (wrong amount), 1 report with a 320×240 photo\n");
     console.log("conns   req/s    p50    p95    p99  errors  5xx  rate-limited   server CPU   database CPU   machine CPU");
     const rows: { connections: number; rps: number; p99: number; serverCpu: number; dbCpu: number; machineCpu: number; fivexx: number }[] = [];
     for (const connections of STEPS) {
       const outcome: Outcome = { rateLimited: 0, lookupsOk: 0, ticketsOk: 0 };
-      const cpu = await cpuMeter(server.pid!, sql);
+      const cpu = await cpuMeter(serverPids, sql);
       const result = await run(mix(forms, photo, outcome), connections, SECONDS);
       const used = await cpu.stop();
-      const row = { connections, rps: result.requests.average, p99: result.p99, ...used, fivexx: result["5xx"] };
+      const row = { connections, rps: result.rps, p99: result.p99, ...used, fivexx: result.fivexx };
       rows.push(row);
       console.log(
-        `${String(connections).padStart(5)} ${result.requests.average.toFixed(0).padStart(7)} ${ms(result.p50)} ${ms(result.p95)} ${ms(result.p99)} ${String(result.errors + result.timeouts).padStart(7)} ${String(result["5xx"]).padStart(4)} ${String(outcome.rateLimited).padStart(13)} ${pct(used.serverCpu)} ${pct(used.dbCpu)} ${pct(used.machineCpu)}`,
+        `${String(connections).padStart(5)} ${result.rps.toFixed(0).padStart(7)} ${ms(result.p50)} ${ms(result.p95)} ${ms(result.p99)} ${String(result.errors).padStart(7)} ${String(result.fivexx).padStart(4)} ${String(outcome.rateLimited).padStart(13)} ${pct(used.serverCpu)} ${pct(used.dbCpu)} ${pct(used.machineCpu)}`,
       );
     }
 
@@ -101,8 +109,8 @@ runCli(async () => {
       const reason =
         r.machineCpu > 0.9 * cores
           ? `the machine's ${cores} cores are saturated (server ${pct(r.serverCpu).trim()}, database ${pct(r.dbCpu).trim()} of one core; the rest is the load generator and other processes)`
-          : r.serverCpu > 0.9
-            ? `the server's JavaScript thread is saturated (server at ${pct(r.serverCpu).trim()} of one core, database ${pct(r.dbCpu).trim()})`
+          : r.serverCpu > 0.9 * INSTANCES
+            ? `the servers' JavaScript threads are saturated (${INSTANCES} instance(s) at ${pct(r.serverCpu).trim()} of one core, database ${pct(r.dbCpu).trim()})`
             : `neither CPU is saturated (server ${pct(r.serverCpu).trim()}, database ${pct(r.dbCpu).trim()}): waiting on the database pool or locks`;
       console.log(`\nthroughput stops rising at ${r.connections} connections (${rows[knee - 1]!.rps.toFixed(0)} → ${r.rps.toFixed(0)} req/s): ${reason}.`);
     } else {
@@ -119,15 +127,19 @@ runCli(async () => {
       run(mix(forms, photo, normal), 40, SECONDS),
       run([lookupRequest(forms.lookup, () => anyReceipt(), () => `${randomInt(1, 999)}.00`, abusive, () => abuser)], 10, SECONDS),
     ]);
-    const abusiveLookups = attacker.requests.total;
+    const abusiveLookups = attacker.total;
     console.log(`\nabusive client (${abuser}, 10 connections of wrong-amount lookups) beside 40 connections of residents:`);
     console.log(
-      `  abusive: ${abusiveLookups} lookups answered, ${abusive.rateLimited} refused as rate limited (${((abusive.rateLimited / Math.max(1, abusiveLookups)) * 100).toFixed(1)} %), errors/timeouts ${attacker.errors + attacker.timeouts}, p99 ${attacker.p99} ms`,
+      `  abusive: ${abusiveLookups} lookups answered, ${abusive.rateLimited} refused as rate limited (${((abusive.rateLimited / Math.max(1, abusiveLookups)) * 100).toFixed(1)} %), errors/timeouts ${attacker.errors}, p99 ${attacker.p99} ms`,
     );
-    console.log(`  residents: ${residents.requests.average.toFixed(0)} req/s, p99 ${residents.p99} ms, 5xx ${residents["5xx"]}, rate limited ${normal.rateLimited}, lookups answered ${normal.lookupsOk}, reports made ${normal.ticketsOk}`);
+    console.log(`  residents: ${residents.rps.toFixed(0)} req/s, p99 ${residents.p99} ms, 5xx ${residents.fivexx}, rate limited ${normal.rateLimited}, lookups answered ${normal.lookupsOk}, reports made ${normal.ticketsOk}`);
   } finally {
-    server.kill("SIGTERM");
-    await new Promise((resolve) => server.once("exit", resolve));
+    await Promise.all(
+      servers.map((server) => {
+        server.kill("SIGTERM");
+        return new Promise((resolve) => server.once("exit", resolve));
+      }),
+    );
     await sql.end();
     await database.drop();
   }
@@ -158,12 +170,12 @@ function script(path: string, args: string[], url: string): Promise<void> {
   });
 }
 
-async function waitForHealth(server: ChildProcess): Promise<void> {
+async function waitForHealth(server: ChildProcess, port: number): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (server.exitCode !== null) throw new CliError("the server exited during start-up");
     try {
-      if ((await fetch(`${BASE}/api/health`)).ok) return;
+      if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok) return;
     } catch {
       // not listening yet
     }
@@ -206,7 +218,7 @@ function statusView(): autocannon.Request {
     method: "GET",
     setupRequest: (req) => {
       const no = anyReceipt();
-      return { ...req, path: `/r/${no}?t=${receiptToken(SECRETS.RECEIPT_LINK_SECRET, no)}`, headers: { "x-forwarded-for": residentAddress(), "accept-language": "zh-CN" } };
+      return { ...req, path: `/r/${no}?t=${receiptToken(SECRETS.RECEIPT_LINK_SECRET, no)}`, headers: { host: HOST, "x-forwarded-for": residentAddress(), "accept-language": "zh-CN" } };
     },
   };
 }
@@ -217,7 +229,7 @@ function lookupRequest(form: FormTemplate, receipt: () => string, amount: () => 
     path: form.path,
     setupRequest: (req) => {
       const { body, type } = multipart([...form.fields, ["receipt", receipt()], ["amount", amount()]]);
-      return { ...req, body, headers: { "content-type": type, origin: BASE, "x-forwarded-for": address(), "accept-language": "zh-CN" } };
+      return { ...req, body, headers: { "content-type": type, host: HOST, origin: BASE, "x-forwarded-for": address(), "accept-language": "zh-CN" } };
     },
     onResponse: (status, body) => {
       if (!outcome) return;
@@ -238,7 +250,7 @@ function ticketRequest(form: FormTemplate, photo: Buffer, outcome?: Outcome): au
         [...fields, ["receipt", no], ["t", token], ["idempotency_key", randomUUID()], ["category", "not_posted"], ["description", "已经付款二十天了，还没有入账。"], ["contact", "13800138000"]],
         { name: "proof", filename: "receipt.jpg", type: "image/jpeg", data: photo },
       );
-      return { ...req, path: `/r/${no}/ticket?t=${token}`, body, headers: { "content-type": type, origin: BASE, "x-forwarded-for": residentAddress(), "accept-language": "zh-CN" } };
+      return { ...req, path: `/r/${no}/ticket?t=${token}`, body, headers: { "content-type": type, host: HOST, origin: BASE, "x-forwarded-for": residentAddress(), "accept-language": "zh-CN" } };
     },
     onResponse: (status) => {
       if (outcome && status === 303) outcome.ticketsOk++;
@@ -252,24 +264,40 @@ function mix(forms: { lookup: FormTemplate; ticket: FormTemplate }, photo: Buffe
   return [statusView(), right, statusView(), wrong, statusView(), ticketRequest(forms.ticket, photo, outcome), statusView(), right, statusView(), wrong];
 }
 
-type Run = autocannon.Result & { p50: number; p95: number; p99: number };
+type Run = { rps: number; total: number; mean: number; errors: number; fivexx: number; p50: number; p95: number; p99: number };
 
-/** One bounded load step; percentiles from every response time (autocannon's own table has no p95). */
-function run(requests: autocannon.Request[], connections: number, seconds: number): Promise<Run> {
+/** One bounded load step, its connections spread across the instances; percentiles from every response time. */
+async function run(requests: autocannon.Request[], connections: number, seconds: number): Promise<Run> {
   const times: number[] = [];
-  return new Promise((resolve, reject) => {
-    const instance = autocannon({ url: BASE, connections, duration: seconds, requests, timeout: 10 }, (error: unknown, result: autocannon.Result) => {
-      if (error) return reject(error instanceof Error ? error : new Error("autocannon failed"));
-      times.sort((a, b) => a - b);
-      const at = (q: number) => Math.round(times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0);
-      resolve({ ...result, p50: at(0.5), p95: at(0.95), p99: at(0.99) });
-    });
-    instance.on("response", (_client, _status, _bytes, responseTime) => times.push(responseTime));
-  });
+  const shares = Array.from({ length: Math.min(INSTANCES, connections) }, (_, i) => Math.floor(connections / INSTANCES) + (i < connections % INSTANCES ? 1 : 0));
+  const results = await Promise.all(
+    shares.map(
+      (share, i) =>
+        new Promise<autocannon.Result>((resolve, reject) => {
+          const instance = autocannon({ url: `http://127.0.0.1:${PORT + i}`, connections: share, duration: seconds, requests, timeout: 10 }, (error: unknown, result: autocannon.Result) =>
+            error ? reject(error instanceof Error ? error : new Error("autocannon failed")) : resolve(result),
+          );
+          instance.on("response", (_client, _status, _bytes, responseTime) => times.push(responseTime));
+        }),
+    ),
+  );
+  times.sort((a, b) => a - b);
+  const at = (q: number) => Math.round(times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0);
+  const total = results.reduce((n, r) => n + r.requests.total, 0);
+  return {
+    rps: results.reduce((n, r) => n + r.requests.average, 0),
+    total,
+    mean: times.reduce((n, t) => n + t, 0) / Math.max(1, times.length),
+    errors: results.reduce((n, r) => n + r.errors + r.timeouts, 0),
+    fivexx: results.reduce((n, r) => n + r["5xx"], 0),
+    p50: at(0.5),
+    p95: at(0.95),
+    p99: at(0.99),
+  };
 }
 
 /** CPU seconds used per wall second (1.0 = one core) by the server's process tree, the database's backends and the whole machine. */
-async function cpuMeter(serverPid: number, sql: postgres.Sql) {
+async function cpuMeter(serverPids: number[], sql: postgres.Sql) {
   const ticks = (pid: number) => {
     try {
       const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
@@ -301,9 +329,9 @@ async function cpuMeter(serverPid: number, sql: postgres.Sql) {
   const sum = (pids: number[]) => pids.reduce((total, pid) => total + ticks(pid), 0);
   const hz = 100;
   const started = Date.now();
-  const serverPids = tree(serverPid);
+  const treePids = serverPids.flatMap(tree);
   const dbBefore = new Map((await backends()).map((pid) => [pid, ticks(pid)]));
-  const serverBefore = sum(serverPids);
+  const serverBefore = sum(treePids);
   const machineBefore = machine();
   return {
     async stop() {
@@ -311,7 +339,7 @@ async function cpuMeter(serverPid: number, sql: postgres.Sql) {
       const dbPids = await backends();
       const dbTicks = dbPids.reduce((total, pid) => total + ticks(pid) - (dbBefore.get(pid) ?? 0), 0);
       return {
-        serverCpu: (sum(serverPids) - serverBefore) / hz / seconds,
+        serverCpu: (sum(treePids) - serverBefore) / hz / seconds,
         dbCpu: dbTicks / hz / seconds,
         machineCpu: (machine() - machineBefore) / hz / seconds,
       };
