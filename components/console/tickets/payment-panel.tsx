@@ -6,6 +6,7 @@ import { formatDate, formatDateTime } from "@/lib/i18n/format";
 import { formatFen } from "@/lib/money";
 import type { PaymentStatus, StatusCode } from "@/lib/status";
 import { TicketActionForm } from "./ticket-action-form";
+import { DataTable } from "@/components/ui/data-table";
 
 type Props = { view: StaffTicketView; t: Messages; locale: Locale; timeZone: string };
 
@@ -130,35 +131,22 @@ type LineRow = { id: number; bankRef: string | null; amountFen: number; valueDat
 function LineTable({ rows, t, extraHeader, action }: { rows: LineRow[]; t: Messages; extraHeader: string; action?: (lineId: number) => React.ReactNode }) {
   const p = t.desk.ticket;
   return (
-    <div className="mb-4 overflow-x-auto">
-      <table className="w-full border-collapse text-left">
-        <thead>
-          <tr className="border-b-2 border-gray-800">
-            <th scope="col" className="p-2">{p.bankRef}</th>
-            <th scope="col" className="p-2">{p.amount}</th>
-            <th scope="col" className="p-2">{p.valueDate}</th>
-            <th scope="col" className="p-2">{p.channel}</th>
-            <th scope="col" className="p-2">{p.account}</th>
-            <th scope="col" className="p-2">{p.remittance}</th>
-            <th scope="col" className="p-2">{extraHeader}</th>
-            {action && <th scope="col" className="p-2"><span className="sr-only">{p.match}</span></th>}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((l) => (
-            <tr key={l.id} data-line={l.id} className="border-b border-gray-300 align-top">
-              <td className="p-2 font-mono">{l.bankRef ?? "—"}</td>
-              <td className="p-2">{formatFen(l.amountFen)}</td>
-              <td className="p-2">{l.valueDate}</td>
-              <td className="p-2">{l.channel ?? "—"}</td>
-              <td className="p-2 font-mono">{l.payerAccount ?? "—"}</td>
-              <td className="p-2">{l.remittance ?? "—"}</td>
-              <td className="p-2">{l.extra}</td>
-              {action && <td className="p-2">{action(l.id)}</td>}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      className="mb-4"
+      headers={[p.bankRef, p.amount, p.valueDate, p.channel, p.account, p.remittance, extraHeader, ...(action ? [<span key="match" className="sr-only">{p.match}</span>] : [])]}
+    >
+      {rows.map((l) => (
+        <tr key={l.id} data-line={l.id} className="border-b border-gray-300 align-top">
+          <td className="p-2 font-mono">{l.bankRef ?? "—"}</td>
+          <td className="p-2">{formatFen(l.amountFen)}</td>
+          <td className="p-2">{l.valueDate}</td>
+          <td className="p-2">{l.channel ?? "—"}</td>
+          <td className="p-2 font-mono">{l.payerAccount ?? "—"}</td>
+          <td className="p-2">{l.remittance ?? "—"}</td>
+          <td className="p-2">{l.extra}</td>
+          {action && <td className="p-2">{action(l.id)}</td>}
+        </tr>
+      ))}
+    </DataTable>
   );
 }

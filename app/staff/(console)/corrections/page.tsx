@@ -6,6 +6,7 @@ import { formatDateTime } from "@/lib/i18n/format";
 import { formatFen } from "@/lib/money";
 import { requestLocale } from "@/app/locale";
 import { consoleStaff } from "../guard";
+import { DataTable } from "@/components/ui/data-table";
 
 export default async function CorrectionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const [staff, { t, locale }, query] = await Promise.all([consoleStaff("/staff/corrections"), requestLocale(), searchParams]);
@@ -39,40 +40,24 @@ export default async function CorrectionsPage({ searchParams }: { searchParams: 
       {rows.length === 0 ? (
         <p data-empty>{b.none}</p>
       ) : (
-        <div className="overflow-x-auto">
-          <table className="w-full border-collapse text-left">
-            <thead>
-              <tr className="border-b-2 border-gray-800">
-                <th scope="col" className="p-2">{c.id}</th>
-                <th scope="col" className="p-2">{c.kind}</th>
-                <th scope="col" className="p-2">{c.ticket}</th>
-                <th scope="col" className="p-2">{c.receipt}</th>
-                <th scope="col" className="p-2">{c.amount}</th>
-                <th scope="col" className="p-2">{c.preparedBy}</th>
-                <th scope="col" className="p-2">{c.preparedAt}</th>
-                {status !== "pending" && <th scope="col" className="p-2">{c.decidedBy}</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row) => (
-                <tr key={row.id} data-correction={row.id} data-ticket={row.ticketRef} className="border-b border-gray-300 align-top">
-                  <td className="p-2">
-                    <a href={`/staff/corrections/${row.id}`} className="font-semibold text-brand underline">
-                      {c.open} {row.id}
-                    </a>
-                  </td>
-                  <td className="p-2">{b.kinds[row.kind]}</td>
-                  <td className="p-2">{row.ticketRef}</td>
-                  <td className="p-2 font-mono">{row.receiptNo}</td>
-                  <td className="p-2">{formatFen(row.amountFen)}</td>
-                  <td className="p-2">{row.preparedByEmail}</td>
-                  <td className="p-2">{formatDateTime(row.preparedAt, locale, tz)}</td>
-                  {status !== "pending" && <td className="p-2">{row.decidedByEmail}</td>}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable headers={[c.id, c.kind, c.ticket, c.receipt, c.amount, c.preparedBy, c.preparedAt, ...(status !== "pending" ? [c.decidedBy] : [])]}>
+          {rows.map((row) => (
+            <tr key={row.id} data-correction={row.id} data-ticket={row.ticketRef} className="border-b border-gray-300 align-top">
+              <td className="p-2">
+                <a href={`/staff/corrections/${row.id}`} className="font-semibold text-brand underline">
+                  {c.open} {row.id}
+                </a>
+              </td>
+              <td className="p-2">{b.kinds[row.kind]}</td>
+              <td className="p-2">{row.ticketRef}</td>
+              <td className="p-2 font-mono">{row.receiptNo}</td>
+              <td className="p-2">{formatFen(row.amountFen)}</td>
+              <td className="p-2">{row.preparedByEmail}</td>
+              <td className="p-2">{formatDateTime(row.preparedAt, locale, tz)}</td>
+              {status !== "pending" && <td className="p-2">{row.decidedByEmail}</td>}
+            </tr>
+          ))}
+        </DataTable>
       )}
       {next !== null && (
         <p className="mt-6">

@@ -13,6 +13,7 @@ import { SETTLEMENT_FORMATS } from "@/lib/statements";
 import { SETTLEMENT_PROFILES } from "@/lib/statements/profiles";
 import { consoleStaff } from "../guard";
 import { runImportAction } from "./actions";
+import { DataTable } from "@/components/ui/data-table";
 
 export default async function ImportsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const [staff, { t, locale }, query] = await Promise.all([consoleStaff("/staff/imports"), requestLocale(), searchParams]);
@@ -54,40 +55,26 @@ export default async function ImportsPage({ searchParams }: { searchParams: Prom
       {rows.length === 0 ? (
         <p data-empty>{b.none}</p>
       ) : (
-        <div className="overflow-x-auto">
-          <table className="w-full border-collapse text-left">
-            <thead>
-              <tr className="border-b-2 border-gray-800">
-                <th scope="col" className="p-2">{m.when}</th>
-                <th scope="col" className="p-2">{m.who}</th>
-                <th scope="col" className="p-2">{m.kind}</th>
-                <th scope="col" className="p-2">{m.fileName}</th>
-                <th scope="col" className="p-2">{m.hash}</th>
-                <th scope="col" className="p-2">{m.state}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((run) => (
-                <tr key={run.id} data-import-run={run.id} className="border-b border-gray-300">
-                  <td className="p-2">{formatDateTime(run.startedAt, locale, tz)}</td>
-                  <td className="p-2">{run.staffEmail}</td>
-                  <td className="p-2">{run.kind === "receipts" ? m.kinds.receipts : m.kinds.settlements}</td>
-                  <td className="p-2">
-                    <a href={`/staff/imports/${run.id}`} className="font-semibold text-brand underline">
-                      {run.fileName}
-                    </a>
-                  </td>
-                  <td className="p-2 font-mono" title={run.fileHash}>
-                    {run.fileHash.slice(0, 12)}…
-                  </td>
-                  <td className="p-2" data-import-status={run.status}>
-                    {m.states[run.status as keyof typeof m.states] ?? run.status}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable headers={[m.when, m.who, m.kind, m.fileName, m.hash, m.state]}>
+          {rows.map((run) => (
+            <tr key={run.id} data-import-run={run.id} className="border-b border-gray-300">
+              <td className="p-2">{formatDateTime(run.startedAt, locale, tz)}</td>
+              <td className="p-2">{run.staffEmail}</td>
+              <td className="p-2">{run.kind === "receipts" ? m.kinds.receipts : m.kinds.settlements}</td>
+              <td className="p-2">
+                <a href={`/staff/imports/${run.id}`} className="font-semibold text-brand underline">
+                  {run.fileName}
+                </a>
+              </td>
+              <td className="p-2 font-mono" title={run.fileHash}>
+                {run.fileHash.slice(0, 12)}…
+              </td>
+              <td className="p-2" data-import-status={run.status}>
+                {m.states[run.status as keyof typeof m.states] ?? run.status}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {next !== null && (
         <p className="mt-6">

@@ -7,6 +7,7 @@ import { fill } from "@/lib/i18n";
 import { formatDateTime } from "@/lib/i18n/format";
 import { requestLocale } from "../../../../locale";
 import { consoleStaff } from "../../guard";
+import { DataTable } from "@/components/ui/data-table";
 
 type Search = Record<string, string | string[] | undefined>;
 
@@ -90,41 +91,25 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
           {a.none}
         </p>
       ) : (
-        // Focusable so keyboard users can scroll a wide table (WCAG 2.1.1).
-        <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={a.title}>
-          <table className="w-full border-collapse text-left" data-audit-table>
-            <caption className="sr-only">{a.title}</caption>
-            <thead>
-              <tr className="border-b-2 border-gray-800">
-                <th scope="col" className="p-2">{a.at}</th>
-                <th scope="col" className="p-2">{a.actor}</th>
-                <th scope="col" className="p-2">{a.action}</th>
-                <th scope="col" className="p-2">{a.objectType}</th>
-                <th scope="col" className="p-2">{a.outcome}</th>
-                <th scope="col" className="p-2">{a.detail}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.rows.map((row) => (
-                <tr key={row.id} data-audit-row={row.action} data-object={`${row.objectType}:${row.objectId ?? ""}`} className="border-b border-gray-300 align-top">
-                  <td className="p-2 whitespace-nowrap">{formatDateTime(row.at, locale, config.TZ)}</td>
-                  <td className="p-2">{row.actorEmail ?? row.actor}</td>
-                  <td className="p-2 font-mono">{row.action}</td>
-                  <td className="p-2">
-                    {row.objectType}
-                    {row.objectId && <span className="block font-mono">{row.objectId}</span>}
-                  </td>
-                  <td className="p-2">{row.outcome}</td>
-                  <td className="p-2 font-mono text-sm">
-                    {Object.entries(row.detail)
-                      .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
-                      .join(" ")}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable headers={[a.at, a.actor, a.action, a.objectType, a.outcome, a.detail]} region={a.title} data={{ "data-audit-table": true }}>
+          {page.rows.map((row) => (
+            <tr key={row.id} data-audit-row={row.action} data-object={`${row.objectType}:${row.objectId ?? ""}`} className="border-b border-gray-300 align-top">
+              <td className="p-2 whitespace-nowrap">{formatDateTime(row.at, locale, config.TZ)}</td>
+              <td className="p-2">{row.actorEmail ?? row.actor}</td>
+              <td className="p-2 font-mono">{row.action}</td>
+              <td className="p-2">
+                {row.objectType}
+                {row.objectId && <span className="block font-mono">{row.objectId}</span>}
+              </td>
+              <td className="p-2">{row.outcome}</td>
+              <td className="p-2 font-mono text-sm">
+                {Object.entries(row.detail)
+                  .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+                  .join(" ")}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <nav className="mt-6 flex gap-6" aria-label={a.title}>
         {before !== undefined && (

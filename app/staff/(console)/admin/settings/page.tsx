@@ -7,6 +7,7 @@ import { formatFen } from "@/lib/money";
 import { requestLocale } from "../../../../locale";
 import { consoleStaff } from "../../guard";
 import { publishCalendarYearAction, removeCalendarOverrideAction, setCalendarOverrideAction, setFeeAction, updateChannelAction } from "../actions";
+import { DataTable } from "@/components/ui/data-table";
 
 const yuan = (fen: number) => formatFen(fen).replace(/^¥/, "").replaceAll(",", "");
 
@@ -126,24 +127,15 @@ export default async function SettingsPage() {
               {service.entries.length === 0 ? (
                 <p className="mb-4">{f.noEntries}</p>
               ) : (
-                <table className="mb-4 w-full border-collapse text-left">
-                  <thead>
-                    <tr className="border-b-2 border-gray-800">
-                      <th scope="col" className="p-2">{f.amount}</th>
-                      <th scope="col" className="p-2">{f.from}</th>
-                      <th scope="col" className="p-2">{f.to}</th>
+                <DataTable className="mb-4" headers={[f.amount, f.from, f.to]}>
+                  {service.entries.map((e) => (
+                    <tr key={e.effectiveFrom} className="border-b border-gray-300">
+                      <td className="p-2 tabular-nums">{formatFen(e.amountFen)}</td>
+                      <td className="p-2">{e.effectiveFrom}</td>
+                      <td className="p-2">{e.effectiveTo ?? f.open}</td>
                     </tr>
-                  </thead>
-                  <tbody>
-                    {service.entries.map((e) => (
-                      <tr key={e.effectiveFrom} className="border-b border-gray-300">
-                        <td className="p-2 tabular-nums">{formatFen(e.amountFen)}</td>
-                        <td className="p-2">{e.effectiveFrom}</td>
-                        <td className="p-2">{e.effectiveTo ?? f.open}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                  ))}
+                </DataTable>
               )}
               <AdminForm
                 action={setFeeAction}

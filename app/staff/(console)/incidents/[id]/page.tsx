@@ -10,6 +10,7 @@ import { fill } from "@/lib/i18n";
 import { formatDateTime } from "@/lib/i18n/format";
 import { consoleStaff } from "../../guard";
 import { endIncidentAction } from "../actions";
+import { DataTable } from "@/components/ui/data-table";
 
 export default async function IncidentPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const [{ id: rawId }, query] = await Promise.all([params, searchParams]);
@@ -55,36 +56,22 @@ export default async function IncidentPage({ params, searchParams }: { params: P
       {tickets.length === 0 ? (
         <p data-empty>{i.noTickets}</p>
       ) : (
-        <div className="overflow-x-auto">
-          <table className="w-full border-collapse text-left">
-            <thead>
-              <tr className="border-b-2 border-gray-800">
-                <th scope="col" className="p-2">{i.ticket}</th>
-                <th scope="col" className="p-2">{i.receipt}</th>
-                <th scope="col" className="p-2">{i.queue}</th>
-                <th scope="col" className="p-2">{i.status}</th>
-                <th scope="col" className="p-2">{i.due}</th>
-                <th scope="col" className="p-2">{i.linked}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {tickets.map((ticket) => (
-                <tr key={ticket.ref} data-incident-ticket={ticket.ref} className="border-b border-gray-300">
-                  <td className="p-2">
-                    <a href={`/staff/tickets/${ticket.ref}`} className="font-semibold text-brand underline">
-                      {ticket.ref}
-                    </a>
-                  </td>
-                  <td className="p-2 font-mono">{ticket.receiptNo ?? "—"}</td>
-                  <td className="p-2">{ticket.queue}</td>
-                  <td className="p-2">{ticket.status}</td>
-                  <td className="p-2">{ticket.dueAt ? formatDateTime(ticket.dueAt, locale, tz) : "—"}</td>
-                  <td className="p-2">{ticket.linked ? b.yes : b.no}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable headers={[i.ticket, i.receipt, i.queue, i.status, i.due, i.linked]}>
+          {tickets.map((ticket) => (
+            <tr key={ticket.ref} data-incident-ticket={ticket.ref} className="border-b border-gray-300">
+              <td className="p-2">
+                <a href={`/staff/tickets/${ticket.ref}`} className="font-semibold text-brand underline">
+                  {ticket.ref}
+                </a>
+              </td>
+              <td className="p-2 font-mono">{ticket.receiptNo ?? "—"}</td>
+              <td className="p-2">{ticket.queue}</td>
+              <td className="p-2">{ticket.status}</td>
+              <td className="p-2">{ticket.dueAt ? formatDateTime(ticket.dueAt, locale, tz) : "—"}</td>
+              <td className="p-2">{ticket.linked ? b.yes : b.no}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </>
   );
