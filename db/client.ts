@@ -20,7 +20,8 @@ export type DbHandle = { db: Db; kind: "postgres" | "pglite"; close: () => Promi
 export function openDatabase(options: { url?: string; pgliteDir?: string }): DbHandle {
   if (options.url) {
     const client = postgres(options.url, {
-      max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
+      // Validated at start-up (lib/env.ts); an empty value means the default, as everywhere else.
+      max: Number(process.env.DATABASE_POOL_SIZE || 10),
       connect_timeout: 5,
       idle_timeout: 60,
       backoff: reconnectBackoff,

@@ -30,6 +30,8 @@ describe("parseEnv", () => {
     [{ ...good, AUTH_SECRET: "short" }, "Configuration error: AUTH_SECRET must be at least 32 characters"],
     [{ ...good, DATABASE_URL: "mysql://x" }, "Configuration error: DATABASE_URL must look like postgres://user@host:5432/dbname"],
     [{ ...good, DATABASE_URL: "not a url" }, "Configuration error: DATABASE_URL must look like postgres://user@host:5432/dbname"],
+    [{ ...good, DATABASE_POOL_SIZE: "ten" }, "Configuration error: DATABASE_POOL_SIZE must be a whole number from 1 to 100"],
+    [{ ...good, DATABASE_POOL_SIZE: "0" }, "Configuration error: DATABASE_POOL_SIZE must be a whole number from 1 to 100"],
     [{ ...good, PORT: "eighty" }, "Configuration error: PORT must be a number between 1 and 65535"],
     [{ ...good, PORT: "70000" }, "Configuration error: PORT must be a number between 1 and 65535"],
     [{ ...good, TZ: "Mars/Olympus" }, "Configuration error: TZ must be an IANA time zone such as Asia/Shanghai"],

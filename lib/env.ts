@@ -30,6 +30,13 @@ const schema = z.object({
       { error: "DATABASE_URL must look like postgres://user@host:5432/dbname" },
     ),
   ),
+  /** Connections per instance (postgres.js pool); instances × pool must stay under the server's max_connections. */
+  DATABASE_POOL_SIZE: z.coerce
+    .number({ error: "DATABASE_POOL_SIZE must be a whole number from 1 to 100" })
+    .int({ error: "DATABASE_POOL_SIZE must be a whole number from 1 to 100" })
+    .min(1, { error: "DATABASE_POOL_SIZE must be a whole number from 1 to 100" })
+    .max(100, { error: "DATABASE_POOL_SIZE must be a whole number from 1 to 100" })
+    .default(10),
   PGLITE_DIR: z.string().default(".data/pglite"),
   AUTH_SECRET: secret("AUTH_SECRET"),
   RECEIPT_LINK_SECRET: secret("RECEIPT_LINK_SECRET"),

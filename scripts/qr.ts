@@ -11,7 +11,8 @@ runCli(async () => {
   const pngAt = args.indexOf("--png");
   const png = pngAt >= 0 ? args[pngAt + 1] : undefined;
   if (pngAt >= 0 && !png) throw new CliError("--png needs a file name");
-  const receiptArg = args.find((a, i) => !a.startsWith("--") && i !== pngAt + 1);
+  // Without --png, pngAt + 1 is 0: the receipt number itself must not be taken for the file name.
+  const receiptArg = args.find((a, i) => !a.startsWith("--") && (pngAt < 0 || i !== pngAt + 1));
   if (!receiptArg) throw new CliError("usage: npm run qr -- RECEIPT_NO [--png FILE]");
   const config = env();
   const checked = checkReceiptNo(receiptArg, config.receiptFormat);

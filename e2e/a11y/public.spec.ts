@@ -1,4 +1,6 @@
+import { randomInt } from "node:crypto";
 import AxeBuilder from "@axe-core/playwright";
+import { withLuhnDigit } from "@/lib/receipt-number";
 import { expect, test } from "../test";
 import { demo, qrPath } from "../fixtures";
 
@@ -13,6 +15,24 @@ for (const locale of ["zh-CN", "en-US"]) {
     for (const [name, path] of pages) {
       test(`${name} has no axe violations`, async ({ page }) => {
         await page.goto(path);
+        const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+        expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+      });
+    }
+
+    // no_match, mistyped and rate_limited; a receipt number of its own per test, so the per-receipt limit is this test's alone.
+    for (const code of ["no_match", "mistyped", "rate_limited"] as const) {
+      test(`lookup ${code} state has no axe violations`, async ({ page }) => {
+        const receiptNo = withLuhnDigit(`2026990${String(randomInt(0, 1e8)).padStart(8, "0")}`);
+        const attempts = code === "rate_limited" ? 11 : 1;
+        for (let i = 0; i < attempts; i++) {
+          await page.goto("/");
+          await page.locator("input[name=receipt]").fill(code === "mistyped" ? receiptNo.slice(0, 15) + ((Number(receiptNo[15]) + 1) % 10) : receiptNo);
+          await page.locator("input[name=amount]").fill("1.00");
+          await page.locator("form").filter({ has: page.locator("input[name=receipt]") }).locator("button[type=submit]").click();
+          await expect(page.locator("[data-error]")).toBeVisible();
+        }
+        await expect(page.locator("[data-error]")).toHaveAttribute("data-error", code);
         const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
         expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
       });

@@ -58,8 +58,25 @@ test.describe("lookup", () => {
       await lookUp(page, input, amount);
       await expect(page.locator("[data-error]")).toHaveAttribute("data-error", code);
       await expect(page.locator("#field-receipt-error")).toBeVisible();
+      await expect(page.locator("#field-receipt-error")).toHaveText(/\p{Script=Han}/u);
     });
   }
+
+  test("200 characters posted past the fields' limits get a clear message, not an error page", async ({ page }) => {
+    await page.goto("/");
+    for (const name of ["receipt", "amount"]) await page.locator(`input[name=${name}]`).evaluate((el) => el.removeAttribute("maxlength"));
+    await page.getByLabel("收据号").fill("9".repeat(200));
+    await page.getByLabel("实付金额（元）").fill(`25${"0".repeat(198)}`);
+    await page.getByRole("button", { name: "查询" }).click();
+    await expect(page.locator("[data-error]")).toHaveAttribute("data-error", "invalid");
+    await expect(page.locator("#field-receipt-error")).toHaveText(/\p{Script=Han}/u);
+    await expect(page.locator("#field-amount-error")).toBeVisible();
+  });
+
+  test("the receipt number gets a numeric keypad too", async ({ page }) => {
+    await page.goto("/");
+    await expect(page.getByLabel("收据号")).toHaveAttribute("inputmode", "numeric");
+  });
 
   for (const amount of ["-5", "12.345", "1e3"]) {
     test(`amount ${amount} is refused`, async ({ page }) => {
@@ -122,6 +139,52 @@ test.describe("language", () => {
   });
 });
 
+test.describe("bad input in English", () => {
+  test.use({ locale: "en-US" });
+  const r = demo.posted.receiptNo;
+  const cases: [receipt: string, amount: string, code: string, field: "receipt" | "amount"][] = [
+    ["", "", "invalid", "receipt"],
+    ["😀", "25", "invalid", "receipt"],
+    ["-", "25", "invalid", "receipt"],
+    ["1' OR '1'='1", "25", "invalid", "receipt"],
+    [r.slice(0, 15) + ((Number(r[15]) + 1) % 10), "25", "mistyped", "receipt"],
+    [r, "-5", "invalid", "amount"],
+    [r, "12.345", "invalid", "amount"],
+    [r, "25; drop table receipts", "invalid", "amount"],
+  ];
+  for (const [receipt, amount, code, field] of cases) {
+    test(`${JSON.stringify(receipt.slice(0, 12))} / ${JSON.stringify(amount)} → ${code}, said in English`, async ({ page }) => {
+      await lookUp(page, receipt, amount);
+      await expect(page.locator("[data-error]")).toHaveAttribute("data-error", code);
+      for (const text of [page.locator("[data-error]"), page.locator(`#field-${field}-error`)]) {
+        await expect(text).toHaveText(/[A-Za-z]{3}/);
+        await expect(text).not.toHaveText(/\p{Script=Han}/u);
+      }
+    });
+  }
+});
+
+test.describe("privacy on every status page", () => {
+  const payers = ["张三", "李四", "王五", "赵六", "孙七", "周八", "吴九", "Jane Smith", "郑十", "钱十一"];
+  for (const [code, { receiptNo }] of Object.entries(demo)) {
+    test(`${code}: no phone, full name or account number in the HTML or the RSC payload; not cached; same-origin referrer`, async ({ page }) => {
+      const response = await page.goto(qrPath(receiptNo));
+      await expect(page.locator("[data-status]")).toHaveAttribute("data-status", code);
+      const flight = await page.request.get(qrPath(receiptNo), { headers: { RSC: "1" } });
+      expect(flight.headers()["content-type"]).toContain("text/x-component");
+      for (const [kind, body] of [["html", await response!.text()], ["rsc", await flight.text()]] as const) {
+        expect(body, kind).not.toMatch(/13[89]0000\d{4}/);
+        expect(body, kind).not.toMatch(/6222\d{8,}/);
+        for (const name of payers) expect(body, `${kind}: ${name}`).not.toContain(name);
+      }
+      for (const r of [response!, flight]) {
+        expect(r.headers()["cache-control"]).toContain("no-store");
+        expect(r.headers()["referrer-policy"]).toBe("same-origin");
+      }
+    });
+  }
+});
+
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 
@@ -157,7 +220,7 @@ test("a receipt's lookups are limited whoever asks, with when to retry", async (
 test.describe("small screens and large text", () => {
   for (const [name, path] of [
     ["lookup", "/"],
-    ["status", qrPath(demo.amount_mismatch.receiptNo)],
+    ...Object.entries(demo).map(([code, { receiptNo }]) => [`status ${code}`, qrPath(receiptNo)]),
   ]) {
     test(`${name} fits 360 px at 200 % text size without sideways scrolling`, async ({ page }) => {
       await page.goto(path!);
@@ -167,4 +230,11 @@ test.describe("small screens and large text", () => {
       await expect(page.locator("main")).toBeVisible();
     });
   }
+});
+
+test("the lookup error state fits 360 px at 200 % text size", async ({ page }) => {
+  await lookUp(page, demo.posted.receiptNo.slice(0, 15) + "0", "25");
+  await expect(page.locator("[data-error]")).toBeVisible();
+  await page.addStyleTag({ content: "html { font-size: 200% !important; }" });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
 });

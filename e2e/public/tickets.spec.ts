@@ -1,3 +1,4 @@
+import { crc32 } from "node:zlib";
 import type { Page } from "@playwright/test";
 import { demo, qrPath } from "../fixtures";
 import { expect, test } from "../test";
@@ -84,6 +85,50 @@ test.describe("report a problem: SPEC §2.3 routing", () => {
     await expect(page.locator("#field-proof-error")).toContainText("JPG");
   });
 });
+
+// The hostile corpus of issue 5 through the real form (app/(public)/ticket-actions.test.ts proves nothing is stored).
+const u32 = (n: number) => Buffer.from([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]);
+const pngChunk = (type: string, data: Buffer) => {
+  const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
+  return Buffer.concat([u32(data.length), body, u32(crc32(body))]);
+};
+const hostileFiles: [name: string, file: { name: string; mimeType: string; buffer: Buffer }, zh: RegExp, en: RegExp][] = [
+  ["an empty file", { name: "receipt.png", mimeType: "image/png", buffer: Buffer.alloc(0) }, /空的/, /empty/],
+  ["HTML renamed .jpg", { name: "receipt.jpg", mimeType: "image/jpeg", buffer: Buffer.from("<!doctype html><script>alert(1)</script>") }, /JPG、PNG/, /JPG or PNG/],
+  ["PNG magic followed by script", { name: "receipt.png", mimeType: "image/png", buffer: Buffer.concat([PNG.subarray(0, 8), Buffer.from("<script>alert(1)</script>".repeat(20))]) }, /无法读取/, /cannot be read/],
+  ["an executable named .pdf", { name: "invoice.pdf", mimeType: "application/pdf", buffer: Buffer.concat([Buffer.from("MZ\x90\x00", "latin1"), Buffer.alloc(200)]) }, /JPG、PNG/, /JPG or PNG/],
+  [
+    "a PNG declaring 40000×40000 pixels",
+    {
+      name: "huge.png",
+      mimeType: "image/png",
+      buffer: Buffer.concat([PNG.subarray(0, 8), pngChunk("IHDR", Buffer.concat([u32(40_000), u32(40_000), Buffer.from([8, 2, 0, 0, 0])])), pngChunk("IDAT", Buffer.from([0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01])), pngChunk("IEND", Buffer.alloc(0))]),
+    },
+    /尺寸过大/,
+    /too large/,
+  ],
+  ["a 12 MB file", { name: "scan.jpg", mimeType: "image/jpeg", buffer: Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(12 * 1024 * 1024)]) }, /10 MB/, /10 MB/],
+];
+
+for (const locale of ["zh-CN", "en-US"] as const) {
+  test.describe(`hostile proofs (${locale})`, () => {
+    test.use({ locale });
+    for (const [name, file, zh, en] of hostileFiles) {
+      test(`${name} is refused with a clear message and no ticket`, async ({ page }) => {
+        await page.goto(qrPath(demo.unpaid.receiptNo).replace("?", "/ticket?"));
+        await page.locator("input[name=category][value=duplicate_charge]").check();
+        await page.getByLabel(/问题说明|What happened/).fill("见附件");
+        await page.getByLabel(/^联系方式$|^Contact$/).fill("someone@example.cn");
+        await page.locator("input[name=proof]").setInputFiles([file]);
+        await page.getByRole("button", { name: /^(提交|Send)$/ }).click();
+        await expect(page.locator("#field-proof-error")).toHaveText(locale === "zh-CN" ? zh : en);
+        await expect(page.locator("[data-error]")).toHaveAttribute("data-error", "invalid");
+        await expect(page).toHaveURL(/\/ticket\?t=/);
+        await expect(page.locator("[data-ticket-status]")).toHaveCount(0);
+      });
+    }
+  });
+}
 
 test.describe("one ticket per problem", () => {
   test.use({ javaScriptEnabled: false });
