@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { and, eq, like } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { withLuhnDigit } from "@/lib/receipt-number";
-import { auditEvents, corrections, receipts, tickets } from "../schema";
+import { auditEvents, corrections, receipts, ticketEvents, tickets } from "../schema";
 import { setupTestDatabase } from "../testing/test-db";
 import { correctionDetail, decideCorrection, listCorrections, markRefundPaidOut, prepareCorrection } from "./corrections";
 import type { StaffPrincipal } from "./staff";
@@ -167,6 +167,20 @@ describe("approving a correction", () => {
     expect(await markRefundPaidOut(clerk, { id: prepared.id, version: 2 }, now)).toEqual({ ok: true, id: prepared.id });
     expect(await receiptRow(receiptId)).toMatchObject({ billingStatus: "refunded", refundAmountFen: 2500 });
     expect(await markRefundPaidOut(clerk, { id: prepared.id, version: 3 }, now)).toEqual({ ok: false, code: "stale" });
+
+    // Each step is on the ticket's timeline, internal, linked to the correction; refusals add nothing.
+    const events = await handle()
+      .db.select({ kind: ticketEvents.kind, public: ticketEvents.public, staffId: ticketEvents.staffId, data: ticketEvents.data })
+      .from(ticketEvents)
+      .innerJoin(tickets, eq(tickets.id, ticketEvents.ticketId))
+      .where(and(eq(tickets.ref, ref), like(ticketEvents.kind, "correction_%")))
+      .orderBy(ticketEvents.id);
+    const data = { correction: prepared.id, correctionKind: "refund", amountFen: 2500 };
+    expect(events).toEqual([
+      { kind: "correction_prepared", public: false, staffId: clerk.id, data },
+      { kind: "correction_approved", public: false, staffId: supervisor.id, data },
+      { kind: "correction_paid_out", public: false, staffId: clerk.id, data },
+    ]);
   });
 });
 

@@ -11,7 +11,7 @@ import {
 } from "@/lib/corrections";
 import type { BillingStatus } from "@/lib/status";
 import { db, type Tx } from "../client";
-import { corrections, matches, receipts, settlementLines, staff as staffTable, ticketAttachments, tickets } from "../schema";
+import { corrections, matches, receipts, settlementLines, staff as staffTable, ticketAttachments, ticketEvents, tickets } from "../schema";
 import { recordAudit, staffActor } from "./audit";
 import { proofStorage } from "./proof-storage";
 import type { StaffPrincipal } from "./staff";
@@ -98,6 +98,7 @@ export async function prepareCorrection(staff: StaffPrincipal, ticketRef: string
       .onConflictDoNothing()
       .returning({ id: corrections.id });
     if (!row) return refuse("already_pending");
+    await timelineEvent(tx, { ticketId: ticket.ticketId, staff, now, kind: "correction_prepared", correction: row.id, correctionKind: input.kind, amountFen: input.amountFen });
     await recordAudit(tx, {
       actor: staffActor(staff.id),
       action: "correction.prepare",
@@ -248,6 +249,16 @@ export async function decideCorrection(
       .where(and(eq(corrections.id, input.id), eq(corrections.version, input.version), eq(corrections.status, "pending")))
       .returning();
     if (!decided) return refuse("stale");
+    await timelineEvent(tx, {
+      ticketId: decided.ticketId,
+      staff,
+      now,
+      kind: input.decision === "approve" ? "correction_approved" : "correction_rejected",
+      correction: decided.id,
+      correctionKind: decided.kind,
+      amountFen: decided.amountFen,
+      body: input.note || null,
+    });
 
     if (input.decision === "approve" && decided.kind === "refund") {
       await tx.update(receipts).set({ billingStatus: "refund_pending", refundAmountFen: decided.amountFen, updatedAt: now }).where(eq(receipts.id, decided.receiptId));
@@ -278,7 +289,7 @@ export async function markRefundPaidOut(staff: StaffPrincipal, input: { id: numb
     };
     if (staff.role === "admin") return refuse("forbidden");
     const [c] = await tx
-      .select({ kind: corrections.kind, status: corrections.status, version: corrections.version, paidOutAt: corrections.paidOutAt, receiptId: corrections.receiptId, amountFen: corrections.amountFen, billingStatus: receipts.billingStatus })
+      .select({ kind: corrections.kind, status: corrections.status, version: corrections.version, paidOutAt: corrections.paidOutAt, ticketId: corrections.ticketId, receiptId: corrections.receiptId, amountFen: corrections.amountFen, billingStatus: receipts.billingStatus })
       .from(corrections)
       .innerJoin(tickets, eq(tickets.id, corrections.ticketId))
       .innerJoin(receipts, eq(receipts.id, corrections.receiptId))
@@ -296,6 +307,7 @@ export async function markRefundPaidOut(staff: StaffPrincipal, input: { id: numb
       .returning({ id: corrections.id });
     if (!done) return refuse("stale");
     await tx.update(receipts).set({ billingStatus: "refunded", refundedAt: now, updatedAt: now }).where(eq(receipts.id, c.receiptId));
+    await timelineEvent(tx, { ticketId: c.ticketId, staff, now, kind: "correction_paid_out", correction: input.id, correctionKind: c.kind, amountFen: c.amountFen });
     await recordAudit(tx, { actor: staffActor(staff.id), action: "correction.paid_out", objectType: "correction", objectId: input.id, outcome: "ok", detail: { receiptId: c.receiptId, amountFen: c.amountFen } });
     return { ok: true, id: input.id };
   });
@@ -308,4 +320,21 @@ function settledFen() {
 
 function ticketReceipt(t: { billingStatus: BillingStatus | null; amountDueFen: number | null; amountPaidFen: number | null; settledFen: number }) {
   return { billingStatus: t.billingStatus!, amountDueFen: t.amountDueFen!, amountPaidFen: t.amountPaidFen, settledFen: t.settledFen };
+}
+
+/** Each step of a correction is also an internal event on its ticket's timeline, written in the same transaction. */
+async function timelineEvent(
+  tx: Tx,
+  e: { ticketId: number; staff: StaffPrincipal; now: Date; kind: string; correction: number; correctionKind: string; amountFen: number; body?: string | null },
+): Promise<void> {
+  await tx.insert(ticketEvents).values({
+    ticketId: e.ticketId,
+    at: e.now,
+    actor: "staff",
+    staffId: e.staff.id,
+    kind: e.kind,
+    public: false,
+    body: e.body ?? null,
+    data: { correction: e.correction, correctionKind: e.correctionKind, amountFen: e.amountFen },
+  });
 }

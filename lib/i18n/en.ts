@@ -541,6 +541,7 @@ export const en: Messages = {
       internal: "Internal",
       actorResident: "Resident",
       actorSystem: "System",
+      correctionLink: "Correction {id}",
       events: {
         created: "The resident opened the ticket",
         resident_reply: "The resident added information",
@@ -558,6 +559,10 @@ export const en: Messages = {
         rated: "The resident rated the answer",
         proof_added: "Proof added",
         status_changed: "Status changed",
+        correction_prepared: "Prepared a correction for a second person to decide",
+        correction_approved: "Correction approved and applied",
+        correction_rejected: "Correction rejected",
+        correction_paid_out: "Refund paid out",
       },
     },
     actions: {

@@ -535,6 +535,7 @@ export const zhCN = {
       internal: "内部",
       actorResident: "缴费人",
       actorSystem: "系统",
+      correctionLink: "更正 {id}",
       events: {
         created: "缴费人提交了工单",
         resident_reply: "缴费人补充了信息",
@@ -552,6 +553,10 @@ export const zhCN = {
         rated: "缴费人评价",
         proof_added: "上传了凭证",
         status_changed: "状态更新",
+        correction_prepared: "已准备更正，待另一人审核",
+        correction_approved: "更正已批准并生效",
+        correction_rejected: "更正被驳回",
+        correction_paid_out: "退款已支付",
       },
     },
     actions: {

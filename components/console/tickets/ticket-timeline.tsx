@@ -28,6 +28,14 @@ export function TicketTimeline({ view, t, locale, timeZone }: { view: StaffTicke
                 {typeof e.data.to === "string" && ` · ${t.desk.queueNames[e.data.to as keyof typeof t.desk.queueNames] ?? e.data.to}`}
                 {typeof e.data.into === "string" && ` · ${e.data.into}`}
                 {typeof e.data.ref === "string" && ` · ${e.data.ref}`}
+                {typeof e.data.correction === "number" && (
+                  <>
+                    {" · "}
+                    <a href={`/staff/corrections/${e.data.correction}`} className="text-brand underline">
+                      {fill(p.correctionLink, { id: e.data.correction })}
+                    </a>
+                  </>
+                )}
               </p>
               {e.body && <p className="mt-1 whitespace-pre-wrap">{e.body}</p>}
               {attachments.length > 0 && (
