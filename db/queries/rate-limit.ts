@@ -1,32 +1,32 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { combine, judge, type Limit, type Verdict } from "@/lib/rate-limit";
-import { db } from "../client";
+import { db, type Db, type Tx } from "../client";
 import { rateLimits } from "../schema";
+import { queryRows } from "./import-staging";
 
 /**
- * Counts one hit against each key and judges them together. One atomic
- * upsert per key: concurrent requests on any instance see the same count.
+ * Counts one hit against each key and judges them together, in one atomic
+ * statement (one round trip, one commit): concurrent requests on any instance
+ * see the same counts. A key whose window has closed starts a new one. Keys are
+ * taken in a fixed order, so two requests never wait on each other's rows.
  */
-export async function consumeRateLimits(buckets: { key: string; limit: Limit }[], now = new Date(), tx = db()): Promise<Verdict> {
-  const verdicts: Verdict[] = [];
-  for (const { key, limit } of buckets) {
-    const windowOpenedBefore = new Date(now.getTime() - limit.windowSeconds * 1000);
-    const expired = sql`${rateLimits.windowStart} <= ${windowOpenedBefore.toISOString()}::timestamptz`;
-    const [counter] = await tx
-      .insert(rateLimits)
-      .values({ key, windowStart: now, hits: 1 })
-      .onConflictDoUpdate({
-        target: rateLimits.key,
-        set: {
-          hits: sql`case when ${expired} then 1 else ${rateLimits.hits} + 1 end`,
-          windowStart: sql`case when ${expired} then ${now.toISOString()}::timestamptz else ${rateLimits.windowStart} end`,
-        },
-      })
-      .returning({ hits: rateLimits.hits, windowStart: rateLimits.windowStart });
-    verdicts.push(judge(counter!, limit, now));
-  }
-  return combine(verdicts);
+export async function consumeRateLimits(buckets: { key: string; limit: Limit }[], now = new Date(), tx: Db | Tx = db()): Promise<Verdict> {
+  const at = now.toISOString();
+  const windows = buckets.map(({ key, limit }) => sql`(${key}::text, ${new Date(now.getTime() - limit.windowSeconds * 1000).toISOString()}::timestamptz)`);
+  const rows = await queryRows<{ key: string; hits: number; window_start: string | Date }>(
+    tx,
+    sql`
+      with w(key, opened_before) as (values ${sql.join(windows, sql`, `)})
+      insert into ${rateLimits} (key, window_start, hits)
+      select key, ${at}::timestamptz, 1 from w order by key
+      on conflict (key) do update set
+        hits = case when ${rateLimits.windowStart} <= (select opened_before from w where w.key = excluded.key) then 1 else ${rateLimits.hits} + 1 end,
+        window_start = case when ${rateLimits.windowStart} <= (select opened_before from w where w.key = excluded.key) then excluded.window_start else ${rateLimits.windowStart} end
+      returning key, hits, window_start`,
+  );
+  const counters = new Map(rows.map((r) => [r.key, { hits: Number(r.hits), windowStart: new Date(r.window_start) }]));
+  return combine(buckets.map(({ key, limit }) => judge(counters.get(key)!, limit, now)));
 }
 
 /** Housekeeping: counters whose window closed long ago carry no information. */
