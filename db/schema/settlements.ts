@@ -31,7 +31,8 @@ export const settlementLines = pgTable(
   },
   (t) => [
     uniqueIndex("settlement_lines_line_key_idx").on(t.lineKey),
-    index("settlement_lines_bank_ref_idx").on(t.bankRef),
+    // No index on bank_ref: matching joins lines to receipts by hashing, and no query looks a line up
+    // by its reference; the index cost a million-line import several seconds to maintain.
     index("settlement_lines_amount_date_idx").on(t.amountFen, t.valueDate),
     check("settlement_lines_amount_check", sql`${t.amountFen} > 0`),
   ],

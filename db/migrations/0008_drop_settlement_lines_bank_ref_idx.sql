@@ -1,0 +1,1 @@
+DROP INDEX "settlement_lines_bank_ref_idx";
