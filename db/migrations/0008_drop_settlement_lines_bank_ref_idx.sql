@@ -1,1 +1,0 @@
-DROP INDEX "settlement_lines_bank_ref_idx";
