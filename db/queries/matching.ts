@@ -213,7 +213,8 @@ async function notifyPosted(tx: Tx): Promise<number> {
       where r.id in (select receipt_id from matching_run) and ${receiptFilter}
         and r.billing_status not in ('voided', 'refunded', 'refund_pending')
       group by r.id, r.amount_due_fen
-      having count(*) = 1 and sum(l.amount_fen) = r.amount_due_fen`;
+      -- with one line, min() is the sum; min of a bigint stays a bigint, sum() would add up numerics
+      having count(*) = 1 and min(l.amount_fen) = r.amount_due_fen`;
   const total = await countOf(tx, sql`select count(*)::int as n from (${postedOnly(sql`true`)}) posted`);
   if (total === 0) return 0;
   // Only receipts someone is waiting on go to the hook (which checks them again).
