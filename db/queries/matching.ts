@@ -57,11 +57,11 @@ export async function matchSettlements(options: MatchOptions, tx: Executor = db(
     }
     if ((await step("reference", () => matchByReference(t))) > ANALYZE_AFTER) await t.execute(sql`analyze matches`);
     if ((await step("remittance", () => matchByRemittance(t))) > ANALYZE_AFTER) await t.execute(sql`analyze matches`);
-    // Each pass can make further pairs unique (a matched receipt stops competing), so repeat to a
-    // fixed point: that is what makes a second run a no-op.
-    await step("amount and date", async () => {
-      while ((await matchByAmountAndDate(t, options.timeZone)) > 0);
-    });
+    // One pass is a fixed point (so a second run is a no-op; the property tests check it): a pair is
+    // made only of a line group and a receipt group that each hold one row and reach only each other,
+    // so matching it changes no other group's count of candidates. (A second pass, which always found
+    // nothing, re-read both tables: 1.5 s at N = 1,000,000.)
+    await step("amount and date", () => matchByAmountAndDate(t, options.timeZone));
 
     if (options.analyze) await t.execute(sql`analyze matching_run`);
     const counts = await queryRows<{ method: string; n: number }>(t, sql`select method, count(*)::int as n from matching_run group by method`);
