@@ -66,7 +66,7 @@ export async function importSettlementFile(file: FileSource, options: Settlement
 
       const inserted = await timed(hooks.onPhase, "merge", () => mergeStagedLines(t, batch.id));
       await t.update(settlementBatches).set({ linesRead: tally.read, linesInserted: inserted }).where(eq(settlementBatches.id, batch.id));
-      const matching = await matchSettlements({ timeZone: options.timeZone, analyze: inserted > ANALYZE_AFTER, onPhase: hooks.onPhase }, t);
+      const matching = await matchSettlements({ timeZone: options.timeZone, analyze: inserted > ANALYZE_AFTER && "settlement_lines", onPhase: hooks.onPhase }, t);
       const [{ exceptions }] = (await queryRows<{ exceptions: number }>(
         t,
         sql`select count(*)::int as exceptions from settlement_lines l
@@ -106,7 +106,7 @@ function settlementsCopyLane(profile: SettlementProfile, channels: Set<string>):
       return {
         valid: sql`case when ${plainAmount(amount!)} then ${fenOf(amount!)} > 0 else false end and ${date.valid}
           and (${bankRef} = '' or ${plainText(bankRef!, 100)}) and (${channel} = '' or ${oneOf(channel!, channels)})
-          and ${account} ~ '^[0-9]*$' and (${remittance} = '' or ${plainText(remittance!, 500)})`,
+          and ${account} !~ '[^0-9]' and (${remittance} = '' or ${plainText(remittance!, 500)})`,
         values: [
           sql`nullif(${bankRef}, '')`,
           fenOf(amount!),

@@ -35,8 +35,11 @@ const POSTED_PAGE = 10_000;
 
 export type MatchOptions = {
   timeZone: string;
-  /** Refresh planner statistics first: worth it after a large load, wasted on a small one. */
-  analyze?: boolean;
+  /**
+   * Refresh planner statistics first: worth it after a large load, wasted on a small one. A table
+   * name refreshes only the table just loaded (the other's statistics did not change).
+   */
+  analyze?: boolean | "receipts" | "settlement_lines";
   onPhase?: (phase: string, ms: number) => void;
 };
 
@@ -51,8 +54,8 @@ export async function matchSettlements(options: MatchOptions, tx: Executor = db(
     const step = <T>(phase: string, run: () => Promise<T>) => timed(options.onPhase, `match: ${phase}`, run);
     if (options.analyze) {
       await step("analyze", async () => {
-        await t.execute(sql`analyze settlement_lines`);
-        await t.execute(sql`analyze receipts`);
+        if (options.analyze !== "receipts") await t.execute(sql`analyze settlement_lines`);
+        if (options.analyze !== "settlement_lines") await t.execute(sql`analyze receipts`);
       });
     }
     if ((await step("reference", () => matchByReference(t))) > ANALYZE_AFTER) await t.execute(sql`analyze matches`);
