@@ -57,7 +57,7 @@ export async function importReceiptsFile(
       });
 
       const merged = await timed(hooks.onPhase, "merge", () => mergeStagedReceipts(t));
-      const matching = await matchSettlements({ timeZone: options.timeZone, analyze: merged.inserted + merged.updated > ANALYZE_AFTER, onPhase: hooks.onPhase }, t);
+      const matching = await matchSettlements({ timeZone: options.timeZone, analyze: merged.inserted + merged.updated > ANALYZE_AFTER && "receipts", onPhase: hooks.onPhase }, t);
       return {
         read: tally.read,
         inserted: merged.inserted,

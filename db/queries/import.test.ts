@@ -247,13 +247,20 @@ describe(`imports and matching on ${databaseKind()}`, () => {
       `${tag}-8,-5.00,2026-11-04,wechat,,`,
       `${tag}-9,5.00,2026-02-30,wechat,,`,
       `${tag}-10,5.00,2026-11-04,bitcoin,,`,
+      // Calendar edges, checked by integer arithmetic in SQL: leap days, century years, 30-day months.
+      `${tag}-11,5.00,2024-02-29,wechat,,`,
+      `${tag}-12,5.00,2000-02-29,wechat,,`,
+      `${tag}-13,5.00,2026-12-31,wechat,,`,
+      `${tag}-14,5.00,1900-02-29,wechat,,`,
+      `${tag}-15,5.00,2026-04-31,wechat,,`,
+      `${tag}-16,5.00,2026-02-29,wechat,,`,
       ...Array.from({ length: 2000 }, (_, i) => `${tag}-p${i},0.07,2026-06-15,wechat,,`),
       "",
     ].join("\n");
     const expectedLines = await collect(parseSettlementsCsv(bytesOf(lines), { channels: new Set(["wechat", "pos"]) }));
     const imported = await importSettlementFile(file(lines), { format: "csv", timeZone: TZ }, { onPhase });
     expect(Buffer.byteLength(lines)).toBeGreaterThan(COPY_LANE_FROM_BYTES);
-    expect(imported).toMatchObject({ read: 2011, inserted: 2006, skipped: 1, rejectedCount: 4 });
+    expect(imported).toMatchObject({ read: 2017, inserted: 2009, skipped: 1, rejectedCount: 7 });
     expect(imported.rejected).toEqual(expectedLines.rejected);
     const storedLines = await queryRows<Record<string, unknown>>(
       handle().db,
