@@ -15,6 +15,7 @@ setupTestDatabase();
 
 const EMAIL = "resident@example.com";
 const PHONE = "13800138000";
+/** Relays run "a moment later": the database keeps microseconds, so a row enqueued within the current millisecond is not yet due at `new Date()`. */
 const later = (ms: number) => new Date(Date.now() + ms);
 const rowOf = async (dedupeKey: string) => (await db().select().from(outbox).where(eq(outbox.dedupeKey, dedupeKey)))[0]!;
 
@@ -68,7 +69,7 @@ describe(`outbox on ${databaseKind()}`, () => {
     const email = createSmtpTransport({ url: `smtp://127.0.0.1:${smtp.port}`, from: "缴费查询 <no-reply@pay.example.gov.cn>" });
     try {
       await enqueue("ticket_created:T-7K4M-2Q9X");
-      expect(await relayOutbox({ now: new Date(), transports: { email } })).toEqual({ claimed: 1, sent: 1, failed: 0, unconfigured: 0 });
+      expect(await relayOutbox({ now: later(1000), transports: { email } })).toEqual({ claimed: 1, sent: 1, failed: 0, unconfigured: 0 });
       expect(await relayOutbox({ now: later(24 * 3600_000), transports: { email } })).toMatchObject({ claimed: 0, sent: 0 });
       expect(smtp.received).toHaveLength(1);
       const mail = smtp.received[0]!;
@@ -169,7 +170,7 @@ describe(`outbox on ${databaseKind()}`, () => {
     const webhook = createWebhookTransport({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, secret: "x".repeat(32), timeoutMs: 300 });
     try {
       await enqueue("ticket_created:T-SLOW-0001", PHONE);
-      expect(await relayOutbox({ now: new Date(), transports: { webhook } })).toMatchObject({ failed: 1 });
+      expect(await relayOutbox({ now: later(1000), transports: { webhook } })).toMatchObject({ failed: 1 });
       expect((await rowOf("ticket_created:T-SLOW-0001")).lastError).toBe("webhook_timeout");
     } finally {
       server.closeAllConnections();
@@ -181,8 +182,8 @@ describe(`outbox on ${databaseKind()}`, () => {
     const logged = vi.spyOn(console, "log").mockImplementation(() => {});
     await enqueue("ticket_created:T-NONE-0001");
     await enqueue("ticket_created:T-NONE-0002", PHONE);
-    expect(await relayOutbox({ now: new Date(), transports: {} })).toEqual({ claimed: 0, sent: 0, failed: 0, unconfigured: 2 });
-    expect(await relayOutbox({ now: new Date(), transports: {} })).toMatchObject({ unconfigured: 2 });
+    expect(await relayOutbox({ now: later(1000), transports: {} })).toEqual({ claimed: 0, sent: 0, failed: 0, unconfigured: 2 });
+    expect(await relayOutbox({ now: later(1000), transports: {} })).toMatchObject({ unconfigured: 2 });
     const warnings = logged.mock.calls.map((c) => String(c[0])).filter((l) => l.includes("notifications_not_configured"));
     expect(warnings).toHaveLength(1);
     for (const line of warnings) expect(line).not.toMatch(/example\.com|13800138000/);
@@ -195,7 +196,7 @@ describe(`outbox on ${databaseKind()}`, () => {
     const email: Transport = { send: (m) => Promise.resolve(void sent.push(m)) };
     await enqueue("ticket_created:T-MIX-0001");
     await enqueue("ticket_created:T-MIX-0002", PHONE);
-    expect(await relayOutbox({ now: new Date(), transports: { email } })).toMatchObject({ claimed: 1, sent: 1, unconfigured: 1 });
+    expect(await relayOutbox({ now: later(1000), transports: { email } })).toMatchObject({ claimed: 1, sent: 1, unconfigured: 1 });
     expect(sent.map((m) => m.channel)).toEqual(["email"]);
     expect((await rowOf("ticket_created:T-MIX-0002")).sentAt).toBeNull();
   });
@@ -210,7 +211,7 @@ describe(`outbox on ${databaseKind()}`, () => {
         sent.push(m.dedupeKey);
       },
     };
-    const now = new Date();
+    const now = later(1000);
     const results = await Promise.all([
       relayOutbox({ now, limit: 20, transports: { email: slowEmail } }),
       relayOutbox({ now, limit: 20, transports: { email: slowEmail } }),
