@@ -14,14 +14,16 @@ import { scratchDatabase } from "./bench-db";
 import { buildIsStale, buildNext } from "./next-server";
 
 /**
- * npm run bench:load — the production build on 127.0.0.1 against a PostgreSQL
- * database of its own (created on BENCH_PG_SERVER, default the local server,
- * and dropped afterwards), driven for a bounded time at increasing
+ * npm run bench:load — the production build on 127.0.0.1, one instance per
+ * core (BENCH_INSTANCES) with the connections spread evenly across them,
+ * against a PostgreSQL database of its own (created on BENCH_PG_SERVER, default
+ * the local server, and dropped afterwards), driven for a bounded time at increasing
  * concurrency with a resident mix: QR status views, lookups with the right
  * and a wrong amount, and reports with a small photo. Every request comes
  * from its own client address (X-Forwarded-For, TRUSTED_PROXY_HOPS=1), as
- * behind a load balancer. Per step: throughput, p50/p95/p99, errors and 5xx,
- * and the CPU the server and the database used, to name the step where
+ * behind a load balancer. First what each kind of request costs alone; then per
+ * step: throughput, p50/p95/p99, errors and 5xx, and the CPU the servers and
+ * the database used, to name the step where
  * throughput stops rising and why. A last step adds one abusive client among
  * the normal ones: it must be rate limited, the others must not notice.
  */
