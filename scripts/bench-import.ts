@@ -143,9 +143,9 @@ async function generate(files: { receipts: string; settlements: string }, n: num
 
 /** The floor: the same bytes into tables with no index, no constraint, no parsing in JavaScript. */
 async function bareCopy(sql: postgres.Sql, files: { receipts: string; settlements: string }) {
-  await sql.unsafe(`create unlogged table bench_receipts (receipt_no text, service text, payer_name text, payer_phone text, amount_due numeric,
+  await sql.unsafe(`create table bench_receipts (receipt_no text, service text, payer_name text, payer_phone text, amount_due numeric,
     amount_paid numeric, channel text, paid_at timestamptz, bank_ref text, billing_status text)`);
-  await sql.unsafe(`create unlogged table bench_settlements (bank_ref text, amount numeric, value_date date, channel text, payer_account text, remittance text)`);
+  await sql.unsafe(`create table bench_settlements (bank_ref text, amount numeric, value_date date, channel text, payer_account text, remittance text)`);
   await pipeline(createReadStream(files.receipts), await sql.unsafe("copy bench_receipts from stdin with (format csv, header true)").writable());
   await pipeline(createReadStream(files.settlements), await sql.unsafe("copy bench_settlements from stdin with (format csv, header true)").writable());
 }
