@@ -13,6 +13,7 @@ import { importReceiptsFile } from "@/db/queries/import-receipts";
 import { importSettlementFile } from "@/db/queries/import-settlements";
 import { withLuhnDigit } from "@/lib/receipt-number";
 import { RECEIPT_COLUMNS } from "@/lib/statements/receipts-csv";
+import { scratchDatabase } from "./bench-db";
 import { CliError, runCli } from "./cli";
 
 /**
@@ -39,26 +40,20 @@ runCli(async () => {
     await generate(filesIn(args[into + 1]!), n);
     return;
   }
-  const url = process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres";
-  if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(new URL(url).hostname)) throw new CliError("bench:import only runs against a local PostgreSQL");
-
   const dir = await mkdtemp(join(tmpdir(), "paystatus-bench-"));
-  const name = `paystatus_bench_${process.pid}`;
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  let database: Awaited<ReturnType<typeof scratchDatabase>> | undefined;
   try {
     const files = filesIn(dir);
     let t = Date.now();
     await promisify(execFile)(process.execPath, [...process.execArgv, process.argv[1]!, "--generate-into", dir, "--n", String(n)]);
     console.error(`generated ${n.toLocaleString("en")} receipts and lines in ${secs(t)}`);
 
-    await admin.unsafe(`create database ${name}`);
-    const u = new URL(url);
-    u.pathname = `/${name}`;
-    const handle = openDatabase({ url: u.toString() });
+    database = await scratchDatabase(`paystatus_bench_${process.pid}`);
+    const handle = openDatabase({ url: database.url });
     replaceDbHandle(handle);
     await migrateDatabase(handle);
 
-    const bench = postgres(u.toString(), { max: 1, onnotice: () => {} });
+    const bench = postgres(database.url, { max: 1, onnotice: () => {} });
     t = Date.now();
     await bareCopy(bench, files);
     const copyMs = Date.now() - t;
@@ -89,8 +84,7 @@ runCli(async () => {
     console.log(`  lines inserted ${lines.inserted.toLocaleString("en")}; matched by reference ${m.reference}, remittance ${m.remittance}, amount+date ${m.amountDate}; exceptions ${m.exceptions}`);
   } finally {
     await closeDb();
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await database?.drop();
     await rm(dir, { recursive: true, force: true });
   }
 });

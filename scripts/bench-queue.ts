@@ -5,6 +5,7 @@ import { claimNextTicket, queueCounts, queuePage } from "@/db/queries/queues";
 import type { StaffPrincipal } from "@/db/queries/staff";
 import { TICKET_QUEUES } from "@/lib/routing";
 import { encodeCursor, ZQueueFilters } from "@/lib/ticket-desk";
+import { scratchDatabase } from "./bench-db";
 import { CliError, runCli } from "./cli";
 
 /**
@@ -31,20 +32,13 @@ runCli(async () => {
   const at2 = args.indexOf("--active");
   const active = at2 >= 0 ? Number(args[at2 + 1]) : 1;
   if (!Number.isInteger(active) || active < 1 || active > 14) throw new CliError("--active must be a whole number from 1 to 14");
-  const url = process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres";
-  if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(new URL(url).hostname)) throw new CliError("bench:queue only runs against a local PostgreSQL");
-
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  const database = await scratchDatabase(NAME);
   try {
-    await admin.unsafe(`drop database if exists ${NAME} with (force)`);
-    await admin.unsafe(`create database ${NAME}`);
-    const u = new URL(url);
-    u.pathname = `/${NAME}`;
-    const handle = openDatabase({ url: u.toString() });
+    const handle = openDatabase({ url: database.url });
     replaceDbHandle(handle);
     await migrateDatabase(handle);
 
-    const sql = postgres(u.toString(), { max: 1, onnotice: () => {} });
+    const sql = postgres(database.url, { max: 1, onnotice: () => {} });
     let t = Date.now();
     const agents = await load(sql, n, active);
     console.error(`loaded ${n.toLocaleString("en")} tickets in ${((Date.now() - t) / 1000).toFixed(1)} s`);
@@ -108,8 +102,7 @@ runCli(async () => {
     await closeDb();
   } finally {
     // --keep leaves the database for EXPLAIN; the next run drops it first.
-    if (!args.includes("--keep")) await admin.unsafe(`drop database if exists ${NAME} with (force)`);
-    await admin.end();
+    if (!args.includes("--keep")) await database.drop();
   }
 });
 
