@@ -1,6 +1,7 @@
 import postgres from "postgres";
 import { closeDb, openDatabase, replaceDbHandle } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
+import { dashboard } from "@/db/queries/dashboard";
 import { claimNextTicket, queueCounts, queuePage } from "@/db/queries/queues";
 import type { StaffPrincipal } from "@/db/queries/staff";
 import { TICKET_QUEUES } from "@/lib/routing";
@@ -20,6 +21,7 @@ import { CliError, runCli } from "./cli";
  */
 
 const TARGET_MS = 100;
+const DASHBOARD_TARGET_MS = 500;
 const RUNS = 20;
 const NAME = "paystatus_bench_queue";
 const now = new Date();
@@ -59,8 +61,8 @@ runCli(async () => {
     if (!deep) throw new CliError("no open tickets to page through");
     const deepCursor = encodeCursor({ dueAt: deep.due_at, id: Number(deep.id) });
 
-    const results: [string, number[]][] = [];
-    const time = async (label: string, fn: () => Promise<unknown>) => {
+    const results: [string, number[], number][] = [];
+    const time = async (label: string, fn: () => Promise<unknown>, target = TARGET_MS) => {
       for (let i = 0; i < 3; i++) await fn();
       const samples: number[] = [];
       for (let i = 0; i < RUNS; i++) {
@@ -68,7 +70,7 @@ runCli(async () => {
         await fn();
         samples.push(Number(process.hrtime.bigint() - start) / 1e6);
       }
-      results.push([label, samples]);
+      results.push([label, samples, target]);
     };
 
     await time("counts, all six queues (supervisor)", () => queueCounts(supervisor, now));
@@ -85,18 +87,20 @@ runCli(async () => {
     await time("next-ticket claim (supervisor, six queues)", () => claimNextTicket(supervisor, now));
     // Two clerks at once: SKIP LOCKED, so neither waits for the other.
     await time("two concurrent claims", () => Promise.all([claimNextTicket(agent, now), claimNextTicket({ ...agent, id: agents.other }, now)]));
+    // The supervisors' dashboard reads two years of history: its own, looser target.
+    await time("dashboard (supervisor, 8 weeks and 14 days)", () => dashboard(supervisor, { now, timeZone: "Asia/Shanghai" }), DASHBOARD_TARGET_MS);
 
     let failed = false;
     const [backlog] = await sql<{ n: number }[]>`select count(*)::int as n from tickets where status in ('open', 'waiting_on_payer', 'waiting_on_settlement')`;
     console.log(`queue benchmark: ${n.toLocaleString("en")} tickets (${backlog!.n.toLocaleString("en")} not yet resolved), ${RUNS} runs each after 3 warm-up runs (ms, measured in the calling process)`);
-    for (const [label, samples] of results) {
+    for (const [label, samples, target] of results) {
       const sorted = [...samples].sort((a, b) => a - b);
       const median = sorted[Math.floor(sorted.length / 2)]!;
       const max = sorted.at(-1)!;
-      if (median > TARGET_MS) failed = true;
-      console.log(`${label.padEnd(80)} median ${median.toFixed(1).padStart(7)}  max ${max.toFixed(1).padStart(7)}${median > TARGET_MS ? "  OVER TARGET" : ""}`);
+      if (median > target) failed = true;
+      console.log(`${label.padEnd(80)} median ${median.toFixed(1).padStart(7)}  max ${max.toFixed(1).padStart(7)}${median > target ? `  OVER TARGET (${target} ms)` : ""}`);
     }
-    console.log(failed ? `some medians are over ${TARGET_MS} ms` : `every median is under ${TARGET_MS} ms`);
+    console.log(failed ? "some medians are over their target" : `every median is under its target (${TARGET_MS} ms; dashboard ${DASHBOARD_TARGET_MS} ms)`);
     if (failed) process.exitCode = 1;
     await sql.end();
     await closeDb();
@@ -137,8 +141,11 @@ async function load(sql: postgres.Sql, n: number, active: number): Promise<{ sup
                 when i % 6 in (0, 3) and (i / 6) % 10 = 1 then ${Number(a!.id)}
                 when (i / 6) % 2 = 0 then ${agentBase} + (i % 6) * 5 + (i / 12) % 5 end,
            'bench', 'bench@example.invalid', 'x',
-           ${now.toISOString()}::timestamptz - interval '30 days', ${now.toISOString()}::timestamptz, null
+           c.created_at, ${now.toISOString()}::timestamptz,
+           case when s.status in ('resolved', 'closed') then c.created_at + (i % 97) * interval '1 hour' end
     from generate_series(1, ${n}) i,
+         -- Two years of history for the dashboard's weekly figures; the live backlog is what the queues show.
+         lateral (select ${now.toISOString()}::timestamptz - ((i::bigint * 7907) % 1051200) * interval '1 minute' as created_at) c,
          lateral (select case when i % 100 < ${100 - active * 7} then (case when i % 2 = 0 then 'closed' else 'resolved' end)
                               when i % 100 < ${100 - active * 2} then 'open'
                               when i % 100 < ${100 - active} then 'waiting_on_payer' else 'waiting_on_settlement' end as status) s`;

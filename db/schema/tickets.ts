@@ -70,6 +70,9 @@ export const tickets = pgTable(
       .on(t.receiptNo, t.category)
       .where(sql`${t.status} not in ('resolved', 'closed') and ${t.mergedIntoId} is null`),
     index("tickets_queue_due_idx").on(t.queue, t.status, t.dueAt, t.id),
+    // The dashboard's weekly and daily figures read a window of recent history by creation and resolution time.
+    index("tickets_created_idx").on(t.createdAt),
+    index("tickets_resolved_idx").on(t.resolvedAt).where(sql`${t.resolvedAt} is not null`),
     // The queue page's "unassigned" view, its count, and the "next ticket" claim: small, ordered by due time per queue.
     index("tickets_unassigned_open_idx").on(t.queue, t.dueAt, t.id).where(sql`${t.status} = 'open' and ${t.assigneeId} is null`),
     // "Assigned to me", ordered by due time; also the least-loaded count of open tickets per clerk.
