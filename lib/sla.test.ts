@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createCalendar } from "./calendar";
 import { zonedInstant } from "./dates";
-import { slaDueAt } from "./sla";
+import { rescheduledDueAt, slaDueAt } from "./sla";
 
 const calendar = createCalendar();
 const TZ = "Asia/Shanghai";
@@ -25,5 +25,27 @@ describe("slaDueAt", () => {
     ["Friday 10-09 before the make-up Saturday, 5 business days", "2026-10-09T10:00:00+08:00", 5, "2026-10-16T00:00:00+08:00"],
   ])("%s", (_name, submitted, days, due) => {
     expect(slaDueAt(new Date(submitted), days, calendar, TZ).toISOString()).toBe(new Date(due).toISOString());
+  });
+});
+
+describe("rescheduledDueAt: the business days left, counted again after an admin changed the calendar", () => {
+  // Monday 2026-11-23, 10:00; unless said otherwise the ticket is due at the end of Wednesday 11-25.
+  const now = new Date("2026-11-23T10:00:00+08:00");
+  const endOf = (day: string) => new Date(new Date(`${day}T00:00:00+08:00`).getTime() + 24 * 3600_000);
+  const off = (...days: string[]) => createCalendar({ overrides: days.map((day) => ({ day, isBusinessDay: false })) });
+  const on = (...days: string[]) => createCalendar({ overrides: days.map((day) => ({ day, isBusinessDay: true })) });
+  it.each([
+    ["nothing changed", "2026-11-25", calendar, calendar, "2026-11-25"],
+    ["a day off added inside the window moves it out by one", "2026-11-25", calendar, off("2026-11-24"), "2026-11-26"],
+    ["today declared a day off moves it out by one", "2026-11-25", calendar, off("2026-11-23"), "2026-11-26"],
+    ["two days off added, one inside the window and one after it", "2026-11-25", calendar, off("2026-11-24", "2026-11-27"), "2026-11-26"],
+    ["a Saturday made a working day moves it in", "2026-11-30", calendar, on("2026-11-28"), "2026-11-28"],
+    ["a day off removed again moves it back in", "2026-11-26", off("2026-11-24"), calendar, "2026-11-25"],
+    ["a day off after the due day changes nothing", "2026-11-25", calendar, off("2026-11-27"), "2026-11-25"],
+    ["due today, today still a working day: unchanged", "2026-11-23", calendar, off("2026-11-24"), "2026-11-23"],
+    ["already breached: the clock that ran is not rewritten", "2026-11-20", calendar, off("2026-11-20"), "2026-11-20"],
+    ["a year the calendar does not know: unchanged", "2099-01-09", calendar, off("2026-11-24"), "2099-01-09"],
+  ])("%s", (_name, dueDay, before, after, expected) => {
+    expect(rescheduledDueAt(endOf(dueDay), now, before, after, TZ).toISOString()).toBe(endOf(expected).toISOString());
   });
 });

@@ -12,3 +12,25 @@ export function slaDueAt(submittedAt: Date, businessDays: number, calendar: Busi
   const dueDay = calendar.addBusinessDays(start, businessDays);
   return zonedInstant(addDays(dueDay, 1), "00:00", timeZone);
 }
+
+/**
+ * After an admin changed the calendar: an open ticket keeps the number of
+ * business days it had left (today included), counted again on the new
+ * calendar. A day off added inside its window moves the due day out, a working
+ * day added moves it in. A due day already passed stays as it was, and so does
+ * any ticket whose dates the calendar cannot answer (an unknown year).
+ */
+export function rescheduledDueAt(dueAt: Date, now: Date, before: BusinessCalendar, after: BusinessCalendar, timeZone: string): Date {
+  const today = zonedParts(now, timeZone).date;
+  const due = zonedParts(new Date(dueAt.getTime() - 1), timeZone).date;
+  if (due < today) return dueAt;
+  try {
+    let left = 0;
+    for (let d = today; d <= due; d = addDays(d, 1)) if (before.isBusinessDay(d)) left++;
+    if (left === 0) return dueAt;
+    const start = after.isBusinessDay(today) ? today : after.nextBusinessDay(today);
+    return zonedInstant(addDays(after.addBusinessDays(start, left - 1), 1), "00:00", timeZone);
+  } catch {
+    return dueAt;
+  }
+}

@@ -1,7 +1,8 @@
-import { and, asc, eq } from "drizzle-orm";
+import { randomBytes } from "node:crypto";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { databaseKind, setupTestDatabase } from "@/db/testing/test-db";
-import { auditEvents, feeSchedules } from "../schema";
+import { auditEvents, feeSchedules, tickets } from "../schema";
 import {
   calendarSettings,
   feeScheduleSettings,
@@ -68,6 +69,35 @@ describe(`admin settings on ${databaseKind()}`, () => {
     expect((await loadCalendar()).knowsYear(year)).toBe(true);
     expect((await calendarSettings(admin)).publishedYears).toContain(year);
     expect(await auditOf("calendar.year_published", String(year))).toHaveLength(1);
+  });
+
+  it("move open tickets' due days when a day off is added or removed, in the same transaction", async () => {
+    // Monday 2026-11-23; due times are the end of the due day in Shanghai.
+    const now = new Date("2026-11-23T10:00:00+08:00");
+    const endOf = (day: string) => new Date(new Date(`${day}T00:00:00+08:00`).getTime() + 24 * 3600_000).toISOString();
+    const seed = async (status: "open" | "waiting_on_payer" | "resolved", due: string) => {
+      const [row] = await handle()
+        .db.insert(tickets)
+        .values({ ref: `T-${randomBytes(4).toString("hex").toUpperCase()}`, category: "other", status, queue: "finance", paymentStatus: "overdue", description: "test", payerContact: "13800000000", trackingTokenHash: randomBytes(16).toString("hex"), createdAt: now, dueAt: new Date(endOf(due)) })
+        .returning({ id: tickets.id });
+      return row!.id;
+    };
+    const ids = { open: await seed("open", "2026-11-25"), waiting: await seed("waiting_on_payer", "2026-11-26"), resolved: await seed("resolved", "2026-11-25"), breached: await seed("open", "2026-11-20") };
+    const dues = async () => {
+      const rows = await handle().db.select({ id: tickets.id, dueAt: tickets.dueAt }).from(tickets).where(inArray(tickets.id, Object.values(ids)));
+      const byId = new Map(rows.map((r) => [r.id, r.dueAt!.toISOString()]));
+      return Object.fromEntries(Object.entries(ids).map(([name, id]) => [name, byId.get(id)]));
+    };
+    const original = { open: endOf("2026-11-25"), waiting: endOf("2026-11-26"), resolved: endOf("2026-11-25"), breached: endOf("2026-11-20") };
+    expect(await dues()).toEqual(original);
+
+    await setCalendarOverride(admin, { day: "2026-11-24", isBusinessDay: false, note: "typhoon closure" }, now);
+    expect(await dues()).toEqual({ ...original, open: endOf("2026-11-26"), waiting: endOf("2026-11-27") });
+    expect((await auditOf("calendar.override_set", "2026-11-24"))[0]!.detail).toMatchObject({ isBusinessDay: false, rescheduled: 2 });
+
+    await removeCalendarOverride(admin, "2026-11-24", now);
+    expect(await dues()).toEqual(original);
+    expect((await auditOf("calendar.override_removed", "2026-11-24"))[0]!.detail).toMatchObject({ rescheduled: 2 });
   });
 
   it("insert a fee change between existing entries without overlaps or gaps", async () => {

@@ -1,9 +1,12 @@
 import "server-only";
-import { and, asc, desc, eq, gt, lt } from "drizzle-orm";
+import { and, asc, desc, eq, gt, isNull, lt, notInArray, sql } from "drizzle-orm";
 import type { IsoDate } from "@/lib/dates";
-import { LIBRARY_FIRST_YEAR, LIBRARY_LAST_YEAR } from "@/lib/calendar";
-import { db } from "../client";
-import { calendarOverrides, calendarYears, channels, feeSchedules, services } from "../schema";
+import { LIBRARY_FIRST_YEAR, LIBRARY_LAST_YEAR, type BusinessCalendar } from "@/lib/calendar";
+import { env } from "@/lib/env";
+import { rescheduledDueAt } from "@/lib/sla";
+import { db, type Tx } from "../client";
+import { calendarOverrides, calendarYears, channels, feeSchedules, services, tickets } from "../schema";
+import { loadCalendar } from "./calendar";
 import { recordAudit, staffActor } from "./audit";
 import { StaffAccountError } from "./staff-accounts";
 import type { StaffPrincipal } from "./staff-auth";
@@ -79,25 +82,54 @@ export async function calendarSettings(actor: StaffPrincipal): Promise<CalendarS
   return { overrides, publishedYears: years.map((y) => y.year), libraryYears: { first: LIBRARY_FIRST_YEAR, last: LIBRARY_LAST_YEAR } };
 }
 
-/** Makes `day` a business day or a day off, whatever the statutory calendar says (replacing an earlier override). */
+/**
+ * Makes `day` a business day or a day off, whatever the statutory calendar says (replacing an earlier
+ * override); open tickets' due days follow in the same transaction.
+ */
 export async function setCalendarOverride(actor: StaffPrincipal, input: { day: IsoDate; isBusinessDay: boolean; note: string }, now = new Date()): Promise<void> {
   requireAdmin(actor);
   await db().transaction(async (tx) => {
+    const before = await loadCalendar(tx);
     await tx
       .insert(calendarOverrides)
       .values({ day: input.day, isBusinessDay: input.isBusinessDay, note: input.note, updatedAt: now })
       .onConflictDoUpdate({ target: calendarOverrides.day, set: { isBusinessDay: input.isBusinessDay, note: input.note, updatedAt: now } });
-    await recordAudit(tx, { actor: staffActor(actor.id), action: "calendar.override_set", objectType: "calendar_day", objectId: input.day, outcome: "ok", detail: { isBusinessDay: input.isBusinessDay } });
+    const rescheduled = await rescheduleOpenTickets(tx, before, now);
+    await recordAudit(tx, { actor: staffActor(actor.id), action: "calendar.override_set", objectType: "calendar_day", objectId: input.day, outcome: "ok", detail: { isBusinessDay: input.isBusinessDay, rescheduled } });
   });
 }
 
-export async function removeCalendarOverride(actor: StaffPrincipal, day: IsoDate): Promise<void> {
+export async function removeCalendarOverride(actor: StaffPrincipal, day: IsoDate, now = new Date()): Promise<void> {
   requireAdmin(actor);
   await db().transaction(async (tx) => {
+    const before = await loadCalendar(tx);
     const removed = await tx.delete(calendarOverrides).where(eq(calendarOverrides.day, day)).returning({ day: calendarOverrides.day });
     if (removed.length === 0) throw new StaffAccountError("not_found");
-    await recordAudit(tx, { actor: staffActor(actor.id), action: "calendar.override_removed", objectType: "calendar_day", objectId: day, outcome: "ok" });
+    const rescheduled = await rescheduleOpenTickets(tx, before, now);
+    await recordAudit(tx, { actor: staffActor(actor.id), action: "calendar.override_removed", objectType: "calendar_day", objectId: day, outcome: "ok", detail: { rescheduled } });
   });
+}
+
+/**
+ * Unresolved tickets keep the business days they had left, counted on the calendar as it is now
+ * (lib/sla.ts): one set-based update of the tickets whose due time moves. Returns how many moved.
+ */
+async function rescheduleOpenTickets(tx: Tx, before: BusinessCalendar, now: Date): Promise<number> {
+  const after = await loadCalendar(tx);
+  const timeZone = env().TZ;
+  const open = await tx
+    .select({ id: tickets.id, dueAt: tickets.dueAt })
+    .from(tickets)
+    .where(and(notInArray(tickets.status, ["resolved", "closed"]), isNull(tickets.mergedIntoId), gt(tickets.dueAt, now)))
+    .for("update");
+  const moved = open.flatMap(({ id, dueAt }) => {
+    const next = rescheduledDueAt(dueAt!, now, before, after, timeZone);
+    return next.getTime() === dueAt!.getTime() ? [] : [sql`(${id}::bigint, ${next.toISOString()}::timestamptz)`];
+  });
+  for (let i = 0; i < moved.length; i += 1000) {
+    await tx.execute(sql`update ${tickets} set due_at = v.due_at from (values ${sql.join(moved.slice(i, i + 1000), sql`, `)}) v(id, due_at) where ${tickets.id} = v.id`);
+  }
+  return moved.length;
 }
 
 /**

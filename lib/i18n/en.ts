@@ -703,7 +703,7 @@ export const en: Messages = {
       },
       calendar: {
         title: "Business calendar",
-        intro: "The official schedule is known for {first}–{last}. Correct a day, or enter the holidays of a later year and then publish it; dates in an unpublished year are never guessed.",
+        intro: "The official schedule is known for {first}–{last}. Correct a day, or enter the holidays of a later year and then publish it; dates in an unpublished year are never guessed. Open tickets keep the business days they have left: their due dates move with a corrected day.",
         day: "Date",
         dayHint: "YYYY-MM-DD",
         kind: "This day is",
