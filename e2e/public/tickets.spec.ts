@@ -1,10 +1,8 @@
 import { crc32 } from "node:zlib";
 import type { Page } from "@playwright/test";
-import { demo, qrPath } from "../fixtures";
+import { demo, PNG, qrPath, ROUTING_ROWS } from "../fixtures";
 import { expect, test } from "../test";
 
-// A 1×1 PNG: a real image the server will decode and re-encode.
-const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
 const proof = { name: "bank-sms.png", mimeType: "image/png", buffer: PNG };
 
 async function report(page: Page, receiptNo: string, category: string, options: { proof?: boolean; contact?: string } = {}) {
@@ -16,22 +14,9 @@ async function report(page: Page, receiptNo: string, category: string, options: 
   await page.getByRole("button", { name: /^(提交|Send)$/ }).click();
 }
 
-const rows: [status: keyof typeof demo, category: string, proof: boolean, queue: string, ticketStatus: string][] = [
-  ["overdue", "not_posted", false, "bank_liaison", "open"],
-  ["pending", "not_posted", false, "bank_liaison", "waiting_on_settlement"],
-  ["amount_mismatch", "wrong_amount", false, "finance", "open"],
-  ["duplicate", "duplicate_charge", false, "refunds", "open"],
-  ["refund_pending", "other", false, "refunds", "open"],
-  ["refunded", "other", false, "refunds", "open"],
-  ["voided", "other", false, "finance", "open"],
-  ["unpaid", "not_posted", true, "data_entry", "open"],
-  ["not_found", "not_posted", true, "data_entry", "open"],
-  ["posted", "invoice_missing", false, "invoices", "open"],
-  ["posted", "info_change", false, "records", "open"],
-];
 
 test.describe("report a problem: SPEC §2.3 routing", () => {
-  for (const [status, category, withProof, queue, ticketStatus] of rows) {
+  for (const [status, category, withProof, queue, ticketStatus] of ROUTING_ROWS) {
     test(`${status} + ${category} → ${queue} (${ticketStatus})`, async ({ page }) => {
       await report(page, demo[status].receiptNo, category, { proof: withProof });
       await expect(page).toHaveURL(/\/t\/T-[0-9A-Z]{4}-[0-9A-Z]{4}$/);

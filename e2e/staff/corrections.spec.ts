@@ -1,6 +1,6 @@
 import type { Browser, Page } from "@playwright/test";
 import { DEMO_BACK_OFFICE } from "@/db/seed/demo";
-import { qrPath } from "../fixtures";
+import { PNG, qrPath } from "../fixtures";
 import { expect, test } from "../test";
 import { clientAddress, demoStaff, signIn } from "./sign-in";
 
@@ -11,7 +11,6 @@ import { clientAddress, demoStaff, signIn } from "./sign-in";
  */
 
 // A 1×1 PNG: a real image the server decodes and re-encodes, shown to staff as the voucher.
-const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
 
 async function staffPage(browser: Browser, email: string): Promise<Page> {
   const context = await browser.newContext({ locale: "zh-CN", extraHTTPHeaders: { "x-forwarded-for": clientAddress() } });

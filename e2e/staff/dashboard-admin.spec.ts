@@ -1,10 +1,9 @@
 import { randomInt } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { qrPath } from "../fixtures";
+import { PNG, qrPath } from "../fixtures";
 import { expect, test } from "../test";
 import { clientAddress, demoStaff, signIn } from "./sign-in";
 
-const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
 const pad = (n: number) => String(n).padStart(2, "0");
 
 /** A receipt number no other test uses: valid check digit, never in the store (status not_found). */

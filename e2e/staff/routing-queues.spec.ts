@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { demo, qrPath } from "../fixtures";
+import { demo, PNG, qrPath, ROUTING_ROWS } from "../fixtures";
 import { expect, test } from "../test";
 import { clientAddress, demoStaff, signIn } from "./sign-in";
 
@@ -9,22 +9,9 @@ import { clientAddress, demoStaff, signIn } from "./sign-in";
  * Other tests open tickets on the same receipts; a second report of the same problem
  * returns the open one ("existing", with its reference), which is the ticket to find.
  */
-const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
 
-const rows: [status: keyof typeof demo, category: string, proof: boolean, queue: string, ticketStatus: string][] = [
-  ["overdue", "not_posted", false, "bank_liaison", "open"],
-  ["pending", "not_posted", false, "bank_liaison", "waiting_on_settlement"],
-  ["amount_mismatch", "wrong_amount", false, "finance", "open"],
-  ["duplicate", "duplicate_charge", false, "refunds", "open"],
-  ["refund_pending", "other", false, "refunds", "open"],
-  ["refunded", "other", false, "refunds", "open"],
-  ["voided", "other", false, "finance", "open"],
-  ["unpaid", "not_posted", true, "data_entry", "open"],
-  ["not_found", "not_posted", true, "data_entry", "open"],
-  ["posted", "invoice_missing", false, "invoices", "open"],
-  ["posted", "info_change", false, "records", "open"],
-  ["overdue", "info_change", false, "records", "open"],
-];
+// Every SPEC row, and one more: a change of details on a payment that has not posted.
+const rows: typeof ROUTING_ROWS = [...ROUTING_ROWS, ["overdue", "info_change", false, "records", "open"]];
 
 async function reportAndGetRef(page: Page, receiptNo: string, category: string, proof: boolean): Promise<string> {
   // Residents may open 10 tickets an hour from one address: each report here comes from its own.
