@@ -24,7 +24,7 @@ const shanghai = (d: Date) => `${new Date(d.getTime() + 8 * 3600_000).toISOStrin
 const pendingPaid = minutesAgo(2);
 type Row = { n: number; status: string; due: string; paid: string; channel: string; paidAt: string; billing: string; expectedDate?: string };
 const rows: Row[] = [
-  { n: 1, status: "posted", due: "25.00", paid: "25.00", channel: "wechat", paidAt: "2026-11-02T10:00:00+08:00", billing: "paid" },
+  { n: 1, status: "posted", due: "31.17", paid: "31.17", channel: "wechat", paidAt: "2026-11-02T10:00:00+08:00", billing: "paid" },
   {
     n: 2,
     status: "pending",
@@ -38,24 +38,26 @@ const rows: Row[] = [
   { n: 3, status: "awaiting_bank", due: "380.00", paid: "380.00", channel: "pos", paidAt: shanghai(minutesAgo(1)), billing: "sent_to_bank" },
   // SPEC §2.1's own example: paid Wednesday 2026-09-30 18:00 by online banking → expected 2026-10-09.
   { n: 4, status: "overdue", due: "1,234.50", paid: "1,234.50", channel: "online_bank", paidAt: "2026-09-30T18:00:00+08:00", billing: "paid", expectedDate: "2026-10-09" },
-  { n: 5, status: "amount_mismatch", due: "25.00", paid: "20.00", channel: "alipay", paidAt: "2026-11-02T10:00:00+08:00", billing: "paid" },
-  { n: 6, status: "duplicate", due: "25.00", paid: "25.00", channel: "counter", paidAt: "2026-11-02T10:00:00+08:00", billing: "paid" },
+  { n: 5, status: "amount_mismatch", due: "31.17", paid: "26.17", channel: "alipay", paidAt: "2026-11-02T10:00:00+08:00", billing: "paid" },
+  { n: 6, status: "duplicate", due: "31.17", paid: "31.17", channel: "counter", paidAt: "2026-11-02T10:00:00+08:00", billing: "paid" },
   { n: 7, status: "refund_pending", due: "50.00", paid: "50.00", channel: "wechat", paidAt: "2026-11-02T10:00:00+08:00", billing: "refund_pending" },
   { n: 8, status: "refunded", due: "50.00", paid: "50.00", channel: "alipay", paidAt: "2026-11-02T10:00:00+08:00", billing: "refunded" },
   { n: 9, status: "unpaid", due: "88.00", paid: "", channel: "counter", paidAt: "", billing: "unpaid" },
   { n: 10, status: "voided", due: "25.00", paid: "25.00", channel: "wechat", paidAt: "2026-11-02T10:00:00+08:00", billing: "voided" },
 ];
 
+// Amounts no other test or fixture uses: the shared store holds unmatched lines (e.g. the imports test's
+// 25.00 WeChat line of 2026-11-04) that amount-and-date matching would otherwise pair with these receipts.
 const receiptsCsv = [
   "receipt_no,service,payer_name,payer_phone,amount_due,amount_paid,channel,paid_at,bank_ref,billing_status",
   ...rows.map((r) => [no(r.n), "hukou", "导入测试", "13900001111", `"${r.due}"`, `"${r.paid}"`, r.channel, r.paidAt, `E2E-${no(r.n)}`, r.billing].join(",")),
 ].join("\n");
 const statementCsv = [
   "bank_ref,amount,value_date,channel,payer_account,remittance",
-  `E2E-${no(1)},25.00,2026-11-03,wechat,,`,
-  `E2E-${no(5)},20.00,2026-11-03,alipay,,`,
-  `E2E-${no(6)},25.00,2026-11-03,counter,,`,
-  `E2E-${no(6)},25.00,2026-11-04,counter,6222000011112222,`,
+  `E2E-${no(1)},31.17,2026-11-03,wechat,,`,
+  `E2E-${no(5)},26.17,2026-11-03,alipay,,`,
+  `E2E-${no(6)},31.17,2026-11-03,counter,,`,
+  `E2E-${no(6)},31.17,2026-11-04,counter,6222000011112222,`,
 ].join("\n");
 
 async function upload(page: Page, kind: "receipts" | "settlements", name: string, content: string) {
