@@ -15,24 +15,38 @@ import * as schema from "./schema";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
-export type DbHandle = { db: Db; kind: "postgres" | "pglite"; close: () => Promise<void> };
+/**
+ * `reads` serves the residents' status reads. On PostgreSQL it is a pool of its own, opened on first
+ * use and kept small on purpose: concurrent status queries queue on its two connections and go out
+ * together (one write and one wake-up of the server for many), and they never wait behind a staff
+ * transaction or an import holding the main pool's connections.
+ */
+export type DbHandle = { db: Db; reads: () => Db; kind: "postgres" | "pglite"; close: () => Promise<void> };
+
+const RESIDENT_READ_CONNECTIONS = 2;
 
 export function openDatabase(options: { url?: string; pgliteDir?: string }): DbHandle {
-  if (options.url) {
-    const client = postgres(options.url, {
-      // Validated at start-up (lib/env.ts); an empty value means the default, as everywhere else.
-      max: Number(process.env.DATABASE_POOL_SIZE || 10),
-      connect_timeout: 5,
-      idle_timeout: 60,
-      backoff: reconnectBackoff,
-      onnotice: () => {},
-    });
-    return { db: drizzlePostgres(client, { schema, casing: "snake_case" }), kind: "postgres", close: () => client.end({ timeout: 5 }) };
+  const url = options.url;
+  if (url) {
+    const connect = (max: number) => postgres(url, { max, connect_timeout: 5, idle_timeout: 60, backoff: reconnectBackoff, onnotice: () => {} });
+    // Validated at start-up (lib/env.ts); an empty value means the default, as everywhere else.
+    const client = connect(Number(process.env.DATABASE_POOL_SIZE || 10));
+    let readClient: postgres.Sql | undefined;
+    let reads: Db | undefined;
+    return {
+      db: drizzlePostgres(client, { schema, casing: "snake_case" }),
+      reads: () => (reads ??= drizzlePostgres((readClient = connect(RESIDENT_READ_CONNECTIONS)), { schema, casing: "snake_case" })),
+      kind: "postgres",
+      close: async () => {
+        await Promise.all([client.end({ timeout: 5 }), readClient?.end({ timeout: 5 })]);
+      },
+    };
   }
   const dir = options.pgliteDir;
   if (dir && !dir.startsWith("memory://")) mkdirSync(dir, { recursive: true });
   const client = new PGlite(dir);
-  return { db: drizzlePglite(client, { schema, casing: "snake_case" }), kind: "pglite", close: () => client.close() };
+  const db = drizzlePglite(client, { schema, casing: "snake_case" });
+  return { db, reads: () => db, kind: "pglite", close: () => client.close() };
 }
 
 const globalForDb = globalThis as unknown as { paystatusDb?: DbHandle };
@@ -48,6 +62,11 @@ export function dbHandle(): DbHandle {
 
 export function db(): Db {
   return dbHandle().db;
+}
+
+/** The residents' status reads (see DbHandle). */
+export function residentReads(): Db {
+  return dbHandle().reads();
 }
 
 export async function closeDb(): Promise<void> {

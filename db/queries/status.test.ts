@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { amountMatches } from "@/lib/lookup";
 import { DEMO_NOT_FOUND_RECEIPT, seedDemo } from "../seed/demo";
@@ -59,6 +60,29 @@ describe(`status queries on ${databaseKind()}`, () => {
 
   it("reports the database as up", async () => {
     expect(await databaseIsUp()).toBe(true);
+  });
+
+  it.skipIf(databaseKind() !== "postgres")("answers a resident while staff transactions hold every connection of the main pool", async () => {
+    const now = new Date("2026-11-18T10:00:00+08:00");
+    const demo = await seedDemo(handle().db, { now, timeZone: TZ });
+    const pending = demo.find((d) => d.status === "pending")!;
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const poolSize = Number(process.env.DATABASE_POOL_SIZE || 10);
+    const holders = Array.from({ length: poolSize }, () => handle().db.transaction(async (tx) => {
+      await tx.execute(sql`select 1`);
+      await gate;
+    }));
+    try {
+      const answer = await Promise.race([
+        publicStatus(pending.receiptNo, { now, timeZone: TZ }).then((r) => r?.status.code),
+        new Promise((resolve) => setTimeout(() => resolve("waited behind the main pool"), 5000)),
+      ]);
+      expect(answer).toBe("pending");
+    } finally {
+      release();
+      await Promise.all(holders);
+    }
   });
 });
 

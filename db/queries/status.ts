@@ -6,7 +6,7 @@ import { incidentsFor, type Incident } from "@/lib/incidents";
 import { maskName } from "@/lib/mask";
 import type { FeeScheduleEntry } from "@/lib/fee-schedule";
 import { derivePaymentStatus, type MatchedLine, type PaymentStatus } from "@/lib/status";
-import { db, type Db, type Tx } from "../client";
+import { db, residentReads, type Db, type Tx } from "../client";
 import { calendarOverrides, calendarYears, channels, feeSchedules, incidents, matches, receipts, services, settlementLines } from "../schema";
 
 /** What the public status page may show: the payer's name masked, no phone, no account number. */
@@ -43,7 +43,7 @@ export async function unsafeReceiptForLookup(receiptNo: string, tx = db()) {
  * channel and service, its matched lines, the service's fee schedule, open
  * incidents on its channel and the calendar corrections.
  */
-export async function publicStatus(receiptNo: string, options: { now: Date; timeZone: string }, tx: Db | Tx = db()): Promise<PublicStatus | null> {
+export async function publicStatus(receiptNo: string, options: { now: Date; timeZone: string }, tx: Db | Tx = residentReads()): Promise<PublicStatus | null> {
   const today = zonedParts(options.now, options.timeZone).date;
   // The portal's busiest query: its SQL is built once per database handle (or transaction) and reused.
   let query = preparedStatus.get(tx);
