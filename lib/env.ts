@@ -13,6 +13,10 @@ const secret = (name: string) =>
     .string({ error: `${name} is required (at least 32 characters; see .env.example)` })
     .min(32, { error: `${name} must be at least 32 characters` });
 
+/** A whole number in [min, max]; every way of missing it (not a number, a fraction, out of range) gets the one message. */
+const wholeNumber = (message: string, min: number, max: number) =>
+  z.coerce.number({ error: message }).int({ error: message }).min(min, { error: message }).max(max, { error: message });
+
 const optional = (schema: z.ZodType<string>) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
 
 const schema = z.object({
@@ -31,21 +35,11 @@ const schema = z.object({
     ),
   ),
   /** Connections per instance (postgres.js pool); instances × pool must stay under the server's max_connections. */
-  DATABASE_POOL_SIZE: z.coerce
-    .number({ error: "DATABASE_POOL_SIZE must be a whole number from 1 to 100" })
-    .int({ error: "DATABASE_POOL_SIZE must be a whole number from 1 to 100" })
-    .min(1, { error: "DATABASE_POOL_SIZE must be a whole number from 1 to 100" })
-    .max(100, { error: "DATABASE_POOL_SIZE must be a whole number from 1 to 100" })
-    .default(10),
+  DATABASE_POOL_SIZE: wholeNumber("DATABASE_POOL_SIZE must be a whole number from 1 to 100", 1, 100).default(10),
   PGLITE_DIR: z.string().default(".data/pglite"),
   AUTH_SECRET: secret("AUTH_SECRET"),
   RECEIPT_LINK_SECRET: secret("RECEIPT_LINK_SECRET"),
-  PORT: z.coerce
-    .number({ error: "PORT must be a number between 1 and 65535" })
-    .int()
-    .min(1, { error: "PORT must be a number between 1 and 65535" })
-    .max(65535, { error: "PORT must be a number between 1 and 65535" })
-    .default(3000),
+  PORT: wholeNumber("PORT must be a number between 1 and 65535", 1, 65535).default(3000),
   TZ: z
     .string()
     .default("Asia/Shanghai")
@@ -55,7 +49,7 @@ const schema = z.object({
   UPLOAD_STORAGE: z.enum(["database", "filesystem"], { error: "UPLOAD_STORAGE must be database or filesystem" }).default("database"),
   PUBLIC_BASE_URL: optional(z.url({ error: "PUBLIC_BASE_URL must be an absolute URL such as https://pay.example.gov.cn" })),
   /** Reverse proxies in front of the app that append to X-Forwarded-For (rate limits key on the client they saw). */
-  TRUSTED_PROXY_HOPS: z.coerce.number({ error: "TRUSTED_PROXY_HOPS must be a whole number from 1 to 5" }).int().min(1).max(5, { error: "TRUSTED_PROXY_HOPS must be a whole number from 1 to 5" }).default(1),
+  TRUSTED_PROXY_HOPS: wholeNumber("TRUSTED_PROXY_HOPS must be a whole number from 1 to 5", 1, 5).default(1),
   RECEIPT_NO_PATTERN: optional(z.string()),
   RECEIPT_NO_CHECK: z.enum(["luhn", "none"], { error: "RECEIPT_NO_CHECK must be luhn or none" }).default("luhn"),
   /** Notifications by email: smtp://user:pass@host:587 or smtps://…:465 (unset: email notifications stay queued). */

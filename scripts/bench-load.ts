@@ -29,9 +29,9 @@ import { buildIsStale, buildNext } from "./next-server";
  */
 const PORT = Number(process.env.BENCH_PORT ?? 3450);
 const BASE = `http://127.0.0.1:${PORT}`;
-/** Instances of the build, on PORT, PORT+1, …; connections are spread evenly across them, as an L4 balancer would. */
 /** Every instance is addressed by the first one's name, as behind a balancer (server actions check Origin against Host). */
 const HOST = new URL(BASE).host;
+/** Instances of the build, on PORT, PORT+1, …; connections are spread evenly across them, as an L4 balancer would. */
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? cpus().length);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const STEPS = (process.env.BENCH_STEPS ?? "1,5,10,25,50,100").split(",").map(Number);
