@@ -16,7 +16,7 @@ try {
 const inProcess = globalThis as { paystatusWorkerStarted?: boolean };
 if (process.env.PAYSTATUS_INPROCESS_WORKER === "1" && !inProcess.paystatusWorkerStarted) {
   inProcess.paystatusWorkerStarted = true;
-  void import("./db/queries/worker")
+  void import("./scripts/worker-loop")
     .then(({ startWorker }) => {
       startWorker({ intervalMs: 15_000 });
     })

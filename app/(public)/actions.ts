@@ -2,7 +2,7 @@
 
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { countLookup } from "@/db/queries/dashboard";
+import { countLookup } from "@/db/queries/lookup-stats";
 import { consumeRateLimits } from "@/db/queries/rate-limit";
 import { unsafeReceiptForLookup } from "@/db/queries/status";
 import { env } from "@/lib/env";

@@ -5,7 +5,7 @@ import type { BillingStatus } from "@/lib/status";
 import { db, type Tx } from "../client";
 import { channels, receipts, services } from "../schema";
 import { recordAudit } from "./audit";
-import { matchSettlements } from "./matching";
+import { matchSettlements } from "../import/matching";
 import { StaffAccountError } from "./staff-accounts";
 import type { StaffPrincipal } from "./staff-auth";
 

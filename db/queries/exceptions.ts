@@ -1,7 +1,6 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
-import { db } from "../client";
-import { queryRows } from "./import-staging";
+import { db, queryRows } from "../client";
 import type { StaffPrincipal } from "./staff";
 
 /**

@@ -1,11 +1,10 @@
 import "server-only";
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { env } from "@/lib/env";
-import { db, type Tx } from "../client";
+import { db, queryRows, type Tx } from "../client";
 import { matches, receipts, settlementLines, tickets } from "../schema";
 import { recordAudit, staffActor } from "./audit";
-import { queryRows } from "./import-staging";
-import { onReceiptsPosted } from "./matching";
+import { onReceiptsPosted } from "../import/matching";
 import type { StaffPrincipal } from "./staff";
 
 /**

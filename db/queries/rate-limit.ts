@@ -1,9 +1,8 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { combine, judge, type Limit, type Verdict } from "@/lib/rate-limit";
-import { db, type Db, type Tx } from "../client";
+import { type Db, db, queryRows, type Tx } from "../client";
 import { rateLimits } from "../schema";
-import { queryRows } from "./import-staging";
 
 /**
  * Counts one hit against each key and judges them together, in one atomic
@@ -36,4 +35,16 @@ export async function purgeRateLimits(olderThan: Date, tx = db()): Promise<numbe
     .where(sql`${rateLimits.windowStart} < ${olderThan.toISOString()}::timestamptz`)
     .returning({ key: rateLimits.key });
   return deleted.length;
+}
+
+/** Fixed key of the housekeeping lock (any constant bigint; it only has to be the same on every instance). */
+const PURGE_LOCK_KEY = 0x7061_7973_7401;
+
+/** Deletes day-old rate-limit counters; with the lock held elsewhere it leaves the work to that instance. */
+export async function purgeRateLimitsOnce(olderThan: Date): Promise<number> {
+  return db().transaction(async (tx) => {
+    const [lock] = await queryRows<{ locked: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${PURGE_LOCK_KEY}::bigint) as locked`);
+    if (!lock?.locked) return 0;
+    return purgeRateLimits(olderThan, tx);
+  });
 }

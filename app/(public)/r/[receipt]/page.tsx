@@ -3,7 +3,7 @@ import { LookupForm } from "@/components/lookup/lookup-form";
 import { lookupTexts } from "@/components/lookup/lookup-texts";
 import { StatusView } from "@/components/status/status-view";
 import { Notice } from "@/components/ui/notice";
-import { countLookup } from "@/db/queries/dashboard";
+import { countLookup } from "@/db/queries/lookup-stats";
 import { publicStatus } from "@/db/queries/status";
 import { env } from "@/lib/env";
 import { checkReceiptNo } from "@/lib/receipt-number";

@@ -4,7 +4,7 @@ import { Button } from "@/components/ui/button";
 import { ErrorSummary } from "@/components/ui/error-summary";
 import { Field } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
-import { listImportRuns } from "@/db/queries/import-log";
+import { listImportRuns } from "@/db/import/runs";
 import { requestLocale } from "@/app/locale";
 import { env } from "@/lib/env";
 import { fill } from "@/lib/i18n";

@@ -1,6 +1,6 @@
 import { ImportSummaryView } from "@/components/console/imports/import-summary";
 import { Notice } from "@/components/ui/notice";
-import { importRunById } from "@/db/queries/import-log";
+import { importRunById } from "@/db/import/runs";
 import { requestLocale } from "@/app/locale";
 import { env } from "@/lib/env";
 import { fill } from "@/lib/i18n";

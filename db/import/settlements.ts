@@ -3,11 +3,12 @@ import { eq, sql } from "drizzle-orm";
 import { parseSettlements, settlementProfile, StatementFileError, type SettlementFormat, type SettlementRecord } from "@/lib/statements";
 import { findProfile, type SettlementProfile } from "@/lib/statements/profiles";
 import { settlementEvent, settlementHeader } from "@/lib/statements/settlements-csv";
-import { db, type Tx } from "../client";
+import { db, queryRows, type Executor, type Tx } from "../client";
 import { channels, settlementBatches } from "../schema";
-import { fenOf, maskedDigits, oneOf, plainAmount, plainDate, plainText, type CopyLane } from "./import-copy";
-import { recordImport, sha256Of, timed, type FileSource, type ImportHooks } from "./import-source";
-import { ANALYZE_AFTER, queryRows, SETTLEMENT_STAGING, stageFile, tuneImportSession, type Executor } from "./import-staging";
+import { fenOf, maskedDigits, oneOf, plainAmount, plainDate, plainText } from "./copy-lane";
+import { recordImport, sha256Of, timed, type FileSource, type ImportHooks } from "./source";
+import { stageFile } from "./stage";
+import { ANALYZE_AFTER, SETTLEMENT_STAGING, tuneImportSession, type CopyLane } from "./staging";
 import { matchSettlements, type MatchSummary } from "./matching";
 
 export type SettlementImportSummary = {
@@ -95,7 +96,7 @@ export async function importSettlementFile(file: FileSource, options: Settlement
   );
 }
 
-/** Plain statement rows, checked and converted in SQL (import-copy.ts); the parser's rules for the rest. */
+/** Plain statement rows, checked and converted in SQL (copy-lane.ts); the parser's rules for the rest. */
 function settlementsCopyLane(profile: SettlementProfile, channels: Set<string>): CopyLane<SettlementRecord> {
   return {
     header: settlementHeader(profile),

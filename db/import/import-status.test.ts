@@ -3,10 +3,10 @@ import { withLuhnDigit } from "@/lib/receipt-number";
 import { bytesOf } from "@/lib/statements/decode";
 import { RECEIPT_COLUMNS } from "@/lib/statements/receipts-csv";
 import { databaseKind, setupTestDatabase } from "../testing/test-db";
-import { importReceiptsFile } from "./import-receipts";
-import { importSettlementFile } from "./import-settlements";
-import type { FileSource } from "./import-source";
-import { publicStatus } from "./status";
+import { importReceiptsFile } from "./receipts";
+import { importSettlementFile } from "./settlements";
+import type { FileSource } from "./source";
+import { publicStatus } from "../queries/status";
 
 /**
  * Issue 4: every SPEC §2.1 status is reachable from imported files (not only

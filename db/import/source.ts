@@ -103,4 +103,3 @@ export async function* tapBytes(source: AsyncIterable<Uint8Array>, hash: ReturnT
   }
 }
 
-export { createHash };

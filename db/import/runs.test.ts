@@ -4,9 +4,9 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { auditEvents, importRuns, settlementLines } from "../schema";
 import { setupTestDatabase } from "../testing/test-db";
-import { importRunById, listImportRuns, runImport } from "./import-log";
-import type { StaffPrincipal } from "./staff";
-import { createStaff } from "./staff-accounts";
+import { importRunById, listImportRuns, runImport } from "./runs";
+import type { StaffPrincipal } from "../queries/staff";
+import { createStaff } from "../queries/staff-accounts";
 
 const { handle } = setupTestDatabase();
 const TZ = "Asia/Shanghai";

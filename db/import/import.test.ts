@@ -8,12 +8,13 @@ import { collect } from "@/lib/statements/testing";
 import { bytesOf } from "@/lib/statements/decode";
 import { RECEIPT_COLUMNS } from "@/lib/statements/receipts-csv";
 import { databaseKind, setupTestDatabase } from "../testing/test-db";
-import { importReceiptsFile } from "./import-receipts";
-import { importSettlementFile } from "./import-settlements";
-import type { FileSource } from "./import-source";
-import { COPY_LANE_FROM_BYTES, queryRows } from "./import-staging";
+import { importReceiptsFile } from "./receipts";
+import { importSettlementFile } from "./settlements";
+import type { FileSource } from "./source";
+import { queryRows } from "../client";
+import { COPY_LANE_FROM_BYTES } from "./stage";
 import { matchSettlements } from "./matching";
-import { publicStatus } from "./status";
+import { publicStatus } from "../queries/status";
 import { sql } from "drizzle-orm";
 
 const { handle } = setupTestDatabase();

@@ -5,10 +5,9 @@ import { parse } from "csv-parse/sync";
 import { sql, type SQL } from "drizzle-orm";
 import { headerColumns, type HeaderSpec } from "@/lib/statements/csv-rows";
 import { chunkEncoding } from "@/lib/statements/decode";
-import type { ParseEvent } from "@/lib/statements/types";
-import type { Tx } from "../client";
-import { LineTally, timed } from "./import-source";
-import { postgresClient, queryRows, stageRows, type StageInput, type StagingTable } from "./import-staging";
+import { postgresClient, queryRows, type Tx } from "../client";
+import { timed, type LineTally } from "./source";
+import { stageRows, type CopyLane, type StageInput, type StagingTable } from "./staging";
 
 /**
  * The fast lane for CSV files on PostgreSQL: the file's bytes go unparsed
@@ -25,14 +24,6 @@ import { postgresClient, queryRows, stageRows, type StageInput, type StagingTabl
  * (GBK exports), a header PostgreSQL would read differently, blank or ragged
  * lines (COPY refuses them), cells spanning lines, a "\." line, no data rows.
  */
-
-export type CopyLane<T> = {
-  header: HeaderSpec;
-  /** Rules for one row (column → cell) from the parser, for the rows the SQL leaves aside. */
-  rowEvent: (line: number, cells: Map<string, string>) => ParseEvent<T>;
-  /** For the raw cell of each column (text, never null): when the row is plainly valid, and its staging values after line_no. */
-  plain: (cell: (column: string) => SQL) => { valid: SQL; values: SQL[] };
-};
 
 class Decline extends Error {}
 

@@ -2,40 +2,25 @@ import "server-only";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { sql, type SQL } from "drizzle-orm";
-import type postgres from "postgres";
-import { StatementFileError, type ParseEvent } from "@/lib/statements";
+import type { ParseEvent } from "@/lib/statements";
+import type { HeaderSpec } from "@/lib/statements/csv-rows";
 import type { ByteSource } from "@/lib/statements/types";
-import type { Db, Tx } from "../client";
-import { stageByCopy, type CopyLane } from "./import-copy";
-import { createHash, LineTally, tapBytes, timed, type FileSource, type ImportHooks } from "./import-source";
+import { postgresClient, type Tx } from "../client";
+import type { FileSource, ImportHooks } from "./source";
 
 /**
  * Staging for imports: each file is streamed into a temporary table that
  * lives only as long as the import's transaction (ON COMMIT DROP, so no
  * migration is involved), then merged into the real tables with one
- * set-based statement. On PostgreSQL, CSV files go in raw with COPY FROM
- * STDIN and are checked in SQL (import-copy.ts), other formats as parsed rows
- * with COPY, both on the transaction's own connection; on the embedded store,
- * parsed rows in batches of multi-row inserts.
+ * set-based statement. Rows go in with COPY on the transaction's own
+ * connection on PostgreSQL, and as batches of multi-row inserts on the
+ * embedded store. stage.ts decides how a file reaches this table.
  */
 
-export type Executor = Db | Tx;
 export type StageValue = string | number | null;
 
 /** Above this many rows, planner statistics are refreshed after a load: worth it after a large one, wasted on a small one. */
 export const ANALYZE_AFTER = 10_000;
-
-/** The rows of a raw query, whichever driver ran it (postgres.js returns an array, PGlite an object with rows). */
-export async function queryRows<T>(tx: Executor, query: SQL): Promise<T[]> {
-  const result: unknown = await tx.execute(query);
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}
-
-/** The postgres.js connection of a transaction, or null on PGlite. */
-export function postgresClient(tx: Executor): postgres.Sql | null {
-  const client = (tx as unknown as { session?: { client?: { unsafe?: unknown } } }).session?.client;
-  return client && typeof client.unsafe === "function" ? (client as unknown as postgres.Sql) : null;
-}
 
 export type StagingTable = {
   /** Fixed name from this module, never input. */
@@ -79,8 +64,14 @@ export async function tuneImportSession(tx: Tx): Promise<void> {
   await tx.execute(sql`select set_config('work_mem', '256MB', true)`);
 }
 
-/** Below this size the COPY lane's own statements (temporary tables, a savepoint) cost more than the parser does. */
-export const COPY_LANE_FROM_BYTES = 64 * 1024;
+/** A CSV file's fast lane (copy-lane.ts): how its header reads, and its rules in SQL and in the parser. */
+export type CopyLane<T> = {
+  header: HeaderSpec;
+  /** Rules for one row (column → cell) from the parser, for the rows the SQL leaves aside. */
+  rowEvent: (line: number, cells: Map<string, string>) => ParseEvent<T>;
+  /** For the raw cell of each column (text, never null): when the row is plainly valid, and its staging values after line_no. */
+  plain: (cell: (column: string) => SQL) => { valid: SQL; values: SQL[] };
+};
 
 export type StageInput<T> = {
   file: FileSource;
@@ -91,39 +82,9 @@ export type StageInput<T> = {
   parse: (bytes: ByteSource) => AsyncIterable<ParseEvent<T>[]>;
   /** One record as a staging row, in the order of `table.columns` (line number first). */
   toRow: (record: T, line: number) => StageValue[];
-  /** For CSV files: the COPY lane (import-copy.ts), tried first on PostgreSQL. */
+  /** For CSV files: the COPY lane (copy-lane.ts), tried first on PostgreSQL. */
   copyLane?: CopyLane<T>;
 };
-
-/**
- * The part of every import before its merge: streams the file into a fresh
- * staging table (through the COPY lane when it takes the file, otherwise
- * through the parser), refreshes the table's statistics when
- * it is large, and refuses the file when the bytes loaded are not the bytes
- * hashed or when no line of it was readable.
- */
-export async function stageFile<T>(tx: Tx, table: StagingTable, input: StageInput<T>): Promise<LineTally> {
-  const { hooks } = input;
-  await tx.execute(table.create);
-  await tx.execute(sql`truncate ${sql.identifier(table.name)}`);
-
-  let tally = new LineTally();
-  let hash = createHash("sha256");
-  const copied = input.copyLane && input.fileBytes >= COPY_LANE_FROM_BYTES && (await stageByCopy(tx, table, input, input.copyLane, tapBytes(input.file.open(), hash, hooks.onProgress), tally));
-  if (!copied) {
-    tally = new LineTally();
-    hash = createHash("sha256");
-    await timed(hooks.onPhase, "parse + copy to staging", () => stageRows(tx, table, parsedRows(input, tapBytes(input.file.open(), hash, hooks.onProgress), tally)));
-  }
-  if (tally.records > ANALYZE_AFTER) await timed(hooks.onPhase, "analyze staging", () => tx.execute(sql`analyze ${sql.identifier(table.name)}`));
-
-  if (hash.digest("hex") !== input.fileHash) throw new StatementFileError("the file changed while it was being imported; try again");
-  if (tally.records === 0 && tally.rejectedCount > 0) {
-    const [first] = tally.rejected;
-    throw new StatementFileError(`no line of the file could be read (line ${first!.line}: ${first!.reason})`);
-  }
-  return tally;
-}
 
 const COPY_SQL: Record<StagingTable["name"], string> = {
   import_settlement_lines: "copy import_settlement_lines (line_no, bank_ref, amount_fen, value_date, channel, payer_account, remittance) from stdin",
@@ -133,16 +94,6 @@ const COPY_SQL: Record<StagingTable["name"], string> = {
 
 const BATCH_ROWS = 2000;
 const COPY_CHUNK_CHARS = 256 * 1024;
-
-/** The file read by its parser, as staging rows; counts every line in the tally. */
-async function* parsedRows<T>(input: StageInput<T>, bytes: AsyncIterable<Uint8Array>, tally: LineTally): AsyncGenerator<StageValue[][]> {
-  for await (const batch of input.parse(bytes)) {
-    const staged: StageValue[][] = [];
-    for (const event of batch) if (tally.count(event)) staged.push(input.toRow(event.record, event.line));
-    yield staged;
-    input.hooks.onStaged?.(tally.records);
-  }
-}
 
 /**
  * Streams rows into the staging table. The rows come from a generator, so

@@ -4,11 +4,12 @@ import { DEFAULT_RECEIPT_FORMAT, type ReceiptFormat } from "@/lib/receipt-number
 import { parseReceiptsCsv, type ReceiptRecord } from "@/lib/statements";
 import { RECEIPT_COLUMNS, RECEIPT_HEADER, receiptEvent, type ReceiptsCsvOptions } from "@/lib/statements/receipts-csv";
 import { BILLING_STATUSES } from "@/lib/status";
-import { db, type Tx } from "../client";
+import { db, queryRows, type Executor, type Tx } from "../client";
 import { channels, services } from "../schema";
-import { digitsOnly, fenOf, luhn16, oneOf, plainAmount, plainInstant, plainText, type CopyLane } from "./import-copy";
-import { recordImport, sha256Of, timed, type FileSource, type ImportHooks } from "./import-source";
-import { ANALYZE_AFTER, queryRows, RECEIPT_STAGING, stageFile, tuneImportSession, type Executor } from "./import-staging";
+import { digitsOnly, fenOf, luhn16, oneOf, plainAmount, plainInstant, plainText } from "./copy-lane";
+import { recordImport, sha256Of, timed, type FileSource, type ImportHooks } from "./source";
+import { stageFile } from "./stage";
+import { ANALYZE_AFTER, RECEIPT_STAGING, tuneImportSession, type CopyLane } from "./staging";
 import { matchSettlements, type MatchSummary } from "./matching";
 
 export type ReceiptImportSummary = {
@@ -77,7 +78,7 @@ export async function importReceiptsFile(
 const isDefaultFormat = (format?: ReceiptFormat) =>
   !format || (format.pattern.source === DEFAULT_RECEIPT_FORMAT.pattern.source && format.check === DEFAULT_RECEIPT_FORMAT.check);
 
-/** Plain receipt rows, checked and converted in SQL (import-copy.ts); the parser's rules for the rest. */
+/** Plain receipt rows, checked and converted in SQL (copy-lane.ts); the parser's rules for the rest. */
 function receiptsCopyLane(options: ReceiptsCsvOptions & { services: Set<string>; channels: Set<string> }): CopyLane<ReceiptRecord> {
   return {
     header: RECEIPT_HEADER,

@@ -1,20 +1,17 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { Readable } from "node:stream";
 import { desc, eq, lt } from "drizzle-orm";
 import { logUnexpected } from "@/lib/log";
 import type { ReceiptFormat } from "@/lib/receipt-number";
 import { StatementFileError, type SettlementFormat } from "@/lib/statements";
 import { db } from "../client";
 import { importRuns, staff as staffTable } from "../schema";
-import { recordAudit, staffActor } from "./audit";
-import { importReceiptsFile, type ReceiptImportSummary } from "./import-receipts";
-import { importSettlementFile, type SettlementImportSummary } from "./import-settlements";
-import type { FileSource } from "./import-source";
-import type { StaffPrincipal } from "./staff";
+import { recordAudit, staffActor } from "../queries/audit";
+import { importReceiptsFile, type ReceiptImportSummary } from "./receipts";
+import { importSettlementFile, type SettlementImportSummary } from "./settlements";
+import type { FileSource } from "./source";
+import type { StaffPrincipal } from "../queries/staff";
 
 /**
  * Imports started from the browser (/staff/imports), through the same engine
@@ -63,13 +60,9 @@ export async function runImport(
 
   let summary: ImportSummary | null = null;
   let failure: string | null = null;
-  let dir: string | null = null;
   try {
-    // The upload goes to a private temp file and is read exactly as `npm run import` reads a file.
-    dir = await mkdtemp(path.join(tmpdir(), "paystatus-import-"));
-    const file = path.join(dir, "upload");
-    await writeFile(file, request.bytes, { mode: 0o600 });
-    const source: FileSource = { name: fileName, open: () => createReadStream(file, { highWaterMark: 256 * 1024 }) };
+    // Read in the chunks a file stream gives, exactly as `npm run import` reads a file.
+    const source: FileSource = { name: fileName, open: () => chunksOf(request.bytes) };
     summary =
       request.kind === "receipts"
         ? { kind: "receipts", ...(await importReceiptsFile(source, { timeZone: options.timeZone, receiptFormat: options.receiptFormat })) }
@@ -77,8 +70,6 @@ export async function runImport(
   } catch (error) {
     // The engine's own refusals are one line about the file (no payer data); anything else gets an error id.
     failure = error instanceof StatementFileError ? error.message : `error ${logUnexpected("import_failed", error, { importRun: run!.id })}`;
-  } finally {
-    if (dir) await rm(dir, { recursive: true, force: true });
   }
 
   await db().transaction(async (tx) => {
@@ -96,6 +87,12 @@ export async function runImport(
     });
   });
   return { ok: true, id: run!.id };
+}
+
+const CHUNK_BYTES = 256 * 1024;
+
+function chunksOf(bytes: Uint8Array): AsyncIterable<Uint8Array> {
+  return Readable.from(Array.from({ length: Math.ceil(bytes.length / CHUNK_BYTES) }, (_, i) => bytes.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES)));
 }
 
 const runColumns = {

@@ -2,11 +2,11 @@ import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { OutboundMessage, Transport } from "@/lib/notifications/types";
 import { addDays, zonedParts } from "@/lib/dates";
-import { db } from "../client";
-import { outbox, rateLimits, tickets } from "../schema";
-import { databaseKind, setupTestDatabase } from "../testing/test-db";
-import { enqueueNotification } from "./outbox";
-import { runWorkerOnce, startWorker, type WorkerRun } from "./worker";
+import { db } from "@/db/client";
+import { outbox, rateLimits, tickets } from "@/db/schema";
+import { databaseKind, setupTestDatabase } from "@/db/testing/test-db";
+import { enqueueNotification } from "@/db/queries/outbox";
+import { runWorkerOnce, startWorker, type WorkerRun } from "./worker-loop";
 
 setupTestDatabase();
 

@@ -1,9 +1,9 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
-import { db, type Db, type Tx } from "../client";
-import { timed } from "./import-source";
-import { ANALYZE_AFTER, queryRows, type Executor } from "./import-staging";
-import { resolveWaitingTickets } from "./ticket-jobs";
+import { db, queryRows, type Db, type Executor, type Tx } from "../client";
+import { resolveWaitingTickets } from "../queries/ticket-jobs";
+import { timed } from "./source";
+import { ANALYZE_AFTER } from "./staging";
 
 /**
  * Matching of settlement lines to receipts (SPEC §2.2), set-based in the

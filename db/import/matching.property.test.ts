@@ -5,9 +5,9 @@ import { withLuhnDigit } from "@/lib/receipt-number";
 import { bytesOf } from "@/lib/statements/decode";
 import { RECEIPT_COLUMNS } from "@/lib/statements/receipts-csv";
 import { databaseKind, setupTestDatabase } from "../testing/test-db";
-import { importReceiptsFile } from "./import-receipts";
-import { importSettlementFile } from "./import-settlements";
-import { queryRows } from "./import-staging";
+import { importReceiptsFile } from "./receipts";
+import { importSettlementFile } from "./settlements";
+import { queryRows } from "../client";
 import { matchSettlements } from "./matching";
 
 /**

@@ -1,17 +1,14 @@
-import "server-only";
-import { sql } from "drizzle-orm";
+import { db } from "@/db/client";
+import { relayOutbox, type RelayResult } from "@/db/queries/outbox";
+import { purgeRateLimitsOnce } from "@/db/queries/rate-limit";
+import { escalateWaitingTickets } from "@/db/queries/ticket-jobs";
 import { env } from "@/lib/env";
 import { log, logUnexpected } from "@/lib/log";
 import { transportsFromConfig } from "@/lib/notifications";
 import type { Transports } from "@/lib/notifications/types";
-import { db } from "../client";
-import { queryRows } from "./import-staging";
-import { relayOutbox, type RelayResult } from "./outbox";
-import { purgeRateLimits } from "./rate-limit";
-import { escalateWaitingTickets } from "./ticket-jobs";
 
 /**
- * Background work, safe to run on every instance at once (SPEC §4 "Scales
+ * The worker loop (`npm run worker`, or in-process for the demo). Background work, safe to run on every instance at once (SPEC §4 "Scales
  * out": no job state in memory): the relay and escalation take rows FOR
  * UPDATE SKIP LOCKED, and housekeeping runs under a transaction-scoped
  * advisory lock, so N workers do each piece of work once.
@@ -26,8 +23,6 @@ export type WorkerRun = {
 export type WorkerOptions = { transports?: Transports; timeZone?: string; baseUrl?: string };
 
 const DAY_MS = 24 * 60 * 60_000;
-/** Fixed key of the housekeeping lock (any constant bigint; it only has to be the same on every instance). */
-const PURGE_LOCK_KEY = 0x7061_7973_7401;
 
 /** One pass of every job. A failing job is logged (no data, no stack) and does not stop the others. Null = that job failed. */
 export async function runWorkerOnce(now: Date = new Date(), options: WorkerOptions = {}): Promise<WorkerRun> {
@@ -47,15 +42,6 @@ async function job<T>(name: string, work: () => Promise<T>): Promise<T | null> {
     logUnexpected("worker_job_failed", error, { job: name });
     return null;
   }
-}
-
-/** Deletes day-old rate-limit counters; with the lock held elsewhere it leaves the work to that instance. */
-async function purgeRateLimitsOnce(olderThan: Date): Promise<number> {
-  return db().transaction(async (tx) => {
-    const [lock] = await queryRows<{ locked: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${PURGE_LOCK_KEY}::bigint) as locked`);
-    if (!lock?.locked) return 0;
-    return purgeRateLimits(olderThan, tx);
-  });
 }
 
 let cachedTransports: Transports | undefined;
