@@ -1,13 +1,13 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { addDays, type IsoDate, weekdayOf, zonedInstant, zonedParts } from "@/lib/dates";
+import { AppError } from "@/lib/errors";
 import { logUnexpected } from "@/lib/log";
 import { TICKET_CATEGORIES, TICKET_QUEUES, type TicketCategory, type TicketQueue } from "@/lib/routing";
 import { STATUS_CODES, type StatusCode } from "@/lib/status";
 import { db, type Db, type Tx } from "../client";
 import { lookupDaily } from "../schema";
 import { queryRows } from "./import-staging";
-import { StaffAccountError } from "./staff-accounts";
 import type { StaffPrincipal } from "./staff-auth";
 
 /**
@@ -82,7 +82,7 @@ export type Dashboard = {
 const ALLOWED = new Set(["supervisor", "admin"]);
 
 export async function dashboard(actor: StaffPrincipal, options: DashboardOptions, tx: Db | Tx = db()): Promise<Dashboard> {
-  if (!ALLOWED.has(actor.role)) throw new StaffAccountError("forbidden");
+  if (!ALLOWED.has(actor.role)) throw new AppError("forbidden");
   await flushLookupCounts(tx);
   const { now, timeZone } = options;
   const today = zonedParts(now, timeZone).date;

@@ -3,7 +3,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { oidcSettings } from "@/auth";
 import { LoginForm } from "@/components/console/login-form";
-import { currentStaff } from "@/db/queries/staff";
+import { currentStaff } from "../session";
 import { safeCallbackPath } from "@/lib/auth/safe-redirect";
 import { requestLocale } from "../../locale";
 import { oidcSignInAction, signInAction } from "./actions";

@@ -3,7 +3,7 @@ import { Button } from "@/components/ui/button";
 import { ErrorSummary } from "@/components/ui/error-summary";
 import { Field } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
-import { ActionForm } from "@/components/console/action-form";
+import { StaffForm } from "@/components/console/staff-form";
 import { listExceptions } from "@/db/queries/exceptions";
 import { channelChoices } from "@/db/queries/incidents-admin";
 import { requestLocale } from "@/app/locale";
@@ -87,7 +87,7 @@ export default async function ExceptionsPage({ searchParams }: { searchParams: P
                         <span className="font-mono">{r.receiptNo}</span> · {formatFen(r.amountPaidFen ?? r.amountDueFen)} · {channelName(r.channel)}
                         {r.paidAt && ` · ${formatDateTime(r.paidAt, locale, tz)}`} · {e.reasons[r.reason]}
                       </span>
-                      <ActionForm action={matchExceptionAction} texts={{ done: e.matched, errors: t.staff.actionErrors }}>
+                      <StaffForm action={matchExceptionAction} texts={{ done: e.matched, errors: t.appErrors }}>
                         <input type="hidden" name="lineId" value={line.id} />
                         <input type="hidden" name="receiptId" value={r.id} />
                         {q.channel && <input type="hidden" name="channel" value={q.channel} />}
@@ -97,7 +97,7 @@ export default async function ExceptionsPage({ searchParams }: { searchParams: P
                         <button type="submit" className="min-h-11 rounded-md border-2 border-gray-800 px-4 py-2 font-semibold">
                           {fill(e.match, { receipt: r.receiptNo })}
                         </button>
-                      </ActionForm>
+                      </StaffForm>
                     </li>
                   ))}
                 </ul>

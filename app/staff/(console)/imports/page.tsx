@@ -1,4 +1,4 @@
-import { CheckedForm } from "@/components/console/corrections/checked-form";
+import { StaffForm } from "@/components/console/staff-form";
 import { Select } from "@/components/console/corrections/fields";
 import { Button } from "@/components/ui/button";
 import { ErrorSummary } from "@/components/ui/error-summary";
@@ -43,13 +43,13 @@ export default async function ImportsPage({ searchParams }: { searchParams: Prom
         <h2 id="upload-title" className="mb-3 text-2xl font-bold">
           {m.uploadTitle}
         </h2>
-        <CheckedForm action={runImportAction} encType="multipart/form-data" texts={{ errorTitle: b.errorTitle, errors: b.errors, fieldErrors: b.fieldErrors, pending: m.running }}>
+        <StaffForm action={runImportAction} encType="multipart/form-data" texts={{ errorTitle: b.errorTitle, errors: b.errors, fieldErrors: b.fieldErrors, pending: m.running }} keepValues>
           <Select name="kind" label={m.kind} defaultValue="settlements" options={(["settlements", "receipts"] as const).map((k) => ({ value: k, label: m.kinds[k] }))} />
           <Select name="format" label={m.format} defaultValue="csv" options={SETTLEMENT_FORMATS.map((f) => ({ value: f, label: m.formats[f] }))} />
           <Select name="profile" label={m.profile} defaultValue="default" options={profiles.map((p) => ({ value: p, label: p }))} />
           <Field name="file" type="file" label={m.file} hint={m.fileHint} accept=".csv,.txt,.xml,.sta,.940,.mt940" required />
           <Button type="submit">{m.submit}</Button>
-        </CheckedForm>
+        </StaffForm>
       </section>
       <h2 className="mb-3 text-2xl font-bold">{m.history}</h2>
       {rows.length === 0 ? (

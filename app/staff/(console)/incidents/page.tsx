@@ -1,4 +1,4 @@
-import { CheckedForm } from "@/components/console/corrections/checked-form";
+import { StaffForm } from "@/components/console/staff-form";
 import { Select, TextArea } from "@/components/console/corrections/fields";
 import { IncidentSummary } from "@/components/console/incidents/incident-summary";
 import { Button } from "@/components/ui/button";
@@ -32,7 +32,7 @@ export default async function IncidentsPage({ searchParams }: { searchParams: Pr
           <h2 id="declare-title" className="mb-3 text-2xl font-bold">
             {i.declareTitle}
           </h2>
-          <CheckedForm action={declareIncidentAction} texts={{ errorTitle: b.errorTitle, errors: b.errors, fieldErrors: b.fieldErrors }}>
+          <StaffForm action={declareIncidentAction} texts={{ errorTitle: b.errorTitle, errors: b.errors, fieldErrors: b.fieldErrors }} keepValues>
             <Select name="channel" label={i.channel} defaultValue="" options={[{ value: "", label: b.allChannels }, ...channels.map((c) => ({ value: c.code, label: locale === "en" ? c.nameEn : c.nameZh }))]} />
             <Field name="bank" label={i.bank} maxLength={64} autoComplete="off" />
             <Field name="valueFrom" type="date" label={i.valueFrom} required />
@@ -40,7 +40,7 @@ export default async function IncidentsPage({ searchParams }: { searchParams: Pr
             <TextArea name="messageZh" label={i.messageZh} hint={i.messageHint} maxLength={500} required lang="zh-CN" />
             <TextArea name="messageEn" label={i.messageEn} hint={i.messageHint} maxLength={500} required lang="en" />
             <Button type="submit">{i.declare}</Button>
-          </CheckedForm>
+          </StaffForm>
         </section>
       )}
       <h2 className="mb-3 text-2xl font-bold">{i.list}</h2>

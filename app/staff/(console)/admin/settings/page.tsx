@@ -1,4 +1,5 @@
-import { AdminForm, type AdminFormTexts } from "@/components/console/admin/admin-form";
+import { AdminFields } from "@/components/console/admin/admin-fields";
+import { StaffForm, type StaffFormTexts } from "@/components/console/staff-form";
 import { Notice } from "@/components/ui/notice";
 import { calendarSettings, feeScheduleSettings, listChannels } from "@/db/queries/admin-settings";
 import { fill } from "@/lib/i18n";
@@ -25,7 +26,7 @@ export default async function SettingsPage() {
     );
   }
   const [channels, calendar, fees] = await Promise.all([listChannels(staff), calendarSettings(staff), feeScheduleSettings(staff)]);
-  const texts = (fieldErrors: Record<string, string>): AdminFormTexts => ({ saved: s.saved, errorTitle: s.errorTitle, errors: s.errors, fieldErrors });
+  const texts = (fieldErrors: Record<string, string>): StaffFormTexts => ({ done: s.saved, errorTitle: s.errorTitle, errors: s.errors, invalidSummary: s.errors.invalid, fieldErrors });
   const c = s.channels;
   const cal = s.calendar;
   const f = s.fees;
@@ -46,18 +47,17 @@ export default async function SettingsPage() {
               <h3 id={`channel-${ch.code}-title`} className="mb-3 text-xl font-bold">
                 {name(ch)} <span className="font-normal text-gray-700">({ch.code})</span>
               </h3>
-              <AdminForm
-                action={updateChannelAction}
-                idPrefix={`channel-${ch.code}`}
-                hidden={{ code: ch.code }}
-                submit={c.save}
-                texts={texts(c.fieldErrors)}
-                fields={[
-                  { kind: "text", name: "lagDays", label: c.lag, hint: c.lagHint, defaultValue: String(ch.lagDays), inputMode: "numeric", width: "max-w-32" },
-                  { kind: "text", name: "cutoff", label: c.cutoff, hint: c.cutoffHint, defaultValue: ch.cutoff, width: "max-w-32" },
-                  { kind: "text", name: "lockWindowMinutes", label: c.lock, hint: c.lockHint, defaultValue: ch.lockWindowMinutes === null ? "" : String(ch.lockWindowMinutes), inputMode: "numeric", width: "max-w-32" },
-                ]}
-              />
+              <StaffForm action={updateChannelAction} idPrefix={`channel-${ch.code}`} texts={texts(c.fieldErrors)} noValidate>
+                <AdminFields
+                  hidden={{ code: ch.code }}
+                  submit={c.save}
+                  fields={[
+                    { kind: "text", name: "lagDays", label: c.lag, hint: c.lagHint, defaultValue: String(ch.lagDays), inputMode: "numeric", width: "max-w-32" },
+                    { kind: "text", name: "cutoff", label: c.cutoff, hint: c.cutoffHint, defaultValue: ch.cutoff, width: "max-w-32" },
+                    { kind: "text", name: "lockWindowMinutes", label: c.lock, hint: c.lockHint, defaultValue: ch.lockWindowMinutes === null ? "" : String(ch.lockWindowMinutes), inputMode: "numeric", width: "max-w-32" },
+                  ]}
+                />
+              </StaffForm>
             </section>
           ))}
         </div>
@@ -69,18 +69,16 @@ export default async function SettingsPage() {
         </h2>
         <p className="mb-4">{fill(cal.intro, { first: calendar.libraryYears.first, last: calendar.libraryYears.last })}</p>
         <div className="grid gap-8 lg:grid-cols-2">
-          <AdminForm
-            action={setCalendarOverrideAction}
-            idPrefix="calendar"
-            submit={cal.set}
-            texts={texts(cal.fieldErrors)}
-            className="rounded-md border-2 border-gray-300 p-4"
-            fields={[
-              { kind: "text", name: "day", label: cal.day, hint: cal.dayHint, width: "max-w-48" },
-              { kind: "radio", name: "isBusinessDay", label: cal.kind, options: [{ value: "false", label: cal.dayOff }, { value: "true", label: cal.businessDay }] },
-              { kind: "text", name: "note", label: cal.note, hint: cal.noteHint },
-            ]}
-          />
+          <StaffForm action={setCalendarOverrideAction} idPrefix="calendar" texts={texts(cal.fieldErrors)} className="rounded-md border-2 border-gray-300 p-4" noValidate>
+            <AdminFields
+              submit={cal.set}
+              fields={[
+                { kind: "text", name: "day", label: cal.day, hint: cal.dayHint, width: "max-w-48" },
+                { kind: "radio", name: "isBusinessDay", label: cal.kind, options: [{ value: "false", label: cal.dayOff }, { value: "true", label: cal.businessDay }] },
+                { kind: "text", name: "note", label: cal.note, hint: cal.noteHint },
+              ]}
+            />
+          </StaffForm>
           <div>
             <h3 className="mb-2 text-xl font-bold">{cal.overrides}</h3>
             {calendar.overrides.length === 0 ? (
@@ -93,7 +91,9 @@ export default async function SettingsPage() {
                       <strong>{formatDate(o.day, locale)}</strong> ({o.day}) — {o.isBusinessDay ? cal.businessDay : cal.dayOff}
                       {o.note && <span className="block text-gray-700">{o.note}</span>}
                     </span>
-                    <AdminForm action={removeCalendarOverrideAction} idPrefix={`remove-${o.day}`} hidden={{ day: o.day }} submit={`${cal.remove} ${o.day}`} texts={texts(cal.fieldErrors)} fields={[]} />
+                    <StaffForm action={removeCalendarOverrideAction} idPrefix={`remove-${o.day}`} texts={texts(cal.fieldErrors)} noValidate>
+                      <AdminFields hidden={{ day: o.day }} submit={`${cal.remove} ${o.day}`} fields={[]} />
+                    </StaffForm>
                   </li>
                 ))}
               </ul>
@@ -102,13 +102,9 @@ export default async function SettingsPage() {
             <p className="mb-4" data-published-years>
               {calendar.publishedYears.length === 0 ? cal.noPublished : calendar.publishedYears.join(", ")}
             </p>
-            <AdminForm
-              action={publishCalendarYearAction}
-              idPrefix="publish"
-              submit={cal.publish}
-              texts={texts(cal.fieldErrors)}
-              fields={[{ kind: "text", name: "year", label: cal.year, hint: fill(cal.yearHint, { last: calendar.libraryYears.last }), inputMode: "numeric", width: "max-w-32" }]}
-            />
+            <StaffForm action={publishCalendarYearAction} idPrefix="publish" texts={texts(cal.fieldErrors)} noValidate>
+              <AdminFields submit={cal.publish} fields={[{ kind: "text", name: "year", label: cal.year, hint: fill(cal.yearHint, { last: calendar.libraryYears.last }), inputMode: "numeric", width: "max-w-32" }]} />
+            </StaffForm>
           </div>
         </div>
       </section>
@@ -137,17 +133,16 @@ export default async function SettingsPage() {
                   ))}
                 </DataTable>
               )}
-              <AdminForm
-                action={setFeeAction}
-                idPrefix={`fee-${service.code}`}
-                hidden={{ service: service.code }}
-                submit={f.save}
-                texts={texts(f.fieldErrors)}
-                fields={[
-                  { kind: "text", name: "amount", label: f.amount, hint: f.amountHint, inputMode: "decimal", defaultValue: service.entries.length > 0 ? yuan(service.entries.at(-1)!.amountFen) : "", width: "max-w-48" },
-                  { kind: "text", name: "effectiveFrom", label: f.from, hint: f.fromHint, width: "max-w-48" },
-                ]}
-              />
+              <StaffForm action={setFeeAction} idPrefix={`fee-${service.code}`} texts={texts(f.fieldErrors)} noValidate>
+                <AdminFields
+                  hidden={{ service: service.code }}
+                  submit={f.save}
+                  fields={[
+                    { kind: "text", name: "amount", label: f.amount, hint: f.amountHint, inputMode: "decimal", defaultValue: service.entries.length > 0 ? yuan(service.entries.at(-1)!.amountFen) : "", width: "max-w-48" },
+                    { kind: "text", name: "effectiveFrom", label: f.from, hint: f.fromHint, width: "max-w-48" },
+                  ]}
+                />
+              </StaffForm>
             </section>
           ))}
         </div>

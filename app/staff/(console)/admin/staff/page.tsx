@@ -1,4 +1,4 @@
-import { ActionForm } from "@/components/console/action-form";
+import { StaffForm } from "@/components/console/staff-form";
 import { Notice } from "@/components/ui/notice";
 import { listStaff } from "@/db/queries/staff-accounts";
 import { STAFF_ROLES } from "@/lib/auth/roles";
@@ -21,7 +21,7 @@ export default async function StaffAdminPage() {
     );
   }
   const rows = await listStaff(staff);
-  const texts = { done: a.done, errors: t.staff.actionErrors };
+  const texts = { done: a.done, errors: t.appErrors };
   return (
     <>
       <h1 className="mb-3 text-3xl font-bold">{a.title}</h1>
@@ -42,15 +42,15 @@ export default async function StaffAdminPage() {
             <td className="p-2">
               {row.id !== staff.id && (
                 <div className="flex flex-wrap gap-4">
-                  <ActionForm action={setStaffDisabledAction} texts={texts}>
+                  <StaffForm action={setStaffDisabledAction} texts={texts}>
                     <input type="hidden" name="staffId" value={row.id} />
                     <input type="hidden" name="disabled" value={row.disabled ? "false" : "true"} />
                     <button type="submit" className="min-h-11 rounded-md border-2 border-gray-800 px-3 py-2 font-semibold">
                       {row.disabled ? a.enable : a.disable}
                       <span className="sr-only"> {row.email}</span>
                     </button>
-                  </ActionForm>
-                  <ActionForm action={changeStaffRoleAction} texts={texts} className="flex flex-wrap items-end gap-2">
+                  </StaffForm>
+                  <StaffForm action={changeStaffRoleAction} texts={texts} className="flex flex-wrap items-end gap-2">
                     <input type="hidden" name="staffId" value={row.id} />
                     <label className="flex flex-col text-sm">
                       {a.newRole}
@@ -66,7 +66,7 @@ export default async function StaffAdminPage() {
                       {a.changeRole}
                       <span className="sr-only"> {row.email}</span>
                     </button>
-                  </ActionForm>
+                  </StaffForm>
                 </div>
               )}
             </td>

@@ -1,4 +1,4 @@
-import { CheckedForm } from "@/components/console/corrections/checked-form";
+import { StaffForm } from "@/components/console/staff-form";
 import { TextArea } from "@/components/console/corrections/fields";
 import { ReceiptFacts } from "@/components/console/corrections/receipt-facts";
 import { VoucherPanel } from "@/components/console/corrections/voucher-panel";
@@ -100,7 +100,7 @@ export default async function CorrectionPage({ params, searchParams }: { params:
                 <h2 id="decide-title" className="mb-3 text-xl font-bold">
                   {c.decide}
                 </h2>
-                <CheckedForm action={decideCorrectionAction} texts={texts}>
+                <StaffForm action={decideCorrectionAction} texts={texts} keepValues>
                   <input type="hidden" name="id" value={correction.id} />
                   <input type="hidden" name="version" value={correction.version} />
                   <TextArea name="note" label={c.noteLabel} maxLength={500} />
@@ -112,7 +112,7 @@ export default async function CorrectionPage({ params, searchParams }: { params:
                       {c.reject}
                     </button>
                   </div>
-                </CheckedForm>
+                </StaffForm>
               </section>
             ))}
 
@@ -124,11 +124,11 @@ export default async function CorrectionPage({ params, searchParams }: { params:
               {correction.paidOutAt ? (
                 <p data-paid-out>{fill(c.paidOut, { date: formatDateTime(correction.paidOutAt, locale, tz) })}</p>
               ) : (
-                <CheckedForm action={markRefundPaidOutAction} texts={texts}>
+                <StaffForm action={markRefundPaidOutAction} texts={texts} keepValues>
                   <input type="hidden" name="id" value={correction.id} />
                   <input type="hidden" name="version" value={correction.version} />
                   <Button type="submit">{c.markPaidOut}</Button>
-                </CheckedForm>
+                </StaffForm>
               )}
             </section>
           )}

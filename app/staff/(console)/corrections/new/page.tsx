@@ -1,4 +1,4 @@
-import { CheckedForm } from "@/components/console/corrections/checked-form";
+import { StaffForm } from "@/components/console/staff-form";
 import { Select, TextArea } from "@/components/console/corrections/fields";
 import { ReceiptFacts } from "@/components/console/corrections/receipt-facts";
 import { VoucherPanel } from "@/components/console/corrections/voucher-panel";
@@ -76,7 +76,7 @@ export default async function NewCorrectionPage({ searchParams }: { searchParams
               </a>
             ))}
           </nav>
-          <CheckedForm action={prepareCorrectionAction} texts={texts}>
+          <StaffForm action={prepareCorrectionAction} texts={texts} keepValues>
             <input type="hidden" name="ticket" value={ticket.ref} />
             <input type="hidden" name="kind" value={kind} />
             {kind === "refund" ? (
@@ -95,7 +95,7 @@ export default async function NewCorrectionPage({ searchParams }: { searchParams
               </>
             )}
             <Button type="submit">{c.submit}</Button>
-          </CheckedForm>
+          </StaffForm>
         </div>
         <VoucherPanel vouchers={vouchers} t={t} />
       </div>

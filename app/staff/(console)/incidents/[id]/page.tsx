@@ -1,4 +1,4 @@
-import { CheckedForm } from "@/components/console/corrections/checked-form";
+import { StaffForm } from "@/components/console/staff-form";
 import { IncidentSummary } from "@/components/console/incidents/incident-summary";
 import { Button } from "@/components/ui/button";
 import { ErrorSummary } from "@/components/ui/error-summary";
@@ -47,10 +47,10 @@ export default async function IncidentPage({ params, searchParams }: { params: P
         <IncidentSummary incident={incident} channelName={ch ? (locale === "en" ? ch.nameEn : ch.nameZh) : b.allChannels} t={t} locale={locale} timeZone={tz} />
       </div>
       {!incident.endedAt && staff.role !== "agent" && (
-        <CheckedForm action={endIncidentAction} texts={{ errorTitle: b.errorTitle, errors: b.errors, fieldErrors: b.fieldErrors }} className="mb-8">
+        <StaffForm action={endIncidentAction} texts={{ errorTitle: b.errorTitle, errors: b.errors, fieldErrors: b.fieldErrors }} className="mb-8" keepValues>
           <input type="hidden" name="id" value={incident.id} />
           <Button type="submit">{i.end}</Button>
-        </CheckedForm>
+        </StaffForm>
       )}
       <h2 className="mb-3 text-2xl font-bold">{i.tickets}</h2>
       {tickets.length === 0 ? (

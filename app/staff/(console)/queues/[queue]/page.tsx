@@ -8,6 +8,7 @@ import { fill } from "@/lib/i18n";
 import { TICKET_CATEGORIES, TICKET_STATUSES } from "@/lib/routing";
 import { ZQueueFilters, ZQueueName } from "@/lib/ticket-desk";
 import { requestLocale } from "../../../../locale";
+import { claimNextTicketAction } from "../../../tickets-actions";
 import { consoleStaff } from "../../guard";
 
 type Props = { params: Promise<{ queue: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
@@ -41,7 +42,7 @@ export default async function QueuePage({ params, searchParams }: Props) {
   return (
     <>
       <h1 className="mb-6 text-3xl font-bold">{title}</h1>
-      <NextTicketButton t={t} />
+      <NextTicketButton action={claimNextTicketAction} t={t} />
       <form method="get" className="mb-6 flex flex-wrap items-end gap-4" aria-label={q.filters}>
         <label className="flex flex-col font-semibold">
           {q.status}

@@ -9,7 +9,20 @@ import { env } from "@/lib/env";
 import { fill } from "@/lib/i18n";
 import { TICKET_REF_PATTERN } from "@/lib/tickets";
 import { requestLocale } from "../../../../locale";
+import * as desk from "../../../tickets-actions";
 import { consoleStaff } from "../../guard";
+
+const DESK_ACTIONS = {
+  claim: desk.claimTicketAction,
+  assign: desk.assignTicketAction,
+  reply: desk.replyTicketAction,
+  askInfo: desk.askInfoTicketAction,
+  note: desk.noteTicketAction,
+  resolve: desk.resolveTicketAction,
+  transfer: desk.transferTicketAction,
+  merge: desk.mergeTicketAction,
+  close: desk.closeTicketAction,
+};
 
 type Props = { params: Promise<{ ref: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -95,9 +108,9 @@ export default async function StaffTicketPage({ params, searchParams }: Props) {
         </dl>
       </section>
 
-      <PaymentPanel view={view} t={t} locale={locale} timeZone={timeZone} />
+      <PaymentPanel view={view} matchAction={desk.manualMatchAction} t={t} locale={locale} timeZone={timeZone} />
       <TicketTimeline view={view} t={t} locale={locale} timeZone={timeZone} />
-      <TicketActions view={view} staff={staff} t={t} canned={canned} cannedText={canned ? cannedReplyText(canned, ticket.locale) : ""} />
+      <TicketActions view={view} actions={DESK_ACTIONS} staff={staff} t={t} canned={canned} cannedText={canned ? cannedReplyText(canned, ticket.locale) : ""} />
     </>
   );
 }
