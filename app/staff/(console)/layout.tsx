@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { StaffForm } from "@/components/console/staff-form";
 import { CONSOLE_NAV } from "@/components/console/nav-items";
-import { requestLocale } from "../../locale";
+import { requestLocale } from "@/app/locale";
 import { signOutAction } from "../actions";
 import { currentStaffOnce } from "./guard";
 

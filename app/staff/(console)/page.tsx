@@ -3,7 +3,7 @@ import { NextTicketButton } from "@/components/console/queues/next-ticket-button
 import { QueueCountsTable } from "@/components/console/queues/queue-counts";
 import { Notice } from "@/components/ui/notice";
 import { queueCounts } from "@/db/queries/queues";
-import { requestLocale } from "../../locale";
+import { requestLocale } from "@/app/locale";
 import { signOutEverywhereAction } from "../actions";
 import { claimNextTicketAction } from "../tickets-actions";
 import { consoleStaff } from "./guard";

@@ -5,7 +5,7 @@ import { oidcSettings } from "@/auth";
 import { LoginForm } from "@/components/console/login-form";
 import { currentStaff } from "../session";
 import { safeCallbackPath } from "@/lib/auth/safe-redirect";
-import { requestLocale } from "../../locale";
+import { requestLocale } from "@/app/locale";
 import { oidcSignInAction, signInAction } from "./actions";
 
 export const metadata: Metadata = { robots: { index: false, follow: false } };

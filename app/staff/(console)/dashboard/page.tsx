@@ -1,13 +1,13 @@
 import { BarChart } from "@/components/console/charts/bar-chart";
 import { LineChart } from "@/components/console/charts/line-chart";
-import { Notice } from "@/components/ui/notice";
 import { dashboard } from "@/db/queries/dashboard";
 import { env } from "@/lib/env";
 import { fill } from "@/lib/i18n";
 import { formatDate } from "@/lib/i18n/format";
 import { TICKET_CATEGORIES } from "@/lib/routing";
 import { STATUS_CODES } from "@/lib/status";
-import { requestLocale } from "../../../locale";
+import { requestLocale } from "@/app/locale";
+import { PageRefusal } from "../console-page";
 import { consoleStaff } from "../guard";
 
 export default async function DashboardPage() {
@@ -15,14 +15,7 @@ export default async function DashboardPage() {
   const o = t.oversight;
   const d = o.dashboard;
   if (staff.role !== "supervisor" && staff.role !== "admin") {
-    return (
-      <>
-        <h1 className="mb-6 text-3xl font-bold">{d.title}</h1>
-        <Notice tone="bad">
-          <span data-error="forbidden">{o.forbidden}</span>
-        </Notice>
-      </>
-    );
+    return <PageRefusal title={d.title} code="forbidden" message={o.forbidden} />;
   }
   const data = await dashboard(staff, { now: new Date(), timeZone: env().TZ });
   const texts = o.chart;

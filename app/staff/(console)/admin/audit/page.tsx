@@ -5,7 +5,8 @@ import { env } from "@/lib/env";
 import { isIsoDate } from "@/lib/dates";
 import { fill } from "@/lib/i18n";
 import { formatDateTime } from "@/lib/i18n/format";
-import { requestLocale } from "../../../../locale";
+import { requestLocale } from "@/app/locale";
+import { PageRefusal } from "../../console-page";
 import { consoleStaff } from "../../guard";
 import { DataTable } from "@/components/ui/data-table";
 
@@ -40,14 +41,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
   const [staff, { t, locale }, search] = await Promise.all([consoleStaff("/staff/admin/audit"), requestLocale(), searchParams]);
   const a = t.oversight.audit;
   if (staff.role !== "admin" && staff.role !== "supervisor") {
-    return (
-      <>
-        <h1 className="mb-6 text-3xl font-bold">{a.title}</h1>
-        <Notice tone="bad">
-          <span data-error="forbidden">{t.oversight.forbidden}</span>
-        </Notice>
-      </>
-    );
+    return <PageRefusal title={a.title} code="forbidden" message={t.oversight.forbidden} />;
   }
   const { filters, before, invalid } = filtersOf(search);
   const config = env();

@@ -1,11 +1,11 @@
 import { AdminFields } from "@/components/console/admin/admin-fields";
 import { StaffForm, type StaffFormTexts } from "@/components/console/staff-form";
-import { Notice } from "@/components/ui/notice";
 import { calendarSettings, feeScheduleSettings, listChannels } from "@/db/queries/admin-settings";
 import { fill } from "@/lib/i18n";
 import { formatDate } from "@/lib/i18n/format";
 import { formatFen } from "@/lib/money";
-import { requestLocale } from "../../../../locale";
+import { requestLocale } from "@/app/locale";
+import { PageRefusal } from "../../console-page";
 import { consoleStaff } from "../../guard";
 import { publishCalendarYearAction, removeCalendarOverrideAction, setCalendarOverrideAction, setFeeAction, updateChannelAction } from "../actions";
 import { DataTable } from "@/components/ui/data-table";
@@ -16,14 +16,7 @@ export default async function SettingsPage() {
   const [staff, { t, locale }] = await Promise.all([consoleStaff("/staff/admin/settings"), requestLocale()]);
   const s = t.oversight.settings;
   if (staff.role !== "admin") {
-    return (
-      <>
-        <h1 className="mb-6 text-3xl font-bold">{s.title}</h1>
-        <Notice tone="bad">
-          <span data-error="forbidden">{t.oversight.forbidden}</span>
-        </Notice>
-      </>
-    );
+    return <PageRefusal title={s.title} code="forbidden" message={t.oversight.forbidden} />;
   }
   const [channels, calendar, fees] = await Promise.all([listChannels(staff), calendarSettings(staff), feeScheduleSettings(staff)]);
   const texts = (fieldErrors: Record<string, string>): StaffFormTexts => ({ done: s.saved, errorTitle: s.errorTitle, errors: s.errors, invalidSummary: s.errors.invalid, fieldErrors });

@@ -1,9 +1,9 @@
 import { StaffForm } from "@/components/console/staff-form";
-import { Notice } from "@/components/ui/notice";
 import { listStaff } from "@/db/queries/staff-accounts";
 import { STAFF_ROLES } from "@/lib/auth/roles";
-import { requestLocale } from "../../../../locale";
+import { requestLocale } from "@/app/locale";
 import { changeStaffRoleAction, setStaffDisabledAction } from "../../../actions";
+import { PageRefusal } from "../../console-page";
 import { consoleStaff } from "../../guard";
 import { DataTable } from "@/components/ui/data-table";
 
@@ -11,14 +11,7 @@ export default async function StaffAdminPage() {
   const [staff, { t }] = await Promise.all([consoleStaff("/staff/admin/staff"), requestLocale()]);
   const a = t.staff.admin;
   if (staff.role !== "admin") {
-    return (
-      <>
-        <h1 className="mb-6 text-3xl font-bold">{a.title}</h1>
-        <Notice tone="bad">
-          <span data-error="forbidden">{a.forbidden}</span>
-        </Notice>
-      </>
-    );
+    return <PageRefusal title={a.title} code="forbidden" message={a.forbidden} />;
   }
   const rows = await listStaff(staff);
   const texts = { done: a.done, errors: t.appErrors };
