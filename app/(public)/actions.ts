@@ -60,7 +60,7 @@ export async function lookupAction(_prev: LookupState, formData: FormData): Prom
     path: `/r/${checked.receiptNo}`,
     httpOnly: true,
     sameSite: "lax",
-    secure: process.env.NODE_ENV === "production" && process.env.PAYSTATUS_INSECURE_COOKIES !== "1",
+    secure: config.secureCookies,
     maxAge: LOOKUP_TTL_MS / 1000,
   });
   redirect(`/r/${checked.receiptNo}`);
