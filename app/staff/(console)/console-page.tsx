@@ -2,6 +2,7 @@ import "server-only";
 import type { StaffFormTexts } from "@/components/console/staff-form";
 import { ErrorSummary } from "@/components/ui/error-summary";
 import { Notice } from "@/components/ui/notice";
+import { AppError, type AppErrorCode } from "@/lib/errors";
 import { fill, type Messages } from "@/lib/i18n";
 
 /** What console pages read from the URL and how they say no: the same checks and the same markup on every page. */
@@ -29,6 +30,20 @@ export function RedirectedError({ code, t }: { code: BackOfficeError | null; t: 
 /** The back office's form texts: its refusals by code and a sentence per field. */
 export function backOfficeFormTexts(t: Messages): StaffFormTexts {
   return { errorTitle: t.backOffice.errorTitle, errors: t.backOffice.errors, fieldErrors: t.backOffice.fieldErrors };
+}
+
+/**
+ * A read the data layer may refuse: it checks the role itself and throws an AppError (`forbidden`), so the
+ * page need not know who may see it. Its value, or that refusal's code; anything unexpected goes on to the
+ * error page.
+ */
+export async function readOrRefusal<T>(read: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; code: AppErrorCode }> {
+  try {
+    return { ok: true, value: await read };
+  } catch (error) {
+    if (error instanceof AppError) return { ok: false, code: error.code };
+    throw error;
+  }
 }
 
 /** A page that cannot show what was asked (forbidden, not found…): its heading and why, `data-error` naming the code. */

@@ -7,17 +7,16 @@ import { formatDate } from "@/lib/i18n/format";
 import { TICKET_CATEGORIES } from "@/lib/routing";
 import { STATUS_CODES } from "@/lib/status";
 import { requestLocale } from "@/app/locale";
-import { PageRefusal } from "../console-page";
+import { PageRefusal, readOrRefusal } from "../console-page";
 import { consoleStaff } from "../guard";
 
 export default async function DashboardPage() {
   const [staff, { t, locale }] = await Promise.all([consoleStaff("/staff/dashboard"), requestLocale()]);
   const o = t.oversight;
   const d = o.dashboard;
-  if (staff.role !== "supervisor" && staff.role !== "admin") {
-    return <PageRefusal title={d.title} code="forbidden" message={o.forbidden} />;
-  }
-  const data = await dashboard(staff, { now: new Date(), timeZone: env().TZ });
+  const read = await readOrRefusal(dashboard(staff, { now: new Date(), timeZone: env().TZ }));
+  if (!read.ok) return <PageRefusal title={d.title} code={read.code} message={o.forbidden} />;
+  const data = read.value;
   const texts = o.chart;
   const weekRows = data.weeks.map((w) => fill(d.week, { date: formatDate(w, locale) }));
   const weekAxis = data.weeks.map((w) => w.slice(5));

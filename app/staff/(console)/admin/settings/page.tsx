@@ -5,7 +5,7 @@ import { fill } from "@/lib/i18n";
 import { formatDate } from "@/lib/i18n/format";
 import { formatFen } from "@/lib/money";
 import { requestLocale } from "@/app/locale";
-import { PageRefusal } from "../../console-page";
+import { PageRefusal, readOrRefusal } from "../../console-page";
 import { consoleStaff } from "../../guard";
 import { publishCalendarYearAction, removeCalendarOverrideAction, setCalendarOverrideAction, setFeeAction, updateChannelAction } from "../actions";
 import { DataTable } from "@/components/ui/data-table";
@@ -15,10 +15,9 @@ const yuan = (fen: number) => formatFen(fen).replace(/^¥/, "").replaceAll(",", 
 export default async function SettingsPage() {
   const [staff, { t, locale }] = await Promise.all([consoleStaff("/staff/admin/settings"), requestLocale()]);
   const s = t.oversight.settings;
-  if (staff.role !== "admin") {
-    return <PageRefusal title={s.title} code="forbidden" message={t.oversight.forbidden} />;
-  }
-  const [channels, calendar, fees] = await Promise.all([listChannels(staff), calendarSettings(staff), feeScheduleSettings(staff)]);
+  const read = await readOrRefusal(Promise.all([listChannels(staff), calendarSettings(staff), feeScheduleSettings(staff)]));
+  if (!read.ok) return <PageRefusal title={s.title} code={read.code} message={t.oversight.forbidden} />;
+  const [channels, calendar, fees] = read.value;
   const texts = (fieldErrors: Record<string, string>): StaffFormTexts => ({ done: s.saved, errorTitle: s.errorTitle, errors: s.errors, invalidSummary: s.errors.invalid, fieldErrors });
   const c = s.channels;
   const cal = s.calendar;

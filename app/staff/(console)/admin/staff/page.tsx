@@ -3,17 +3,16 @@ import { listStaff } from "@/db/queries/staff-accounts";
 import { STAFF_ROLES } from "@/lib/auth/roles";
 import { requestLocale } from "@/app/locale";
 import { changeStaffRoleAction, setStaffDisabledAction } from "../../../actions";
-import { PageRefusal } from "../../console-page";
+import { PageRefusal, readOrRefusal } from "../../console-page";
 import { consoleStaff } from "../../guard";
 import { DataTable } from "@/components/ui/data-table";
 
 export default async function StaffAdminPage() {
   const [staff, { t }] = await Promise.all([consoleStaff("/staff/admin/staff"), requestLocale()]);
   const a = t.staff.admin;
-  if (staff.role !== "admin") {
-    return <PageRefusal title={a.title} code="forbidden" message={a.forbidden} />;
-  }
-  const rows = await listStaff(staff);
+  const read = await readOrRefusal(listStaff(staff));
+  if (!read.ok) return <PageRefusal title={a.title} code={read.code} message={a.forbidden} />;
+  const rows = read.value;
   const texts = { done: a.done, errors: t.appErrors };
   return (
     <>
