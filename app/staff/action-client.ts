@@ -2,11 +2,11 @@ import "server-only";
 import { revalidatePath } from "next/cache";
 import { redirect, unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
+import { requireStaff } from "@/app/staff/session";
 import type { StaffPrincipal } from "@/db/queries/staff";
 import type { StaffActionResult } from "@/lib/action-state";
 import type { StaffRole } from "@/lib/auth/roles";
 import { refusalOf } from "@/lib/log";
-import { requireStaff } from "./session";
 
 /**
  * The staff wrapper every staff server action is made with (STYLE "Server

@@ -3,7 +3,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { oidcSettings } from "@/auth";
 import { LoginForm } from "@/components/console/login-form";
-import { currentStaff } from "../session";
+import { currentStaff } from "@/app/staff/session";
 import { safeCallbackPath } from "@/lib/auth/safe-redirect";
 import { requestLocale } from "@/app/locale";
 import { oidcSignInAction, signInAction } from "./actions";

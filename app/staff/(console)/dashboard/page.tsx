@@ -23,6 +23,9 @@ export default async function DashboardPage() {
   const dayRows = data.days.map((day) => formatDate(day, locale));
   const dayAxis = data.days.map((day) => day.slice(5));
   const queues = data.backlog.map((b) => o.queues[b.queue]);
+  // What the weekly charts and the per-queue charts share.
+  const weekly = { categories: weekRows, axisLabels: weekAxis, categoryHeader: d.weekHeader, texts };
+  const byQueue = { categories: queues, categoryHeader: d.backlog.queue, texts };
   const rated = data.ratings.counts.reduce((a, b) => a + b, 0);
   const inUse = <K extends string>(series: Record<K, number[]>, keys: readonly K[]) => keys.filter((k) => series[k].some((n) => n > 0));
   const statuses = inUse(data.byPaymentStatus, STATUS_CODES);
@@ -41,9 +44,7 @@ export default async function DashboardPage() {
         id="backlog"
         title={d.backlog.title}
         desc={d.backlog.desc}
-        categories={queues}
-        categoryHeader={d.backlog.queue}
-        texts={texts}
+        {...byQueue}
         series={[
           { key: "open", label: o.ticketStatuses.open, values: data.backlog.map((b) => b.open) },
           { key: "waiting_on_payer", label: o.ticketStatuses.waiting_on_payer, values: data.backlog.map((b) => b.waitingOnPayer) },
@@ -55,19 +56,14 @@ export default async function DashboardPage() {
         id="breaches-now"
         title={d.breaches.title}
         desc={d.breaches.desc}
-        categories={queues}
-        categoryHeader={d.backlog.queue}
-        texts={texts}
+        {...byQueue}
         series={[{ key: "breached", label: d.breaches.now, values: data.backlog.map((b) => b.breached) }]}
       />
       <BarChart
         id="breaches-weekly"
         title={d.breaches.weeklyTitle}
         desc={d.breaches.desc}
-        categories={weekRows}
-        axisLabels={weekAxis}
-        categoryHeader={d.weekHeader}
-        texts={texts}
+        {...weekly}
         series={[
           { key: "on_time", label: d.breaches.resolvedOnTime, values: data.resolved.map((n, i) => n - data.resolvedLate[i]!) },
           { key: "late", label: d.breaches.resolvedLate, values: data.resolvedLate },
@@ -78,20 +74,14 @@ export default async function DashboardPage() {
         id="causes"
         title={d.causes.title}
         desc={d.causes.desc}
-        categories={weekRows}
-        axisLabels={weekAxis}
-        categoryHeader={d.weekHeader}
-        texts={texts}
+        {...weekly}
         series={TICKET_CATEGORIES.map((c) => ({ key: c, label: o.categories[c], values: data.byCategory[c] }))}
       />
       <BarChart
         id="payment-statuses"
         title={d.paymentStatuses.title}
         desc={d.paymentStatuses.desc}
-        categories={weekRows}
-        axisLabels={weekAxis}
-        categoryHeader={d.weekHeader}
-        texts={texts}
+        {...weekly}
         series={statuses.map((s) => ({ key: s, label: t.status.views[s].title, values: data.byPaymentStatus[s] }))}
       />
 
@@ -99,10 +89,7 @@ export default async function DashboardPage() {
         id="resolution"
         title={d.resolution.title}
         desc={d.resolution.desc}
-        categories={weekRows}
-        axisLabels={weekAxis}
-        categoryHeader={d.weekHeader}
-        texts={texts}
+        {...weekly}
         series={[{ key: "median", label: d.resolution.series, values: data.medianHours }]}
       />
 
