@@ -74,8 +74,7 @@ function authConfig(): NextAuthConfig {
   return {
     secret: env().AUTH_SECRET,
     trustHost: true,
-    // Demo and browser tests run on plain http://localhost and set PAYSTATUS_INSECURE_COOKIES=1.
-    useSecureCookies: process.env.NODE_ENV === "production" && process.env.PAYSTATUS_INSECURE_COOKIES !== "1",
+    useSecureCookies: env().secureCookies,
     session: { strategy: "jwt", maxAge: STAFF_SESSION_HOURS * 3600, updateAge: 15 * 60 },
     pages: { signIn: "/staff/login", error: "/staff/login" },
     providers,

@@ -1,6 +1,7 @@
 "use server";
 
 import { cookies } from "next/headers";
+import { env } from "@/lib/env";
 import { isLocale, LOCALE_COOKIE } from "@/lib/i18n";
 
 /** Public: remembers the language chosen with the switcher. Changes nothing but a cookie. */
@@ -12,6 +13,6 @@ export async function setLocaleAction(formData: FormData): Promise<void> {
     maxAge: 60 * 60 * 24 * 365,
     sameSite: "lax",
     httpOnly: true,
-    secure: process.env.NODE_ENV === "production" && process.env.PAYSTATUS_INSECURE_COOKIES !== "1",
+    secure: env().secureCookies,
   });
 }

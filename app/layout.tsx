@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import { headers } from "next/headers";
 import { REQUEST_ID_HEADER } from "@/lib/request-id";
 import { setLocaleAction } from "./actions";
-import { requestLocale } from "./locale";
+import { requestLocale } from "@/app/locale";
 import { RequestIdProvider } from "./request-id";
 import "./globals.css";
 

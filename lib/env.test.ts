@@ -21,6 +21,16 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ ...good, AUTH_SECRET: "" })).toThrow("Configuration error: AUTH_SECRET is required");
   });
 
+  it.each([
+    ["production", undefined, true],
+    ["production", "1", false],
+    ["production", "0", true],
+    ["development", undefined, false],
+    ["test", undefined, false],
+  ])("NODE_ENV=%s, PAYSTATUS_INSECURE_COOKIES=%s → secure cookies %s", (nodeEnv, insecure, secure) => {
+    expect(parseEnv({ ...good, NODE_ENV: nodeEnv, PAYSTATUS_INSECURE_COOKIES: insecure }).secureCookies).toBe(secure);
+  });
+
   it("fills insecure secrets only outside production", () => {
     expect(parseEnv({ NODE_ENV: "development" }).AUTH_SECRET).toMatch(/^dev-only/);
   });

@@ -74,7 +74,14 @@ function urlWithProtocol(value: string, protocols: string[]): boolean {
   }
 }
 
-export type Env = z.infer<typeof schema> & { receiptFormat: ReceiptFormat };
+export type Env = z.infer<typeof schema> & {
+  receiptFormat: ReceiptFormat;
+  /**
+   * Whether cookies carry Secure and pages ask for https: in production, unless PAYSTATUS_INSECURE_COOKIES=1
+   * (the demo and the browser tests serve plain http://localhost). Every cookie and the CSP read this one setting.
+   */
+  secureCookies: boolean;
+};
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -109,7 +116,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   } catch {
     throw new ConfigError("Configuration error: RECEIPT_NO_PATTERN is not a valid regular expression");
   }
-  return { ...result.data, receiptFormat };
+  return { ...result.data, receiptFormat, secureCookies: result.data.NODE_ENV === "production" && input.PAYSTATUS_INSECURE_COOKIES !== "1" };
 }
 
 let cached: Env | undefined;

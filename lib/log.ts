@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { workUnitAsyncStorage } from "next/dist/server/app-render/work-unit-async-storage.external";
+import { AppError, type Refusal } from "./errors";
 import { REQUEST_ID_HEADER } from "./request-id";
 
 /**
@@ -42,6 +43,12 @@ export function logUnexpected(event: string, error: unknown, fields: Fields = {}
     errorCode: typeof code === "string" ? code : undefined,
   });
   return errorId;
+}
+
+/** What a caller is told about a failure: an AppError as it is; anything else is unexpected, logged, and reported as `error` with its id. */
+export function refusalOf(error: unknown, event: string, fields: Fields = {}): Refusal {
+  if (error instanceof AppError) return error.reason === undefined ? { code: error.code } : { code: error.code, reason: error.reason };
+  return { code: "error", errorId: logUnexpected(event, error, fields) };
 }
 
 /**

@@ -3,10 +3,11 @@ import { Writable } from "node:stream";
 import { z } from "zod";
 import { dbHandle } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
-import { ApiTokenError, issueApiToken } from "@/db/queries/api-tokens";
-import { createStaff, StaffAccountError } from "@/db/queries/staff-accounts";
+import { issueApiToken } from "@/db/queries/api-tokens";
+import { createStaff } from "@/db/queries/staff-accounts";
 import { passwordProblem } from "@/lib/auth/password";
 import { normaliseEmail, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, QUEUE_NAME, STAFF_ROLES, type StaffRole } from "@/lib/auth/roles";
+import { AppError } from "@/lib/errors";
 import { CliError, runCli } from "./cli";
 
 /**
@@ -84,7 +85,7 @@ async function add(args: string[]): Promise<void> {
     const { id } = await createStaff("cli", { email, role: role as StaffRole, queues, password });
     console.log(`Added ${role} ${email} (id ${id})${queues.length ? ` for queues ${queues.join(", ")}` : ""}.`);
   } catch (error) {
-    if (error instanceof StaffAccountError && error.code === "email_taken") throw new CliError(`${email} already has a staff account`);
+    if (error instanceof AppError && error.reason === "email_taken") throw new CliError(`${email} already has a staff account`);
     throw error;
   }
 }
@@ -97,7 +98,7 @@ async function token(args: string[]): Promise<void> {
     console.error(`API token for ${email} (shown once; store it in the integration's secret store):`);
     console.log(issued.token);
   } catch (error) {
-    if (error instanceof ApiTokenError) throw new CliError(error.code === "staff_not_found" ? `no staff account for ${email}` : `${email} is disabled`);
+    if (error instanceof AppError) throw new CliError(error.code === "not_found" ? `no staff account for ${email}` : `${email} is disabled`);
     throw error;
   }
 }

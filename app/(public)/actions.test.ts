@@ -5,7 +5,8 @@ import { rateLimits } from "@/db/schema";
 import { databaseKind, setupTestDatabase } from "@/db/testing/test-db";
 import { LOOKUP_LIMITS } from "@/lib/rate-limit";
 import { withLuhnDigit } from "@/lib/receipt-number";
-import { lookupAction, type LookupState } from "./actions";
+import type { LookupState } from "@/lib/action-state";
+import { lookupAction } from "./actions";
 
 /**
  * SPEC §3.2 through the resident's real lookup action: limited per client and per

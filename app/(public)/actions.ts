@@ -8,18 +8,11 @@ import { unsafeReceiptForLookup } from "@/db/queries/status";
 import { env } from "@/lib/env";
 import { logUnexpected } from "@/lib/log";
 import { metrics } from "@/lib/metrics";
-import { amountMatches, validateLookup, type LookupErrorCode, type LookupFieldError } from "@/lib/lookup";
+import type { LookupState } from "@/lib/action-state";
+import { amountMatches, validateLookup } from "@/lib/lookup";
 import { clientAddress, clientKey, LOOKUP_LIMITS } from "@/lib/rate-limit";
 import { LOOKUP_TTL_MS, lookupProof } from "@/lib/receipt-link";
 import { lookupCookieName } from "./lookup-cookie";
-
-export type LookupState = {
-  code?: LookupErrorCode | "error";
-  fieldErrors?: { receipt?: LookupFieldError; amount?: LookupFieldError };
-  values: { receipt: string; amount: string };
-  retryAfterMinutes?: number;
-  errorId?: string;
-};
 
 const text = (value: FormDataEntryValue | null) => (typeof value === "string" ? value.slice(0, 200) : "");
 
@@ -60,7 +53,7 @@ export async function lookupAction(_prev: LookupState, formData: FormData): Prom
     path: `/r/${checked.receiptNo}`,
     httpOnly: true,
     sameSite: "lax",
-    secure: process.env.NODE_ENV === "production" && process.env.PAYSTATUS_INSECURE_COOKIES !== "1",
+    secure: config.secureCookies,
     maxAge: LOOKUP_TTL_MS / 1000,
   });
   redirect(`/r/${checked.receiptNo}`);

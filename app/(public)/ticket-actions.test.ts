@@ -10,7 +10,8 @@ import { seedDemo } from "@/db/seed/demo";
 import { databaseKind, setupTestDatabase } from "@/db/testing/test-db";
 import { env } from "@/lib/env";
 import { receiptToken } from "@/lib/receipt-link";
-import { openTicketAction, type TicketFormState } from "./ticket-actions";
+import type { TicketFormState } from "@/lib/action-state";
+import { openTicketAction } from "./ticket-actions";
 
 /**
  * Issue 5, through the resident's real server action (the one the no-JS form posts to):

@@ -4,6 +4,7 @@ import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { consumeRateLimits } from "@/db/queries/rate-limit";
 import { openTicket, rateTicket, residentReply } from "@/db/queries/tickets";
+import type { TicketFormState } from "@/lib/action-state";
 import { env } from "@/lib/env";
 import { LOCALE_COOKIE, negotiateLocale } from "@/lib/i18n";
 import { logUnexpected } from "@/lib/log";
@@ -15,15 +16,6 @@ import { PROOF_LIMITS, verifyProof, type ProofRejection, type VerifiedProof } fr
 import { publicBaseUrl } from "../base-url";
 import { receiptAccess } from "./receipt-access";
 import { rememberTicket, trackingSecret } from "./ticket-cookies";
-
-export type TicketFormState = {
-  code?: "invalid" | "not_allowed" | "rate_limited" | "existing" | "answer_posted" | "answer_awaiting_bank" | "needs_proof" | "error";
-  fieldErrors?: Partial<Record<"category" | "description" | "contact" | "proof", string>>;
-  values: { category: string; description: string; contact: string };
-  ref?: string;
-  retryAfterMinutes?: number;
-  errorId?: string;
-};
 
 const TICKET_LIMIT = { limit: 10, windowSeconds: 60 * 60 };
 const text = (v: FormDataEntryValue | null, max = 4000) => (typeof v === "string" ? v.slice(0, max) : "");

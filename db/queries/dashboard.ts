@@ -1,11 +1,11 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { addDays, type IsoDate, weekdayOf, zonedInstant, zonedParts } from "@/lib/dates";
+import { AppError } from "@/lib/errors";
 import { TICKET_CATEGORIES, TICKET_QUEUES, type TicketCategory, type TicketQueue } from "@/lib/routing";
 import { STATUS_CODES, type StatusCode } from "@/lib/status";
 import { type Db, db, queryRows, type Tx } from "../client";
 import { flushLookupCounts, type LookupOutcome } from "./lookup-stats";
-import { StaffAccountError } from "./staff-accounts";
 import type { StaffPrincipal } from "./staff-auth";
 
 /**
@@ -34,7 +34,7 @@ export type Dashboard = {
 const ALLOWED = new Set(["supervisor", "admin"]);
 
 export async function dashboard(actor: StaffPrincipal, options: DashboardOptions, tx: Db | Tx = db()): Promise<Dashboard> {
-  if (!ALLOWED.has(actor.role)) throw new StaffAccountError("forbidden");
+  if (!ALLOWED.has(actor.role)) throw new AppError("forbidden");
   await flushLookupCounts(tx);
   const { now, timeZone } = options;
   const today = zonedParts(now, timeZone).date;

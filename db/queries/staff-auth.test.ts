@@ -2,10 +2,11 @@ import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { LOCKOUT_MINUTES, MAX_FAILED_LOGINS } from "@/lib/auth/throttle";
+import { AppError } from "@/lib/errors";
 import { DEMO_STAFF, DEMO_STAFF_PASSWORD, seedDemoStaff } from "../seed/demo-staff";
 import { auditEvents, staff } from "../schema";
 import { databaseKind, setupTestDatabase } from "../testing/test-db";
-import { changeStaffRole, createStaff, endAllSessions, listStaff, setStaffDisabled, StaffAccountError } from "./staff-accounts";
+import { changeStaffRole, createStaff, endAllSessions, listStaff, setStaffDisabled } from "./staff-accounts";
 import { staffForOidcEmail, staffForSession, verifyStaffPassword } from "./staff-auth";
 
 const { handle } = setupTestDatabase();
@@ -129,7 +130,7 @@ describe(`session validity on ${databaseKind()}`, () => {
     const admin = await newStaff("admin", []);
     const agent = await newStaff();
     await expect(setStaffDisabled(agent.principal, admin.id, true)).rejects.toMatchObject({ code: "forbidden" });
-    await expect(changeStaffRole(agent.principal, agent.id, "admin")).rejects.toBeInstanceOf(StaffAccountError);
+    await expect(changeStaffRole(agent.principal, agent.id, "admin")).rejects.toBeInstanceOf(AppError);
     await expect(listStaff(agent.principal)).rejects.toMatchObject({ code: "forbidden" });
     await expect(setStaffDisabled(admin.principal, admin.id, true)).rejects.toMatchObject({ code: "self_change" });
     await expect(setStaffDisabled(admin.principal, 987_654_321, true)).rejects.toMatchObject({ code: "not_found" });
@@ -140,7 +141,7 @@ describe(`session validity on ${databaseKind()}`, () => {
 
   it("refuses a second account with the same email, whatever its case", async () => {
     const { email } = await newStaff();
-    await expect(createStaff("cli", { email: email.toUpperCase(), role: "admin", queues: [], password: PASSWORD })).rejects.toMatchObject({ code: "email_taken" });
+    await expect(createStaff("cli", { email: email.toUpperCase(), role: "admin", queues: [], password: PASSWORD })).rejects.toMatchObject({ code: "conflict", reason: "email_taken" });
   });
 });
 

@@ -98,6 +98,18 @@ export const en: Messages = {
       },
     },
   },
+  /** The application's refusal codes (lib/errors.ts), for staff forms and pages. */
+  appErrors: {
+    unauthorized: "Your session has ended. Sign in again.",
+    forbidden: "You are not allowed to do that.",
+    invalid: "Something in the form is not valid.",
+    not_found: "That account no longer exists.",
+    self_change: "You cannot disable your own account or change your own role.",
+    refused: "That could not be done: something changed meanwhile. Reload the page and try again.",
+    conflict: "That already exists.",
+    rate_limited: "Too many attempts. Try again in a few minutes.",
+    error: "We could not do that just now. Try again later. Reference: {id}",
+  },
   staff: {
     login: {
       title: "Staff sign in",
@@ -149,15 +161,6 @@ export const en: Messages = {
       forbidden: "Only administrators can manage staff accounts.",
       done: "Saved. Sessions already open for that account end at their next request.",
       cliHint: "Add accounts and issue API tokens from the command line: npm run staff -- add / token.",
-    },
-    actionErrors: {
-      unauthorized: "Your session has ended. Sign in again.",
-      forbidden: "You are not allowed to do that.",
-      invalid: "Something in the form is not valid.",
-      not_found: "That account no longer exists.",
-      self_change: "You cannot disable your own account or change your own role.",
-      refused: "That could not be done: something changed meanwhile. Reload the page and try again.",
-      error: "We could not do that just now. Try again later. Reference: {id}",
     },
   },
   ticket: {

@@ -93,6 +93,18 @@ export const zhCN = {
       },
     },
   },
+  /** The application's refusal codes (lib/errors.ts), for staff forms and pages. */
+  appErrors: {
+    unauthorized: "登录已失效，请重新登录。",
+    forbidden: "您没有权限执行此操作。",
+    invalid: "提交的内容不正确。",
+    not_found: "找不到该账号。",
+    self_change: "不能停用自己的账号或修改自己的角色。",
+    refused: "操作未完成：内容已有变化，请刷新页面后重试。",
+    conflict: "该项已存在。",
+    rate_limited: "尝试次数过多，请稍后再试。",
+    error: "系统暂时无法处理，请稍后再试。参考编号：{id}",
+  },
   staff: {
     login: {
       title: "工作人员登录",
@@ -143,15 +155,6 @@ export const zhCN = {
       forbidden: "只有管理员可以管理工作人员账号。",
       done: "已保存。该账号已登录的会话将在下次操作时失效。",
       cliHint: "新增账号和生成 API 令牌请使用命令行：npm run staff -- add / token。",
-    },
-    actionErrors: {
-      unauthorized: "登录已失效，请重新登录。",
-      forbidden: "您没有权限执行此操作。",
-      invalid: "提交的内容不正确。",
-      not_found: "找不到该账号。",
-      self_change: "不能停用自己的账号或修改自己的角色。",
-      refused: "操作未完成：内容已有变化，请刷新页面后重试。",
-      error: "系统暂时无法处理，请稍后再试。参考编号：{id}",
     },
   },
   ticket: {

@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { consumeRateLimits } from "@/db/queries/rate-limit";
 import { isCredentialsRefusal, oidcSettings, signIn } from "@/auth";
+import type { SignInState } from "@/lib/action-state";
 import { PASSWORD_MAX_LENGTH } from "@/lib/auth/roles";
 import { DEFAULT_AFTER_SIGN_IN, safeCallbackPath } from "@/lib/auth/safe-redirect";
 import { SIGN_IN_CLIENT_LIMIT } from "@/lib/auth/throttle";
@@ -16,8 +17,6 @@ import { clientAddress, clientKey } from "@/lib/rate-limit";
  * Public by nature (on the allow-list of the server-action test): signing in.
  * One answer for unknown email, wrong password, disabled or locked account.
  */
-
-export type SignInState = { code?: "invalid" | "invalid_credentials" | "rate_limited" | "error"; email: string; errorId?: string; retryAfterMinutes?: number };
 
 const ZSignIn = z.object({
   email: z.string().trim().min(3).max(254),

@@ -7,7 +7,7 @@ import { countLookup } from "@/db/queries/lookup-stats";
 import { publicStatus } from "@/db/queries/status";
 import { env } from "@/lib/env";
 import { checkReceiptNo } from "@/lib/receipt-number";
-import { requestLocale } from "../../../locale";
+import { requestLocale } from "@/app/locale";
 import { lookupAction } from "../../actions";
 import { receiptAccess } from "../../receipt-access";
 

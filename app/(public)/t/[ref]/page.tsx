@@ -8,7 +8,7 @@ import { formatDateTime } from "@/lib/i18n/format";
 import { fill } from "@/lib/i18n/fill";
 import { TICKET_REF_PATTERN } from "@/lib/tickets";
 import { publicBaseUrl } from "../../../base-url";
-import { requestLocale } from "../../../locale";
+import { requestLocale } from "@/app/locale";
 import { rateTicketAction, residentReplyAction } from "../../ticket-actions";
 import { justCreated, trackingSecret } from "../../ticket-cookies";
 

@@ -1,36 +1,31 @@
 import { BarChart } from "@/components/console/charts/bar-chart";
 import { LineChart } from "@/components/console/charts/line-chart";
-import { Notice } from "@/components/ui/notice";
 import { dashboard } from "@/db/queries/dashboard";
 import { env } from "@/lib/env";
 import { fill } from "@/lib/i18n";
 import { formatDate } from "@/lib/i18n/format";
 import { TICKET_CATEGORIES } from "@/lib/routing";
 import { STATUS_CODES } from "@/lib/status";
-import { requestLocale } from "../../../locale";
+import { requestLocale } from "@/app/locale";
+import { PageRefusal, readOrRefusal } from "../console-page";
 import { consoleStaff } from "../guard";
 
 export default async function DashboardPage() {
   const [staff, { t, locale }] = await Promise.all([consoleStaff("/staff/dashboard"), requestLocale()]);
   const o = t.oversight;
   const d = o.dashboard;
-  if (staff.role !== "supervisor" && staff.role !== "admin") {
-    return (
-      <>
-        <h1 className="mb-6 text-3xl font-bold">{d.title}</h1>
-        <Notice tone="bad">
-          <span data-error="forbidden">{o.forbidden}</span>
-        </Notice>
-      </>
-    );
-  }
-  const data = await dashboard(staff, { now: new Date(), timeZone: env().TZ });
+  const read = await readOrRefusal(dashboard(staff, { now: new Date(), timeZone: env().TZ }));
+  if (!read.ok) return <PageRefusal title={d.title} code={read.code} message={o.forbidden} />;
+  const data = read.value;
   const texts = o.chart;
   const weekRows = data.weeks.map((w) => fill(d.week, { date: formatDate(w, locale) }));
   const weekAxis = data.weeks.map((w) => w.slice(5));
   const dayRows = data.days.map((day) => formatDate(day, locale));
   const dayAxis = data.days.map((day) => day.slice(5));
   const queues = data.backlog.map((b) => o.queues[b.queue]);
+  // What the weekly charts and the per-queue charts share.
+  const weekly = { categories: weekRows, axisLabels: weekAxis, categoryHeader: d.weekHeader, texts };
+  const byQueue = { categories: queues, categoryHeader: d.backlog.queue, texts };
   const rated = data.ratings.counts.reduce((a, b) => a + b, 0);
   const inUse = <K extends string>(series: Record<K, number[]>, keys: readonly K[]) => keys.filter((k) => series[k].some((n) => n > 0));
   const statuses = inUse(data.byPaymentStatus, STATUS_CODES);
@@ -49,9 +44,7 @@ export default async function DashboardPage() {
         id="backlog"
         title={d.backlog.title}
         desc={d.backlog.desc}
-        categories={queues}
-        categoryHeader={d.backlog.queue}
-        texts={texts}
+        {...byQueue}
         series={[
           { key: "open", label: o.ticketStatuses.open, values: data.backlog.map((b) => b.open) },
           { key: "waiting_on_payer", label: o.ticketStatuses.waiting_on_payer, values: data.backlog.map((b) => b.waitingOnPayer) },
@@ -63,19 +56,14 @@ export default async function DashboardPage() {
         id="breaches-now"
         title={d.breaches.title}
         desc={d.breaches.desc}
-        categories={queues}
-        categoryHeader={d.backlog.queue}
-        texts={texts}
+        {...byQueue}
         series={[{ key: "breached", label: d.breaches.now, values: data.backlog.map((b) => b.breached) }]}
       />
       <BarChart
         id="breaches-weekly"
         title={d.breaches.weeklyTitle}
         desc={d.breaches.desc}
-        categories={weekRows}
-        axisLabels={weekAxis}
-        categoryHeader={d.weekHeader}
-        texts={texts}
+        {...weekly}
         series={[
           { key: "on_time", label: d.breaches.resolvedOnTime, values: data.resolved.map((n, i) => n - data.resolvedLate[i]!) },
           { key: "late", label: d.breaches.resolvedLate, values: data.resolvedLate },
@@ -86,20 +74,14 @@ export default async function DashboardPage() {
         id="causes"
         title={d.causes.title}
         desc={d.causes.desc}
-        categories={weekRows}
-        axisLabels={weekAxis}
-        categoryHeader={d.weekHeader}
-        texts={texts}
+        {...weekly}
         series={TICKET_CATEGORIES.map((c) => ({ key: c, label: o.categories[c], values: data.byCategory[c] }))}
       />
       <BarChart
         id="payment-statuses"
         title={d.paymentStatuses.title}
         desc={d.paymentStatuses.desc}
-        categories={weekRows}
-        axisLabels={weekAxis}
-        categoryHeader={d.weekHeader}
-        texts={texts}
+        {...weekly}
         series={statuses.map((s) => ({ key: s, label: t.status.views[s].title, values: data.byPaymentStatus[s] }))}
       />
 
@@ -107,10 +89,7 @@ export default async function DashboardPage() {
         id="resolution"
         title={d.resolution.title}
         desc={d.resolution.desc}
-        categories={weekRows}
-        axisLabels={weekAxis}
-        categoryHeader={d.weekHeader}
-        texts={texts}
+        {...weekly}
         series={[{ key: "median", label: d.resolution.series, values: data.medianHours }]}
       />
 
