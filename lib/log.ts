@@ -1,5 +1,5 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { randomBytes } from "node:crypto";
-import { workUnitAsyncStorage } from "next/dist/server/app-render/work-unit-async-storage.external";
 import { AppError, type Refusal } from "./errors";
 import { REQUEST_ID_HEADER } from "./request-id";
 
@@ -22,13 +22,22 @@ export function newErrorId(): string {
   return randomBytes(6).toString("hex");
 }
 
+export type RequestContext = { requestId: string };
+
 /**
- * The id of the request being served (pages, server actions, route handlers), from Next.js's own
- * request store; undefined outside a request (scripts, the worker).
+ * The HTTP server (scripts/http-server.mjs) serves each request inside this store, with the id it
+ * also puts in the request's X-Request-Id for proxy.ts. It lives on globalThis under a registered
+ * symbol because the server and the bundled app each load their own copy of every module.
  */
+export function requestContext(): AsyncLocalStorage<RequestContext> {
+  const registry = globalThis as { [key: symbol]: AsyncLocalStorage<RequestContext> | undefined };
+  return (registry[REQUEST_CONTEXT] ??= new AsyncLocalStorage<RequestContext>());
+}
+const REQUEST_CONTEXT = Symbol.for("paystatus.requestContext");
+
+/** The id of the request being served (pages, server actions, route handlers); undefined outside a request (scripts, the worker). */
 export function currentRequestId(): string | undefined {
-  const store = workUnitAsyncStorage.getStore();
-  return store?.type === "request" ? (store.headers.get(REQUEST_ID_HEADER) ?? undefined) : undefined;
+  return requestContext().getStore()?.requestId;
 }
 
 /** Logs an unexpected error and returns the id to show the user: the request id inside a request, else a fresh one. */
