@@ -4,7 +4,8 @@ import { pipeline } from "node:stream/promises";
 import { parse } from "csv-parse/sync";
 import { sql, type SQL } from "drizzle-orm";
 import { headerColumns, type HeaderSpec } from "@/lib/statements/csv-rows";
-import { chunkEncoding } from "@/lib/statements/decode";
+import { StatementFileError } from "@/lib/statements";
+import { chunkEncoding, decodeText } from "@/lib/statements/decode";
 import { postgresClient, queryRows, type Tx } from "../client";
 import { timed, type LineTally } from "./source";
 import { stageRows, type CopyLane, type StageInput, type StagingTable } from "./staging";
@@ -19,15 +20,19 @@ import { stageRows, type CopyLane, type StageInput, type StagingTable } from "./
  * through the parser's own rules (lib/statements), which stay the single
  * source of truth for what is accepted and why a line is rejected.
  *
- * The lane declines, and the caller reads the file with the parser instead,
- * whenever line numbers or decoding could come out differently: not UTF-8
- * (GBK exports), a header PostgreSQL would read differently, blank or ragged
- * lines (COPY refuses them), cells spanning lines, a "\." line, no data rows.
+ * A GBK export is decoded by the parser's own decoder (decodeText) and sent
+ * to COPY as UTF-8, so its text is exactly what the parser would read; line
+ * numbers are unchanged, since GBK never uses a byte below 0x40 inside a
+ * character. The lane declines, and the caller reads the file with the parser
+ * instead, whenever line numbers or decoding could come out differently:
+ * bytes the decoder refuses, a file that turns GBK only after an ASCII first
+ * chunk, a header PostgreSQL would read differently, blank or ragged lines
+ * (COPY refuses them), cells spanning lines, a "\." line, no data rows.
  */
 
 class Decline extends Error {}
 
-const SLOW_PAGE = 5000;
+const SLOW_PAGE = 10_000;
 
 /** Stages the file through COPY; false when the file is not for this lane (nothing is staged then, nothing counted). */
 export async function stageByCopy<T>(
@@ -42,8 +47,14 @@ export async function stageByCopy<T>(
   if (!client) return false;
   const source = bytes[Symbol.asyncIterator]();
   try {
-    const first = await source.next();
+    let chunks: AsyncIterator<Uint8Array> = source;
+    let first = await source.next();
     if (first.done) return false;
+    if (chunkEncoding(withoutBom(first.value)) === "gbk") {
+      chunks = asUtf8(first.value, source);
+      first = await chunks.next();
+      if (first.done) return false;
+    }
     const columns = readHeader(first.value, lane.header);
     if (!columns) return false;
 
@@ -52,7 +63,7 @@ export async function stageByCopy<T>(
       await sp.execute(sql`drop table if exists import_raw`);
       await sp.execute(sql.raw(`create temp table import_raw (n bigint generated always as identity, ${raw.map((c) => `${c} text`).join(", ")}) on commit drop`));
       const writable = await client.unsafe(`copy import_raw (${raw.join(", ")}) from stdin with (format csv, header true)`).writable();
-      await timed(input.hooks.onPhase, "copy file to staging", () => pipeline(Readable.from(guarded(first.value, source, input.hooks.onStaged)), writable));
+      await timed(input.hooks.onPhase, "copy file to staging", () => pipeline(Readable.from(guarded(first.value, chunks, input.hooks.onStaged)), writable));
 
       const [shape] = await queryRows<{ rows: number; multiline: boolean }>(
         sp,
@@ -67,14 +78,15 @@ export async function stageByCopy<T>(
       const { valid, values } = lane.plain(cell);
       // The test runs once per row: the rows it refuses are noted, and every other row is converted.
       await timed(input.hooks.onPhase, "validate and convert (SQL)", async () => {
+        // The odd rows keep their cells and a key, so the parser's pass below reads each page by the key: linear in the rows.
         await sp.execute(sql`drop table if exists import_odd`);
-        await sp.execute(sql`create temp table import_odd (n bigint not null) on commit drop`);
-        await sp.execute(sql`insert into import_odd select n from import_raw where not (case when ${valid} then true else false end)`);
+        await sp.execute(sql`create temp table import_odd on commit drop as select * from import_raw where not (case when ${valid} then true else false end)`);
+        await sp.execute(sql`alter table import_odd add primary key (n)`);
         const [inserted] = await queryRows<{ n: number }>(
           sp,
           sql`with ins as (
                 insert into ${sql.identifier(table.name)} (${sql.join(table.columns.map((c) => sql.identifier(c)), sql`, `)})
-                select n + 1, ${sql.join(values, sql`, `)} from import_raw where n not in (select n from import_odd)
+                select n + 1, ${sql.join(values, sql`, `)} from import_raw r where not exists (select 1 from import_odd o where o.n = r.n)
                 returning 1)
               select count(*)::int as n from ins`,
         );
@@ -97,6 +109,20 @@ export async function stageByCopy<T>(
 function isDataException(error: unknown): boolean {
   const code = (error as { code?: unknown; cause?: { code?: unknown } })?.code ?? (error as { cause?: { code?: unknown } })?.cause?.code;
   return typeof code === "string" && code.startsWith("22");
+}
+
+/** A GBK file as UTF-8, through the parser's decoder: whatever it refuses declines the lane, and the parser then says why. */
+async function* asUtf8(first: Uint8Array, rest: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
+  async function* bytes() {
+    yield first;
+    for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+  }
+  try {
+    for await (const text of decodeText(bytes())) yield Buffer.from(text, "utf8");
+  } catch (error) {
+    if (error instanceof StatementFileError) throw new Decline();
+    throw error;
+  }
 }
 
 const withoutBom = (chunk: Uint8Array) => (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? chunk.subarray(3) : chunk);
@@ -242,8 +268,7 @@ async function stageOddRows<T>(
   for (let after = 0; ; ) {
     const page = await queryRows<Record<string, string | null> & { n: string | number }>(
       tx,
-      sql`select n, ${sql.join(raw.map((c) => sql.identifier(c)), sql`, `)} from import_raw
-          where n in (select n from import_odd where n > ${after}) order by n limit ${SLOW_PAGE}`,
+      sql`select n, ${sql.join(raw.map((c) => sql.identifier(c)), sql`, `)} from import_odd where n > ${after} order by n limit ${SLOW_PAGE}`,
     );
     if (page.length === 0) return;
     const rows = [];
@@ -273,10 +298,12 @@ async function stageOddRows<T>(
 const NOT_PLAIN_TEXT = String.raw`[\u0001-\u001f\u007f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]|^ | $|  `;
 export const plainText = (cell: SQL, maxBytes: number) => sql`(${cell} !~ ${NOT_PLAIN_TEXT} and octet_length(${cell}) <= ${maxBytes})`;
 
-/** Yuan with up to two decimals and no separators, below any limit the parser has. */
+/** Yuan with up to two decimals, thousands separators only where parseYuan puts them ("1,234.50"), below any limit the parser has. */
 export const plainAmount = (cell: SQL) =>
-  sql`(${cell} ~ ${String.raw`^[0-9]+(\.[0-9][0-9]?)?$`} and octet_length(split_part(${cell}, '.', 1)) <= 8)`;
-export const fenOf = (cell: SQL) => sql`(${cell}::numeric * 100)::bigint`;
+  sql`(case when strpos(${cell}, ',') = 0 then ${cell} ~ ${String.raw`^[0-9]+(\.[0-9][0-9]?)?$`}
+    else ${cell} ~ ${String.raw`^[0-9]{1,3}(,[0-9]{3})+(\.[0-9][0-9]?)?$`} end
+    and octet_length(replace(split_part(${cell}, '.', 1), ',', '')) <= 8)`;
+export const fenOf = (cell: SQL) => sql`(replace(${cell}, ',', '')::numeric * 100)::bigint`;
 
 /** Only ASCII digits (cheaper than a regular expression with a repeat count). */
 export const digitsOnly = (cell: SQL, length: number) => sql`(octet_length(${cell}) = ${length} and ${cell} !~ '[^0-9]')`;
@@ -323,9 +350,19 @@ export function luhn16(cell: SQL): SQL {
   return sql`((${sql.join(terms, sql` + `)}) % 10 = 0)`;
 }
 
-/** maskAccount for an all-digit account: first 4 and last 4 kept. */
-export const maskedDigits = (cell: SQL) => sql`case
-  when ${cell} = '' then null
-  when length(${cell}) > 8 then left(${cell}, 4) || repeat('*', length(${cell}) - 8) || right(${cell}, 4)
-  when length(${cell}) > 4 then repeat('*', length(${cell}) - 4) || right(${cell}, 4)
-  else repeat('*', length(${cell})) end`;
+/**
+ * A payer account as exports print it: digits, masked digits ("*") and spaces
+ * or hyphens between groups ("6222 **** **** 1234"). NFKC leaves all of these
+ * as they are, so maskAccount comes down to dropping the separators.
+ */
+export const plainAccount = (cell: SQL) => sql`(${cell} !~ '[^0-9* -]')`;
+
+/** maskAccount for a plainAccount: separators dropped, then the first 4 and last 4 kept. */
+export function maskedAccount(cell: SQL): SQL {
+  const account = sql`translate(${cell}, ' -', '')`;
+  return sql`case
+  when ${account} = '' then null
+  when length(${account}) > 8 then left(${account}, 4) || repeat('*', length(${account}) - 8) || right(${account}, 4)
+  when length(${account}) > 4 then repeat('*', length(${account}) - 4) || right(${account}, 4)
+  else repeat('*', length(${account})) end`;
+}

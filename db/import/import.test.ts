@@ -4,6 +4,8 @@ import { metrics } from "@/lib/metrics";
 import { withLuhnDigit } from "@/lib/receipt-number";
 import { parseReceiptsCsv, StatementFileError } from "@/lib/statements";
 import { parseSettlementsCsv } from "@/lib/statements/settlements-csv";
+import { amountField, maskAccount } from "@/lib/statements/fields";
+import { findProfile } from "@/lib/statements/profiles";
 import { collect } from "@/lib/statements/testing";
 import { bytesOf } from "@/lib/statements/decode";
 import { RECEIPT_COLUMNS } from "@/lib/statements/receipts-csv";
@@ -13,6 +15,7 @@ import { importSettlementFile } from "./settlements";
 import type { FileSource } from "./source";
 import { queryRows } from "../client";
 import { COPY_LANE_FROM_BYTES } from "./stage";
+import { fenOf, maskedAccount, plainAccount, plainAmount } from "./copy-lane";
 import { matchSettlements } from "./matching";
 import { publicStatus } from "../queries/status";
 import { sql } from "drizzle-orm";
@@ -277,6 +280,96 @@ describe(`imports and matching on ${databaseKind()}`, () => {
     expect(phases.filter((p) => p === "copy file to staging")).toHaveLength(databaseKind() === "postgres" ? 2 : 0);
   });
 
+  it("masks payer accounts and reads amounts in SQL exactly as the parser's rules do, for the shapes exports print", async () => {
+    const cells = (values: string[]) => sql`unnest(array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[])`;
+    const accounts = ["6222********1234", "6217 **** **** 5678", "6222-0212-3456-7890", "6222021234567890123", "****1234", "12345", "1234", "**", "", " 6222 1234 ", "6222  1234"];
+    const masked = await queryRows<{ a: string; plain: boolean; masked: string | null }>(
+      handle().db,
+      sql`select a, ${plainAccount(sql`a`)} as plain, ${maskedAccount(sql`a`)} as masked from ${cells(accounts)} as a`,
+    );
+    expect(masked.map((r) => [r.a, r.plain, r.masked])).toEqual(accounts.map((a) => [a, true, maskAccount(a.trim())]));
+    const odd = await queryRows<{ plain: boolean }>(handle().db, sql`select ${plainAccount(sql`a`)} as plain from ${cells(["６２２２**1234", "CN6222", "6222\t1234", "6222\u30001234"])} as a`);
+    expect(odd.map((r) => r.plain)).toEqual([false, false, false, false]);
+
+    const amounts = ["25.00", "7", "0.5", "1,234.50", "1,234,567.89", "99,999,999.99", "0,123.00", "12,34.50", "1,2345.00", "1234,567.00", ",123.00", "1.234", "100000000.00", "1,234."];
+    const read = await queryRows<{ a: string; plain: boolean; fen: string | null }>(
+      handle().db,
+      sql`select a, ${plainAmount(sql`a`)} as plain, case when ${plainAmount(sql`a`)} then ${fenOf(sql`a`)} end::text as fen from ${cells(amounts)} as a`,
+    );
+    for (const r of read) {
+      const parsed = amountField("amount", r.a);
+      // Whatever SQL reads plainly, the parser reads to the same fen; the rest is the parser's to judge.
+      if (r.plain) expect(parsed).toEqual({ ok: true, value: Number(r.fen) });
+    }
+    expect(read.filter((r) => r.plain).map((r) => r.a)).toEqual(amounts.slice(0, 7));
+  });
+
+  it.each([
+    ["UTF-8, default profile", "default"],
+    ["GBK, bank profile", "cn-bank"],
+  ] as const)("stores masked accounts, Chinese text and odd lines identically in either lane (%s), and names each refusal's true line", async (_name, profile) => {
+    const tag = ref("MK");
+    const gbk = profile === "cn-bank";
+    type Cells = { ref: string; amount: string; date: string; account: string; text: string };
+    const row = (c: Cells) =>
+      (gbk ? ["7", c.ref, c.date.replaceAll("-", "/"), c.amount, c.account, "张伟", c.text] : [c.ref, c.amount, c.date, "online_bank", c.account, c.text]).map((v) => (/[",]/.test(v) ? `"${v}"` : v)).join(",");
+    const accounts = ["6222********1234", "6217 **** **** 5678", "6222021234567890123", "****1234", "", "6222-0212-3456-7890"];
+    const odd: Cells[] = [
+      { ref: `${tag}-amount-separators`, amount: "1,234.50", date: "2026-11-04", account: "6222********0001", text: "户籍缴费 王芳" },
+      { ref: `${tag}-full-width-amount`, amount: "２５.００", date: "2026-11-04", account: "6222********0002", text: "医保缴费" },
+      { ref: ` ${tag}-padded `, amount: "25.00", date: "2026-11-04", account: "6222********0003", text: "缴费" },
+      { ref: `${tag}-unpadded-date`, amount: "25.00", date: "2026-11-4", account: "6222********0004", text: "缴费" },
+      { ref: `${tag}-full-width-account`, amount: "25.00", date: "2026-11-04", account: "６２２２********0005", text: "缴费" },
+      { ref: `${tag}-double-space`, amount: "25.00", date: "2026-11-04", account: "", text: "户籍  缴费\t张伟" },
+      { ref: `${tag}-bad-separators`, amount: "12,34.50", date: "2026-11-04", account: "", text: "" },
+      { ref: `${tag}-bad-date`, amount: "25.00", date: "2026-02-30", account: "", text: "" },
+    ];
+    const plain = Array.from({ length: 1500 }, (_, i): Cells => ({
+      ref: `${tag}-p${i}`,
+      amount: ["25.00", "30.00", "120.50", "1,200.00"][i % 4]!,
+      date: "2026-11-04",
+      account: accounts[i % accounts.length]!,
+      text: i % 3 === 0 ? "" : `户籍缴费 ${["张伟", "欧阳晓明"][i % 2]}`,
+    }));
+    const body = [...plain.slice(0, 700), ...odd.slice(0, 4), ...plain.slice(700), ...odd.slice(4)];
+    const header = gbk ? "序号,交易流水号,交易日期,交易金额,对方账号,对方户名,摘要" : "bank_ref,amount,value_date,channel,payer_account,remittance";
+    const text = `${[header, ...body.map(row)].join("\r\n")}\r\n`;
+    const content = gbk ? iconv.encode(text, "gbk") : Buffer.from(text);
+    expect(content.length).toBeGreaterThan(COPY_LANE_FROM_BYTES);
+
+    const phases: string[] = [];
+    const expected = await collect(parseSettlementsCsv(bytesOf(content), { profile: findProfile("csv", profile)!, channels: new Set(["online_bank"]) }));
+    const imported = await importSettlementFile(file(content), { format: "csv", profile, timeZone: TZ }, { onPhase: (p) => phases.push(p) });
+    expect(expected.rejected.map((r) => r.line)).toEqual([body.length, body.length + 1]);
+    expect(imported).toMatchObject({ read: body.length, inserted: body.length - 2, rejectedCount: 2, rejected: expected.rejected });
+    const stored = await queryRows<Record<string, unknown>>(
+      handle().db,
+      sql`select bank_ref, amount_fen::int, value_date::text, channel, payer_account, remittance from settlement_lines
+          where batch_id = (select id from settlement_batches where file_hash = ${imported.fileHash}) order by bank_ref`,
+    );
+    expect(stored).toEqual(
+      expected.records
+        .sort((x, y) => (x.bankRef! < y.bankRef! ? -1 : 1))
+        .map((l) => ({ bank_ref: l.bankRef, amount_fen: l.amountFen, value_date: l.valueDate, channel: l.channel, payer_account: l.payerAccount, remittance: l.remittance })),
+    );
+    expect(stored.filter((r) => r.payer_account === "6217********5678")).toHaveLength(250);
+    // On PostgreSQL the file went through COPY (GBK decoded to UTF-8 on the way); on the embedded store through the parser.
+    expect(phases.includes("copy file to staging")).toBe(databaseKind() === "postgres");
+  });
+
+  it("refuses a large file whose every line is bad with the parser's reason and line, in either lane", async () => {
+    const rows = Array.from({ length: 1500 }, (_, i) => `${receiptNo()},${["parking", "hukou"][i % 2]},张三,,${i % 2 ? "1.2.3" : "25.00"},,wechat,,,paid`);
+    const content = `\ufeff${RECEIPT_COLUMNS.join(",")}\n${rows.join("\n")}\n`;
+    expect(Buffer.byteLength(content)).toBeGreaterThan(COPY_LANE_FROM_BYTES);
+    const expected = await collect(parseReceiptsCsv(bytesOf(content), { services: new Set(["hukou"]), channels: new Set(["wechat"]) }));
+    expect(expected.records).toHaveLength(0);
+    const before = await snapshot();
+    await expect(importReceiptsFile(file(content), { timeZone: TZ })).rejects.toThrow(
+      `no line of the file could be read (line ${expected.rejected[0]!.line}: ${expected.rejected[0]!.reason})`,
+    );
+    expect(await snapshot()).toEqual(before);
+  });
+
   // COPY must never be sent a file it refuses: postgres.js loses an error that arrives after the last byte, and the
   // import would wait forever. Each of these is large enough for the COPY lane and must be read by the parser instead.
   it.each([
@@ -288,12 +381,17 @@ describe(`imports and matching on ${databaseKind()}`, () => {
     ["a bare carriage return", (rows: string[]) => `${rows.join("\n")}\nLAST,1.00,2026-11-04,wechat,,a\rb\n`],
     ["a quote left open at the end", (rows: string[]) => `${rows.join("\n")}\nLAST,1.00,2026-11-04,wechat,,"open\n`],
     ["bytes that are not UTF-8 near the end", (rows: string[]) => Buffer.concat([Buffer.from(`${rows.join("\n")}\nLAST,1.00,2026-11-04,wechat,,`), Buffer.from([0xff, 0xfe, 0x0a])])],
+    [
+      "GBK whose bytes go bad near the end",
+      (rows: string[]) =>
+        Buffer.concat([iconv.encode(`${rows[0]}\n${rows[1]}缴费\n${rows.slice(2).join("\n")}\nLAST,1.00,2026-11-04,wechat,,`, "gbk"), Buffer.from([0x81, 0x7f, 0x0a])]),
+    ],
   ] as const)("reads %s as the parser does, and never hangs", async (_name, build) => {
     const tag = ref("SH");
     const rows = ["bank_ref,amount,value_date,channel,payer_account,remittance", ...Array.from({ length: 2000 }, (_, i) => `${tag}-${i},0.07,2026-06-15,wechat,,`)];
     const content = build(rows);
     expect(Buffer.byteLength(content)).toBeGreaterThan(COPY_LANE_FROM_BYTES);
-    const byParser = await collect(parseSettlementsCsv(bytesOf(content), { channels: new Set(["wechat"]) })).then(
+    const byParser = await collect(parseSettlementsCsv(file(content).open(), { channels: new Set(["wechat"]) })).then(
       (parsed) => ({ read: parsed.records.length + parsed.rejected.length, rejected: parsed.rejected }),
       (error: unknown) => (error instanceof StatementFileError ? error.message : error),
     );

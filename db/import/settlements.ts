@@ -5,7 +5,7 @@ import { findProfile, type SettlementProfile } from "@/lib/statements/profiles";
 import { settlementEvent, settlementHeader } from "@/lib/statements/settlements-csv";
 import { db, queryRows, type Executor, type Tx } from "../client";
 import { channels, settlementBatches } from "../schema";
-import { fenOf, maskedDigits, oneOf, plainAmount, plainDate, plainText } from "./copy-lane";
+import { fenOf, maskedAccount, oneOf, plainAccount, plainAmount, plainDate, plainText } from "./copy-lane";
 import { recordImport, sha256Of, timed, type FileSource, type ImportHooks } from "./source";
 import { stageFile } from "./stage";
 import { ANALYZE_AFTER, SETTLEMENT_STAGING, tuneImportSession, type CopyLane } from "./staging";
@@ -107,13 +107,13 @@ function settlementsCopyLane(profile: SettlementProfile, channels: Set<string>):
       return {
         valid: sql`case when ${plainAmount(amount!)} then ${fenOf(amount!)} > 0 else false end and ${date.valid}
           and (${bankRef} = '' or ${plainText(bankRef!, 100)}) and (${channel} = '' or ${oneOf(channel!, channels)})
-          and ${account} !~ '[^0-9]' and (${remittance} = '' or ${plainText(remittance!, 500)})`,
+          and ${plainAccount(account!)} and (${remittance} = '' or ${plainText(remittance!, 500)})`,
         values: [
           sql`nullif(${bankRef}, '')`,
           fenOf(amount!),
           sql`${date.iso}::date`,
           sql`coalesce(nullif(${channel}, ''), ${profile.channel ?? null}::text)`,
-          maskedDigits(account!),
+          maskedAccount(account!),
           sql`nullif(${remittance}, '')`,
         ],
       };
