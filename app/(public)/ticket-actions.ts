@@ -11,7 +11,8 @@ import { metrics } from "@/lib/metrics";
 import { clientAddress, clientKey } from "@/lib/rate-limit";
 import { checkReceiptNo } from "@/lib/receipt-number";
 import { TICKET_REF_PATTERN, ZOpenTicketInput, ZResidentReply } from "@/lib/tickets";
-import { PROOF_LIMITS, verifyProof, type ProofRejection, type VerifiedProof } from "@/lib/uploads/verify-proof";
+import { verifyProofsOffThread } from "@/lib/uploads/verify-off-thread";
+import { PROOF_LIMITS, type ProofRejection, type VerifiedProof } from "@/lib/uploads/verify-proof";
 import { publicBaseUrl } from "../base-url";
 import { receiptAccess } from "./receipt-access";
 import { rememberTicket, trackingSecret } from "./ticket-cookies";
@@ -32,13 +33,15 @@ const text = (v: FormDataEntryValue | null, max = 4000) => (typeof v === "string
  * Files the resident actually chose. An empty file input still posts one empty
  * part: nameless from a plain form, named "undefined" (or "blob") when React serialises it.
  */
-async function readProofs(formData: FormData): Promise<{ ok: true; proofs: VerifiedProof[] } | { ok: false; code: ProofRejection | "tooManyFiles" }> {
+async function readProofs(formData: FormData): Promise<{ ok: true; proofs: VerifiedProof[] } | { ok: false; code: ProofRejection | "tooManyFiles" | "busy" }> {
   const files = formData.getAll("proof").filter((f): f is File => typeof f !== "string" && !(f.size === 0 && ["", "blob", "undefined"].includes(f.name)));
   if (files.length > PROOF_LIMITS.maxFiles) return { ok: false, code: "tooManyFiles" };
+  if (files.some((file) => file.size > PROOF_LIMITS.maxBytes)) return { ok: false, code: "too_large" };
+  // Decoding runs in a worker thread with memory and time limits, never on the request thread.
+  const batch = await verifyProofsOffThread(await Promise.all(files.map(async (file) => Buffer.from(await file.arrayBuffer()))));
+  if (!batch.ok) return { ok: false, code: batch.code };
   const proofs: VerifiedProof[] = [];
-  for (const file of files) {
-    if (file.size > PROOF_LIMITS.maxBytes) return { ok: false, code: "too_large" };
-    const verified = await verifyProof(Buffer.from(await file.arrayBuffer()));
+  for (const verified of batch.verdicts) {
     if (!verified.ok) return { ok: false, code: verified.code };
     proofs.push(verified.proof);
   }
