@@ -1,8 +1,7 @@
-import NextAuth, { AuthError, type NextAuthConfig } from "next-auth";
+import NextAuth, { AuthError, CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
-import { z } from "zod";
-import { staffForOidcEmail, verifyStaffPassword } from "@/db/queries/staff-auth";
-import { PASSWORD_MAX_LENGTH } from "@/lib/auth/roles";
+import { staffForOidcEmail } from "@/db/queries/staff-auth";
+import { authorizeCredentials, SignInThrottledError } from "@/db/queries/staff-sign-in";
 import { safeRedirectUrl } from "@/lib/auth/safe-redirect";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
@@ -30,10 +29,6 @@ declare module "@auth/core/jwt" {
   }
 }
 
-const ZCredentials = z.object({
-  email: z.string().trim().min(3).max(254),
-  password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
-});
 
 /** OIDC is on only when all three settings are present. */
 export function oidcSettings(source: Record<string, string | undefined> = process.env) {
@@ -45,17 +40,29 @@ export function oidcSettings(source: Record<string, string | undefined> = proces
 
 export const STAFF_SESSION_HOURS = 8;
 
+/** Over a sign-in limit: Auth.js passes `code` on to signIn()'s caller (and to /staff/login?code=). */
+class SignInThrottled extends CredentialsSignin {
+  constructor(retryAfterSeconds: number) {
+    super();
+    this.code = `rate_limited_${Math.max(1, Math.ceil(retryAfterSeconds / 60))}`;
+  }
+}
+
 function authConfig(): NextAuthConfig {
   const oidc = oidcSettings();
   const providers: NextAuthConfig["providers"] = [
     Credentials({
       id: "credentials",
       credentials: { email: {}, password: {} },
-      async authorize(input) {
-        const parsed = ZCredentials.safeParse(input);
-        if (!parsed.success) return null;
-        const result = await verifyStaffPassword(parsed.data.email, parsed.data.password);
-        return result.ok ? { id: String(result.staffId), sessionVersion: result.sessionVersion } : null;
+      // Every route to a password check comes through here — the login form's server action and a bare
+      // POST /api/auth/callback/credentials alike — so the limits live here, before any hashing.
+      async authorize(input, request) {
+        try {
+          return await authorizeCredentials(input, request.headers);
+        } catch (error) {
+          if (error instanceof SignInThrottledError) throw new SignInThrottled(error.retryAfterSeconds);
+          throw error;
+        }
       },
     }),
   ];
@@ -112,7 +119,14 @@ function authConfig(): NextAuthConfig {
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => authConfig());
 
-/** A wrong email or password (or a disabled or locked account): Auth.js's CredentialsSignin. */
+/** A wrong email or password (or a disabled account, or a throttled client): Auth.js's CredentialsSignin. */
 export function isCredentialsRefusal(error: unknown): boolean {
   return error instanceof AuthError && error.type === "CredentialsSignin";
+}
+
+/** Minutes to wait when the refusal was the throttle's (its code is `rate_limited_<minutes>`), else null. */
+export function throttledMinutes(error: unknown): number | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  const match = typeof code === "string" ? /^rate_limited_(\d+)$/.exec(code) : null;
+  return match ? Number(match[1]) : null;
 }

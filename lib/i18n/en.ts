@@ -194,6 +194,7 @@ export const en: Messages = {
       too_many_pixels: "One of the images has too many pixels (at most 25 megapixels). Take a screenshot of it or make it smaller.",
       too_complex: "One of the files is too complex to check (at most 25 megapixels per image; PDFs without nested compression, up to 32 MB unpacked). Take a screenshot of it or save it again as a simple PDF.",
       busy: "We are checking many uploads just now. Try again in a minute.",
+      stale_form: "This form was already sent, or it is too old to send again. Reload the page and fill it in again.",
       corrupt: "One of the files cannot be read. Export it again and upload it.",
       rate_limited: "Too many attempts. Try again in {minutes} min.",
     },
