@@ -1,6 +1,7 @@
 import NextAuth, { AuthError, CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { staffForOidcEmail } from "@/db/queries/staff-auth";
+import { createStaffSession, revokeStaffSession, touchStaffSession } from "@/db/queries/staff-sessions";
 import { authorizeCredentials, SignInThrottledError } from "@/db/queries/staff-sign-in";
 import { safeRedirectUrl } from "@/lib/auth/safe-redirect";
 import { env } from "@/lib/env";
@@ -8,10 +9,13 @@ import { log } from "@/lib/log";
 
 /**
  * Staff sign-in (Auth.js v5). Sessions are JWTs in an encrypted cookie that
- * carry only the staff id (`sub`) and the session_version they were issued
- * with; every request re-reads the staff row (db/queries/staff.ts), so a
- * disable, a role change or "sign out everywhere" ends a session at its next
- * click. Residents never sign in.
+ * carry only the staff id (`sub`), the session_version they were issued with
+ * and the id of their server-side session row (`sid`); every request re-reads
+ * the staff row (db/queries/staff.ts), so a disable, a role change or "sign
+ * out everywhere" ends a session at its next click, and the session row
+ * (db/queries/staff-sessions.ts), so sign-out, the 8-hour absolute lifetime and
+ * the 30-minute idle timeout hold whatever copy of the cookie is replayed
+ * (renewal by GET /api/auth/session included). Residents never sign in.
  */
 
 declare module "next-auth" {
@@ -26,6 +30,7 @@ declare module "next-auth" {
 declare module "@auth/core/jwt" {
   interface JWT {
     sv?: number;
+    sid?: string;
   }
 }
 
@@ -92,6 +97,12 @@ function authConfig(): NextAuthConfig {
       warn: (code) => log("warn", "auth_warning", { code }),
       debug: () => {},
     },
+    events: {
+      // Sign-out ends the session on the server, not only in this browser.
+      async signOut(message) {
+        if ("token" in message && message.token) await revokeStaffSession(message.token.sid);
+      },
+    },
     callbacks: {
       signIn({ account, profile }) {
         if (account?.provider !== "oidc") return true;
@@ -102,10 +113,12 @@ function authConfig(): NextAuthConfig {
         if (account?.provider === "oidc") {
           const found = typeof profile?.email === "string" ? await staffForOidcEmail(profile.email) : null;
           if (!found) return null;
-          return { sub: String(found.staffId), sv: found.sessionVersion };
+          return { sub: String(found.staffId), sv: found.sessionVersion, sid: await createStaffSession(found.staffId) };
         }
-        if (user) return { sub: user.id, sv: user.sessionVersion };
-        return { sub: token.sub, sv: token.sv, iat: token.iat, exp: token.exp, jti: token.jti };
+        if (user) return { sub: user.id, sv: user.sessionVersion, sid: await createStaffSession(Number(user.id)) };
+        // Every later use: null (cookie cleared, nothing renewed) unless its session row is still active.
+        if ((await touchStaffSession(token.sid, Number(token.sub))) !== "active") return null;
+        return { sub: token.sub, sv: token.sv, sid: token.sid, iat: token.iat, exp: token.exp, jti: token.jti };
       },
       session({ session, token }) {
         return { expires: session.expires, user: { id: token.sub ?? "" }, sessionVersion: token.sv };
