@@ -8,6 +8,7 @@ import { db } from "../client";
 import { queryRows } from "./import-staging";
 import { relayOutbox, type RelayResult } from "./outbox";
 import { purgeRateLimits } from "./rate-limit";
+import { purgeExpiredTicketData } from "./retention";
 import { escalateWaitingTickets } from "./ticket-jobs";
 
 /**
@@ -21,6 +22,8 @@ export type WorkerRun = {
   relay: RelayResult | null;
   escalated: number | null;
   purgedRateLimits: number | null;
+  /** Tickets whose personal data the retention job erased this pass (db/queries/retention.ts). */
+  retentionPurged: number | null;
 };
 
 export type WorkerOptions = { transports?: Transports; timeZone?: string; baseUrl?: string };
@@ -32,11 +35,12 @@ const PURGE_LOCK_KEY = 0x7061_7973_7401;
 /** One pass of every job. A failing job is logged (no data, no stack) and does not stop the others. Null = that job failed. */
 export async function runWorkerOnce(now: Date = new Date(), options: WorkerOptions = {}): Promise<WorkerRun> {
   const transports = options.transports ?? defaultTransports();
-  const run: WorkerRun = { relay: null, escalated: null, purgedRateLimits: null };
+  const run: WorkerRun = { relay: null, escalated: null, purgedRateLimits: null, retentionPurged: null };
   run.escalated = await job("escalate_waiting_tickets", () => escalateWaitingTickets(now, db(), options));
   // After escalation, so its notifications go out in the same pass (they were queued after `now`).
   run.relay = await job("relay_outbox", () => relayOutbox({ now: new Date(Math.max(now.getTime(), Date.now())), transports }));
   run.purgedRateLimits = await job("purge_rate_limits", () => purgeRateLimitsOnce(new Date(now.getTime() - DAY_MS)));
+  run.retentionPurged = await job("purge_expired_ticket_data", () => purgeExpiredTicketData(now, env().RETENTION_DAYS));
   return run;
 }
 
