@@ -25,7 +25,7 @@ export const en: Messages = {
     summaryTitle: "There is a problem",
     no_match: "The receipt number and amount do not match our records. Check both against your receipt and try again.",
     mistyped: "This receipt number looks mistyped: check each of the 16 digits against your receipt.",
-    rate_limited: "Too many attempts. Try again in {minutes} min.",
+    rate_limited: "Too many attempts. Try again in {minutes} min. If you have the receipt, scan its QR code: it opens the status straight away.",
     invalid: "Check what you entered.",
     receiptRequired: "Enter the receipt number.",
     receiptInvalid: "A receipt number contains only digits and letters.",

@@ -25,7 +25,7 @@ export const zhCN = {
     summaryTitle: "出现问题",
     no_match: "收据号和金额对不上。请核对收据上的号码和实付金额后重试。",
     mistyped: "这个收据号看起来输错了：请逐位核对收据上的 16 位数字。",
-    rate_limited: "查询次数过多，请在 {minutes} 分钟后再试。",
+    rate_limited: "查询次数过多，请在 {minutes} 分钟后再试。如果收据在手边，扫描收据上的二维码可直接查看状态。",
     invalid: "请检查输入的内容。",
     receiptRequired: "请输入收据号。",
     receiptInvalid: "收据号只能包含数字和字母。",

@@ -45,12 +45,15 @@ function runWorker(files: Buffer[]): Promise<BatchVerdict> {
       stdout: false,
       stderr: false,
     };
-    // `new URL(…, import.meta.url)` is the form Next.js bundles as a worker entry (a .js chunk in the
-    // build); unbundled (vitest, tsx scripts) it is the .ts source, loaded through tsx's require hook.
-    const entry = new URL("./proof-worker.ts", import.meta.url);
-    const worker = entry.pathname.endsWith(".ts")
-      ? new Worker(`require("tsx/cjs/api").register(); require(${JSON.stringify(fileURLToPath(entry))});`, { ...options, eval: true })
-      : new Worker(entry, options);
+    // `new Worker(new URL(…, import.meta.url))`, literally, is the form Next.js bundles as a worker entry
+    // (a .js chunk in the build). Unbundled (vitest, tsx) this module is its .ts source, and so is the
+    // worker: it is loaded through tsx's require hook.
+    const worker = import.meta.url.endsWith(".ts")
+      ? new Worker(`require("tsx/cjs/api").register(); require(${JSON.stringify(fileURLToPath(import.meta.url).replace(/verify-off-thread\.ts$/, "proof-worker.ts"))});`, {
+          ...options,
+          eval: true,
+        })
+      : new Worker(new URL("./proof-worker.ts", import.meta.url), options);
     let settled = false;
     const finish = (verdict: BatchVerdict) => {
       if (settled) return;
