@@ -47,6 +47,16 @@ export default defineConfig({
     reuseExistingServer: !process.env.CI,
     timeout: 240_000,
     stdout: "pipe",
-    env: { ...E2E_SECRETS, PORT: String(PORT), PGLITE_DIR: `.data/e2e-${PORT}/pglite`, DATABASE_URL: "", PAYSTATUS_INSECURE_COOKIES: "1" },
+    // The test runner plays the load balancer (one trusted hop): each test sends its own X-Forwarded-For.
+    // e2e/security/trust-model.spec.ts starts a second server without a trusted proxy.
+    env: {
+      ...E2E_SECRETS,
+      PORT: String(PORT),
+      PGLITE_DIR: `.data/e2e-${PORT}/pglite`,
+      DATABASE_URL: "",
+      PAYSTATUS_INSECURE_COOKIES: "1",
+      TRUSTED_PROXY_HOPS: "1",
+      PUBLIC_BASE_URL: `http://127.0.0.1:${PORT}`,
+    },
   },
 });

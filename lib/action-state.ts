@@ -33,7 +33,7 @@ export type LookupState = {
 };
 
 export type TicketFormState = {
-  code?: "invalid" | "not_allowed" | "rate_limited" | "existing" | "answer_posted" | "answer_awaiting_bank" | "needs_proof" | "error";
+  code?: "invalid" | "not_allowed" | "rate_limited" | "existing" | "answer_posted" | "answer_awaiting_bank" | "needs_proof" | "stale_form" | "error";
   fieldErrors?: Partial<Record<"category" | "description" | "contact" | "proof", string>>;
   values: { category: string; description: string; contact: string };
   ref?: string;

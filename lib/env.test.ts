@@ -5,12 +5,13 @@ const good = {
   NODE_ENV: "production",
   AUTH_SECRET: "a".repeat(32),
   RECEIPT_LINK_SECRET: "b".repeat(32),
+  PUBLIC_BASE_URL: "https://pay.example.gov.cn",
 };
 
 describe("parseEnv", () => {
   it("applies the documented defaults", () => {
     const env = parseEnv(good);
-    expect(env).toMatchObject({ PORT: 3000, TZ: "Asia/Shanghai", UPLOAD_DIR: ".data/uploads" });
+    expect(env).toMatchObject({ PORT: 3000, TZ: "Asia/Shanghai", UPLOAD_DIR: ".data/uploads", TRUSTED_PROXY_HOPS: 0, RETENTION_DAYS: 180 });
     expect(env.DATABASE_URL).toBeUndefined();
   });
 
@@ -45,8 +46,10 @@ describe("parseEnv", () => {
     [{ ...good, PORT: "eighty" }, "Configuration error: PORT must be a number between 1 and 65535"],
     [{ ...good, PORT: "70000" }, "Configuration error: PORT must be a number between 1 and 65535"],
     [{ ...good, PORT: "80.5" }, "Configuration error: PORT must be a number between 1 and 65535"],
-    [{ ...good, TRUSTED_PROXY_HOPS: "0" }, "Configuration error: TRUSTED_PROXY_HOPS must be a whole number from 1 to 5"],
-    [{ ...good, TRUSTED_PROXY_HOPS: "1.5" }, "Configuration error: TRUSTED_PROXY_HOPS must be a whole number from 1 to 5"],
+    [{ ...good, TRUSTED_PROXY_HOPS: "-1" }, "Configuration error: TRUSTED_PROXY_HOPS must be a whole number from 0 to 5"],
+    [{ ...good, TRUSTED_PROXY_HOPS: "1.5" }, "Configuration error: TRUSTED_PROXY_HOPS must be a whole number from 0 to 5"],
+    [{ ...good, PUBLIC_BASE_URL: undefined }, "Configuration error: PUBLIC_BASE_URL is required in production"],
+    [{ ...good, RETENTION_DAYS: "0" }, "Configuration error: RETENTION_DAYS must be a whole number of days from 1 to 3650"],
     [{ ...good, TZ: "Mars/Olympus" }, "Configuration error: TZ must be an IANA time zone such as Asia/Shanghai"],
     [{ ...good, RECEIPT_NO_CHECK: "crc" }, "Configuration error: RECEIPT_NO_CHECK must be luhn or none"],
     [{ ...good, RECEIPT_NO_PATTERN: "([" }, "Configuration error: RECEIPT_NO_PATTERN is not a valid regular expression"],

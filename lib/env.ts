@@ -48,8 +48,13 @@ const schema = z.object({
   /** Where proof uploads live: in PostgreSQL (commits with the ticket, every instance sees it) or under UPLOAD_DIR. */
   UPLOAD_STORAGE: z.enum(["database", "filesystem"], { error: "UPLOAD_STORAGE must be database or filesystem" }).default("database"),
   PUBLIC_BASE_URL: optional(z.url({ error: "PUBLIC_BASE_URL must be an absolute URL such as https://pay.example.gov.cn" })),
-  /** Reverse proxies in front of the app that append to X-Forwarded-For (rate limits key on the client they saw). */
-  TRUSTED_PROXY_HOPS: wholeNumber("TRUSTED_PROXY_HOPS must be a whole number from 1 to 5", 1, 5).default(1),
+  /**
+   * Reverse proxies in front of the app that append to X-Forwarded-For (rate limits key on the client the
+   * outermost one saw). 0: none, the socket address is the client and forwarded headers are ignored.
+   */
+  TRUSTED_PROXY_HOPS: wholeNumber("TRUSTED_PROXY_HOPS must be a whole number from 0 to 5", 0, 5).default(0),
+  /** Days after resolution (or closing) that a ticket keeps the payer's contact, proofs and free text (PIPL). */
+  RETENTION_DAYS: wholeNumber("RETENTION_DAYS must be a whole number of days from 1 to 3650", 1, 3650).default(180),
   RECEIPT_NO_PATTERN: optional(z.string()),
   RECEIPT_NO_CHECK: z.enum(["luhn", "none"], { error: "RECEIPT_NO_CHECK must be luhn or none" }).default("luhn"),
   /** Notifications by email: smtp://user:pass@host:587 or smtps://…:465 (unset: email notifications stay queued). */
@@ -59,6 +64,10 @@ const schema = z.object({
   NOTIFY_WEBHOOK_URL: optional(z.string().refine((v) => urlWithProtocol(v, ["http:", "https:"]), { error: "NOTIFY_WEBHOOK_URL must be an http(s) URL" })),
   NOTIFY_WEBHOOK_SECRET: optional(z.string().min(16, { error: "NOTIFY_WEBHOOK_SECRET must be at least 16 characters" })),
 }).superRefine((config, ctx) => {
+  // SPEC §3.6: links in notifications are built from it, never from a request's Host.
+  if (config.NODE_ENV === "production" && !config.PUBLIC_BASE_URL) {
+    ctx.addIssue({ code: "custom", path: ["PUBLIC_BASE_URL"], message: "PUBLIC_BASE_URL is required in production (the origin residents open, such as https://pay.example.gov.cn)" });
+  }
   if (config.SMTP_URL && !config.MAIL_FROM) ctx.addIssue({ code: "custom", path: ["MAIL_FROM"], message: "MAIL_FROM is required when SMTP_URL is set" });
   if (config.NOTIFY_WEBHOOK_URL && !config.NOTIFY_WEBHOOK_SECRET) {
     ctx.addIssue({ code: "custom", path: ["NOTIFY_WEBHOOK_SECRET"], message: "NOTIFY_WEBHOOK_SECRET is required when NOTIFY_WEBHOOK_URL is set (it signs every request)" });

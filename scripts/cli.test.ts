@@ -74,6 +74,21 @@ describe("bad configuration stops start-up with one line", { timeout: TEST_MS },
     expect(errorLines(result)).toHaveLength(1);
     expect(errorLines(result)[0]).toMatch(/^Configuration error: (AUTH_SECRET|DATABASE_URL) /);
   });
+
+  // Bare `next start` leaves the socket-address header to the client: production refuses to serve that way.
+  it.skipIf(!existsSync(join(distDir, "BUILD_ID")))("next start (production build) with a good configuration but not behind scripts/http-server.mjs", async () => {
+    const port = String(20_001 + (process.pid % 20_000));
+    const result = await run(process.execPath, [nextBin, "start", "-p", port], {
+      NODE_ENV: "production",
+      AUTH_SECRET: SECRET_A,
+      RECEIPT_LINK_SECRET: SECRET_R,
+      PUBLIC_BASE_URL: "https://pay.example.gov.cn",
+      PGLITE_DIR: join(tmpdir(), `paystatus-cli-${process.pid}`),
+    });
+    expect(result.code).toBe(1);
+    expect(errorLines(result)).toHaveLength(1);
+    expect(errorLines(result)[0]).toMatch(/^Configuration error: start the production server with npm start/);
+  });
 });
 
 describe("npm run qr", { timeout: TEST_MS }, () => {

@@ -18,6 +18,8 @@ runCli(async () => {
   // Demo cookies must work on plain http://localhost.
   process.env.PAYSTATUS_INSECURE_COOKIES ??= "1";
   loadDemoSecrets();
+  // Notification links are built from it (required in production); the demo serves itself.
+  process.env.PUBLIC_BASE_URL ||= `http://localhost:${process.env.PORT || 3000}`;
   const config = env();
 
   if (buildIsStale()) {
@@ -32,7 +34,7 @@ runCli(async () => {
   // The embedded store allows one process: release it before the server opens it.
   await closeDb();
 
-  const base = config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`;
+  const base = config.PUBLIC_BASE_URL!;
   rememberDemoBaseUrl(base);
   console.log(`\npaystatus demo on ${base} (${handle.kind === "postgres" ? "PostgreSQL" : "embedded store"})\n`);
   console.log("Receipts to try (receipt number / amount, or open the QR link):");

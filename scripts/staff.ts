@@ -9,6 +9,7 @@ import { passwordProblem } from "@/lib/auth/password";
 import { normaliseEmail, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, QUEUE_NAME, STAFF_ROLES, type StaffRole } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
 import { CliError, runCli } from "./cli";
+import { setStaffPassword } from "@/db/queries/staff-password";
 
 /**
  * npm run staff -- add EMAIL --role agent|supervisor|admin [--queues q1,q2]
@@ -18,7 +19,7 @@ import { CliError, runCli } from "./cli";
  * printed once; only their SHA-256 is stored. Bad input changes nothing.
  */
 
-const USAGE = "usage: npm run staff -- add EMAIL --role agent|supervisor|admin [--queues q1,q2] | npm run staff -- token EMAIL";
+const USAGE = "usage: npm run staff -- add EMAIL --role agent|supervisor|admin [--queues q1,q2] | npm run staff -- password EMAIL | npm run staff -- token EMAIL";
 const ZEmail = z.email();
 
 function option(args: string[], name: string): string | undefined {
@@ -103,9 +104,18 @@ async function token(args: string[]): Promise<void> {
   }
 }
 
+async function password(args: string[]): Promise<void> {
+  const email = emailArg(args[0]);
+  const secret = await newPassword();
+  await migrateDatabase(dbHandle());
+  if (!(await setStaffPassword("cli", email, secret))) throw new CliError(`no staff account for ${email}`);
+  console.log(`New password set for ${email}; its open sessions have ended.`);
+}
+
 runCli(async () => {
   const [command, ...args] = process.argv.slice(2);
   if (command === "add") await add(args);
+  else if (command === "password") await password(args);
   else if (command === "token") await token(args);
   else throw new CliError(USAGE);
 });

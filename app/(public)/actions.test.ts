@@ -15,7 +15,8 @@ import { lookupAction } from "./actions";
  */
 const request = vi.hoisted(() => ({ address: "198.51.100.1" }));
 vi.mock("next/headers", () => ({
-  headers: () => Promise.resolve(new Headers({ "x-forwarded-for": request.address })),
+  // The socket address as scripts/http-server.mjs stamps it; a forged X-Forwarded-For beside it changes nothing.
+  headers: () => Promise.resolve(new Headers({ "x-paystatus-socket-address": request.address, "x-forwarded-for": `10.9.${randomInt(0, 255)}.1` })),
   cookies: () => Promise.resolve({ get: () => undefined, set: () => undefined }),
 }));
 

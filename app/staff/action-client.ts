@@ -7,6 +7,7 @@ import type { StaffPrincipal } from "@/db/queries/staff";
 import type { StaffActionResult } from "@/lib/action-state";
 import type { StaffRole } from "@/lib/auth/roles";
 import { refusalOf } from "@/lib/log";
+import { markAction } from "../action-kind";
 
 /**
  * The staff wrapper every staff server action is made with (STYLE "Server
@@ -28,7 +29,7 @@ export function staffAction<S extends z.ZodType>(
   schema: S,
   body: (input: z.output<S>, staff: StaffPrincipal) => Promise<StaffActionSuccess>,
 ): (previous: StaffActionResult | undefined, formData?: FormData) => Promise<StaffActionResult> {
-  return async function runStaffAction(previous, formData) {
+  return markAction(async function runStaffAction(previous: StaffActionResult | FormData | undefined, formData?: FormData): Promise<StaffActionResult> {
     const form = formData instanceof FormData ? formData : previous instanceof FormData ? previous : new FormData();
     let staff: StaffPrincipal;
     try {
@@ -56,5 +57,5 @@ export function staffAction<S extends z.ZodType>(
     if (success.revalidate) revalidatePath(success.revalidate);
     if (success.redirectTo) redirect(success.redirectTo);
     return { ok: true, done: success.done };
-  };
+  }, "staff");
 }

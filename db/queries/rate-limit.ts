@@ -10,17 +10,20 @@ import { rateLimits } from "../schema";
  * see the same counts. A key whose window has closed starts a new one. Keys are
  * taken in a fixed order, so two requests never wait on each other's rows.
  */
-export async function consumeRateLimits(buckets: { key: string; limit: Limit }[], now = new Date(), tx: Db | Tx = db()): Promise<Verdict> {
+export async function consumeRateLimits(buckets: { key: string; limit: Limit; cost?: number }[], now = new Date(), tx: Db | Tx = db()): Promise<Verdict> {
   const at = now.toISOString();
-  const windows = buckets.map(({ key, limit }) => sql`(${key}::text, ${new Date(now.getTime() - limit.windowSeconds * 1000).toISOString()}::timestamptz)`);
+  // `cost`: hits this request counts for (an upload budget counts files), 1 by default.
+  const windows = buckets.map(
+    ({ key, limit, cost }) => sql`(${key}::text, ${new Date(now.getTime() - limit.windowSeconds * 1000).toISOString()}::timestamptz, ${Math.max(0, Math.trunc(cost ?? 1))}::int)`,
+  );
   const rows = await queryRows<{ key: string; hits: number; window_start: string | Date }>(
     tx,
     sql`
-      with w(key, opened_before) as (values ${sql.join(windows, sql`, `)})
+      with w(key, opened_before, cost) as (values ${sql.join(windows, sql`, `)})
       insert into ${rateLimits} (key, window_start, hits)
-      select key, ${at}::timestamptz, 1 from w order by key
+      select key, ${at}::timestamptz, cost from w order by key
       on conflict (key) do update set
-        hits = case when ${rateLimits.windowStart} <= (select opened_before from w where w.key = excluded.key) then 1 else ${rateLimits.hits} + 1 end,
+        hits = case when ${rateLimits.windowStart} <= (select opened_before from w where w.key = excluded.key) then excluded.hits else ${rateLimits.hits} + excluded.hits end,
         window_start = case when ${rateLimits.windowStart} <= (select opened_before from w where w.key = excluded.key) then excluded.window_start else ${rateLimits.windowStart} end
       returning key, hits, window_start`,
   );

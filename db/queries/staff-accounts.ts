@@ -6,6 +6,7 @@ import { normaliseEmail, type StaffRole } from "@/lib/auth/roles";
 import { db, type Db, type Tx } from "../client";
 import { staff } from "../schema";
 import { recordAudit, staffActor } from "./audit";
+import { revokeAllStaffSessions } from "./staff-sessions";
 import type { StaffPrincipal } from "./staff-auth";
 
 /**
@@ -98,6 +99,7 @@ export function changeStaffRole(actor: Actor, targetId: number, role: StaffRole)
 export async function endAllSessions(actor: StaffPrincipal): Promise<void> {
   await db().transaction(async (tx) => {
     await tx.update(staff).set({ sessionVersion: sql`${staff.sessionVersion} + 1`, updatedAt: new Date() }).where(eq(staff.id, actor.id));
+    await revokeAllStaffSessions(actor.id, new Date(), tx);
     await recordAudit(tx, { actor: staffActor(actor.id), action: "staff.sign_out_everywhere", objectType: "staff", objectId: actor.id, outcome: "ok" });
   });
 }
