@@ -2,7 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import postgres from "postgres";
 import { env } from "./lib/env";
 import { reconnectBackoff } from "./lib/reconnect";
-import { REQUEST_ID_HEADER, requestIdFrom } from "./lib/request-id";
+import { REQUEST_ID_HEADER, requestIdFrom } from "./lib/request-id.mjs";
 
 /**
  * Response hardening for every route: a per-request nonce Content-Security-

@@ -1,5 +1,5 @@
 import { headers } from "next/headers";
-import { REQUEST_ID_HEADER } from "@/lib/request-id";
+import { REQUEST_ID_HEADER } from "@/lib/request-id.mjs";
 import { requestLocale } from "@/app/locale";
 
 export default async function NotFound() {

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomBytes } from "node:crypto";
 import { AppError, type Refusal } from "./errors";
-import { REQUEST_ID_HEADER } from "./request-id";
+import { REQUEST_CONTEXT, REQUEST_ID_HEADER } from "./request-id.mjs";
 
 /**
  * Structured JSON log lines. Callers pass codes and ids, never payer data;
@@ -26,14 +26,13 @@ export type RequestContext = { requestId: string };
 
 /**
  * The HTTP server (scripts/http-server.mjs) serves each request inside this store, with the id it
- * also puts in the request's X-Request-Id for proxy.ts. It lives on globalThis under a registered
- * symbol because the server and the bundled app each load their own copy of every module.
+ * also puts in the request's X-Request-Id for proxy.ts. It lives on globalThis (REQUEST_CONTEXT)
+ * because the server and the bundled app each load their own copy of every module.
  */
 export function requestContext(): AsyncLocalStorage<RequestContext> {
   const registry = globalThis as { [key: symbol]: AsyncLocalStorage<RequestContext> | undefined };
   return (registry[REQUEST_CONTEXT] ??= new AsyncLocalStorage<RequestContext>());
 }
-const REQUEST_CONTEXT = Symbol.for("paystatus.requestContext");
 
 /** The id of the request being served (pages, server actions, route handlers); undefined outside a request (scripts, the worker). */
 export function currentRequestId(): string | undefined {

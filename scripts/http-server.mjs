@@ -13,13 +13,19 @@
  *   before a byte of it is read (Next.js would read it, log the full URL with
  *   its receipt number and QR token, and answer 500). A page or action request
  *   with a body but no length (chunked) is refused with 411.
+ * - The request id is chosen here (the load balancer's when it is a plain token, else a fresh one),
+ *   written into X-Request-Id for proxy.ts and the pages, and the request is served inside
+ *   lib/log.ts's request context under it, so every log line of the request carries the id the
+ *   user is shown.
  * - No log line carries a URL's query string (QR tokens, tracking secrets):
  *   console output of this process, Next.js's included, is scrubbed.
  *
  * Plain JavaScript so that it runs on bare Node without a loader.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createServer } from "node:http";
 import next from "next";
+import { REQUEST_CONTEXT, REQUEST_ID_HEADER, requestIdFrom } from "../lib/request-id.mjs";
 import { MAX_REQUEST_BODY_BYTES, MAX_REQUEST_BODY_MB } from "../lib/request-limits.mjs";
 
 /** Same name as SOCKET_ADDRESS_HEADER in lib/rate-limit.ts (scripts/http-server.test.ts checks). */
@@ -84,6 +90,8 @@ async function main() {
   const app = next({ dev: false, dir: process.cwd(), port, hostname });
   await app.prepare();
   const handle = app.getRequestHandler();
+  /** @type {AsyncLocalStorage<{ requestId: string }>} */
+  const requestContext = (/** @type {any} */ (globalThis)[REQUEST_CONTEXT] ??= new AsyncLocalStorage());
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     // Always overwritten: a client-sent copy never survives.
@@ -91,7 +99,10 @@ async function main() {
     const length = req.headers["content-length"];
     if (length !== undefined && Number(length) > MAX_REQUEST_BODY_BYTES) return refuse(req, res, 413, path);
     if (length === undefined && req.headers["transfer-encoding"] && !path.startsWith("/api/")) return refuse(req, res, 411, path);
-    void handle(req, res);
+    const incoming = req.headers[REQUEST_ID_HEADER];
+    const requestId = requestIdFrom(typeof incoming === "string" ? incoming : undefined);
+    req.headers[REQUEST_ID_HEADER] = requestId;
+    requestContext.run({ requestId }, () => void handle(req, res));
   });
   server.listen(port, hostname, () => {
     console.log(`paystatus listening on http://${hostname ?? "localhost"}:${port}`);
