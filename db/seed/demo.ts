@@ -3,7 +3,7 @@ import { addDays, zonedParts } from "@/lib/dates";
 import type { BillingStatus, StatusCode } from "@/lib/status";
 import type { Db, Tx } from "../client";
 import { demoReceiptNo as no, DEMO_RECEIPT_NUMBERS } from "./demo-receipts";
-import { feeSchedules, matches, receipts, settlementBatches, settlementLines } from "../schema";
+import { feeSchedules, matches, postingSubscriptions, receipts, settlementBatches, settlementLines } from "../schema";
 
 /**
  * Demo data: one receipt for every payment status of SPEC §2.1, with times
@@ -73,6 +73,7 @@ export async function seedDemo(db: Db, options: { now?: Date; timeZone?: string 
     const existing = await tx.select({ id: receipts.id }).from(receipts).where(inArray(receipts.receiptNo, numbers));
     if (existing.length > 0) {
       await tx.delete(matches).where(inArray(matches.receiptId, existing.map((e) => e.id)));
+      await tx.delete(postingSubscriptions).where(inArray(postingSubscriptions.receiptId, existing.map((e) => e.id)));
     }
     const [oldBatch] = await tx.select({ id: settlementBatches.id }).from(settlementBatches).where(eq(settlementBatches.fileHash, DEMO_BATCH_HASH));
     if (oldBatch) {
