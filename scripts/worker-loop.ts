@@ -1,5 +1,6 @@
 import { db } from "@/db/client";
 import { relayOutbox, type RelayResult } from "@/db/queries/outbox";
+import { notifyOverdueSubscribers } from "@/db/queries/posting-subscriptions";
 import { purgeRateLimitsOnce } from "@/db/queries/rate-limit";
 import { escalateWaitingTickets } from "@/db/queries/ticket-jobs";
 import { env } from "@/lib/env";
@@ -17,6 +18,8 @@ import type { Transports } from "@/lib/notifications/types";
 export type WorkerRun = {
   relay: RelayResult | null;
   escalated: number | null;
+  /** "Tell me when it posts" notices queued by the overdue job (null = it failed). */
+  postingNotices: { overdue: number; posted: number } | null;
   purgedRateLimits: number | null;
 };
 
@@ -27,8 +30,9 @@ const DAY_MS = 24 * 60 * 60_000;
 /** One pass of every job. A failing job is logged (no data, no stack) and does not stop the others. Null = that job failed. */
 export async function runWorkerOnce(now: Date = new Date(), options: WorkerOptions = {}): Promise<WorkerRun> {
   const transports = options.transports ?? defaultTransports();
-  const run: WorkerRun = { relay: null, escalated: null, purgedRateLimits: null };
+  const run: WorkerRun = { relay: null, escalated: null, postingNotices: null, purgedRateLimits: null };
   run.escalated = await job("escalate_waiting_tickets", () => escalateWaitingTickets(now, db(), options));
+  run.postingNotices = await job("notify_posting_subscribers", () => notifyOverdueSubscribers(now, options));
   // After escalation, so its notifications go out in the same pass (they were queued after `now`).
   run.relay = await job("relay_outbox", () => relayOutbox({ now: new Date(Math.max(now.getTime(), Date.now())), transports }));
   run.purgedRateLimits = await job("purge_rate_limits", () => purgeRateLimitsOnce(new Date(now.getTime() - DAY_MS)));
