@@ -43,7 +43,8 @@ describe(`status with a channel confirmation on ${databaseKind()}`, () => {
     await confirm(r.receiptNo);
     const after = await publicStatus(r.receiptNo, { now: new Date(), timeZone: TZ });
     expect(after?.status.code).toBe("pending");
-    expect(after?.confirmation).toMatchObject({ channel: "wechat", transactionIdMasked: expect.stringMatching(/^4200…\w{4}$/) });
+    expect(after?.confirmation?.channel).toBe("wechat");
+    expect(after?.confirmation?.transactionIdMasked).toMatch(/^4200…\w{4}$/);
   });
 
   it("a confirmed amount that differs is amount_mismatch; a confirmation from another channel is no evidence", async () => {
