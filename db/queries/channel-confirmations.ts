@@ -2,6 +2,7 @@ import "server-only";
 import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { RECEIPT_CHANNEL_FOR, receiptNoForOrder, type ChannelPayment } from "@/lib/channels";
 import { db, type Executor } from "../client";
+import type { StaffPrincipal } from "./staff";
 import { channelConfirmations, channels, receipts } from "../schema";
 
 /**
@@ -74,9 +75,10 @@ export type UnlinkedConfirmation = Awaited<ReturnType<typeof unlinkedConfirmatio
 /**
  * "Channel confirmed, no receipt": confirmations whose order maps to no receipt
  * in the store (yet), newest first, keyset-paged on the id. A receipt that
- * arrives later takes its confirmation off this list by itself.
+ * arrives later takes its confirmation off this list by itself. Every staff role
+ * may look (like unmatched settlement lines); data entry follows them up.
  */
-export async function unlinkedConfirmations(options: { before?: number; limit?: number } = {}, tx: Executor = db()) {
+export async function unlinkedConfirmations(_staff: StaffPrincipal, options: { before?: number; limit?: number } = {}, tx: Executor = db()) {
   const limit = options.limit ?? 50;
   const rows = await tx
     .select({
@@ -104,8 +106,9 @@ export type UnsettledBucket = { channel: string; age: "under_1d" | "1_3d" | "ove
  * yet ("confirmed, not yet settled"), by channel and age since the payment.
  */
 export async function confirmedNotSettled(now: Date, tx: Executor = db()): Promise<UnsettledBucket[]> {
-  const age = sql<string>`case when ${channelConfirmations.paidAt} > ${new Date(now.getTime() - 86_400_000)} then 'under_1d'
-    when ${channelConfirmations.paidAt} > ${new Date(now.getTime() - 3 * 86_400_000)} then '1_3d' else 'over_3d' end`;
+  const ago = (days: number) => new Date(now.getTime() - days * 86_400_000).toISOString();
+  const age = sql<string>`case when ${channelConfirmations.paidAt} > ${ago(1)}::timestamptz then 'under_1d'
+    when ${channelConfirmations.paidAt} > ${ago(3)}::timestamptz then '1_3d' else 'over_3d' end`;
   const rows = await tx
     .select({ channel: channelConfirmations.channel, age, count: sql<number>`count(*)::int`, amountFen: sql<string>`sum(${channelConfirmations.amountFen})::text` })
     .from(channelConfirmations)
@@ -116,7 +119,8 @@ export async function confirmedNotSettled(now: Date, tx: Executor = db()): Promi
         or(eq(receipts.billingStatus, "paid"), eq(receipts.billingStatus, "sent_to_bank"), eq(receipts.billingStatus, "unpaid")),
       ),
     )
-    .groupBy(channelConfirmations.channel, age)
-    .orderBy(channelConfirmations.channel, age);
+    // By position: the age expression carries parameters, so repeating it would not be "the same" expression.
+    .groupBy(sql`1, 2`)
+    .orderBy(sql`1, 2`);
   return rows.map((r) => ({ channel: r.channel, age: r.age as UnsettledBucket["age"], count: Number(r.count), amountFen: Number(r.amountFen) }));
 }

@@ -5,7 +5,7 @@ import { db } from "../client";
 import { matchSettlements } from "../import/matching";
 import { outbox, postingSubscriptions, receipts, settlementBatches, settlementLines } from "../schema";
 import { databaseKind, setupTestDatabase } from "../testing/test-db";
-import { recordConfirmation } from "./channel-confirmations";
+import { confirmationsForReceipt, confirmedNotSettled, recordConfirmation } from "./channel-confirmations";
 import { notifyOverdueSubscribers, subscribeToPosting, unsubscribe } from "./posting-subscriptions";
 import { publicStatus } from "./status";
 
@@ -118,5 +118,23 @@ describe(`"tell me when it posts" on ${databaseKind()}`, () => {
     expect(await unsubscribe(s!.id)).toBe(false);
     await statement(r);
     expect(await noticesFor(r.receiptNo)).toHaveLength(0);
+  });
+});
+
+describe(`console views of confirmations on ${databaseKind()}`, () => {
+  it("counts confirmed, unsettled payments by channel and age; settled ones leave the tile", async () => {
+    const now = new Date();
+    const before = await confirmedNotSettled(now);
+    const count = (buckets: typeof before, age: string) => buckets.find((b) => b.channel === "wechat" && b.age === age)?.count ?? 0;
+    const fresh = await receipt();
+    const old = await receipt({ paidAt: new Date(now.getTime() - 2 * 86_400_000) });
+    await confirm(fresh.receiptNo);
+    await confirm(old.receiptNo, { paidAt: new Date(now.getTime() - 2 * 86_400_000) });
+    const after = await confirmedNotSettled(now);
+    expect(count(after, "under_1d") - count(before, "under_1d")).toBe(1);
+    expect(count(after, "1_3d") - count(before, "1_3d")).toBe(1);
+    await statement(fresh);
+    expect(count(await confirmedNotSettled(now), "under_1d")).toBe(count(before, "under_1d"));
+    expect(await confirmationsForReceipt(fresh.receiptNo)).toHaveLength(1);
   });
 });

@@ -103,7 +103,7 @@ describe(`POST /api/v1/channels/wechat/notify on ${databaseKind()}`, () => {
   it("stores an unknown receipt's confirmation unlinked, for the console's exceptions", async () => {
     const id = txId("wechat-unknown");
     expect((await postWechat(signedWechat(wechatTx("2026119999999999", id)))).status).toBe(204);
-    const { rows } = await unlinkedConfirmations();
+    const { rows } = await unlinkedConfirmations({ id: 1, email: "clerk@paystatus.test", name: "", role: "agent", queues: ["data_entry"], isDemo: false, sessionVersion: 1 });
     expect(rows.find((r) => r.transactionId === id)).toMatchObject({ channel: "wechat", receiptNo: "2026119999999999", amountFen: 38000 });
   });
 

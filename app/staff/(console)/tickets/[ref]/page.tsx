@@ -3,6 +3,7 @@ import { SlaBadge } from "@/components/console/tickets/sla-badge";
 import { TicketActions } from "@/components/console/tickets/ticket-actions";
 import { TicketTimeline } from "@/components/console/tickets/ticket-timeline";
 import { Notice } from "@/components/ui/notice";
+import { confirmationsForReceipt } from "@/db/queries/channel-confirmations";
 import { staffTicket } from "@/db/queries/staff-tickets";
 import { cannedReplyText, isCannedReplyId } from "@/lib/canned-replies";
 import { env } from "@/lib/env";
@@ -32,6 +33,8 @@ export default async function StaffTicketPage({ params, searchParams }: Props) {
     );
   }
   const { ticket, receipt } = view;
+  // Only after staffTicket has checked this staff member may see the ticket (and so its receipt).
+  const confirmations = receipt ? await confirmationsForReceipt(receipt.receiptNo) : [];
   const canned = isCannedReplyId(query.canned) ? query.canned : null;
   return (
     <>
@@ -95,7 +98,7 @@ export default async function StaffTicketPage({ params, searchParams }: Props) {
         </dl>
       </section>
 
-      <PaymentPanel view={view} t={t} locale={locale} timeZone={timeZone} />
+      <PaymentPanel view={view} t={t} locale={locale} timeZone={timeZone} confirmations={confirmations} />
       <TicketTimeline view={view} t={t} locale={locale} timeZone={timeZone} />
       <TicketActions view={view} staff={staff} t={t} canned={canned} cannedText={canned ? cannedReplyText(canned, ticket.locale) : ""} />
     </>
