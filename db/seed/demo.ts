@@ -132,6 +132,7 @@ export async function seedDemo(db: Db, options: { now?: Date; timeZone?: string 
       }
     }
     await seedBackOfficeDemo(tx, now, today);
+    await seedChannelDemo(tx, now);
   });
   return demoReceipts(now);
 }
@@ -185,4 +186,27 @@ async function seedBackOfficeDemo(tx: Tx, now: Date, today: string) {
   await tx.insert(matches).values(duplicateLines.map((l, i) => ({ settlementLineId: l.id, receiptId: ids[0]!, method: i === 0 ? ("reference" as const) : ("remittance" as const) })));
   // Two lines for one receipt: amount-and-date matching needs a unique pair, so both stay exceptions until a clerk decides.
   await tx.insert(settlementLines).values(DEMO_BACK_OFFICE.exception.lineRefs.map((ref, i) => line(`exception-${i}`, ref, 6600, -5, "alipay", "转账")));
+}
+
+/**
+ * Receipts for channel notifications (issue 14), apart from the one-per-status ones: paid by WeChat Pay
+ * and at a POS terminal two minutes before the demo started, not settled (pending). A signed notification
+ * (`npm run channel -- keys` for test keys) confirms them; a statement line posts them.
+ */
+export const DEMO_CHANNELS = {
+  wechat: { receiptNo: no(24), amount: "380.00", amountFen: 38000 },
+  pos: { receiptNo: no(25), amount: "150.00", amountFen: 15000 },
+} as const;
+
+async function seedChannelDemo(tx: Tx, now: Date) {
+  const rows = [
+    { receiptNo: DEMO_CHANNELS.wechat.receiptNo, service: "medical_insurance", payerName: "卫十五", amountDueFen: DEMO_CHANNELS.wechat.amountFen, channel: "wechat" },
+    { receiptNo: DEMO_CHANNELS.pos.receiptNo, service: "hukou", payerName: "蒋十六", amountDueFen: DEMO_CHANNELS.pos.amountFen, channel: "pos" },
+  ];
+  for (const r of rows) {
+    const values = { ...r, payerPhone: null, amountPaidFen: r.amountDueFen, paidAt: minutes(now, -2), bankRef: null, billingStatus: "paid" as const, refundAmountFen: null, refundedAt: null, updatedAt: now };
+    const [row] = await tx.insert(receipts).values(values).onConflictDoUpdate({ target: receipts.receiptNo, set: values }).returning({ id: receipts.id });
+    await tx.delete(matches).where(eq(matches.receiptId, row!.id));
+    await tx.delete(postingSubscriptions).where(eq(postingSubscriptions.receiptId, row!.id));
+  }
 }
