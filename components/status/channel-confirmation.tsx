@@ -9,7 +9,7 @@ type Props = { confirmation: PublicConfirmation; expectedDate: string | null; t:
 export function ChannelConfirmation({ confirmation, expectedDate, t, locale, timeZone }: Props) {
   const c = t.channels.confirmed;
   return (
-    <div data-channel-confirmed={confirmation.channel}>
+    <div data-channel-confirmed={confirmation.channel} className="[overflow-wrap:anywhere]">
       <Notice tone="ok">
         <h2 className="mb-2 text-xl font-bold">{c.title}</h2>
         <p className="mb-3 font-bold">{c.body}</p>

@@ -30,7 +30,7 @@ export function SubscribeForm({ action, texts, receiptNo, token }: Props) {
   const message = state.code ? fill(texts.errors[state.code], { minutes: state.retryAfterMinutes ?? 1, id: state.errorId ?? "" }) : undefined;
   const fieldError = state.code === "required" || state.code === "invalid" ? message : undefined;
   return (
-    <section aria-labelledby="subscribe-title" data-subscribe className="mb-6 rounded-md border-2 border-gray-300 p-4">
+    <section aria-labelledby="subscribe-title" data-subscribe className="mb-6 rounded-md border-2 border-gray-300 p-4 [overflow-wrap:anywhere]">
       <h2 id="subscribe-title" className="mb-2 text-xl font-bold">
         {texts.title}
       </h2>
