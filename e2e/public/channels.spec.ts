@@ -140,4 +140,22 @@ test.describe("a payment channel confirms, the resident is told when it posts", 
       await subscribeAndPost(page, browser, receiptNo, amount, "pos", "13900139025");
     });
   });
+
+  test("a confirmation for a receipt the billing system never sent is a console exception", async ({ request, browser }) => {
+    const order = `E2E${Date.now()}`;
+    const notification = signWechatNotification(
+      { out_trade_no: order, transaction_id: `4200${order}`, trade_state: "SUCCESS", success_time: new Date().toISOString().replace(/\.\d+Z$/, "Z"), amount: { total: 1200, payer_total: 1200 } },
+      { platformPrivateKey: E2E_CHANNEL_PRIVATE.wechat, apiV3Key: E2E_CHANNEL_ENV.WECHATPAY_APIV3_KEY },
+      new Date(),
+    );
+    expect((await request.post("/api/v1/channels/wechat/notify", { headers: notification.headers, data: notification.body })).status()).toBe(204);
+    const context = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": clientAddress() } });
+    const staff = await context.newPage();
+    await signIn(staff, demoStaff("supervisor").email);
+    await staff.goto("/staff/exceptions");
+    await expect(staff.locator("[data-queue=data_entry] [data-channel-exception=wechat]").filter({ hasText: order })).toBeVisible();
+    await staff.goto("/staff/dashboard");
+    await expect(staff.locator("[data-tile=confirmed-not-settled]")).toBeVisible();
+    await context.close();
+  });
 });

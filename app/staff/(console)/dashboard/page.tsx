@@ -157,7 +157,7 @@ function UnsettledTile({ buckets, t }: { buckets: UnsettledBucket[]; t: Awaited<
   const channels = [...new Set(buckets.map((b) => b.channel))];
   const cell = (channel: string, age: UnsettledBucket["age"]) => buckets.find((b) => b.channel === channel && b.age === age)?.count ?? 0;
   return (
-    <section aria-labelledby="unsettled-title" data-tile="confirmed-not-settled" className="mb-10 rounded-md border-2 border-gray-300 p-4">
+    <section data-tile="confirmed-not-settled" className="mb-10 rounded-md border-2 border-gray-300 p-4">
       <h2 id="unsettled-title" className="mb-1 text-2xl font-bold">
         {c.tileTitle}
       </h2>

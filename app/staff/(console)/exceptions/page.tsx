@@ -117,7 +117,7 @@ export default async function ExceptionsPage({ searchParams }: { searchParams: P
         </p>
       )}
 
-      <section aria-labelledby="channel-exceptions-title" data-queue="data_entry" className="mt-10">
+      <section data-queue="data_entry" className="mt-10">
         <h2 id="channel-exceptions-title" className="mb-2 text-2xl font-bold">
           {c.exceptionsTitle}
         </h2>
