@@ -42,3 +42,11 @@ export type TicketFormState = {
 };
 
 export type SignInState = { code?: "invalid" | "invalid_credentials" | "rate_limited" | "error"; email: string; errorId?: string; retryAfterMinutes?: number };
+
+/** "Tell me when it posts" (app/(public)/subscribe-actions.ts, components/status/subscribe-form.tsx). */
+export type SubscribeState = {
+  code?: "required" | "invalid" | "rate_limited" | "not_allowed" | "error";
+  retryAfterMinutes?: number;
+  errorId?: string;
+  value: string;
+};

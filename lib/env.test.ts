@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { generateTestKeys } from "./channels/keys";
 import { parseEnv } from "./env";
+
+const channelKeys = generateTestKeys();
 
 const good = {
   NODE_ENV: "production",
@@ -53,6 +56,11 @@ describe("parseEnv", () => {
     [{ ...good, TZ: "Mars/Olympus" }, "Configuration error: TZ must be an IANA time zone such as Asia/Shanghai"],
     [{ ...good, RECEIPT_NO_CHECK: "crc" }, "Configuration error: RECEIPT_NO_CHECK must be luhn or none"],
     [{ ...good, RECEIPT_NO_PATTERN: "([" }, "Configuration error: RECEIPT_NO_PATTERN is not a valid regular expression"],
+    [{ ...good, ALIPAY_PUBLIC_KEY: "MIIBIjANBgkq-not-a-key" }, "Configuration error: ALIPAY_PUBLIC_KEY must be an RSA public key (PEM, or base64 DER as the Alipay console shows it)"],
+    [{ ...good, WECHATPAY_PLATFORM_PUBLIC_KEY: "nope", WECHATPAY_APIV3_KEY: "k".repeat(32) }, "Configuration error: WECHATPAY_PLATFORM_PUBLIC_KEY must be an RSA public key (PEM, or base64 DER)"],
+    [{ ...good, ...channelKeys.env, WECHATPAY_APIV3_KEY: "k".repeat(31) }, "Configuration error: WECHATPAY_APIV3_KEY must be the 32-character API v3 key"],
+    [{ ...good, ...channelKeys.env, WECHATPAY_APIV3_KEY: undefined }, "Configuration error: WECHATPAY_APIV3_KEY is required with the other WeChat Pay key (notifications are signed and encrypted)"],
+    [{ ...good, ACQUIRER_NOTIFY_SECRET: "short" }, "Configuration error: ACQUIRER_NOTIFY_SECRET must be at least 32 characters"],
   ])("%# refuses with one line naming the variable", (source, message) => {
     expect(() => parseEnv(source)).toThrow(message);
     try {
@@ -60,6 +68,11 @@ describe("parseEnv", () => {
     } catch (e) {
       expect((e as Error).message).not.toContain("\n");
     }
+  });
+
+  it("takes a generated set of channel keys; each channel stays off while unset", () => {
+    expect(parseEnv({ ...good, ...channelKeys.env })).toMatchObject(channelKeys.env);
+    expect(parseEnv(good).ACQUIRER_NOTIFY_SECRET).toBeUndefined();
   });
 
   it("never echoes a secret value", () => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isRsaPublicKey } from "./channels/keys";
 import { isValidTimeZone } from "./dates";
 import { receiptFormatFrom, type ReceiptFormat } from "./receipt-number";
 
@@ -63,10 +64,19 @@ const schema = z.object({
   /** Notifications to phone numbers: POSTed, signed, to an SMS gateway or other receiver. */
   NOTIFY_WEBHOOK_URL: optional(z.string().refine((v) => urlWithProtocol(v, ["http:", "https:"]), { error: "NOTIFY_WEBHOOK_URL must be an http(s) URL" })),
   NOTIFY_WEBHOOK_SECRET: optional(z.string().min(16, { error: "NOTIFY_WEBHOOK_SECRET must be at least 16 characters" })),
+  /** Payment notifications from the channels (issue 14): each channel's endpoint is off while its key is unset. */
+  WECHATPAY_PLATFORM_PUBLIC_KEY: optional(z.string().refine(isRsaPublicKey, { error: "WECHATPAY_PLATFORM_PUBLIC_KEY must be an RSA public key (PEM, or base64 DER)" })),
+  WECHATPAY_APIV3_KEY: optional(z.string().refine((v) => Buffer.byteLength(v, "utf8") === 32, { error: "WECHATPAY_APIV3_KEY must be the 32-character API v3 key" })),
+  ALIPAY_PUBLIC_KEY: optional(z.string().refine(isRsaPublicKey, { error: "ALIPAY_PUBLIC_KEY must be an RSA public key (PEM, or base64 DER as the Alipay console shows it)" })),
+  ACQUIRER_NOTIFY_SECRET: optional(z.string().min(32, { error: "ACQUIRER_NOTIFY_SECRET must be at least 32 characters" })),
 }).superRefine((config, ctx) => {
   // SPEC §3.6: links in notifications are built from it, never from a request's Host.
   if (config.NODE_ENV === "production" && !config.PUBLIC_BASE_URL) {
     ctx.addIssue({ code: "custom", path: ["PUBLIC_BASE_URL"], message: "PUBLIC_BASE_URL is required in production (the origin residents open, such as https://pay.example.gov.cn)" });
+  }
+  if (Boolean(config.WECHATPAY_PLATFORM_PUBLIC_KEY) !== Boolean(config.WECHATPAY_APIV3_KEY)) {
+    const missing = config.WECHATPAY_PLATFORM_PUBLIC_KEY ? "WECHATPAY_APIV3_KEY" : "WECHATPAY_PLATFORM_PUBLIC_KEY";
+    ctx.addIssue({ code: "custom", path: [missing], message: `${missing} is required with the other WeChat Pay key (notifications are signed and encrypted)` });
   }
   if (config.SMTP_URL && !config.MAIL_FROM) ctx.addIssue({ code: "custom", path: ["MAIL_FROM"], message: "MAIL_FROM is required when SMTP_URL is set" });
   if (config.NOTIFY_WEBHOOK_URL && !config.NOTIFY_WEBHOOK_SECRET) {

@@ -1,5 +1,6 @@
 import { db } from "@/db/client";
 import { relayOutbox, type RelayResult } from "@/db/queries/outbox";
+import { notifyOverdueSubscribers } from "@/db/queries/posting-subscriptions";
 import { purgeRateLimitsOnce } from "@/db/queries/rate-limit";
 import { purgeExpiredTicketData } from "@/db/queries/retention";
 import { escalateWaitingTickets } from "@/db/queries/ticket-jobs";
@@ -18,6 +19,8 @@ import type { Transports } from "@/lib/notifications/types";
 export type WorkerRun = {
   relay: RelayResult | null;
   escalated: number | null;
+  /** "Tell me when it posts" notices queued by the overdue job (null = it failed). */
+  postingNotices: { overdue: number; posted: number } | null;
   purgedRateLimits: number | null;
   /** Tickets whose personal data the retention job erased this pass (db/queries/retention.ts). */
   retentionPurged: number | null;
@@ -30,8 +33,9 @@ const DAY_MS = 24 * 60 * 60_000;
 /** One pass of every job. A failing job is logged (no data, no stack) and does not stop the others. Null = that job failed. */
 export async function runWorkerOnce(now: Date = new Date(), options: WorkerOptions = {}): Promise<WorkerRun> {
   const transports = options.transports ?? defaultTransports();
-  const run: WorkerRun = { relay: null, escalated: null, purgedRateLimits: null, retentionPurged: null };
+  const run: WorkerRun = { relay: null, escalated: null, postingNotices: null, purgedRateLimits: null, retentionPurged: null };
   run.escalated = await job("escalate_waiting_tickets", () => escalateWaitingTickets(now, db(), options));
+  run.postingNotices = await job("notify_posting_subscribers", () => notifyOverdueSubscribers(now, options));
   // After escalation, so its notifications go out in the same pass (they were queued after `now`).
   run.relay = await job("relay_outbox", () => relayOutbox({ now: new Date(Math.max(now.getTime(), Date.now())), transports }));
   run.purgedRateLimits = await job("purge_rate_limits", () => purgeRateLimitsOnce(new Date(now.getTime() - DAY_MS)));

@@ -1,6 +1,7 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { db, queryRows, type Db, type Executor, type Tx } from "../client";
+import { notifyPostedSubscribers } from "../queries/posting-subscriptions";
 import { resolveWaitingTickets } from "../queries/ticket-jobs";
 import { timed } from "./source";
 import { ANALYZE_AFTER } from "./staging";
@@ -220,9 +221,11 @@ async function notifyPosted(tx: Tx): Promise<number> {
       having count(*) = 1 and min(l.amount_fen) = r.amount_due_fen`;
   const total = await countOf(tx, sql`select count(*)::int as n from (${postedOnly(sql`true`)}) posted`);
   if (total === 0) return 0;
-  // Only receipts someone is waiting on go to the hook (which checks them again).
+  // Only receipts someone is waiting on (a ticket, or a "tell me when it posts" subscription) go to the hook (which checks them again).
   const waiting = sql`r.id in (
     select t.receipt_id from tickets t where t.status = 'waiting_on_settlement' and t.receipt_id is not null
+    union all
+    select s.receipt_id from posting_subscriptions s
     union all
     select r2.id from tickets t join receipts r2 on r2.receipt_no = t.receipt_no where t.status = 'waiting_on_settlement' and t.receipt_id is null)`;
   for (let after = 0; ; ) {
@@ -245,4 +248,5 @@ async function countOf(tx: Tx, query: ReturnType<typeof sql>): Promise<number> {
  */
 export async function onReceiptsPosted(receiptIds: number[], tx: Db | Tx): Promise<void> {
   await resolveWaitingTickets(receiptIds, tx);
+  await notifyPostedSubscribers(receiptIds, tx);
 }

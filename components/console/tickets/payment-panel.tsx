@@ -8,8 +8,9 @@ import type { PaymentStatus, StatusCode } from "@/lib/status";
 import { StaffForm } from "@/components/console/staff-form";
 import { DataTable } from "@/components/ui/data-table";
 
+type Confirmation = Awaited<ReturnType<typeof import("@/db/queries/channel-confirmations").unsafeConfirmationsForReceipt>>[number];
 /** `matchAction` matches a candidate line to the receipt by hand (app/staff/tickets-actions.ts). */
-type Props = { view: StaffTicketView; matchAction: StaffFormAction; t: Messages; locale: Locale; timeZone: string };
+type Props = { view: StaffTicketView; matchAction: StaffFormAction; t: Messages; locale: Locale; timeZone: string; confirmations?: Confirmation[] };
 
 /** What the resident's page says for this status, in the same words (lib/i18n status texts); exhaustive over the codes. */
 function statusSentence(status: PaymentStatus, t: Messages, locale: Locale): string {
@@ -47,7 +48,7 @@ function assertNever(value: never): never {
   throw new Error(`unhandled payment status ${(value as { code: StatusCode }).code}`);
 }
 
-export function PaymentPanel({ view, matchAction, t, locale, timeZone }: Props) {
+export function PaymentPanel({ view, matchAction, t, locale, timeZone, confirmations = [] }: Props) {
   const p = t.desk.ticket;
   const { receipt, status, lines, candidates, ticket } = view;
   const settled = lines.reduce((sum, l) => sum + l.amountFen, 0);
@@ -91,6 +92,8 @@ export function PaymentPanel({ view, matchAction, t, locale, timeZone }: Props) 
           </ol>
         </div>
       )}
+
+      <ConfirmationTable confirmations={confirmations} t={t} locale={locale} timeZone={timeZone} />
 
       <h3 className="mb-2 text-xl font-bold">{p.lines}</h3>
       {lines.length === 0 ? (
@@ -149,5 +152,32 @@ function LineTable({ rows, t, extraHeader, action }: { rows: LineRow[]; t: Messa
         </tr>
       ))}
     </DataTable>
+  );
+}
+
+/** The payment channels' confirmations of this receipt (issue 14): evidence beside the settlement lines. */
+function ConfirmationTable({ confirmations, t, locale, timeZone }: { confirmations: Confirmation[]; t: Messages; locale: Locale; timeZone: string }) {
+  const c = t.channels.console;
+  return (
+    <>
+      <h3 className="mb-2 text-xl font-bold">{c.evidence}</h3>
+      {confirmations.length === 0 ? (
+        <p className="mb-4">{c.none}</p>
+      ) : (
+        <DataTable className="mb-4" headers={[t.channels.confirmed.channel, c.transaction, c.order, c.amount, c.paidAt, c.receivedAt, c.terminal]}>
+          {confirmations.map((k) => (
+            <tr key={k.id} data-channel-confirmation={k.channel} className="border-b border-gray-300 align-top">
+              <td className="p-2">{t.channels.names[k.channel as keyof typeof t.channels.names] ?? k.channel}</td>
+              <td className="p-2 font-mono">{k.transactionId}</td>
+              <td className="p-2 font-mono">{k.outTradeNo}</td>
+              <td className="p-2">{formatFen(k.amountFen)}</td>
+              <td className="p-2">{formatDateTime(k.paidAt, locale, timeZone)}</td>
+              <td className="p-2">{formatDateTime(k.receivedAt, locale, timeZone)}</td>
+              <td className="p-2 font-mono">{[k.terminalId, k.batchId].filter(Boolean).join(" / ") || "—"}</td>
+            </tr>
+          ))}
+        </DataTable>
+      )}
+    </>
   );
 }

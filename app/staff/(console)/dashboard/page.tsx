@@ -1,5 +1,7 @@
 import { BarChart } from "@/components/console/charts/bar-chart";
 import { LineChart } from "@/components/console/charts/line-chart";
+import { DataTable } from "@/components/ui/data-table";
+import { confirmedNotSettled, type UnsettledBucket } from "@/db/queries/channel-confirmations";
 import { dashboard } from "@/db/queries/dashboard";
 import { env } from "@/lib/env";
 import { fill } from "@/lib/i18n";
@@ -14,9 +16,11 @@ export default async function DashboardPage() {
   const [staff, { t, locale }] = await Promise.all([consoleStaff("/staff/dashboard"), requestLocale()]);
   const o = t.oversight;
   const d = o.dashboard;
-  const read = await readOrRefusal(dashboard(staff, { now: new Date(), timeZone: env().TZ }));
+  const now = new Date();
+  const read = await readOrRefusal(dashboard(staff, { now, timeZone: env().TZ }));
   if (!read.ok) return <PageRefusal title={d.title} code={read.code} message={o.forbidden} />;
   const data = read.value;
+  const unsettled = await confirmedNotSettled(staff, now);
   const texts = o.chart;
   const weekRows = data.weeks.map((w) => fill(d.week, { date: formatDate(w, locale) }));
   const weekAxis = data.weeks.map((w) => w.slice(5));
@@ -39,6 +43,8 @@ export default async function DashboardPage() {
         </a>
       </div>
       <p className="mb-8 text-lg">{d.intro}</p>
+
+      <UnsettledTile buckets={unsettled} t={t} />
 
       <BarChart
         id="backlog"
@@ -120,5 +126,38 @@ export default async function DashboardPage() {
         ]}
       />
     </>
+  );
+}
+
+const AGES: UnsettledBucket["age"][] = ["under_1d", "1_3d", "over_3d"];
+
+/** Issue 14: payments a channel confirmed whose statement has not arrived, by channel and age. */
+function UnsettledTile({ buckets, t }: { buckets: UnsettledBucket[]; t: Awaited<ReturnType<typeof requestLocale>>["t"] }) {
+  const c = t.channels.console;
+  const channels = [...new Set(buckets.map((b) => b.channel))];
+  const cell = (channel: string, age: UnsettledBucket["age"]) => buckets.find((b) => b.channel === channel && b.age === age)?.count ?? 0;
+  return (
+    <section data-tile="confirmed-not-settled" className="mb-10 rounded-md border-2 border-gray-300 p-4">
+      <h2 id="unsettled-title" className="mb-1 text-2xl font-bold">
+        {c.tileTitle}
+      </h2>
+      <p className="mb-3">{c.tileIntro}</p>
+      {channels.length === 0 ? (
+        <p data-empty>{c.tileNone}</p>
+      ) : (
+        <DataTable headers={[t.channels.confirmed.channel, ...AGES.map((a) => c.ages[a])]}>
+          {channels.map((channel) => (
+            <tr key={channel} data-unsettled-channel={channel} className="border-b border-gray-300">
+              <td className="p-2">{t.channels.names[channel as keyof typeof t.channels.names] ?? channel}</td>
+              {AGES.map((age) => (
+                <td key={age} className="p-2" data-age={age}>
+                  {cell(channel, age)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </DataTable>
+      )}
+    </section>
   );
 }

@@ -2,6 +2,7 @@ import { Select } from "@/components/console/corrections/fields";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { StaffForm } from "@/components/console/staff-form";
+import { unlinkedConfirmations } from "@/db/queries/channel-confirmations";
 import { listExceptions } from "@/db/queries/exceptions";
 import { channelChoices } from "@/db/queries/incidents-admin";
 import { requestLocale } from "@/app/locale";
@@ -20,10 +21,12 @@ export default async function ExceptionsPage({ searchParams }: { searchParams: P
   const e = b.exceptions;
   const q = exceptionQuery(raw);
   const tz = env().TZ;
-  const [page, channels] = await Promise.all([
+  const [page, channels, unlinked] = await Promise.all([
     listExceptions(staff, { channel: q.channel, from: q.from, to: q.to, amountFen: q.amountFen }, { cursor: q.cursor, timeZone: tz }),
     channelChoices(),
+    unlinkedConfirmations(staff, { limit: 25 }),
   ]);
+  const c = t.channels.console;
   const error = redirectedError(raw, t);
   const channelName = (code: string | null) => {
     const ch = channels.find((c) => c.code === code);
@@ -108,6 +111,37 @@ export default async function ExceptionsPage({ searchParams }: { searchParams: P
           </a>
         </p>
       )}
+
+      <section data-queue="data_entry" className="mt-10">
+        <h2 id="channel-exceptions-title" className="mb-2 text-2xl font-bold">
+          {c.exceptionsTitle}
+        </h2>
+        <p className="mb-4 text-lg">{c.exceptionsIntro}</p>
+        {unlinked.rows.length === 0 ? (
+          <p data-empty-channel>{c.exceptionsNone}</p>
+        ) : (
+          <ul className="space-y-4">
+            {unlinked.rows.map((k) => (
+              <li key={k.id} data-channel-exception={k.channel} className="rounded-md border-2 border-gray-300 p-4">
+                <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1">
+                  <dt className="font-semibold">{t.channels.confirmed.channel}</dt>
+                  <dd>{t.channels.names[k.channel as keyof typeof t.channels.names] ?? k.channel}</dd>
+                  <dt className="font-semibold">{c.order}</dt>
+                  <dd className="font-mono">{k.outTradeNo}</dd>
+                  <dt className="font-semibold">{c.receiptNo}</dt>
+                  <dd className="font-mono">{k.receiptNo ?? "—"}</dd>
+                  <dt className="font-semibold">{c.transaction}</dt>
+                  <dd className="font-mono">{k.transactionId}</dd>
+                  <dt className="font-semibold">{c.amount}</dt>
+                  <dd>{formatFen(k.amountFen)}</dd>
+                  <dt className="font-semibold">{c.paidAt}</dt>
+                  <dd>{formatDateTime(k.paidAt, locale, tz)}</dd>
+                </dl>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
     </>
   );
 }

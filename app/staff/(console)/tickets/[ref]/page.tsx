@@ -2,6 +2,7 @@ import { PaymentPanel } from "@/components/console/tickets/payment-panel";
 import { SlaBadge } from "@/components/console/tickets/sla-badge";
 import { TicketActions } from "@/components/console/tickets/ticket-actions";
 import { TicketTimeline } from "@/components/console/tickets/ticket-timeline";
+import { unsafeConfirmationsForReceipt } from "@/db/queries/channel-confirmations";
 import { staffTicket } from "@/db/queries/staff-tickets";
 import { cannedReplyText, isCannedReplyId } from "@/lib/canned-replies";
 import { env } from "@/lib/env";
@@ -38,6 +39,8 @@ export default async function StaffTicketPage({ params, searchParams }: Props) {
     return <PageRefusal title={fill(p.title, { ref })} code="not_found" message={p.notFound} />;
   }
   const { ticket, receipt } = view;
+  // Only after staffTicket has checked this staff member may see the ticket (and so its receipt).
+  const confirmations = receipt ? await unsafeConfirmationsForReceipt(receipt.receiptNo) : [];
   const canned = isCannedReplyId(query.canned) ? query.canned : null;
   return (
     <>
@@ -101,7 +104,7 @@ export default async function StaffTicketPage({ params, searchParams }: Props) {
         </dl>
       </section>
 
-      <PaymentPanel view={view} matchAction={desk.manualMatchAction} t={t} locale={locale} timeZone={timeZone} />
+      <PaymentPanel view={view} matchAction={desk.manualMatchAction} t={t} locale={locale} timeZone={timeZone} confirmations={confirmations} />
       <TicketTimeline view={view} t={t} locale={locale} timeZone={timeZone} />
       <TicketActions view={view} actions={DESK_ACTIONS} staff={staff} t={t} canned={canned} cannedText={canned ? cannedReplyText(canned, ticket.locale) : ""} />
     </>
