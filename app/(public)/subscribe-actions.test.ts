@@ -12,7 +12,8 @@ import { subscribeAction, unsubscribeAction } from "./subscribe-actions";
 /** "Tell me when it posts" through the resident's real action; only the request plumbing is replaced. */
 const request = vi.hoisted(() => ({ address: "198.51.100.1", set: [] as { name: string; value: string; options: { path?: string } }[] }));
 vi.mock("next/headers", () => ({
-  headers: () => Promise.resolve(new Headers({ "x-forwarded-for": request.address, "accept-language": "en" })),
+  // The HTTP server (scripts/http-server.mjs) writes the connection's address here; without a trusted proxy it is the client.
+  headers: () => Promise.resolve(new Headers({ "x-paystatus-socket-address": request.address, "accept-language": "en" })),
   cookies: () =>
     Promise.resolve({
       get: () => undefined,

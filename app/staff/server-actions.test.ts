@@ -27,6 +27,10 @@ const PUBLIC_ACTIONS = new Set([
   "openTicketAction",
   "residentReplyAction",
   "rateTicketAction",
+  // "Tell me when it posts" (app/(public)/subscribe-actions.ts): subscribing needs the receipt's QR token or
+  // lookup cookie; unsubscribing, the signed token of a notice.
+  "subscribeAction",
+  "unsubscribeAction",
 ]);
 
 const session = vi.hoisted(() => ({ current: null as null | { user: { id: string }; sessionVersion: number; expires: string } }));
