@@ -1,6 +1,6 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
-import { db, queryRows, type Db, type Executor, type Tx } from "../client";
+import { db, type Executor, queryRows, type Tx } from "../client";
 import { notifyPostedSubscribers } from "../queries/posting-subscriptions";
 import { resolveWaitingTickets } from "../queries/ticket-jobs";
 import { timed } from "./source";
@@ -246,7 +246,7 @@ async function countOf(tx: Tx, query: ReturnType<typeof sql>): Promise<number> {
  * Called with the receipts that became posted, inside the matching
  * transaction, so that tickets waiting on settlement can close themselves.
  */
-export async function onReceiptsPosted(receiptIds: number[], tx: Db | Tx): Promise<void> {
+export async function onReceiptsPosted(receiptIds: number[], tx: Executor): Promise<void> {
   await resolveWaitingTickets(receiptIds, tx);
   await notifyPostedSubscribers(receiptIds, tx);
 }

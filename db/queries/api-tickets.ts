@@ -2,7 +2,7 @@ import "server-only";
 import { and, asc, eq, gt, inArray, type SQL } from "drizzle-orm";
 import { canSeeQueue } from "@/lib/auth/roles";
 import type { TicketQueue, TicketStatus } from "@/lib/routing";
-import { db, type Db, type Tx } from "../client";
+import { db, type Executor } from "../client";
 import { tickets } from "../schema";
 import type { StaffPrincipal } from "./staff-auth";
 
@@ -30,7 +30,7 @@ type Row = { id: number; ref: string; status: TicketStatus; queue: TicketQueue; 
 const toApi = (r: Row): ApiTicket => ({ ref: r.ref, status: r.status, queue: r.queue, category: r.category, receipt_no: r.receiptNo, priority: r.priority, due_at: r.dueAt?.toISOString() ?? null });
 
 /** The ticket, or null when it does not exist or lies outside the caller's queues (the two are not told apart). */
-export async function apiTicketByRef(caller: StaffPrincipal, ref: string, tx: Db | Tx = db()): Promise<ApiTicket | null> {
+export async function apiTicketByRef(caller: StaffPrincipal, ref: string, tx: Executor = db()): Promise<ApiTicket | null> {
   const [row] = await tx.select(columns).from(tickets).where(eq(tickets.ref, ref)).limit(1);
   return row && canSeeQueue(caller, row.queue) ? toApi(row) : null;
 }
@@ -44,7 +44,7 @@ export type ApiTicketPage = { tickets: ApiTicket[]; nextAfter: number | null };
 export async function apiTicketList(
   caller: StaffPrincipal,
   query: { queue?: TicketQueue; status?: TicketStatus; after?: number; limit: number },
-  tx: Db | Tx = db(),
+  tx: Executor = db(),
 ): Promise<ApiTicketPage | "forbidden"> {
   const where: SQL[] = [];
   if (query.queue) {

@@ -3,7 +3,7 @@ import { and, desc, eq, gte, like, lt, sql, type SQL } from "drizzle-orm";
 import { addDays, type IsoDate, zonedInstant } from "@/lib/dates";
 import { normaliseEmail } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
-import { db, type Db, type Tx } from "../client";
+import { db, type Executor } from "../client";
 import { auditEvents, staff } from "../schema";
 import type { StaffPrincipal } from "./staff-auth";
 
@@ -45,7 +45,7 @@ export async function listAuditEvents(
   reader: StaffPrincipal,
   filters: AuditFilters,
   options: { timeZone: string; before?: number; limit?: number },
-  tx: Db | Tx = db(),
+  tx: Executor = db(),
 ): Promise<{ rows: AuditRow[]; nextBefore: number | null }> {
   if (!READERS.has(reader.role)) throw new AppError("forbidden");
   const limit = options.limit ?? AUDIT_PAGE_SIZE;

@@ -1,5 +1,5 @@
 import "server-only";
-import type { Db, Tx } from "../client";
+import type { Executor } from "../client";
 import { auditEvents } from "../schema";
 
 /**
@@ -19,7 +19,7 @@ export type AuditEvent = {
 
 export const staffActor = (staffId: number) => `staff:${staffId}`;
 
-export async function recordAudit(tx: Tx | Db, event: AuditEvent): Promise<void> {
+export async function recordAudit(tx: Executor, event: AuditEvent): Promise<void> {
   await tx.insert(auditEvents).values({
     actor: event.actor,
     action: event.action,

@@ -10,7 +10,7 @@ import {
   type PrepareRefusal,
 } from "@/lib/corrections";
 import type { BillingStatus } from "@/lib/status";
-import { db, type Tx } from "../client";
+import { db, type Executor, type Tx } from "../client";
 import { corrections, matches, receipts, settlementLines, staff as staffTable, ticketAttachments, ticketEvents, tickets } from "../schema";
 import { recordAudit, staffActor } from "./audit";
 import { proofStorage } from "./proof-storage";
@@ -34,7 +34,7 @@ export type CorrectionResult = { ok: true; id: number } | { ok: false; code: Pre
 type TicketQueue = (typeof tickets.$inferSelect)["queue"];
 
 /** The ticket a correction is prepared for, with its receipt as the rules see it; null when the staff member may not work it. */
-export async function correctionTicket(staff: StaffPrincipal, ref: string, tx: Tx | ReturnType<typeof db> = db()) {
+export async function correctionTicket(staff: StaffPrincipal, ref: string, tx: Executor = db()) {
   const [row] = await tx
     .select({
       ticketId: tickets.id,
@@ -60,7 +60,7 @@ export async function correctionTicket(staff: StaffPrincipal, ref: string, tx: T
 }
 
 /** The ticket's proofs (the resident's vouchers), newest last. */
-export async function ticketVouchers(ticketId: number, tx = db()) {
+export async function ticketVouchers(ticketId: number, tx: Executor = db()) {
   return tx
     .select({ id: ticketAttachments.id, contentType: ticketAttachments.contentType, sizeBytes: ticketAttachments.sizeBytes, createdAt: ticketAttachments.createdAt })
     .from(ticketAttachments)

@@ -4,7 +4,7 @@ import { addDays, type IsoDate, weekdayOf, zonedInstant, zonedParts } from "@/li
 import { AppError } from "@/lib/errors";
 import { TICKET_CATEGORIES, TICKET_QUEUES, type TicketCategory, type TicketQueue } from "@/lib/routing";
 import { STATUS_CODES, type StatusCode } from "@/lib/status";
-import { type Db, db, queryRows, type Tx } from "../client";
+import { db, type Executor, queryRows } from "../client";
 import { flushLookupCounts, type LookupOutcome } from "./lookup-stats";
 import type { StaffPrincipal } from "./staff-auth";
 
@@ -33,7 +33,7 @@ export type Dashboard = {
 
 const ALLOWED = new Set(["supervisor", "admin"]);
 
-export async function dashboard(actor: StaffPrincipal, options: DashboardOptions, tx: Db | Tx = db()): Promise<Dashboard> {
+export async function dashboard(actor: StaffPrincipal, options: DashboardOptions, tx: Executor = db()): Promise<Dashboard> {
   if (!ALLOWED.has(actor.role)) throw new AppError("forbidden");
   await flushLookupCounts(tx);
   const { now, timeZone } = options;

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { env } from "@/lib/env";
-import { db, queryRows, type Tx } from "../client";
+import { db, type Executor, queryRows, type Tx } from "../client";
 import { matches, receipts, settlementLines, tickets } from "../schema";
 import { recordAudit, staffActor } from "./audit";
 import { onReceiptsPosted } from "../import/matching";
@@ -59,7 +59,7 @@ export type CandidateLine = SettlementLineView & {
  * around the service-zone date of payment. None for a receipt that is already
  * matched (a second line is the matcher's or a refund's business, not a click).
  */
-export async function candidateLines(receiptId: number, options: { timeZone?: string; limit?: number } = {}, tx = db()): Promise<CandidateLine[]> {
+export async function candidateLines(receiptId: number, options: { timeZone?: string; limit?: number } = {}, tx: Executor = db()): Promise<CandidateLine[]> {
   const timeZone = options.timeZone ?? env().TZ;
   const rows = await queryRows<SettlementLineRow & { reason: "remittance" | "amount_date" }>(
     tx,

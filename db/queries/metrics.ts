@@ -1,11 +1,11 @@
 import "server-only";
 import { and, isNotNull, lt, notInArray, sql } from "drizzle-orm";
-import { db } from "../client";
+import { db, type Executor } from "../client";
 import { tickets } from "../schema";
 import { outboxBacklog } from "./outbox";
 
 /** Queue depth and SLA breaches per queue, read at scrape time (the same for every instance). */
-export async function ticketQueueGauges(now = new Date(), tx = db()) {
+export async function ticketQueueGauges(now = new Date(), tx: Executor = db()) {
   const rows = await tx
     .select({
       queue: tickets.queue,

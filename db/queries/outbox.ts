@@ -11,7 +11,7 @@ import {
   type OutboundMessage,
   type Transports,
 } from "@/lib/notifications/types";
-import { db, type Db, type Tx } from "../client";
+import { db, type Db, type Executor } from "../client";
 import { outbox } from "../schema";
 
 /**
@@ -24,7 +24,7 @@ import { outbox } from "../schema";
 export type EnqueueNotification = { channel: NotificationChannel; dedupeKey: string; payload: NotificationPayload };
 
 /** Queues a notification inside the caller's transaction; a second call with the same dedupe key is a no-op. Returns whether a row was added. */
-export async function enqueueNotification(tx: Db | Tx, notification: EnqueueNotification): Promise<boolean> {
+export async function enqueueNotification(tx: Executor, notification: EnqueueNotification): Promise<boolean> {
   const payload = ZNotificationPayload.safeParse(notification.payload);
   // The payload holds a contact: the error names the field, never the value.
   if (!payload.success) throw new Error(`invalid notification payload (${String(payload.error.issues[0]?.path[0] ?? "?")})`);
@@ -151,7 +151,7 @@ function warnUnconfigured(channels: NotificationChannel[]): void {
 }
 
 /** Counts for health and metrics: messages waiting, and how many of them have failed at least once. */
-export async function outboxBacklog(tx: Db | Tx = db()): Promise<{ queued: number; failing: number }> {
+export async function outboxBacklog(tx: Executor = db()): Promise<{ queued: number; failing: number }> {
   const [row] = await tx
     .select({
       queued: sql<number>`count(*)::int`,

@@ -4,7 +4,7 @@ import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promis
 import path from "node:path";
 import { and, asc, eq, inArray, isNotNull, ne } from "drizzle-orm";
 import { env } from "@/lib/env";
-import { db, type Db, type Tx } from "../client";
+import { db, type Executor } from "../client";
 import { storedFiles, ticketAttachments, tickets } from "../schema";
 
 /**
@@ -16,11 +16,11 @@ import { storedFiles, ticketAttachments, tickets } from "../schema";
 export interface ProofStorage {
   readonly kind: "database" | "filesystem";
   /** Stores the bytes under a key from newStorageKey. The database store writes inside `tx`, so the file commits with the ticket or not at all. */
-  put(key: string, bytes: Buffer, tx?: Db | Tx): Promise<void>;
+  put(key: string, bytes: Buffer, tx?: Executor): Promise<void>;
   /** The stored bytes, or null when there is no such file (or the key is not one this module makes). */
-  get(key: string, tx?: Db | Tx): Promise<Buffer | null>;
+  get(key: string, tx?: Executor): Promise<Buffer | null>;
   /** Erases a file for good (retention); the database store deletes inside `tx`. Missing files are fine. */
-  remove(key: string, tx?: Db | Tx): Promise<void>;
+  remove(key: string, tx?: Executor): Promise<void>;
 }
 
 const STORAGE_KEY = /^[0-9a-f]{32}\.[a-z0-9]{1,5}$/;
@@ -48,16 +48,16 @@ export function proofStorage(): ProofStorage {
 export function databaseProofStorage(): ProofStorage {
   return {
     kind: "database",
-    async put(key, bytes, tx = db()) {
+    async put(key, bytes, tx: Executor = db()) {
       assertStorageKey(key);
       await tx.insert(storedFiles).values({ key, content: bytes });
     },
-    async get(key, tx = db()) {
+    async get(key, tx: Executor = db()) {
       if (!isStorageKey(key)) return null;
       const [row] = await tx.select({ content: storedFiles.content }).from(storedFiles).where(eq(storedFiles.key, key)).limit(1);
       return row ? Buffer.from(row.content) : null;
     },
-    async remove(key, tx = db()) {
+    async remove(key, tx: Executor = db()) {
       if (!isStorageKey(key)) return;
       await tx.delete(storedFiles).where(eq(storedFiles.key, key));
     },
@@ -162,7 +162,7 @@ export function filesystemProofStorage(dir: string): FilesystemProofStorage {
  * payments is flagged for staff (ticket_attachments.also_on_receipt_no).
  * The first such receipt by attachment order; null when there is none.
  */
-export async function findReceiptSharingProof(originalSha256: string, receiptNo: string | null, tx: Db | Tx = db()): Promise<string | null> {
+export async function findReceiptSharingProof(originalSha256: string, receiptNo: string | null, tx: Executor = db()): Promise<string | null> {
   const [row] = await tx
     .select({ receiptNo: tickets.receiptNo })
     .from(ticketAttachments)

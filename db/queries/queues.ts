@@ -3,7 +3,7 @@ import { and, asc, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { canSeeQueue, type StaffScope } from "@/lib/auth/roles";
 import { TICKET_QUEUES, type TicketCategory, type TicketQueue, type TicketStatus } from "@/lib/routing";
 import { decodeCursor, encodeCursor, type TQueueFilters } from "@/lib/ticket-desk";
-import { type Db, db, queryRows, type Tx } from "../client";
+import { db, type Executor, queryRows } from "../client";
 import { staff as staffTable, ticketEvents, tickets } from "../schema";
 import { recordAudit, staffActor } from "./audit";
 import type { StaffPrincipal } from "./staff";
@@ -27,7 +27,7 @@ export type QueueCounts = { queue: TicketQueue; open: number; waiting: number; b
  * breach), and open tickets nobody has taken. Each count is answered from an
  * index alone.
  */
-export async function queueCounts(scope: StaffScope, now: Date, tx: Db | Tx = db()): Promise<QueueCounts[]> {
+export async function queueCounts(scope: StaffScope, now: Date, tx: Executor = db()): Promise<QueueCounts[]> {
   const queues = visibleQueues(scope);
   if (queues.length === 0) return [];
   const [byStatus, unassigned] = await Promise.all([
@@ -92,7 +92,7 @@ export async function queuePage(
   queue: TicketQueue,
   filters: TQueueFilters,
   options: { limit?: number } = {},
-  tx: Db | Tx = db(),
+  tx: Executor = db(),
 ): Promise<QueuePage | null> {
   if (!canSeeQueue(scope, queue)) return null;
   const limit = options.limit ?? QUEUE_PAGE_SIZE;
@@ -149,7 +149,7 @@ const CLAIM_CANDIDATES = 20;
  * take different tickets instead of one waiting for (and then losing) the
  * other's. Returns the ticket's ref, or null when there is nothing to take.
  */
-export async function claimNextTicket(staff: StaffPrincipal, now: Date, executor: Db | Tx = db()): Promise<string | null> {
+export async function claimNextTicket(staff: StaffPrincipal, now: Date, executor: Executor = db()): Promise<string | null> {
   const queues = visibleQueues(staff);
   if (queues.length === 0) return null;
   return executor.transaction(async (tx) => {
@@ -189,7 +189,7 @@ export async function claimNextTicket(staff: StaffPrincipal, now: Date, executor
 }
 
 /** Enabled agents who work a queue, with their load: open tickets (open or waiting on the resident) assigned to them. */
-export async function agentsOfQueue(queue: TicketQueue, tx: Db | Tx = db()): Promise<{ id: number; name: string; email: string; load: number }[]> {
+export async function agentsOfQueue(queue: TicketQueue, tx: Executor = db()): Promise<{ id: number; name: string; email: string; load: number }[]> {
   return tx
     .select({
       id: staffTable.id,
@@ -205,7 +205,7 @@ export async function agentsOfQueue(queue: TicketQueue, tx: Db | Tx = db()): Pro
 }
 
 /** The least-loaded clerk of a queue: the fewest open tickets, the lowest id on a tie. Null when the queue has no agent. */
-export async function leastLoadedAgent(queue: TicketQueue, tx: Db | Tx = db()): Promise<{ id: number; name: string } | null> {
+export async function leastLoadedAgent(queue: TicketQueue, tx: Executor = db()): Promise<{ id: number; name: string } | null> {
   const agents = await agentsOfQueue(queue, tx);
   return agents.reduce<(typeof agents)[number] | null>((best, a) => (best === null || a.load < best.load ? a : best), null);
 }

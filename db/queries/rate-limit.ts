@@ -1,7 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { combine, judge, type Limit, type Verdict } from "@/lib/rate-limit";
-import { type Db, db, queryRows, type Tx } from "../client";
+import { db, type Executor, queryRows } from "../client";
 import { rateLimits } from "../schema";
 
 /**
@@ -10,7 +10,7 @@ import { rateLimits } from "../schema";
  * see the same counts. A key whose window has closed starts a new one. Keys are
  * taken in a fixed order, so two requests never wait on each other's rows.
  */
-export async function consumeRateLimits(buckets: { key: string; limit: Limit; cost?: number }[], now = new Date(), tx: Db | Tx = db()): Promise<Verdict> {
+export async function consumeRateLimits(buckets: { key: string; limit: Limit; cost?: number }[], now = new Date(), tx: Executor = db()): Promise<Verdict> {
   const at = now.toISOString();
   // `cost`: hits this request counts for (an upload budget counts files), 1 by default.
   const windows = buckets.map(
@@ -32,7 +32,7 @@ export async function consumeRateLimits(buckets: { key: string; limit: Limit; co
 }
 
 /** Housekeeping: counters whose window closed long ago carry no information. */
-export async function purgeRateLimits(olderThan: Date, tx = db()): Promise<number> {
+export async function purgeRateLimits(olderThan: Date, tx: Executor = db()): Promise<number> {
   const deleted = await tx
     .delete(rateLimits)
     .where(sql`${rateLimits.windowStart} < ${olderThan.toISOString()}::timestamptz`)

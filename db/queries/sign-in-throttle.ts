@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { failuresAfter, signInRetryAfterSeconds, type PairFailures } from "@/lib/auth/throttle";
 import { env } from "@/lib/env";
 import { clientKey } from "@/lib/rate-limit";
-import { db, type Db, type Tx } from "../client";
+import { db, type Executor } from "../client";
 import { rateLimits } from "../schema";
 
 /**
@@ -14,17 +14,17 @@ import { rateLimits } from "../schema";
  */
 const pairKey = (email: string, client: string) => `sign_in:pair:${clientKey(env().AUTH_SECRET, `${email}\n${client}`)}`;
 
-async function pairState(key: string, tx: Db | Tx): Promise<PairFailures | null> {
+async function pairState(key: string, tx: Executor): Promise<PairFailures | null> {
   const [row] = await tx.select({ hits: rateLimits.hits, at: rateLimits.windowStart }).from(rateLimits).where(eq(rateLimits.key, key)).limit(1);
   return row ? { failures: row.hits, lastFailureAt: row.at } : null;
 }
 
 /** Seconds this pair must still wait (0: it may try now). */
-export async function signInWait(email: string, client: string, now: Date, tx: Db | Tx = db()): Promise<number> {
+export async function signInWait(email: string, client: string, now: Date, tx: Executor = db()): Promise<number> {
   return signInRetryAfterSeconds(await pairState(pairKey(email, client), tx), now);
 }
 
-export async function recordSignInFailure(email: string, client: string, now: Date, tx: Db | Tx = db()): Promise<number> {
+export async function recordSignInFailure(email: string, client: string, now: Date, tx: Executor = db()): Promise<number> {
   const key = pairKey(email, client);
   const failures = failuresAfter(await pairState(key, tx), now);
   await tx
@@ -34,6 +34,6 @@ export async function recordSignInFailure(email: string, client: string, now: Da
   return failures;
 }
 
-export async function clearSignInFailures(email: string, client: string, tx: Db | Tx = db()): Promise<void> {
+export async function clearSignInFailures(email: string, client: string, tx: Executor = db()): Promise<void> {
   await tx.delete(rateLimits).where(eq(rateLimits.key, pairKey(email, client)));
 }

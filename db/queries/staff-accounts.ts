@@ -3,7 +3,7 @@ import { asc, eq, sql } from "drizzle-orm";
 import { hashPassword } from "@/lib/auth/password";
 import { AppError } from "@/lib/errors";
 import { normaliseEmail, type StaffRole } from "@/lib/auth/roles";
-import { db, type Db, type Tx } from "../client";
+import { db, type Executor } from "../client";
 import { staff } from "../schema";
 import { recordAudit, staffActor } from "./audit";
 import { revokeAllStaffSessions } from "./staff-sessions";
@@ -35,7 +35,7 @@ export type StaffListRow = {
   isDemo: boolean;
 };
 
-export async function listStaff(actor: Actor, now = new Date(), tx: Db | Tx = db()): Promise<StaffListRow[]> {
+export async function listStaff(actor: Actor, now = new Date(), tx: Executor = db()): Promise<StaffListRow[]> {
   requireAdmin(actor);
   const rows = await tx
     .select({ id: staff.id, email: staff.email, name: staff.name, role: staff.role, queues: staff.queues, disabledAt: staff.disabledAt, lockedUntil: staff.lockedUntil, isDemo: staff.isDemo })

@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq, isNull } from "drizzle-orm";
 import { verifyAgainstDummy, verifyPassword } from "@/lib/auth/password";
 import { normaliseEmail, type StaffRole } from "@/lib/auth/roles";
-import { db } from "../client";
+import { db, type Executor } from "../client";
 import { staff } from "../schema";
 import { recordAudit } from "./audit";
 import { clearSignInFailures, recordSignInFailure, signInWait } from "./sign-in-throttle";
@@ -105,7 +105,7 @@ export async function staffForOidcEmail(emailInput: string): Promise<{ staffId: 
  * disabled, or the session predates a role change, a disable or a
  * "sign out everywhere" (session_version moved on).
  */
-export async function staffForSession(staffId: number, sessionVersion: number, tx = db()): Promise<StaffPrincipal | null> {
+export async function staffForSession(staffId: number, sessionVersion: number, tx: Executor = db()): Promise<StaffPrincipal | null> {
   if (!Number.isSafeInteger(staffId) || !Number.isSafeInteger(sessionVersion)) return null;
   const [row] = await tx
     .select({ ...principalColumns, disabledAt: staff.disabledAt })

@@ -6,7 +6,7 @@ import { incidentsFor, type Incident } from "@/lib/incidents";
 import { maskName, maskTransactionId } from "@/lib/mask";
 import type { FeeScheduleEntry } from "@/lib/fee-schedule";
 import { derivePaymentStatus, type MatchedLine, type PaymentStatus } from "@/lib/status";
-import { db, residentReads, type Db, type Tx } from "../client";
+import { db, type Executor, residentReads } from "../client";
 import { calendarOverrides, calendarYears, channelConfirmations, channels, feeSchedules, incidents, matches, receipts, services, settlementLines } from "../schema";
 
 /** What the public status page may show: the payer's name masked, no phone, no account number. */
@@ -34,7 +34,7 @@ type ConfirmationRow = { channel: PublicConfirmation["channel"]; transactionId: 
  * Unscoped by design: the caller has already proven the right to see this
  * receipt (signed QR token, remembered lookup, or the amount it just typed).
  */
-export async function unsafeReceiptForLookup(receiptNo: string, tx = db()) {
+export async function unsafeReceiptForLookup(receiptNo: string, tx: Executor = db()) {
   const [row] = await tx
     .select({ receiptNo: receipts.receiptNo, amountPaidFen: receipts.amountPaidFen, amountDueFen: receipts.amountDueFen })
     .from(receipts)
@@ -48,7 +48,7 @@ export async function unsafeReceiptForLookup(receiptNo: string, tx = db()) {
  * channel and service, its matched lines, its channel confirmations, the
  * service's fee schedule, open incidents on its channel and the calendar corrections.
  */
-export async function publicStatus(receiptNo: string, options: { now: Date; timeZone: string }, tx: Db | Tx = residentReads()): Promise<PublicStatus | null> {
+export async function publicStatus(receiptNo: string, options: { now: Date; timeZone: string }, tx: Executor = residentReads()): Promise<PublicStatus | null> {
   const today = zonedParts(options.now, options.timeZone).date;
   // The portal's busiest query: its SQL is built once per database handle (or transaction) and reused.
   let query = preparedStatus.get(tx);
@@ -89,9 +89,9 @@ export async function publicStatus(receiptNo: string, options: { now: Date; time
   };
 }
 
-const preparedStatus = new WeakMap<Db | Tx, ReturnType<typeof statusQuery>>();
+const preparedStatus = new WeakMap<Executor, ReturnType<typeof statusQuery>>();
 
-function statusQuery(tx: Db | Tx) {
+function statusQuery(tx: Executor) {
   return tx
     .select({
       receiptNo: receipts.receiptNo,

@@ -3,7 +3,7 @@ import { and, asc, eq, gt, gte, lt, type SQL } from "drizzle-orm";
 import { addDays, type IsoDate, zonedInstant } from "@/lib/dates";
 import { AppError } from "@/lib/errors";
 import type { TicketCategory, TicketQueue, TicketStatus } from "@/lib/routing";
-import { db, type Db, type Tx } from "../client";
+import { db, type Executor } from "../client";
 import { staff, tickets } from "../schema";
 import { recordAudit, staffActor } from "./audit";
 import type { StaffPrincipal } from "./staff-auth";
@@ -56,7 +56,7 @@ function requireExporter(actor: StaffPrincipal) {
 }
 
 /** Audited before the first byte leaves: who exported which filter. */
-export async function recordTicketExport(actor: StaffPrincipal, filters: TicketExportFilters, tx: Db | Tx = db()): Promise<void> {
+export async function recordTicketExport(actor: StaffPrincipal, filters: TicketExportFilters, tx: Executor = db()): Promise<void> {
   requireExporter(actor);
   const detail: Record<string, string> = {};
   for (const [key, value] of Object.entries(filters)) if (value) detail[key] = value;
@@ -67,7 +67,7 @@ export async function* ticketExportPages(
   actor: StaffPrincipal,
   filters: TicketExportFilters,
   options: { timeZone: string; pageSize?: number },
-  tx: Db | Tx = db(),
+  tx: Executor = db(),
 ): AsyncGenerator<TicketExportRow[]> {
   requireExporter(actor);
   const where: SQL[] = [];

@@ -7,7 +7,7 @@ import { resumedDueAt } from "@/lib/ticket-desk";
 import type { StatusCode } from "@/lib/status";
 import { formTrackingSecret, hashTrackingSecret, newTicketRef, REPLAY_WINDOW_MS, trackingSecretMatches } from "@/lib/tickets";
 import type { VerifiedProof } from "@/lib/uploads/verify-proof";
-import { db, type Tx } from "../client";
+import { db, type Executor, type Tx } from "../client";
 import { receipts, ticketAttachments, ticketEvents, tickets } from "../schema";
 import { recordAudit } from "./audit";
 import { loadCalendar } from "./calendar";
@@ -172,7 +172,7 @@ export type TrackedTicket = {
 };
 
 /** Loads a ticket only for the holder of its tracking secret; anyone else gets null, whatever the reason. */
-export async function ticketForHolder(ref: string, secret: string | undefined, tx = db()): Promise<TrackedTicket | null> {
+export async function ticketForHolder(ref: string, secret: string | undefined, tx: Executor = db()): Promise<TrackedTicket | null> {
   const [ticket] = await tx.select().from(tickets).where(eq(tickets.ref, ref)).limit(1);
   if (!ticket || !trackingSecretMatches(secret, ticket.trackingTokenHash)) return null;
   const events = await tx
