@@ -42,8 +42,19 @@ describe("settlements CSV, default profile", () => {
     expect(await refusal(() => parse(csv))).toContain(message);
   });
 
+  const good = (n: number) => Array.from({ length: n }, (_, i) => `R${i},1.00,2026-11-04`);
+  it.each([
+    ["an unclosed quote on line 18", ["bank_ref,amount,value_date", ...good(16), 'R17,"1.00,2026-11-04', "R18,1.00,2026-11-04"], "at line 18: a quoted field is never closed (truncated file?)"],
+    ["text after a closing quote on line 18", ["bank_ref,amount,value_date", ...good(16), 'R17,"1.00"x,2026-11-04', "R18,1.00,2026-11-04"], "at line 18, field 2: text after a closing quote"],
+    ["a quote inside a field on line 3", ["bank_ref,amount,value_date", ...good(1), 'R"2,1.00,2026-11-04'], "at line 3, field 1: a quote inside an unquoted field"],
+    ["a bad quote after 5,000 lines", ["bank_ref,amount,value_date", ...good(5000), 'R,"1.00"x,2026-11-04'], "at line 5002, field 2: text after a closing quote"],
+    ["a bad quote after a cell spanning lines", ["bank_ref,amount,value_date,remittance", 'R1,1.00,2026-11-04,"a\nb"', 'R2,"1.00"x,2026-11-04,'], "at line 4, field 2: text after a closing quote"],
+  ])("names the line of %s", async (_name, lines, message) => {
+    expect(await refusal(() => parse(lines.join("\r\n")))).toBe(`the CSV is malformed ${message}`);
+  });
+
   it("refuses an unknown profile", async () => {
-    expect(await refusal(() => parse("a\n", "nope"))).toContain('unknown profile "nope" for csv (known: default, cn-bank, unionpay-pos)');
+    expect(await refusal(() => parse("a\n", "nope"))).toContain('unknown profile "nope" for csv (known: default, cn-bank, unionpay-pos, wechat-merchant, alipay-merchant, wechat-personal, alipay-personal, icbc, ccb, abc, boc, cmb, bocom)');
   });
 });
 
