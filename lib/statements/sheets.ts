@@ -93,7 +93,8 @@ export async function headOf(source: ByteSource, n: number): Promise<{ head: Uin
     size += next.value.length;
   }
   async function* bytes(): AsyncGenerator<Uint8Array> {
-    yield* taken;
+    // One first chunk, so that a byte-order mark cut across the stream's first chunks is still seen as one.
+    if (taken.length > 0) yield Buffer.concat(taken);
     if (done) return;
     for (let next = await it.next(); !next.done; next = await it.next()) yield next.value;
   }
