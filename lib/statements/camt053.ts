@@ -28,7 +28,7 @@ const xml = new XMLParser({
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: true,
-  isArray: (name) => name === "NtryDtls" || name === "TxDtls" || name === "Ustrd",
+  isArray: (name) => ["NtryDtls", "TxDtls", "Ustrd", "Strd", "RfrdDocInf", "AddtlRmtInf"].includes(name),
 });
 
 /** Yields the events in batches (one per decoded chunk), in file order. */
@@ -127,7 +127,7 @@ function* entryEvents(entryXml: string, line: number, channel: string | null): G
   }
 
   if (transactions.length <= 1) {
-    yield { kind: "record", line: lineOf(0), record: recordOf(entry, transactions[0] ?? {}, entryAmount, date.value, channel) };
+    yield { kind: "record", line: lineOf(0), record: recordOf(entry, transactions[0] ?? {}, null, entryAmount, date.value, channel) };
     return;
   }
 
@@ -148,7 +148,7 @@ function* entryEvents(entryXml: string, line: number, channel: string | null): G
       yield { kind: "skipped", line: lineOf(i), reason: "debit" };
       continue;
     }
-    yield { kind: "record", line: lineOf(i), record: recordOf(entry, tx, amounts[i] as number, date.value, channel) };
+    yield { kind: "record", line: lineOf(i), record: recordOf(entry, tx, i, amounts[i] as number, date.value, channel) };
   }
 }
 
@@ -162,20 +162,61 @@ function amountOf(amt: unknown): number | string {
   return parsed.value;
 }
 
-function recordOf(entry: Node, tx: Node, amountFen: number, valueDate: string, channel: string | null): SettlementRecord {
+/** A reference as banks send it, with ISO 20022's placeholder for "none" read as none. */
+const given = (v: unknown) => {
+  const ref = str(v).trim();
+  return ref === "NOTPROVIDED" ? "" : ref;
+};
+
+/**
+ * One payment of an entry (`batchIndex` its position in a batch entry, null for a single one).
+ *
+ * bank_ref: EndToEndId first — the one reference both sides know, so matching by reference keeps
+ * working when the billing system recorded it — then the bank's reference of the transaction
+ * (AcctSvcrRef), TxId, InstrId; only when the transaction has none, the entry's AcctSvcrRef, and in
+ * a batch that reference with the payment's position ("BANK-BATCH-7/2"), so that two payments of
+ * one batch never share a reference.
+ *
+ * remittance: the transaction's own texts — Ustrd, the structured creditor reference (an ISO 11649
+ * RF reference also without its "RFnn" prefix, which would otherwise be read glued to a receipt
+ * number inside it), referred document numbers, AddtlRmtInf, AddtlTxInf — and the references not
+ * used as bank_ref, since any of them may carry the receipt number. The entry's AddtlNtryInf only
+ * for an entry of one payment: in a batch it describes the batch, not the payment.
+ */
+function recordOf(entry: Node, tx: Node, batchIndex: number | null, amountFen: number, valueDate: string, channel: string | null): SettlementRecord {
   const refs = node(tx.Refs);
-  const endToEnd = str(refs.EndToEndId);
-  // EndToEndId is the reference the payer's side (our billing system) set; the bank's own reference is the fallback.
-  const bankRef = (endToEnd && endToEnd !== "NOTPROVIDED" ? endToEnd : "") || str(refs.AcctSvcrRef) || str(entry.AcctSvcrRef) || str(refs.TxId);
+  const entryRef = given(entry.AcctSvcrRef);
+  const ownRef = given(refs.EndToEndId) || given(refs.AcctSvcrRef) || given(refs.TxId) || given(refs.InstrId);
+  const bankRef = ownRef || (entryRef && batchIndex !== null ? `${entryRef}/${batchIndex + 1}` : entryRef);
+
+  const rmtInf = node(tx.RmtInf);
+  const structured = list(rmtInf.Strd).map(node);
+  const texts = [
+    ...list(rmtInf.Ustrd).map(str),
+    ...structured.flatMap((s) => creditorReference(str(node(s.CdtrRefInf).Ref))),
+    ...structured.flatMap((s) => list(s.RfrdDocInf).map((d) => str(node(d).Nb))),
+    ...structured.flatMap((s) => list(s.AddtlRmtInf).map(str)),
+    str(tx.AddtlTxInf),
+    ...[refs.EndToEndId, refs.TxId, refs.InstrId].map(given).filter((r) => r !== bankRef),
+  ].map((t) => t.trim());
+  const own = [...new Set(texts.filter((t) => t !== ""))].join(" ");
+
   const debtorAccount = node(node(node(tx.RltdPties).DbtrAcct).Id);
   const account = str(debtorAccount.IBAN) || str(node(debtorAccount.Othr).Id);
-  const remittance = list(node(tx.RmtInf).Ustrd).map(str).join(" ") || str(entry.AddtlNtryInf);
   return {
     bankRef: textField(bankRef, 100),
     amountFen,
     valueDate,
     channel,
     payerAccount: maskAccount(account),
-    remittance: textField(remittance),
+    remittance: textField(own || (batchIndex === null ? str(entry.AddtlNtryInf) : "")),
   };
+}
+
+/** An ISO 11649 reference ("RF18 5390 0754 7034") as printed and as its reference part ("539007547034"). */
+function creditorReference(ref: string): string[] {
+  const compact = ref.replace(/\s+/g, "");
+  if (compact === "") return [];
+  const rf = /^RF\d{2}([0-9A-Za-z]{1,21})$/i.exec(compact);
+  return rf ? [compact, rf[1]!] : [compact];
 }
