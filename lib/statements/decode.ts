@@ -147,6 +147,23 @@ function countNewlines(text: string): number {
   return n;
 }
 
+/**
+ * The first part of a file as text, for recognising its layout: the same encoding decision as
+ * decodeText, but lenient, as a sample may end inside a character. Null when the bytes are not
+ * text in either encoding (UTF-16, NUL bytes, neither UTF-8 nor GBK).
+ */
+export function decodeSample(sample: Uint8Array): string | null {
+  let bytes = sample;
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) return null;
+  const bom = bytes.length >= 3 && UTF8_BOM.every((b, i) => bytes[i] === b);
+  if (bom) bytes = bytes.subarray(3);
+  if (bytes.includes(0)) return null;
+  const encoding = bom ? "utf-8" : chunkEncoding(bytes);
+  if (encoding === null) return null;
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return encoding === "gbk" ? iconv.decode(buffer, "gbk") : new TextDecoder("utf-8").decode(buffer);
+}
+
 /** Test and script helper: a byte source over one buffer, cut into chunks of `size` bytes. */
 export function bytesOf(data: Uint8Array | string, size = 65536): ByteSource {
   const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;

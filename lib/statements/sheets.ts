@@ -100,3 +100,6 @@ export async function headOf(source: ByteSource, n: number): Promise<{ head: Uin
   }
   return { head: Buffer.concat(taken).subarray(0, n), bytes: bytes() };
 }
+
+/** The first sheet's rows of a whole workbook (for recognising its layout). */
+export const sheetRows = (bytes: Uint8Array): TableRecord[] => sheetTable(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
