@@ -108,7 +108,9 @@ export async function* tableRows(records: AsyncIterable<TableRecord[]>, specs: r
   for await (const batch of records) {
     const rows: CsvRow[] = [];
     for (const { line, fields } of batch) {
-      if (fields.every((f) => f.trim() === "")) continue;
+      // A blank line; in a framed export also a row of empty cells (spreadsheets pad rows to the sheet's width).
+      if (fields.length === 1 && fields[0]!.trim() === "") continue;
+      if ((spec?.framed ?? specs.some((s) => s.framed)) && fields.every((f) => f.trim() === "")) continue;
       if (!spec) {
         const found = findHeader(fields, specs, ++titleLines);
         if (!found) continue;

@@ -24,6 +24,8 @@ describe("settlements CSV, default profile", () => {
   it.each([
     ["an unknown channel", "bank_ref,amount,value_date,channel,payer_account,remittance\nA,1.00,2026-11-04,bitcoin,,\n", 'channel "bitcoin" is unknown'],
     ["a zero amount", "bank_ref,amount,value_date\nA,0.00,2026-11-04\n", "amount is zero"],
+    // As the COPY lane reads it: a row of empty cells is a line, not a blank line.
+    ["a row of empty cells", "bank_ref,amount,value_date\n,,\n", 'amount "" is empty'],
   ])("rejects %s", async (_name, csv, reason) => {
     expect((await collect(parse(csv))).rejected).toEqual([{ line: 2, reason: containing(reason) }]);
   });

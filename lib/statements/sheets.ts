@@ -53,7 +53,8 @@ function sheetTable(bytes: Buffer): TableRecord[] {
   for (let r = range.s.r; r <= range.e.r; r++) {
     const fields: string[] = [];
     for (let c = range.s.c; c <= range.e.c; c++) fields.push(cellText(sheet[XLSX.utils.encode_cell({ r, c })] as XLSX.CellObject | undefined));
-    records.push({ line: r + 1, fields });
+    // An empty row of a sheet is no line at all (a CSV's blank line); its number is kept by the others.
+    if (fields.some((f) => f !== "")) records.push({ line: r + 1, fields });
   }
   return records;
 }
