@@ -112,7 +112,7 @@ export async function* tableRows(records: AsyncIterable<TableRecord[]>, specs: r
       if (fields.length === 1 && fields[0]!.trim() === "") continue;
       if ((spec?.framed ?? specs.some((s) => s.framed)) && fields.every((f) => f.trim() === "")) continue;
       if (!spec) {
-        const found = findHeader(fields, specs, ++titleLines);
+        const found = findHeader(fields, specs, ++titleLines, line);
         if (!found) continue;
         [spec, columns] = [specs[found.index]!, found.columns];
         onHeader?.(found.index);
@@ -143,7 +143,7 @@ export async function* tableRows(records: AsyncIterable<TableRecord[]>, specs: r
  * be the header, and the refusal names why it is not; a framed export's title lines are passed
  * over until TITLE_LINES, where the nearest layout's refusal is given.
  */
-function findHeader(fields: string[], specs: readonly HeaderSpec[], nth: number): { index: number; columns: (string | null)[] } | null {
+function findHeader(fields: string[], specs: readonly HeaderSpec[], nth: number, line: number): { index: number; columns: (string | null)[] } | null {
   let firstError: StatementFileError | null = null;
   for (const [index, spec] of specs.entries()) {
     try {
@@ -155,7 +155,7 @@ function findHeader(fields: string[], specs: readonly HeaderSpec[], nth: number)
   }
   const framed = specs.some((s) => s.framed);
   if (!framed || nth >= TITLE_LINES) {
-    if (!framed) throw firstError!;
+    if (!framed) throw new StatementFileError(`line ${line}: ${firstError!.message}`);
     throw new StatementFileError(`no header in the first ${TITLE_LINES} lines (expected ${expectedColumns(specs[0]!)})`);
   }
   return null;

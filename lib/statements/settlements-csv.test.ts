@@ -38,7 +38,9 @@ describe("settlements CSV, default profile", () => {
   it.each([
     ["an empty file", "", "the file is empty"],
     ["a header only", "bank_ref,amount,value_date,channel,payer_account,remittance\r\n\r\n", "header but no data lines"],
-    ["an unknown column", "bank_ref,amount,value_date,balance\nA,1,2026-11-04,5\n", 'unknown column "balance"'],
+    ["an unknown column", "bank_ref,amount,value_date,balance\nA,1,2026-11-04,5\n", 'line 1: unknown column "balance"'],
+    ["an unknown column after blank lines", "\r\n\r\nbank_ref,amount,value_date,balance\r\nA,1,2026-11-04,5\r\n", 'line 3: unknown column "balance"'],
+    ["a missing column", "bank_ref,value_date\nA,2026-11-04\n", 'line 1: missing column "amount" in the header'],
     ["a receipts file", "receipt_no,service\n1,2\n", 'unknown column "receipt_no"'],
   ])("refuses %s", async (_name, csv, message) => {
     expect(await refusal(() => parse(csv))).toContain(message);
