@@ -34,6 +34,16 @@ describe("decodeText", () => {
   });
   it("refuses GBK bytes after UTF-8 was detected earlier in the file", async () => {
     const bytes = Buffer.concat([Buffer.from("甲\n"), iconv.encode("乙丙\n", "gbk")]);
-    await expect(decode(bytes, 4)).rejects.toThrow(/not valid UTF-8 near line 2/);
+    await expect(decode(bytes, 4)).rejects.toThrow("the file is not valid UTF-8 at line 2, column 1 (mixed or wrong encoding)");
+  });
+  it.each([
+    // Past the 4 KiB the encoding is decided on: a file that turns mixed later.
+    ["UTF-8, then GBK on line 1,502", Buffer.concat([Buffer.from("甲,乙\n" + "a,b\n".repeat(1500) + "ab,"), iconv.encode("丙\n", "gbk")]), 65536, "not valid UTF-8 at line 1502, column 4"],
+    ["the same in chunks of 7 bytes", Buffer.concat([Buffer.from("甲,乙\n" + "a,b\n".repeat(1500) + "ab,"), iconv.encode("丙\n", "gbk")]), 7, "not valid UTF-8 at line 1502, column 4"],
+    ["GBK with a bad pair on line 1,502", Buffer.concat([iconv.encode("甲,乙\n" + "a,b\n".repeat(1500) + "丙x", "gbk"), Buffer.from([0x81, 0x7f, 0x0a])]), 65536, "not valid GBK at line 1502, column 3"],
+    ["a NUL byte on line 3", Buffer.from("a\nb\nc\u0000\n"), 65536, "NUL bytes from line 3"],
+    ["Latin-1 on line 2", Buffer.from([0x61, 0x0a, 0x62, 0xe9, 0x0a]), 65536, "neither UTF-8 nor GBK text (wrong encoding?) from line 2"],
+  ])("names the line of %s", async (_name, bytes, chunk, message) => {
+    await expect(decode(bytes, chunk)).rejects.toThrow(message);
   });
 });

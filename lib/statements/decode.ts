@@ -78,14 +78,20 @@ export async function* decodeText(source: ByteSource, onEncoding?: (e: TextEncod
   let decoder: Decoder | null = null;
   let encoding: TextEncodingName | null = null;
   let first = true;
-  // Counted so that an error can say roughly where the bad bytes are.
+  // Counted so that an error can say where the bad bytes are: line, and characters read of it.
   let lines = 1;
+  let lineChars = 0;
+  const advance = (text: string) => {
+    const last = text.lastIndexOf("\n");
+    lines += countNewlines(text);
+    lineChars = last < 0 ? lineChars + text.length : text.length - last - 1;
+  };
 
   const decide = (bytes: Uint8Array) => {
     const found = chunkEncoding(bytes);
     if (found === "ascii") return false;
     encoding = found;
-    if (!encoding) throw new StatementFileError("the file is neither UTF-8 nor GBK text (wrong encoding?)");
+    if (!encoding) throw new StatementFileError(`the file is neither UTF-8 nor GBK text (wrong encoding?) from line ${lines + newlinesBefore(bytes, firstNonAscii(bytes))}`);
     decoder = strictDecoder(encoding);
     onEncoding?.(encoding);
     return true;
@@ -105,40 +111,58 @@ export async function* decodeText(source: ByteSource, onEncoding?: (e: TextEncod
         onEncoding?.("utf-8");
       }
     }
-    if (chunk.includes(0)) throw new StatementFileError("the file contains NUL bytes: it is not a text export (wrong encoding?)");
+    const nul = chunk.indexOf(0);
+    if (nul >= 0) throw new StatementFileError(`the file contains NUL bytes from line ${lines + newlinesBefore(chunk, nul)}: it is not a text export (wrong encoding?)`);
     if (!decoder) {
       // Still undecided: all ASCII so far, which reads the same in both encodings.
       if (!decide(chunk)) {
         const text = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString("latin1");
-        lines += countNewlines(text);
+        advance(text);
         yield text;
         continue;
       }
     }
-    const text = decodeOrRefuse(decoder!, encoding!, chunk, lines);
-    lines += countNewlines(text);
+    const text = decodeOrRefuse(decoder!, encoding!, chunk, lines, lineChars);
+    advance(text);
     if (text) yield text;
   }
   if (decoder) {
-    const tail = decodeOrRefuse({ write: () => (decoder as Decoder).end(), end: () => "" }, encoding!, new Uint8Array(), lines);
+    const tail = decodeOrRefuse({ write: () => (decoder as Decoder).end(), end: () => "" }, encoding!, new Uint8Array(), lines, lineChars);
     if (tail) yield tail;
   } else {
     onEncoding?.("utf-8");
   }
 }
 
-function decodeOrRefuse(decoder: Decoder, encoding: TextEncodingName, chunk: Uint8Array, line: number): string {
+function decodeOrRefuse(decoder: Decoder, encoding: TextEncodingName, chunk: Uint8Array, line: number, lineChars: number): string {
   let text: string;
   try {
     text = decoder.write(chunk);
   } catch {
-    throw new StatementFileError(`the file is not valid ${encoding === "utf-8" ? "UTF-8" : "GBK"} near line ${line} (mixed or wrong encoding)`);
+    // Where: the chunk decoded leniently, its first replacement character (bytes continuing a
+    // character from the previous chunk are left out, as the strict decoder had read them).
+    let start = 0;
+    while (start < 3 && start < chunk.length && (chunk[start]! & 0xc0) === 0x80) start++;
+    throw invalid("UTF-8", new TextDecoder("utf-8").decode(chunk.subarray(start)), line, lineChars);
   }
   // iconv-lite marks undecodable GBK bytes with U+FFFD instead of throwing.
-  if (encoding === "gbk" && text.includes("\uFFFD")) {
-    throw new StatementFileError(`the file is not valid GBK near line ${line} (mixed or wrong encoding)`);
-  }
+  if (encoding === "gbk" && text.includes("\uFFFD")) throw invalid("GBK", text, line, lineChars);
   return text;
+}
+
+/** The refusal for text that is not valid in its encoding, at the line and column of its first replacement character. */
+function invalid(encoding: string, text: string, firstLine: number, lineChars: number): StatementFileError {
+  const at = Math.max(0, text.indexOf("\uFFFD"));
+  const before = text.slice(0, at);
+  const lineStart = before.lastIndexOf("\n") + 1;
+  const column = (lineStart === 0 ? lineChars : 0) + at - lineStart + 1;
+  return new StatementFileError(`the file is not valid ${encoding} at line ${firstLine + countNewlines(before)}, column ${column} (mixed or wrong encoding)`);
+}
+
+function newlinesBefore(bytes: Uint8Array, end: number): number {
+  let n = 0;
+  for (let i = bytes.indexOf(0x0a); i >= 0 && i < end; i = bytes.indexOf(0x0a, i + 1)) n++;
+  return n;
 }
 
 function countNewlines(text: string): number {
