@@ -108,6 +108,7 @@ describe("parseCamt053", () => {
     ["a statement with no entries", doc(), "no entries"],
     ["another XML document", "<?xml version=\"1.0\"?><Document><Ntry/></Document>", "not a camt.053"],
     ["a malformed entry", doc("<Ntry><Amt>1.00</Amt><CdtDbtInd>CRDT</Amt></Ntry>"), "malformed"],
+    ["a malformed entry, at its line", doc("<Ntry>\n<Amt>1.00</Amt>\n<CdtDbtInd>CRDT</Amt>\n</Ntry>"), "the XML is malformed at line 3, column 16 (in the entry from line 1)"],
     ["a CSV file", "bank_ref,amount\nA,1\n", "not XML"],
   ])("refuses %s", async (_name, xml, message) => {
     expect(await refusal(() => parse(xml))).toContain(message);

@@ -61,7 +61,7 @@ export async function* parseCamt053(source: ByteSource, options: Camt053Options 
       if (!isStatement) throw new StatementFileError("the XML is not a camt.053 statement (no BkToCstmrStmt before the first entry)");
       const close = ENTRY_CLOSE.exec(buffer.slice(open.index));
       if (!close) {
-        if (buffer.length - open.index > MAX_ENTRY_CHARS) throw new StatementFileError("an entry is too large: the XML is malformed");
+        if (buffer.length - open.index > MAX_ENTRY_CHARS) throw new StatementFileError(`the entry at line ${bufferLine + countLines(buffer, open.index)} never closes: the XML is malformed`);
         break;
       }
       const end = open.index + close.index + close[0].length;
@@ -93,7 +93,10 @@ const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined 
 const dateOf = (v: unknown): string => str(node(v).Dt) || str(node(v).DtTm).slice(0, 10);
 
 function* entryEvents(entryXml: string, line: number, channel: string | null): Generator<ParseEvent<SettlementRecord>> {
-  if (XMLValidator.validate(entryXml) !== true) throw new StatementFileError(`the XML is malformed in the entry at line ${line}`);
+  const valid = XMLValidator.validate(entryXml);
+  if (valid !== true) {
+    throw new StatementFileError(`the XML is malformed at line ${line + valid.err.line - 1}, column ${valid.err.col} (in the entry from line ${line})`);
+  }
   const entry = node(node(xml.parse(entryXml)).Ntry);
 
   if (str(entry.CdtDbtInd) !== "CRDT") {

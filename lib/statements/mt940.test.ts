@@ -90,13 +90,13 @@ describe("parseMt940", () => {
 
   it.each([
     ["an empty file", "", "the file is empty"],
-    ["a truncated statement", text.slice(0, text.indexOf(":62F:")), "truncated"],
+    ["a truncated statement", text.slice(0, text.indexOf(":62F:")), "the statement from line 2 is truncated (no closing balance :62F:)"],
     ["a statement without entries", statement(), "no entries"],
     ["a foreign currency", statement(":61:2611041104C1,00NTRFR1").replace("CNY0,00", "USD0,00"), "only CNY"],
     ["a CSV file", "bank_ref,amount\nA,1\n", "the file is not MT940 (no :20: tag)"],
     ["a long text file", "some text\n".repeat(100), "line 1 is not MT940 (expected a :tag:, or at most 40 lines of a bank's header)"],
     ["an untagged line inside a statement", statement(":61:2611041104C1,00NTRFR1").replace(":28C:1/1\r\n", ":28C:1/1\r\n-\r\nstray\r\n"), "line 5 is not MT940 (expected a :tag:)"],
-    ["a EUR file behind a bank header", ["ABNANL2A", "940", "ABNANL2A", ...body("EUR")].join("\r\n"), "the statement is in EUR; only CNY statements are read"],
+    ["a EUR file behind a bank header", ["ABNANL2A", "940", "ABNANL2A", ...body("EUR")].join("\r\n"), "the statement is in EUR (opening balance at line 7); only CNY statements are read"],
   ])("refuses %s", async (_name, sta, message) => {
     expect(await refusal(() => parse(sta))).toContain(message);
   });

@@ -41,6 +41,7 @@ export async function* parseMt940(source: ByteSource, options: Mt940Options = {}
   let transactions = 0;
   let sawText = false;
   let headerLines = 0;
+  let statementLine = 0;
   let headerStart = 0;
 
   // Applies one complete tag (with its continuation lines); returns a finished transaction, if any.
@@ -50,13 +51,14 @@ export async function* parseMt940(source: ByteSource, options: Mt940Options = {}
       case "20":
         if (inStatement) throw new StatementFileError(`statement at line ${t.line} starts before the previous one closed (no :62F:)`);
         inStatement = true;
+        statementLine = t.line;
         statements++;
         break;
       case "60F":
       case "60M": {
         const ccy = BALANCE.exec(t.value.trim())?.[1];
         if (!ccy) throw new StatementFileError(`opening balance at line ${t.line} is malformed`);
-        if (ccy !== "CNY") throw new StatementFileError(`the statement is in ${ccy}; only CNY statements are read`);
+        if (ccy !== "CNY") throw new StatementFileError(`the statement is in ${ccy} (opening balance at line ${t.line}); only CNY statements are read`);
         break;
       }
       case "61":
@@ -129,7 +131,7 @@ export async function* parseMt940(source: ByteSource, options: Mt940Options = {}
   if (batch.length > 0) yield batch;
   if (!sawText) throw new StatementFileError("the file is empty");
   if (statements === 0) throw new StatementFileError("the file is not MT940 (no :20: tag)");
-  if (inStatement) throw new StatementFileError("the statement is truncated (no closing balance :62F:)");
+  if (inStatement) throw new StatementFileError(`the statement from line ${statementLine} is truncated (no closing balance :62F:)`);
   if (transactions === 0) throw new StatementFileError("the statement has no entries (:61:)");
 }
 
