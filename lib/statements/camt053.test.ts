@@ -68,6 +68,11 @@ describe("parseCamt053", () => {
     expect(records.reduce((sum, r) => sum + r.amountFen, 0)).toBe(1000);
   });
 
+  it("numbers a batch's payments after the entry's NtryRef when it has no AcctSvcrRef", async () => {
+    const batch = entry(`<NtryRef>NTRY-9</NtryRef><NtryDtls>${tx("", "4.00")}${tx("", "6.00")}</NtryDtls>`);
+    expect((await collect(parse(doc(batch)))).records.map((r) => r.bankRef)).toEqual(["NTRY-9/1", "NTRY-9/2"]);
+  });
+
   it("keeps the entry's additional information for an entry of one payment without text", async () => {
     const { records } = await collect(parse(doc(entry("<AddtlNtryInf>收费单号 2026110500000016</AddtlNtryInf>"))));
     expect(records[0]?.remittance).toBe("收费单号 2026110500000016");

@@ -177,7 +177,7 @@ const given = (v: unknown) => {
  * bank_ref: EndToEndId first — the one reference both sides know, so matching by reference keeps
  * working when the billing system recorded it — then the bank's reference of the transaction
  * (AcctSvcrRef), TxId, InstrId; only when the transaction has none, the entry's AcctSvcrRef, and in
- * a batch that reference with the payment's position ("BANK-BATCH-7/2"), so that two payments of
+ * a batch that reference (or NtryRef) with the payment's position ("BANK-BATCH-7/2"), so that two payments of
  * one batch never share a reference.
  *
  * remittance: the transaction's own texts — Ustrd, the structured creditor reference (an ISO 11649
@@ -188,7 +188,7 @@ const given = (v: unknown) => {
  */
 function recordOf(entry: Node, tx: Node, batchIndex: number | null, amountFen: number, valueDate: string, channel: string | null): SettlementRecord {
   const refs = node(tx.Refs);
-  const entryRef = given(entry.AcctSvcrRef);
+  const entryRef = given(entry.AcctSvcrRef) || given(entry.NtryRef);
   const ownRef = given(refs.EndToEndId) || given(refs.AcctSvcrRef) || given(refs.TxId) || given(refs.InstrId);
   const bankRef = ownRef || (entryRef && batchIndex !== null ? `${entryRef}/${batchIndex + 1}` : entryRef);
 

@@ -45,9 +45,11 @@ export const normaliseHeader = (h: string) => h.normalize("NFKC").replace(/^\uFE
 /** The CSV records of a byte stream, in batches, each with the line it starts on. */
 export async function* csvRecords(source: ByteSource, onEncoding?: (e: TextEncodingName) => void, options: { framed?: boolean } = {}): AsyncGenerator<TableRecord[]> {
   // Blank lines are kept (as [""]) so that line numbers can be counted without csv-parse's
-  // per-record info objects, which cost as much as the parsing itself. WeChat writes a tab
-  // after a closing quote: rtrim lets it pass (framed exports only; cells are trimmed anyway).
-  const parser = parse({ relax_column_count: true, bom: true, rtrim: options.framed === true });
+  // per-record info objects, which cost as much as the parsing itself. Framed exports only (their
+  // cells are trimmed anyway): WeChat writes a tab after a closing quote (rtrim), and Excel-made
+  // exports write ="6222…" to keep long numbers as text (relax_quotes; framedCell unwraps it).
+  const framed = options.framed === true;
+  const parser = parse({ relax_column_count: true, bom: true, rtrim: framed, relax_quotes: framed });
   pipeline(Readable.from(decodeText(source, onEncoding)), parser, () => {
     // Errors reach the consumer through readBatches.
   });
@@ -163,9 +165,9 @@ function findHeader(fields: string[], specs: readonly HeaderSpec[], nth: number,
 
 const expectedColumns = (spec: HeaderSpec) => Object.values(spec.required).join(",");
 
-/** A cell of a framed export without its WeChat marks: leading backtick, trailing tab, "/" for empty. */
+/** A cell of a framed export without its marks: WeChat's leading backtick, trailing tab and "/" for empty; Excel's ="…". */
 export function framedCell(raw: string): string {
-  const text = raw.replace(/^\s*`/, "").trim();
+  const text = raw.replace(/^\s*`/, "").trim().replace(/^="(.*)"$/, "$1").trim();
   return text === "/" ? "" : text;
 }
 

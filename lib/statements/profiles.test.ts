@@ -149,6 +149,11 @@ describe("Chinese exports as downloaded", () => {
     expect(skipped).toEqual([{ line: 4, reason: "debit" }]);
   });
 
+  it("reads Excel's =\"…\" text cells in a framed export", async () => {
+    const csv = 'BOCOM\n交易时间,摘要,交易金额,借贷标志,余额,对方户名,对方账号,交易流水号\n2024-01-08 09:30:00,转账,25.00,贷,100.00,张*,="6222021234560123",="BC0001"\n';
+    expect(rows((await collect(parse(csv, "bocom"))).records)).toEqual([[3, "BC0001", 2500, "2024-01-08", "6222********0123", "转账"]]);
+  });
+
   it("bocom (GBK): unsigned amount with 借贷标志, 总计 ignored", async () => {
     const { records, skipped } = await collect(parse(fixture("bocom.csv"), "bocom"));
     expect(rows(records)).toEqual([
