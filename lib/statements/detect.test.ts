@@ -39,6 +39,7 @@ describe("detectSettlementLayout", () => {
     ["ccb corporate layout", "交易时间,借方发生额（支取）,贷方发生额（收入）,余额,币种,对方户名,对方账号,对方开户机构,记账日期,摘要,备注,账户明细编号-交易流水号,企业流水号,凭证种类,凭证号\n", "csv", "ccb"],
     ["ccb .xls", workbook([["中国建设银行个人活期账户全部交易明细"], ["序号", "摘要", "币别", "钞汇", "交易日期", "交易金额", "账户余额", "交易地点/附言", "对方账号与户名"], [1, "转账", "人民币元", "钞", "20240105", 25, 1025, "", ""]], "biff8"), "csv", "ccb"],
     ["abc .xlsx", workbook([["交易日期", "交易时间", "交易金额", "本次余额", "对手信息", "日志号", "交易渠道", "交易用途"], ["20240101", "093015", "+25.00", "10025.00", "", "1", "", ""]], "xlsx"), "csv", "abc"],
+    ["boc .xls saved as an HTML table", iconv.encode("<html><body><table><tr><td>中国银行交易流水明细清单</td></tr><tr><td>交易日期</td><td>业务摘要</td><td>对方账户名称</td><td>对方账户账号</td><td>币种</td><td>钞/汇</td><td>收入金额</td><td>支出金额</td><td>余额</td><td>交易渠道/场所</td><td>附言</td></tr></table></body></html>", "gbk"), "csv", "boc"],
     ["camt.053 with a prefix", '<?xml version="1.0"?><c:Document xmlns:c="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><c:BkToCstmrStmt>', "camt053", "default"],
     ["MT940 behind the ABN AMRO header", "ABNANL2A\r\n940\r\nABNANL2A\r\n:20:S1\r\n:25:1\r\n:28C:1\r\n:60F:C261103CNY0,00\r\n", "mt940", "default"],
     ["MT940 in SWIFT blocks with SOH", "\u0001{1:F01BKCHCNBJAXXX0000000000}{2:O940}{4:\r\n:20:S1\r\n:25:1\r\n", "mt940", "default"],

@@ -3,7 +3,7 @@ import { framedCell, headerColumns, normaliseHeader, TITLE_LINES, type HeaderSpe
 import { decodeSample } from "./decode";
 import { layoutsOf, SETTLEMENT_PROFILES, type SettlementProfile } from "./profiles";
 import { settlementHeader } from "./settlements-csv";
-import { headOf, isSpreadsheet, sheetRows } from "./sheets";
+import { headOf, htmlTableRows, isHtmlTable, isSpreadsheet, sheetRows } from "./sheets";
 import { StatementFileError, type ByteSource, type SettlementFormat } from "./types";
 
 /**
@@ -44,17 +44,11 @@ export async function layoutSample(source: ByteSource): Promise<Uint8Array> {
 
 /** Recognises a statement from its sample (see layoutSample). Pure: the same bytes give the same answer. */
 export function detectSettlementLayout(sample: Uint8Array): DetectedLayout {
-  if (isSpreadsheet(sample)) {
-    try {
-      return csvLayout(sheetRows(sample));
-    } catch (error) {
-      if (error instanceof StatementFileError) return unknown(error.message);
-      throw error;
-    }
-  }
+  if (isSpreadsheet(sample)) return tableLayout(() => sheetRows(sample));
   const text = decodeSample(sample);
   if (text === null) return unknown("the file is not text in UTF-8 or GBK, nor a spreadsheet");
   if (text.trim() === "") return unknown("the file is empty");
+  if (isHtmlTable(text)) return tableLayout(() => htmlTableRows(text));
   if (text.trimStart().startsWith("<")) {
     return CAMT053.test(text) ? { ok: true, format: "camt053", profile: "default" } : unknown("the XML is not a camt.053 statement (no camt.053 namespace or BkToCstmrStmt)");
   }
@@ -62,6 +56,15 @@ export function detectSettlementLayout(sample: Uint8Array): DetectedLayout {
   const first = lines.slice(0, TITLE_LINES + 1);
   if (first.some((l) => MT940_STATEMENT.test(l)) && lines.some((l) => MT940_TAG.test(l))) return { ok: true, format: "mt940", profile: "default" };
   return csvLayout(csvSample(text));
+}
+
+function tableLayout(rows: () => TableRecord[]): DetectedLayout {
+  try {
+    return csvLayout(rows());
+  } catch (error) {
+    if (error instanceof StatementFileError) return unknown(error.message);
+    throw error;
+  }
 }
 
 /** The first records of a CSV sample; a sample cut mid-line loses only that line. */

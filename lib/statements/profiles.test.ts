@@ -203,6 +203,21 @@ describe("Chinese exports as downloaded", () => {
     expect(skipped).toEqual([{ line: 4, reason: "debit" }]);
   });
 
+  it("boc .xls that is an HTML table (GBK), as some web downloads are", async () => {
+    const cells = (row: string[]) => `<tr>${row.map((c) => `<td>${c}</td>`).join("")}</tr>`;
+    const html = [
+      '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gbk"></head><body><table>',
+      cells(["中国银行交易流水明细清单"]),
+      cells(["交易日期", "业务摘要", "对方账户名称", "对方账户账号", "币种", "钞/汇", "收入金额", "支出金额", "余额", "交易渠道/场所", "附言"]),
+      cells(["2024/1/5", "网银转入", "张*", "6222****0123", "人民币", "钞", "1,025.00", "", "8,025.00", "网上银行", "户政 2026110500000016"]),
+      cells(["2024/1/6", "跨行转出", "某公司", "6228****9876", "人民币", "钞", "", "100.00", "7,925.00", "网上银行", "货款"]),
+      "</table></body></html>",
+    ].join("\n");
+    const { records, skipped } = await collect(parse(iconv.encode(html, "gbk"), "boc"));
+    expect(records.map((r) => [r.line, r.amountFen, r.valueDate, r.payerAccount, r.remittance])).toEqual([[3, 102500, "2024-01-05", "6222****0123", "网银转入 户政 2026110500000016"]]);
+    expect(skipped).toEqual([{ line: 4, reason: "debit" }]);
+  });
+
   it.each([1, 3, 64])("gives the same result in chunks of %i bytes", async (chunk) => {
     for (const name of ["wechat-personal", "alipay-merchant"]) {
       expect(await collect(parse(fixture(`${name}.csv`), name, chunk))).toEqual(await collect(parse(fixture(`${name}.csv`), name)));

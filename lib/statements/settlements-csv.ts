@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { csvRecords, tableRows, type HeaderSpec, type TableRecord } from "./csv-rows";
-import type { TextEncodingName } from "./decode";
+import { decodeSample, decodeText, type TextEncodingName } from "./decode";
 import { accountIn, amountField, clip, dateField, textField, type Field } from "./fields";
 import { findProfile, layoutsOf, type SettlementColumn, type SettlementLayout, type SettlementProfile } from "./profiles";
-import { headOf, isSpreadsheet, sheetRecords } from "./sheets";
+import { headOf, htmlTableRecords, isHtmlTable, isSpreadsheet, sheetRecords } from "./sheets";
 import { StatementFileError, type ByteSource, type ParseEvent, type SettlementRecord } from "./types";
 
 /**
@@ -44,10 +44,12 @@ export async function* parseSettlementsCsv(source: ByteSource, options: Settleme
   }
 }
 
-/** The records of a statement file: a spreadsheet's first sheet, or CSV text. */
+/** The records of a statement file: a spreadsheet's first sheet, an HTML table saved as .xls, or CSV text. */
 export async function* statementRecords(source: ByteSource, onEncoding?: (e: TextEncodingName) => void, framed = false): AsyncGenerator<TableRecord[]> {
-  const { head, bytes } = await headOf(source, 8);
-  yield* isSpreadsheet(head) ? sheetRecords(bytes) : csvRecords(bytes, onEncoding, { framed });
+  const { head, bytes } = await headOf(source, 512);
+  if (isSpreadsheet(head)) yield* sheetRecords(bytes);
+  else if (isHtmlTable(decodeSample(head) ?? "")) yield* htmlTableRecords(decodeText(bytes, onEncoding));
+  else yield* csvRecords(bytes, onEncoding, { framed });
 }
 
 /** The header a CSV profile (or one of its layouts) expects. */

@@ -27,8 +27,28 @@ export function isSpreadsheet(head: Uint8Array): boolean {
   return starts(OLE2) || starts(ZIP);
 }
 
+/**
+ * Some banks' ".xls" downloads are an HTML table: recognised from the start of the text
+ * (after decoding), read by the same library once the text is decoded (UTF-8 or GBK).
+ */
+export const isHtmlTable = (text: string): boolean => /^\s*(<!doctype html|<html|<table)/i.test(text);
+
 /** The first sheet of a workbook as records, every cell as text. */
 export async function* sheetRecords(source: ByteSource): AsyncGenerator<TableRecord[]> {
+  yield sheetRows(await wholeFile(source));
+}
+
+/** The rows of an HTML table download, its text already decoded. */
+export async function* htmlTableRecords(text: AsyncIterable<string>): AsyncGenerator<TableRecord[]> {
+  let html = "";
+  for await (const part of text) {
+    html += part;
+    if (html.length > MAX_SHEET_BYTES) throw new StatementFileError(`the spreadsheet is larger than ${MAX_SHEET_BYTES / 1024 / 1024} MB; export it as CSV`);
+  }
+  yield htmlTableRows(html);
+}
+
+async function wholeFile(source: ByteSource): Promise<Buffer> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of source) {
@@ -36,13 +56,23 @@ export async function* sheetRecords(source: ByteSource): AsyncGenerator<TableRec
     if (size > MAX_SHEET_BYTES) throw new StatementFileError(`the spreadsheet is larger than ${MAX_SHEET_BYTES / 1024 / 1024} MB; export it as CSV`);
     chunks.push(chunk);
   }
-  yield sheetTable(Buffer.concat(chunks));
+  return Buffer.concat(chunks);
 }
 
-function sheetTable(bytes: Buffer): TableRecord[] {
+/** The first sheet's rows of a whole workbook. */
+export function sheetRows(bytes: Uint8Array): TableRecord[] {
+  return firstSheet(() => XLSX.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { type: "buffer", cellDates: false, cellHTML: false, cellFormula: false }));
+}
+
+/** The first table's rows of an HTML download; its cells stay text ("1,025.00", "20240105"). */
+export function htmlTableRows(html: string): TableRecord[] {
+  return firstSheet(() => XLSX.read(html, { type: "string", raw: true, cellDates: false }));
+}
+
+function firstSheet(read: () => XLSX.WorkBook): TableRecord[] {
   let book: XLSX.WorkBook;
   try {
-    book = XLSX.read(bytes, { type: "buffer", cellDates: false, cellHTML: false, cellFormula: false });
+    book = read();
   } catch {
     throw new StatementFileError("the spreadsheet cannot be read (damaged or password-protected?)");
   }
@@ -101,6 +131,3 @@ export async function headOf(source: ByteSource, n: number): Promise<{ head: Uin
   }
   return { head: Buffer.concat(taken).subarray(0, n), bytes: bytes() };
 }
-
-/** The first sheet's rows of a whole workbook (for recognising its layout). */
-export const sheetRows = (bytes: Uint8Array): TableRecord[] => sheetTable(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
