@@ -143,7 +143,7 @@ export async function* tableRows(records: AsyncIterable<TableRecord[]>, specs: r
 /**
  * The record as a header of one of the specs, if it is one. A plain export's first record must
  * be the header, and the refusal names why it is not; a framed export's title lines are passed
- * over until TITLE_LINES, where the nearest layout's refusal is given.
+ * over until TITLE_LINES, where the refusal names the columns expected.
  */
 function findHeader(fields: string[], specs: readonly HeaderSpec[], nth: number, line: number): { index: number; columns: (string | null)[] } | null {
   let firstError: StatementFileError | null = null;

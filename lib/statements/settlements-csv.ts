@@ -21,7 +21,7 @@ export type SettlementParseOptions = {
   onEncoding?: (e: TextEncodingName) => void;
 };
 
-/** A plain profile needs these; a framed layout needs every column it names (bankRef unless derived, amount or credit/debit). */
+/** A plain profile needs these three columns; a framed layout needs every column it names. */
 const REQUIRED: SettlementColumn[] = ["bankRef", "amount", "valueDate"];
 const CREDIT = /^(收入?|收款|贷方?|存入|入账|c|cr|credit)$/i;
 const DEBIT = /^(支出?|付款|借方?|支取|出账|d|dr|debit)$/i;
