@@ -82,6 +82,17 @@ describe("Chinese exports as downloaded", () => {
     expect(rejected).toEqual([]);
   });
 
+  it("wechat-merchant, older bill with 总金额", async () => {
+    const csv = [
+      "交易时间,公众账号ID,商户号,子商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,总金额,企业红包金额,微信退款单号,商户退款单号,退款金额,企业红包退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率",
+      "`2018-03-01 10:00:00,`wx2421b1c4370ec43b,`1900000109,`0,`,`4200000001201803010000,`2026110500000016,`oUpF8uMuAJO,`NATIVE,`SUCCESS,`CFT,`CNY,`25.00,`0.00,`0,`0,`0,`0,`,`,`户政缴费,`,`0.15000,`0.60%",
+      "总交易单数,总交易额,总退款金额,总企业红包退款金额,手续费总金额",
+      "`1,`25.00,`0.00,`0.00,`0.15000",
+    ].join("\r\n");
+    const { records } = await collect(parse(csv, "wechat-merchant"));
+    expect(records.map((r) => [r.line, r.bankRef, r.amountFen, r.feeFen, r.netFen, r.remittance])).toEqual([[2, "4200000001201803010000", 2500, 15, 2485, "2026110500000016 户政缴费"]]);
+  });
+
   it("alipay-merchant (GBK): '#' title and footer lines, negative 服务费, 商家实收 after a discount", async () => {
     const { records, rejected, skipped } = await collect(parse(fixture("alipay-merchant.csv"), "alipay-merchant"));
     expect(records.map((r) => [r.line, r.bankRef, r.amountFen, r.feeFen, r.netFen, r.payerAccount, r.remittance, r.valueDate, r.channel])).toEqual([

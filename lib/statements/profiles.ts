@@ -67,7 +67,7 @@ export type SettlementProfile = SettlementLayout & {
 export const layoutsOf = (profile: SettlementProfile): SettlementLayout[] => [profile, ...(profile.variants ?? [])];
 
 /** A channel bill's refunds, closed and unpaid orders. */
-const NOT_PAID = { pattern: /退款|关闭|撤销|失败|等待|未支付|REFUND|REVOKED|CLOSED|NOTPAY|PAYERROR/i, reason: "not a completed payment" };
+const NOT_PAID = { pattern: /退款|退还|关闭|撤销|失败|等待|未支付|REFUND|REVOKED|CLOSED|NOTPAY|PAYERROR/i, reason: "not a completed payment" };
 
 export const SETTLEMENT_PROFILES: readonly SettlementProfile[] = [
   {
@@ -121,6 +121,19 @@ export const SETTLEMENT_PROFILES: readonly SettlementProfile[] = [
     footerStart: "总交易单数",
     skipStatus: NOT_PAID,
     channel: "wechat",
+    variants: [
+      {
+        // The bill before 应结订单金额/订单金额 were introduced: 总金额 is both.
+        columns: { valueDate: "交易时间", bankRef: "微信订单号", remittance: ["商户订单号", "商品名称", "商户数据包"], status: "交易状态", currency: "货币种类", amount: "总金额", fee: "手续费" },
+        ignoredColumns: [
+          "公众账号ID", "商户号", "子商户号", "设备号", "用户标识", "交易类型", "付款银行", "企业红包金额", "微信退款单号",
+          "商户退款单号", "退款金额", "企业红包退款金额", "退款类型", "退款状态", "费率",
+        ],
+        framed: true,
+        footerStart: "总交易单数",
+        skipStatus: NOT_PAID,
+      },
+    ],
   },
   {
     // Alipay merchant 业务明细 (GBK): "#" title and footer lines; 商家实收 less 服务费 is what Alipay settles.
