@@ -1,4 +1,5 @@
 import * as XLSX from "@e965/xlsx";
+import { parse as parseCsv } from "csv-parse/sync";
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
 import { bytesOf } from "./decode";
@@ -227,6 +228,14 @@ describe("Chinese exports as downloaded", () => {
     const { records, skipped } = await collect(parse(iconv.encode(html, "gbk"), "boc"));
     expect(records.map((r) => [r.line, r.amountFen, r.valueDate, r.payerAccount, r.remittance])).toEqual([[3, 102500, "2024-01-05", "6222****0123", "网银转入 户政 2026110500000016"]]);
     expect(skipped).toEqual([{ line: 4, reason: "debit" }]);
+  });
+
+  it.each(["wechat-personal", "alipay-merchant", "icbc"])("reads %s saved as .xlsx (WeChat now sends its bill so) as it reads the CSV", async (name) => {
+    const text = fixture(`${name}.csv`);
+    const csv = name === "wechat-personal" ? text.toString("utf8") : iconv.decode(text, "gbk");
+    const cells: string[][] = parseCsv(csv, { relax_column_count: true, relax_quotes: true, rtrim: true, bom: true });
+    const fromSheet = await collect(parse(workbook(cells, "xlsx"), name));
+    expect(fromSheet).toEqual(await collect(parse(text, name)));
   });
 
   it.each([1, 3, 64])("gives the same result in chunks of %i bytes", async (chunk) => {
