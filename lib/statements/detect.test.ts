@@ -2,7 +2,7 @@ import * as XLSX from "@e965/xlsx";
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
 import { bytesOf } from "./decode";
-import { detectSettlementLayout, layoutSample } from "./detect";
+import { chooseSettlementLayout, detectSettlementLayout, layoutSample } from "./detect";
 import { containing, fixture } from "./testing";
 
 const detect = (data: Uint8Array | string) => detectSettlementLayout(typeof data === "string" ? new TextEncoder().encode(data) : data);
@@ -86,5 +86,23 @@ describe("layoutSample", () => {
     expect((await layoutSample(bytesOf(big, 1000))).length).toBe(65536);
     const xlsx = workbook(Array.from({ length: 5000 }, (_, i) => [`R${i}`, 1, "2026-11-04"]), "xlsx");
     expect(Buffer.compare(Buffer.from(await layoutSample(bytesOf(xlsx, 1000))), xlsx)).toBe(0);
+  });
+});
+
+describe("chooseSettlementLayout", () => {
+  const open = (name: string) => () => bytesOf(fixture(name));
+  it.each([
+    ["recognises the file", "icbc.csv", {}, { format: "csv", profile: "icbc", recognised: true }],
+    ["takes --format and --profile as given", "icbc.csv", { format: "csv", profile: "cn-bank" }, { format: "csv", profile: "cn-bank", recognised: false }],
+    ["takes --format alone with the default profile", "mt940.sta", { format: "mt940" }, { format: "mt940", profile: "default", recognised: false }],
+    ["takes the format from a profile only one format has", "bocom.csv", { profile: "abc" }, { format: "csv", profile: "abc", recognised: false }],
+    ["recognises the format of --profile default", "camt053.xml", { profile: "default" }, { format: "camt053", profile: "default", recognised: true }],
+  ] as const)("%s", async (_name, file, given, choice) => {
+    expect(await chooseSettlementLayout(open(file), given)).toEqual(choice);
+  });
+
+  it("refuses a file it cannot recognise, naming the nearest profile", async () => {
+    const csv = "交易日期,摘要,交易场所,交易国家或地区简称,钞/汇,交易金额(收入),交易金额(支出),交易币种,余额,对方户名\n";
+    await expect(chooseSettlementLayout(() => bytesOf(csv), {})).rejects.toThrow('no profile reads this header; the nearest is "icbc", which lacks "记账金额(收入)", "记账金额(支出)", "记账币种"');
   });
 });

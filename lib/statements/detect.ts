@@ -132,3 +132,20 @@ function nearest(records: TableRecord[], candidates: Candidate[]): { profile: st
 }
 
 const unknown = (reason: string): DetectedLayout => ({ ok: false, reason, nearest: null, missing: [] });
+
+export type SettlementLayoutChoice = { format: SettlementFormat; profile: string; recognised: boolean };
+
+/**
+ * The format and profile a statement is read with: as given; a profile name alone decides the
+ * format when only one format has it; otherwise both are recognised from the file (a profile
+ * given beside an unrecognised format still wins over the recognised one). An unrecognised file
+ * is refused with the reason (nearest profile, columns it lacks).
+ */
+export async function chooseSettlementLayout(open: () => ByteSource, given: { format?: SettlementFormat; profile?: string }): Promise<SettlementLayoutChoice> {
+  if (given.format) return { format: given.format, profile: given.profile ?? "default", recognised: false };
+  const formats = [...new Set(SETTLEMENT_PROFILES.filter((p) => p.name === given.profile).map((p) => p.format))];
+  if (formats.length === 1) return { format: formats[0]!, profile: given.profile!, recognised: false };
+  const detected = detectSettlementLayout(await layoutSample(open()));
+  if (!detected.ok) throw new StatementFileError(detected.reason);
+  return { format: detected.format, profile: given.profile ?? detected.profile, recognised: true };
+}
