@@ -1,3 +1,5 @@
+import * as XLSX from "@e965/xlsx";
+import { parse as parseCsv } from "csv-parse/sync";
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
 import { bytesOf } from "./decode";
@@ -59,6 +61,16 @@ describe("settlements CSV, default profile", () => {
 
   it("refuses an unknown profile", async () => {
     expect(await refusal(() => parse("a\n", "nope"))).toContain('unknown profile "nope" for csv (known: default, cn-bank, unionpay-pos, wechat-merchant, alipay-merchant, wechat-personal, alipay-personal, icbc, ccb, abc, boc, cmb, bocom)');
+  });
+});
+
+describe("settlements spreadsheet, default profile", () => {
+  it("reads the first sheet of an .xlsx as it reads the CSV", async () => {
+    const rows: string[][] = parseCsv(fixture("settlements.csv"), { bom: true });
+    const book = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet(rows), "Sheet1");
+    const xlsx = XLSX.write(book, { type: "buffer", bookType: "xlsx" }) as Buffer;
+    expect(await collect(parse(xlsx))).toEqual(await collect(parse(fixture("settlements.csv"))));
   });
 });
 
