@@ -40,7 +40,7 @@ describe("parseCamt053", () => {
     ["Refs/TxId", "<Refs><TxId>TX-1</TxId></Refs>", "TX-1", null],
     ["Refs/InstrId", "<Refs><InstrId>2026110500000016</InstrId></Refs>", "2026110500000016", null],
     ["the entry's AcctSvcrRef when the transaction has none", "", "ENTRY-1", null],
-    ["EndToEndId with the others in the text", "<Refs><InstrId>I-2026110500000016</InstrId><EndToEndId>E2E-1</EndToEndId><TxId>TX-1</TxId><AcctSvcrRef>B-1</AcctSvcrRef></Refs>", "E2E-1", "TX-1 I-2026110500000016"],
+    ["EndToEndId with the others in the text", "<Refs><InstrId>I-2026110500000016</InstrId><EndToEndId>E2E-1</EndToEndId><TxId>TX-1</TxId><AcctSvcrRef>B-1</AcctSvcrRef></Refs>", "E2E-1", "B-1 TX-1 I-2026110500000016"],
     ["RmtInf/Ustrd, several", "<RmtInf><Ustrd>缴费</Ustrd><Ustrd>2026110500000016</Ustrd></RmtInf>", "ENTRY-1", "缴费 2026110500000016"],
     ["an RF creditor reference", "<RmtInf><Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry><Issr>ISO</Issr></Tp><Ref>RF71 2026 1105 0000 0016</Ref></CdtrRefInf></Strd></RmtInf>", "ENTRY-1", "RF712026110500000016 2026110500000016"],
     ["a plain creditor reference", "<RmtInf><Strd><CdtrRefInf><Ref>HK2026110500000016</Ref></CdtrRefInf></Strd></RmtInf>", "ENTRY-1", "HK2026110500000016"],

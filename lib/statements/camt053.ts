@@ -200,7 +200,7 @@ function recordOf(entry: Node, tx: Node, batchIndex: number | null, amountFen: n
     ...structured.flatMap((s) => list(s.RfrdDocInf).map((d) => str(node(d).Nb))),
     ...structured.flatMap((s) => list(s.AddtlRmtInf).map(str)),
     str(tx.AddtlTxInf),
-    ...[refs.EndToEndId, refs.TxId, refs.InstrId].map(given).filter((r) => r !== bankRef),
+    ...[refs.EndToEndId, refs.AcctSvcrRef, refs.TxId, refs.InstrId].map(given).filter((r) => r !== bankRef),
   ].map((t) => t.trim());
   const own = [...new Set(texts.filter((t) => t !== ""))].join(" ");
 
