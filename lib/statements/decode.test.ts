@@ -18,6 +18,10 @@ describe("decodeText", () => {
   it.each([1, 2, 3, 7, 65536])("detects GBK in chunks of %i bytes", async (chunk) => {
     expect(await decode(iconv.encode(sample, "gbk"), chunk)).toEqual({ text: sample, encoding: "gbk" });
   });
+  it.each([1, 2, 3, 5, 7, 65536])("reads GB18030's four-byte characters (an emoji in a GBK bill) in chunks of %i bytes", async (chunk) => {
+    const text = "交易对方,商品说明\n小梅😀,户政缴费\n";
+    expect(await decode(iconv.encode(text, "gb18030"), chunk)).toEqual({ text, encoding: "gbk" });
+  });
   it("strips a UTF-8 BOM", async () => {
     expect(await decode(new Uint8Array([0xef, 0xbb, 0xbf, 0x61]))).toEqual({ text: "a", encoding: "utf-8" });
   });

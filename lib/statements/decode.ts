@@ -25,14 +25,26 @@ function looksUtf8(bytes: Uint8Array): boolean {
   }
 }
 
-/** True when `bytes` is valid GBK (lead 0x81–0xFE, trail 0x40–0xFE except 0x7F), allowing a lead byte cut at the end. */
+/**
+ * True when `bytes` is valid GBK (lead 0x81–0xFE, trail 0x40–0xFE except 0x7F), allowing a
+ * character cut at the end. GBK here is read as GB18030, its superset: the same two-byte
+ * characters, plus four-byte ones (81–FE 30–39 81–FE 30–39) for what GBK lacks, such as the
+ * emoji in a WeChat or Alipay nickname or product name.
+ */
 function looksGbk(bytes: Uint8Array): boolean {
+  const digit = (x: number | undefined) => x === undefined || (x >= 0x30 && x <= 0x39);
+  const lead = (x: number | undefined) => x === undefined || (x >= 0x81 && x <= 0xfe);
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]!;
     if (b < 0x80) continue;
     if (b === 0x80 || b === 0xff) return false;
     if (i + 1 >= bytes.length) return true;
     const t = bytes[++i]!;
+    if (t >= 0x30 && t <= 0x39) {
+      if (!lead(bytes[i + 1]) || !digit(bytes[i + 2])) return false;
+      i += 2;
+      continue;
+    }
     if (t < 0x40 || t === 0x7f || t === 0xff) return false;
   }
   return true;
@@ -66,8 +78,35 @@ function strictDecoder(encoding: TextEncodingName): Decoder {
     const d = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
     return { write: (b) => d.decode(b, { stream: true }), end: () => d.decode() };
   }
-  const d = iconv.getDecoder("gbk");
-  return { write: (b) => d.write(Buffer.from(b.buffer, b.byteOffset, b.byteLength)), end: () => d.end() ?? "" };
+  // iconv-lite's streaming GB18030 decoder drops text when a four-byte character is cut between
+  // chunks: whole characters are decoded here, and the cut one waits for the next chunk.
+  let pending = Buffer.alloc(0);
+  return {
+    write: (b) => {
+      const bytes = Buffer.concat([pending, Buffer.from(b.buffer, b.byteOffset, b.byteLength)]);
+      const end = wholeCharacters(bytes);
+      pending = bytes.subarray(end);
+      return iconv.decode(bytes.subarray(0, end), "gb18030");
+    },
+    end: () => (pending.length > 0 ? iconv.decode(pending, "gb18030") : ""),
+  };
+}
+
+/** Where the last whole GB18030 character of `bytes` ends (one byte below 0x80, two, or four with a digit second). */
+function wholeCharacters(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    if (bytes[i]! < 0x80) {
+      i++;
+      continue;
+    }
+    const second = bytes[i + 1];
+    if (second === undefined) break;
+    const size = second >= 0x30 && second <= 0x39 ? 4 : 2;
+    if (i + size > bytes.length) break;
+    i += size;
+  }
+  return i;
 }
 
 /**
@@ -185,7 +224,7 @@ export function decodeSample(sample: Uint8Array): string | null {
   const encoding = bom ? "utf-8" : chunkEncoding(bytes);
   if (encoding === null) return null;
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return encoding === "gbk" ? iconv.decode(buffer, "gbk") : new TextDecoder("utf-8").decode(buffer);
+  return encoding === "gbk" ? iconv.decode(buffer, "gb18030") : new TextDecoder("utf-8").decode(buffer);
 }
 
 /** Test and script helper: a byte source over one buffer, cut into chunks of `size` bytes. */
