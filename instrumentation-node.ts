@@ -3,6 +3,11 @@ import { logUnexpected } from "./lib/log";
 
 try {
   env();
+  // Without scripts/http-server.mjs nothing overwrites the socket-address header: every client could
+  // choose its own address and escape every per-client limit.
+  if (process.env.NODE_ENV === "production" && process.env.PAYSTATUS_HTTP_SERVER !== "1") {
+    throw new ConfigError("Configuration error: start the production server with npm start (scripts/http-server.mjs), not next start: client addresses would be the client's to choose");
+  }
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(error.message);
@@ -16,7 +21,7 @@ try {
 const inProcess = globalThis as { paystatusWorkerStarted?: boolean };
 if (process.env.PAYSTATUS_INPROCESS_WORKER === "1" && !inProcess.paystatusWorkerStarted) {
   inProcess.paystatusWorkerStarted = true;
-  void import("./db/queries/worker")
+  void import("./scripts/worker-loop")
     .then(({ startWorker }) => {
       startWorker({ intervalMs: 15_000 });
     })

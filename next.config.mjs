@@ -1,3 +1,5 @@
+import { MAX_REQUEST_BODY_MB } from "./lib/request-limits.mjs";
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // A separate build directory lets two builds (say, two test runs) coexist in one checkout.
@@ -7,8 +9,9 @@ const nextConfig = {
   typescript: { ignoreBuildErrors: true },
   experimental: {
     // Ticket forms carry up to 5 proofs of 10 MB each; each file is checked again on the server.
-    serverActions: { bodySizeLimit: "52mb" },
-    proxyClientMaxBodySize: "52mb",
+    // scripts/http-server.mjs refuses a larger Content-Length with 413 before Next.js reads it.
+    serverActions: { bodySizeLimit: `${MAX_REQUEST_BODY_MB}mb` },
+    proxyClientMaxBodySize: `${MAX_REQUEST_BODY_MB}mb`,
   },
   reactStrictMode: true,
   // PGlite ships WebAssembly and data files that must be loaded from node_modules, not bundled.

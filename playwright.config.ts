@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
+import { E2E_CHANNEL_ENV } from "./e2e/channel-keys";
 
 /**
  * Browser tests against the production build on the embedded store, seeded
@@ -7,6 +8,8 @@ import { defineConfig, devices } from "@playwright/test";
  * Debian), Playwright's own browser otherwise.
  */
 const PORT = Number(process.env.E2E_PORT ?? 3210);
+/** Where the server's SMS webhook posts (e2e/public/channels.spec.ts listens there; elsewhere deliveries just wait and retry). */
+export const E2E_SMS_PORT = PORT + 20_000;
 const systemChromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
 
 export const E2E_SECRETS = {
@@ -47,6 +50,20 @@ export default defineConfig({
     reuseExistingServer: !process.env.CI,
     timeout: 240_000,
     stdout: "pipe",
-    env: { ...E2E_SECRETS, PORT: String(PORT), PGLITE_DIR: `.data/e2e-${PORT}/pglite`, DATABASE_URL: "", PAYSTATUS_INSECURE_COOKIES: "1" },
+    // The test runner plays the load balancer (one trusted hop): each test sends its own X-Forwarded-For.
+    // e2e/security/trust-model.spec.ts starts a second server without a trusted proxy.
+    env: {
+      ...E2E_SECRETS,
+      PORT: String(PORT),
+      PGLITE_DIR: `.data/e2e-${PORT}/pglite`,
+      DATABASE_URL: "",
+      PAYSTATUS_INSECURE_COOKIES: "1",
+      TRUSTED_PROXY_HOPS: "1",
+      PUBLIC_BASE_URL: `http://127.0.0.1:${PORT}`,
+      // Issue 14: channel notifications (fixed test keys) and SMS notices to a sink on 127.0.0.1.
+      ...E2E_CHANNEL_ENV,
+      NOTIFY_WEBHOOK_URL: `http://127.0.0.1:${E2E_SMS_PORT}/sms`,
+      NOTIFY_WEBHOOK_SECRET: "e2e-webhook-secret-0123456789",
+    },
   },
 });

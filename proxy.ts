@@ -1,7 +1,8 @@
 import { NextResponse, type NextRequest } from "next/server";
 import postgres from "postgres";
+import { env } from "./lib/env";
 import { reconnectBackoff } from "./lib/reconnect";
-import { REQUEST_ID_HEADER, requestIdFrom } from "./lib/request-id";
+import { REQUEST_ID_HEADER, requestIdFrom } from "./lib/request-id.mjs";
 
 /**
  * Response hardening for every route: a per-request nonce Content-Security-
@@ -17,7 +18,7 @@ export async function proxy(request: NextRequest) {
   const requestId = requestIdFrom(request.headers.get(REQUEST_ID_HEADER));
   const nonce = btoa(crypto.randomUUID());
   const production = process.env.NODE_ENV === "production";
-  const https = production && process.env.PAYSTATUS_INSECURE_COOKIES !== "1";
+  const https = env().secureCookies;
   const csp = [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${production ? "" : " 'unsafe-eval'"}`,

@@ -10,12 +10,13 @@ const alias = {
 export default defineConfig({
   test: {
     projects: [
-      { resolve: { alias }, test: { name: "unit", include: ["lib/**/*.test.ts", "scripts/**/*.test.ts"], environment: "node" } },
+      // *.db.test.ts outside db/ and app/ (the worker loop in scripts/) need the database, so they run with the integration tests.
+      { resolve: { alias }, test: { name: "unit", include: ["lib/**/*.test.ts", "scripts/**/*.test.ts"], exclude: ["**/*.db.test.ts", "**/node_modules/**"], environment: "node" } },
       {
         resolve: { alias },
         test: {
           name: "integration",
-          include: ["db/**/*.test.ts", "app/**/*.test.ts"],
+          include: ["db/**/*.test.ts", "app/**/*.test.ts", "scripts/**/*.db.test.ts"],
           environment: "node",
           testTimeout: 60_000,
           hookTimeout: 120_000,

@@ -1,9 +1,9 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 import { headers } from "next/headers";
-import { REQUEST_ID_HEADER } from "@/lib/request-id";
+import { REQUEST_ID_HEADER } from "@/lib/request-id.mjs";
 import { setLocaleAction } from "./actions";
-import { requestLocale } from "./locale";
+import { requestLocale } from "@/app/locale";
 import { RequestIdProvider } from "./request-id";
 import "./globals.css";
 

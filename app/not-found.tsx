@@ -1,6 +1,6 @@
 import { headers } from "next/headers";
-import { REQUEST_ID_HEADER } from "@/lib/request-id";
-import { requestLocale } from "./locale";
+import { REQUEST_ID_HEADER } from "@/lib/request-id.mjs";
+import { requestLocale } from "@/app/locale";
 
 export default async function NotFound() {
   const [{ t }, requestHeaders] = await Promise.all([requestLocale(), headers()]);

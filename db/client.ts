@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
+import type { SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
@@ -15,6 +16,8 @@ import * as schema from "./schema";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+/** What a query runs on: the database, or a transaction taking part in a larger unit of work (`tx = db()`). */
+export type Executor = Db | Tx;
 /**
  * `reads` serves the residents' status reads. On PostgreSQL it is a pool of its own, opened on first
  * use and kept small on purpose: concurrent status queries queue on its two connections and go out
@@ -78,4 +81,16 @@ export async function closeDb(): Promise<void> {
 /** Installs a handle as the process-wide one (integration tests point the data layer at their own database). */
 export function replaceDbHandle(handle: DbHandle): void {
   globalForDb.paystatusDb = handle;
+}
+
+/** The rows of a raw query, whichever driver ran it (postgres.js returns an array, PGlite an object with rows). */
+export async function queryRows<T>(tx: Executor, query: SQL): Promise<T[]> {
+  const result: unknown = await tx.execute(query);
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+/** The postgres.js connection of a transaction (for COPY), or null on PGlite. */
+export function postgresClient(tx: Executor): postgres.Sql | null {
+  const client = (tx as unknown as { session?: { client?: { unsafe?: unknown } } }).session?.client;
+  return client && typeof client.unsafe === "function" ? (client as unknown as postgres.Sql) : null;
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isRsaPublicKey } from "./channels/keys";
 import { isValidTimeZone } from "./dates";
 import { receiptFormatFrom, type ReceiptFormat } from "./receipt-number";
 
@@ -48,8 +49,13 @@ const schema = z.object({
   /** Where proof uploads live: in PostgreSQL (commits with the ticket, every instance sees it) or under UPLOAD_DIR. */
   UPLOAD_STORAGE: z.enum(["database", "filesystem"], { error: "UPLOAD_STORAGE must be database or filesystem" }).default("database"),
   PUBLIC_BASE_URL: optional(z.url({ error: "PUBLIC_BASE_URL must be an absolute URL such as https://pay.example.gov.cn" })),
-  /** Reverse proxies in front of the app that append to X-Forwarded-For (rate limits key on the client they saw). */
-  TRUSTED_PROXY_HOPS: wholeNumber("TRUSTED_PROXY_HOPS must be a whole number from 1 to 5", 1, 5).default(1),
+  /**
+   * Reverse proxies in front of the app that append to X-Forwarded-For (rate limits key on the client the
+   * outermost one saw). 0: none, the socket address is the client and forwarded headers are ignored.
+   */
+  TRUSTED_PROXY_HOPS: wholeNumber("TRUSTED_PROXY_HOPS must be a whole number from 0 to 5", 0, 5).default(0),
+  /** Days after resolution (or closing) that a ticket keeps the payer's contact, proofs and free text (PIPL). */
+  RETENTION_DAYS: wholeNumber("RETENTION_DAYS must be a whole number of days from 1 to 3650", 1, 3650).default(180),
   RECEIPT_NO_PATTERN: optional(z.string()),
   RECEIPT_NO_CHECK: z.enum(["luhn", "none"], { error: "RECEIPT_NO_CHECK must be luhn or none" }).default("luhn"),
   /** Notifications by email: smtp://user:pass@host:587 or smtps://…:465 (unset: email notifications stay queued). */
@@ -58,7 +64,20 @@ const schema = z.object({
   /** Notifications to phone numbers: POSTed, signed, to an SMS gateway or other receiver. */
   NOTIFY_WEBHOOK_URL: optional(z.string().refine((v) => urlWithProtocol(v, ["http:", "https:"]), { error: "NOTIFY_WEBHOOK_URL must be an http(s) URL" })),
   NOTIFY_WEBHOOK_SECRET: optional(z.string().min(16, { error: "NOTIFY_WEBHOOK_SECRET must be at least 16 characters" })),
+  /** Payment notifications from the channels (issue 14): each channel's endpoint is off while its key is unset. */
+  WECHATPAY_PLATFORM_PUBLIC_KEY: optional(z.string().refine(isRsaPublicKey, { error: "WECHATPAY_PLATFORM_PUBLIC_KEY must be an RSA public key (PEM, or base64 DER)" })),
+  WECHATPAY_APIV3_KEY: optional(z.string().refine((v) => Buffer.byteLength(v, "utf8") === 32, { error: "WECHATPAY_APIV3_KEY must be the 32-character API v3 key" })),
+  ALIPAY_PUBLIC_KEY: optional(z.string().refine(isRsaPublicKey, { error: "ALIPAY_PUBLIC_KEY must be an RSA public key (PEM, or base64 DER as the Alipay console shows it)" })),
+  ACQUIRER_NOTIFY_SECRET: optional(z.string().min(32, { error: "ACQUIRER_NOTIFY_SECRET must be at least 32 characters" })),
 }).superRefine((config, ctx) => {
+  // SPEC §3.6: links in notifications are built from it, never from a request's Host.
+  if (config.NODE_ENV === "production" && !config.PUBLIC_BASE_URL) {
+    ctx.addIssue({ code: "custom", path: ["PUBLIC_BASE_URL"], message: "PUBLIC_BASE_URL is required in production (the origin residents open, such as https://pay.example.gov.cn)" });
+  }
+  if (Boolean(config.WECHATPAY_PLATFORM_PUBLIC_KEY) !== Boolean(config.WECHATPAY_APIV3_KEY)) {
+    const missing = config.WECHATPAY_PLATFORM_PUBLIC_KEY ? "WECHATPAY_APIV3_KEY" : "WECHATPAY_PLATFORM_PUBLIC_KEY";
+    ctx.addIssue({ code: "custom", path: [missing], message: `${missing} is required with the other WeChat Pay key (notifications are signed and encrypted)` });
+  }
   if (config.SMTP_URL && !config.MAIL_FROM) ctx.addIssue({ code: "custom", path: ["MAIL_FROM"], message: "MAIL_FROM is required when SMTP_URL is set" });
   if (config.NOTIFY_WEBHOOK_URL && !config.NOTIFY_WEBHOOK_SECRET) {
     ctx.addIssue({ code: "custom", path: ["NOTIFY_WEBHOOK_SECRET"], message: "NOTIFY_WEBHOOK_SECRET is required when NOTIFY_WEBHOOK_URL is set (it signs every request)" });
@@ -74,7 +93,14 @@ function urlWithProtocol(value: string, protocols: string[]): boolean {
   }
 }
 
-export type Env = z.infer<typeof schema> & { receiptFormat: ReceiptFormat };
+export type Env = z.infer<typeof schema> & {
+  receiptFormat: ReceiptFormat;
+  /**
+   * Whether cookies carry Secure and pages ask for https: in production, unless PAYSTATUS_INSECURE_COOKIES=1
+   * (the demo and the browser tests serve plain http://localhost). Every cookie and the CSP read this one setting.
+   */
+  secureCookies: boolean;
+};
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -109,7 +135,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   } catch {
     throw new ConfigError("Configuration error: RECEIPT_NO_PATTERN is not a valid regular expression");
   }
-  return { ...result.data, receiptFormat };
+  return { ...result.data, receiptFormat, secureCookies: result.data.NODE_ENV === "production" && input.PAYSTATUS_INSECURE_COOKIES !== "1" };
 }
 
 let cached: Env | undefined;

@@ -1,15 +1,9 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { logRequestError, logUnexpected, requestContext } from "./log";
 
-// The Next.js server provides AsyncLocalStorage globally before its request stores are made; so does this test.
-Object.assign(globalThis, { AsyncLocalStorage });
-const { workUnitAsyncStorage } = await import("next/dist/server/app-render/work-unit-async-storage.external");
-const { logRequestError, logUnexpected } = await import("./log");
-
-/** Runs `fn` as Next.js runs a page, action or route handler: inside its request store. */
+/** Runs `fn` as the HTTP server runs a request: inside the request context, under the id it chose. */
 function inRequest<T>(headers: Record<string, string>, fn: () => T): T {
-  const store = { type: "request", headers: new Headers(headers) } as unknown as Parameters<typeof workUnitAsyncStorage.run>[0];
-  return workUnitAsyncStorage.run(store, fn);
+  return requestContext().run({ requestId: headers["x-request-id"]! }, fn);
 }
 
 function captured(spy: { mock: { calls: unknown[][] } }): Record<string, unknown>[] {

@@ -1,6 +1,7 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { randomBytes } from "node:crypto";
-import { workUnitAsyncStorage } from "next/dist/server/app-render/work-unit-async-storage.external";
-import { REQUEST_ID_HEADER } from "./request-id";
+import { AppError, type Refusal } from "./errors";
+import { REQUEST_CONTEXT, REQUEST_ID_HEADER } from "./request-id.mjs";
 
 /**
  * Structured JSON log lines. Callers pass codes and ids, never payer data;
@@ -21,13 +22,21 @@ export function newErrorId(): string {
   return randomBytes(6).toString("hex");
 }
 
+export type RequestContext = { requestId: string };
+
 /**
- * The id of the request being served (pages, server actions, route handlers), from Next.js's own
- * request store; undefined outside a request (scripts, the worker).
+ * The HTTP server (scripts/http-server.mjs) serves each request inside this store, with the id it
+ * also puts in the request's X-Request-Id for proxy.ts. It lives on globalThis (REQUEST_CONTEXT)
+ * because the server and the bundled app each load their own copy of every module.
  */
+export function requestContext(): AsyncLocalStorage<RequestContext> {
+  const registry = globalThis as { [key: symbol]: AsyncLocalStorage<RequestContext> | undefined };
+  return (registry[REQUEST_CONTEXT] ??= new AsyncLocalStorage<RequestContext>());
+}
+
+/** The id of the request being served (pages, server actions, route handlers); undefined outside a request (scripts, the worker). */
 export function currentRequestId(): string | undefined {
-  const store = workUnitAsyncStorage.getStore();
-  return store?.type === "request" ? (store.headers.get(REQUEST_ID_HEADER) ?? undefined) : undefined;
+  return requestContext().getStore()?.requestId;
 }
 
 /** Logs an unexpected error and returns the id to show the user: the request id inside a request, else a fresh one. */
@@ -42,6 +51,12 @@ export function logUnexpected(event: string, error: unknown, fields: Fields = {}
     errorCode: typeof code === "string" ? code : undefined,
   });
   return errorId;
+}
+
+/** What a caller is told about a failure: an AppError as it is; anything else is unexpected, logged, and reported as `error` with its id. */
+export function refusalOf(error: unknown, event: string, fields: Fields = {}): Refusal {
+  if (error instanceof AppError) return error.reason === undefined ? { code: error.code } : { code: error.code, reason: error.reason };
+  return { code: "error", errorId: logUnexpected(event, error, fields) };
 }
 
 /**

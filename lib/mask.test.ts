@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { maskName } from "./mask";
+import { maskName, maskTransactionId } from "./mask";
 
 describe("maskName", () => {
   it.each([
@@ -12,5 +12,16 @@ describe("maskName", () => {
     ["𠀋𠀌", "𠀋*"], // characters outside the BMP are one character, not two
   ])("%j → %j", (name, masked) => {
     expect(maskName(name)).toBe(masked);
+  });
+});
+
+describe("maskTransactionId", () => {
+  it.each([
+    ["4200001234202611041234567890", "4200…7890"],
+    ["UP123456789", "UP12…6789"],
+    ["12345678", "…5678"],
+    ["1234", "…"],
+  ])("%s → %s", (id, masked) => {
+    expect(maskTransactionId(id)).toBe(masked);
   });
 });

@@ -14,3 +14,14 @@ export function maskName(name: string): string {
     })
     .join("");
 }
+
+/**
+ * A channel's transaction id on a public page: enough to compare with the
+ * payment app's record (the first four and last four characters), not enough to
+ * quote it elsewhere: `4200…5678`.
+ */
+export function maskTransactionId(id: string): string {
+  const chars = [...id.trim()];
+  if (chars.length <= 8) return chars.length <= 4 ? "…" : `…${chars.slice(-4).join("")}`;
+  return `${chars.slice(0, 4).join("")}…${chars.slice(-4).join("")}`;
+}

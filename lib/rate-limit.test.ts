@@ -28,14 +28,20 @@ describe("combine", () => {
 
 describe("client identity", () => {
   it.each([
-    ["203.0.113.7", 1, "203.0.113.7"],
-    ["6.6.6.6, 203.0.113.7", 1, "203.0.113.7"], // a forged first entry is ignored
-    ["6.6.6.6, 203.0.113.7, 10.0.0.1", 2, "203.0.113.7"],
-    ["203.0.113.7", 3, "203.0.113.7"],
-    ["", 1, "unknown"],
-    [null, 1, "unknown"],
-  ])("x-forwarded-for %j with %i trusted hops → %s", (xff, hops, address) => {
-    expect(clientAddress(xff, hops)).toBe(address);
+    // No trusted proxy: the socket, whatever the client wrote.
+    ["6.6.6.6", "192.0.2.10", 0, "192.0.2.10"],
+    [null, "192.0.2.10", 0, "192.0.2.10"],
+    [null, null, 0, "unknown"],
+    // One proxy appending: its entry is the client; anything left of it was written by the client.
+    ["203.0.113.7", "10.0.0.1", 1, "203.0.113.7"],
+    ["6.6.6.6, 203.0.113.7", "10.0.0.1", 1, "203.0.113.7"],
+    ["6.6.6.6, 203.0.113.7, 10.0.0.1", "10.0.0.2", 2, "203.0.113.7"],
+    // Fewer entries than trusted proxies: it did not come through them all, so its socket counts.
+    ["203.0.113.7", "192.0.2.10", 3, "192.0.2.10"],
+    ["", "192.0.2.10", 1, "192.0.2.10"],
+    [null, null, 1, "unknown"],
+  ])("x-forwarded-for %j, socket %j, %i trusted hops → %s", (xff, socket, hops, address) => {
+    expect(clientAddress(xff, socket, hops)).toBe(address);
   });
 
   it("stores a keyed hash, never the address", () => {

@@ -34,14 +34,31 @@ export function clientKey(secret: string, address: string): string {
 }
 
 /**
- * The client address as the outermost trusted proxy saw it. Each proxy
- * appends the address it received the request from, so with `trustedHops`
- * proxies in front the client is that many entries from the right; entries
- * further left were written by the client and can be forged. (With no proxy,
- * Next.js fills the header from the socket; deploy behind one, see README.)
- * Falls back to a shared bucket rather than to no limit.
+ * The private request header that carries the TCP peer's address. The
+ * production server (scripts/http-server.mjs) sets it on every request,
+ * overwriting whatever a client sent under that name, before Next.js sees the
+ * request: the App Router has no socket address of its own.
  */
-export function clientAddress(forwardedFor: string | null, trustedHops = 1): string {
+export const SOCKET_ADDRESS_HEADER = "x-paystatus-socket-address";
+
+/**
+ * The one trust model for client addresses. With `trustedHops` = 0 (no proxy
+ * we trust) the socket address is the client and forwarded headers are
+ * ignored: a client can write any X-Forwarded-For it likes. With N trusted
+ * proxies, each appending the address it received the request from, the
+ * client is the N-th entry from the right; entries further left were written
+ * by the client. A request that did not pass through all N (fewer entries)
+ * is keyed on its socket. No address at all: one shared bucket, never no limit.
+ */
+export function clientAddress(forwardedFor: string | null, socketAddress: string | null, trustedHops: number): string {
+  const socket = socketAddress?.trim() || "unknown";
+  if (trustedHops <= 0) return socket;
   const entries = (forwardedFor ?? "").split(",").map((e) => e.trim()).filter(Boolean);
-  return entries[Math.max(0, entries.length - Math.max(1, trustedHops))] ?? "unknown";
+  if (entries.length < trustedHops) return socket;
+  return entries[entries.length - trustedHops]!;
+}
+
+/** The keyed client of a request's headers (server actions, Auth.js's authorize, route handlers). */
+export function requestClientKey(headers: Headers, config: { AUTH_SECRET: string; TRUSTED_PROXY_HOPS: number }): string {
+  return clientKey(config.AUTH_SECRET, clientAddress(headers.get("x-forwarded-for"), headers.get(SOCKET_ADDRESS_HEADER), config.TRUSTED_PROXY_HOPS));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isSaneRequestId, newRequestId, requestIdFrom } from "./request-id";
+import { isSaneRequestId, newRequestId, requestIdFrom } from "./request-id.mjs";
 
 describe("requestIdFrom", () => {
   const kept: [string, string][] = [

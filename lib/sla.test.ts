@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createCalendar } from "./calendar";
+import { createCalendar, UnknownYearError } from "./calendar";
 import { zonedInstant } from "./dates";
-import { rescheduledDueAt, slaDueAt } from "./sla";
+import { escalatedDueAt, escalationDue, rescheduledDueAt, slaDueAt } from "./sla";
 
 const calendar = createCalendar();
 const TZ = "Asia/Shanghai";
@@ -47,5 +47,32 @@ describe("rescheduledDueAt: the business days left, counted again after an admin
     ["a year the calendar does not know: unchanged", "2099-01-09", calendar, off("2026-11-24"), "2099-01-09"],
   ])("%s", (_name, dueDay, before, after, expected) => {
     expect(rescheduledDueAt(endOf(dueDay), now, before, after, TZ).toISOString()).toBe(endOf(expected).toISOString());
+  });
+});
+
+describe("escalationDue (SPEC §2.3: one business day after the expected date)", () => {
+  it.each([
+    ["expected Friday 11-20: Monday 11-23 is the business day after, still waiting", "2026-11-20", "2026-11-23", false],
+    ["expected Friday 11-20: escalates on Tuesday 11-24", "2026-11-20", "2026-11-24", true],
+    ["expected Friday 11-20: the weekend between does not count", "2026-11-20", "2026-11-22", false],
+    ["expected Wednesday 09-30: the Golden Week is off, 10-08 is the day after, escalates 10-09", "2026-09-30", "2026-10-08", false],
+    ["expected Wednesday 09-30: escalates Friday 10-09", "2026-09-30", "2026-10-09", true],
+    ["expected Friday 10-09: the make-up Saturday 10-10 is the day after, escalates Sunday 10-11", "2026-10-09", "2026-10-11", true],
+    ["expected today: not yet", "2026-11-23", "2026-11-23", false],
+  ] as const)("%s", (_name, expected, today, due) => {
+    expect(escalationDue(expected, today, calendar)).toBe(due);
+  });
+
+  it("throws for a year the calendar does not know, rather than guessing", () => {
+    expect(() => escalationDue("2099-12-30", "2099-12-31", calendar)).toThrow(UnknownYearError);
+  });
+});
+
+describe("escalatedDueAt", () => {
+  it.each([
+    ["Tuesday morning: Wednesday and Thursday", "2026-11-24T09:00:00+08:00", "2026-11-27T00:00:00+08:00"],
+    ["Friday evening: Monday and Tuesday, whatever the hour", "2026-11-27T20:00:00+08:00", "2026-12-02T00:00:00+08:00"],
+  ])("%s", (_name, now, due) => {
+    expect(escalatedDueAt(new Date(now), calendar, TZ).toISOString()).toBe(new Date(due).toISOString());
   });
 });

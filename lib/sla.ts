@@ -1,5 +1,5 @@
 import type { BusinessCalendar } from "./calendar";
-import { addDays, zonedInstant, zonedParts } from "./dates";
+import { addDays, zonedInstant, zonedParts, type IsoDate } from "./dates";
 
 /**
  * SLA due time: the end of the N-th business day counted from the day the
@@ -33,4 +33,21 @@ export function rescheduledDueAt(dueAt: Date, now: Date, before: BusinessCalenda
   } catch {
     return dueAt;
   }
+}
+
+/** Business days a ticket escalated to bank_liaison has before its SLA is breached (the `overdue` row of SPEC §2.3). */
+export const ESCALATED_SLA_BUSINESS_DAYS = 2;
+
+/**
+ * A ticket waiting on settlement escalates to bank_liaison "one business day after the expected date"
+ * (SPEC §2.3): once the business day after the expected posting date has ended in the service zone,
+ * so on any later day. Throws UnknownYearError when the calendar cannot answer.
+ */
+export function escalationDue(expectedDate: IsoDate, today: IsoDate, calendar: BusinessCalendar): boolean {
+  return today > calendar.addBusinessDays(expectedDate, 1);
+}
+
+/** The escalated ticket's SLA due time, by the same rule as every SLA. Throws UnknownYearError when the calendar cannot answer. */
+export function escalatedDueAt(now: Date, calendar: BusinessCalendar, timeZone: string): Date {
+  return slaDueAt(now, ESCALATED_SLA_BUSINESS_DAYS, calendar, timeZone);
 }

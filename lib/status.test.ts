@@ -47,6 +47,28 @@ const cases: Case[] = [
   ["expected date in an unknown year → pending without a guessed date", paid({ paidAt: at(`${LIBRARY_LAST_YEAR}-12-31T18:00:00+08:00`) }), [], at(`${LIBRARY_LAST_YEAR}-12-31T19:00:00+08:00`), { code: "pending", expectedDate: null, unknownYear: LIBRARY_LAST_YEAR + 1 }],
 ];
 
+const confirmed = (amountFen = 2500, paidAt = at("2026-11-18T10:00:05+08:00")) => ({ channel: "wechat", amountFen, paidAt });
+type ConfirmedCase = [name: string, receipt: StatusReceipt, lines: MatchedLine[], now: Date, confirmation: ReturnType<typeof confirmed>, expected: object];
+
+// Issue 14: a channel's signed confirmation before (or beside) the bank statement.
+const confirmedCases: ConfirmedCase[] = [
+  ["confirmed, not settled → still pending (never posted without a statement)", paid(), [], at("2026-11-18T12:00:00+08:00"), confirmed(), { code: "pending", expectedDate: "2026-11-19" }],
+  ["confirmed inside the lock window → the wait ends early: pending", paid({ billingStatus: "sent_to_bank" }), [], at("2026-11-18T10:10:00+08:00"), confirmed(), { code: "pending", expectedDate: "2026-11-19" }],
+  ["confirmed and past the expected date → overdue", paid(), [], at("2026-11-20T09:00:00+08:00"), confirmed(), { code: "overdue", expectedDate: "2026-11-19" }],
+  ["confirmed amount differs → amount_mismatch on the channel's evidence", paid(), [], at("2026-11-18T12:00:00+08:00"), confirmed(2000), { code: "amount_mismatch", dueFen: 2500, settledFen: 2000, differenceFen: 500, postedOn: null, evidence: "channel", feeChange: { previousFen: 2000, changedOn: "2026-07-01" } }],
+  ["billing has not heard of the payment yet: the confirmation's time counts → pending", paid({ billingStatus: "unpaid", paidAt: null, amountPaidFen: null }), [], at("2026-11-18T12:00:00+08:00"), confirmed(), { code: "pending", expectedDate: "2026-11-19" }],
+  ["settled equal → posted (the confirmation adds nothing)", paid(), [line()], at("2026-11-19T09:00:00+08:00"), confirmed(), { code: "posted", postedOn: "2026-11-19" }],
+  ["settled amount wins over the confirmed one", paid(), [line(2500)], at("2026-11-19T09:00:00+08:00"), confirmed(2000), { code: "posted" }],
+  ["voided outranks a confirmation", paid({ billingStatus: "voided" }), [], at("2026-11-19T09:00:00+08:00"), confirmed(), { code: "voided" }],
+  ["refund recorded outranks a confirmation", paid({ billingStatus: "refund_pending", refundAmountFen: 2500 }), [], at("2026-11-19T09:00:00+08:00"), confirmed(), { code: "refund_pending" }],
+];
+
+describe("derivePaymentStatus with a channel confirmation", () => {
+  it.each(confirmedCases)("%s", (_name, receipt, lines, now, confirmation, expected) => {
+    expect(derivePaymentStatus(receipt, lines, onlineBank, { calendar, timeZone: "Asia/Shanghai", now, feeSchedule: schedule }, confirmation)).toMatchObject(expected);
+  });
+});
+
 describe("derivePaymentStatus", () => {
   it.each(cases)("%s", (_name, receipt, lines, now, expected, channel = onlineBank) => {
     const status = derivePaymentStatus(receipt, lines, channel, { calendar, timeZone: "Asia/Shanghai", now, feeSchedule: schedule });

@@ -42,6 +42,14 @@ export type StatusChannel = ChannelTiming & { lockWindowMinutes: number | null }
 
 export type MatchedLine = { amountFen: number; valueDate: IsoDate };
 
+/**
+ * A payment channel's signed confirmation of this receipt's payment (issue 14): evidence that the
+ * money left the payer, before any bank statement. It never makes a payment `posted` — only a
+ * settlement line does — but it ends the lock-window wait, stands in for a missing paid-at, and an
+ * amount that differs from the amount due is a mismatch.
+ */
+export type ChannelEvidence = { channel: string; amountFen: number; paidAt: Date };
+
 export type StatusContext = {
   calendar: BusinessCalendar;
   timeZone: string;
@@ -54,7 +62,17 @@ export type PaymentStatus =
   | { code: "pending"; expectedDate: IsoDate | null; unknownYear: number | null }
   | { code: "awaiting_bank"; retryAt: Date; retryAtLocal: string }
   | { code: "overdue"; expectedDate: IsoDate }
-  | { code: "amount_mismatch"; dueFen: number; settledFen: number; differenceFen: number; postedOn: IsoDate; feeChange: FeeChange | null }
+  | {
+      code: "amount_mismatch";
+      dueFen: number;
+      /** What was received: the settled amount, or the channel's confirmed amount before settlement. */
+      settledFen: number;
+      differenceFen: number;
+      /** The settlement's value date; null when the evidence is a channel confirmation (nothing settled yet). */
+      postedOn: IsoDate | null;
+      evidence: "settlement" | "channel";
+      feeChange: FeeChange | null;
+    }
   | { code: "duplicate"; settlementCount: number; settledFen: number; refundableFen: number }
   | { code: "refund_pending"; refundFen: number }
   | { code: "refunded"; refundFen: number; refundedOn: IsoDate | null }
@@ -67,6 +85,7 @@ export function derivePaymentStatus(
   lines: MatchedLine[],
   channel: StatusChannel,
   ctx: StatusContext,
+  confirmation: ChannelEvidence | null = null,
 ): PaymentStatus {
   const refundFen = receipt.refundAmountFen ?? receipt.amountPaidFen ?? receipt.amountDueFen;
   switch (receipt.billingStatus) {
@@ -95,20 +114,37 @@ export function derivePaymentStatus(
       settledFen,
       differenceFen: receipt.amountDueFen - settledFen,
       postedOn,
+      evidence: "settlement",
       feeChange: explainFeeChange(ctx.feeSchedule ?? [], receipt.amountDueFen, settledFen),
     };
   }
 
-  if (receipt.billingStatus === "unpaid" || !receipt.paidAt) return { code: "unpaid" };
+  // Nothing settled. The channel's confirmation of a different amount is already a mismatch.
+  if (confirmation && confirmation.amountFen !== receipt.amountDueFen) {
+    return {
+      code: "amount_mismatch",
+      dueFen: receipt.amountDueFen,
+      settledFen: confirmation.amountFen,
+      differenceFen: receipt.amountDueFen - confirmation.amountFen,
+      postedOn: null,
+      evidence: "channel",
+      feeChange: explainFeeChange(ctx.feeSchedule ?? [], receipt.amountDueFen, confirmation.amountFen),
+    };
+  }
 
-  if (receipt.billingStatus === "sent_to_bank" && channel.lockWindowMinutes !== null) {
-    const retryAt = new Date(receipt.paidAt.getTime() + channel.lockWindowMinutes * 60_000);
+  // The channel saw the money leave the payer: paid, whatever billing says (its feed may lag behind).
+  const paidAt = receipt.paidAt ?? confirmation?.paidAt ?? null;
+  if (!paidAt || (!confirmation && receipt.billingStatus === "unpaid")) return { code: "unpaid" };
+
+  // The lock window exists because the bank may still bounce the transfer; a channel confirmation ends the wait.
+  if (!confirmation && receipt.billingStatus === "sent_to_bank" && channel.lockWindowMinutes !== null) {
+    const retryAt = new Date(paidAt.getTime() + channel.lockWindowMinutes * 60_000);
     if (ctx.now < retryAt) return { code: "awaiting_bank", retryAt, retryAtLocal: zonedParts(retryAt, ctx.timeZone).hhmm };
   }
 
   let expectedDate: IsoDate;
   try {
-    expectedDate = expectedPostingDate(receipt.paidAt, channel, ctx.calendar, ctx.timeZone);
+    expectedDate = expectedPostingDate(paidAt, channel, ctx.calendar, ctx.timeZone);
   } catch (error) {
     if (error instanceof UnknownYearError) return { code: "pending", expectedDate: null, unknownYear: error.year };
     throw error;

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { TICKET_CATEGORIES } from "./routing";
 
@@ -20,6 +20,19 @@ export const TICKET_REF_PATTERN = /^T-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4
 export function newTrackingSecret(): string {
   return randomBytes(32).toString("base64url");
 }
+
+/**
+ * The tracking secret of a ticket made from a form: derived from the server's key, the ticket and the
+ * form's idempotency key, so that a replay of that form (a double tap whose first answer was lost)
+ * can be handed the very same secret again without rotating the owner's. Only a replay within
+ * REPLAY_WINDOW_MS, for the same receipt and category, is ever answered with it (db/queries/tickets.ts).
+ */
+export function formTrackingSecret(serverSecret: string, ref: string, idempotencyKey: string): string {
+  return createHmac("sha256", serverSecret).update(`track-form:${ref}:${idempotencyKey}`).digest("base64url");
+}
+
+/** How long after creation a replayed form still leads to its ticket. */
+export const REPLAY_WINDOW_MS = 10 * 60 * 1000;
 
 export function hashTrackingSecret(secret: string): string {
   return createHash("sha256").update(`track:${secret}`).digest("hex");
@@ -65,3 +78,10 @@ export type TOpenTicketInput = z.infer<typeof ZOpenTicketInput>;
 export const ZResidentReply = z.object({
   message: z.string().trim().min(1, { error: "messageRequired" }).max(2000, { error: "messageTooLong" }),
 });
+
+/** Per-client limits of the resident ticket actions (app/(public)/ticket-actions.ts). */
+export const TICKET_LIMIT = { limit: 10, windowSeconds: 60 * 60 };
+export const REPLY_LIMIT = { limit: 20, windowSeconds: 60 * 60 };
+export const RATE_LIMIT = { limit: 30, windowSeconds: 60 * 60 };
+/** Files one client may upload per hour, over reports and replies (each is read and decoded only within it). */
+export const UPLOAD_BUDGET = { limit: 25, windowSeconds: 60 * 60 };

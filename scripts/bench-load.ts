@@ -3,7 +3,6 @@ import { randomInt, randomUUID } from "node:crypto";
 import { readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { createRequire } from "node:module";
 import autocannon from "autocannon";
 import postgres from "postgres";
 import sharp from "sharp";
@@ -11,7 +10,7 @@ import { receiptToken } from "@/lib/receipt-link";
 import { withLuhnDigit } from "@/lib/receipt-number";
 import { CliError, runCli } from "./cli";
 import { scratchDatabase } from "./bench-db";
-import { buildIsStale, buildNext } from "./next-server";
+import { buildIsStale, buildNext, productionServerArgs } from "./next-server";
 
 /**
  * npm run bench:load — the production build on 127.0.0.1, one instance per
@@ -55,10 +54,9 @@ runCli(async () => {
   }
   const database = await prepareDatabase();
   const { url } = database;
-  const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
   const servers = Array.from({ length: INSTANCES }, (_, i) =>
-    spawn(process.execPath, [nextBin, "start", "-p", String(PORT + i), "-H", "127.0.0.1"], {
-      env: { ...process.env, ...SECRETS, NODE_ENV: "production", DATABASE_URL: url, PAYSTATUS_INSECURE_COOKIES: "1", TRUSTED_PROXY_HOPS: "1" },
+    spawn(process.execPath, productionServerArgs(PORT + i, "127.0.0.1"), {
+      env: { ...process.env, ...SECRETS, NODE_ENV: "production", DATABASE_URL: url, PAYSTATUS_INSECURE_COOKIES: "1", TRUSTED_PROXY_HOPS: "1", PUBLIC_BASE_URL: `http://127.0.0.1:${PORT + i}` },
       stdio: ["ignore", "ignore", "inherit"],
     }),
   );

@@ -19,8 +19,16 @@ const distDir = process.env.NEXT_DIST_DIR || ".next";
 
 type Run = { code: number | null; stdout: string; stderr: string };
 
+/**
+ * Each test starts `npm` and a Node process that loads the whole configuration: about 2 s on a quiet
+ * machine, and ten times that on a loaded 2-core one (vitest's 5 s default failed six of these there).
+ * The child is killed a little before the test gives up, so a hang reports the child's stderr.
+ */
+const SUBPROCESS_MS = 90_000;
+const TEST_MS = SUBPROCESS_MS + 15_000;
+
 /** A clean environment: nothing of the caller's DATABASE_URL, secrets or NODE_ENV leaks in. */
-function run(command: string, args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<Run> {
+function run(command: string, args: string[], env: Record<string, string>, timeoutMs = SUBPROCESS_MS): Promise<Run> {
   const base = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1" };
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env: { ...base, ...env, NODE_ENV: env.NODE_ENV === "production" ? "production" : "test" }, stdio: ["ignore", "pipe", "pipe"] });
@@ -41,7 +49,7 @@ function run(command: string, args: string[], env: Record<string, string>, timeo
 
 const errorLines = (r: Run) => r.stderr.split("\n").filter((line) => line.trim() !== "");
 
-describe("bad configuration stops start-up with one line", () => {
+describe("bad configuration stops start-up with one line", { timeout: TEST_MS }, () => {
   const cases: [name: string, command: string, args: string[], env: Record<string, string>, message: RegExp][] = [
     ["npm start, empty AUTH_SECRET", "npm", ["run", "--silent", "start"], { AUTH_SECRET: "", RECEIPT_LINK_SECRET: SECRET_R }, /^Configuration error: AUTH_SECRET is required/],
     ["npm start, malformed DATABASE_URL", "npm", ["run", "--silent", "start"], { AUTH_SECRET: SECRET_A, RECEIPT_LINK_SECRET: SECRET_R, DATABASE_URL: "foo" }, /^Configuration error: DATABASE_URL must look like postgres:/],
@@ -66,9 +74,24 @@ describe("bad configuration stops start-up with one line", () => {
     expect(errorLines(result)).toHaveLength(1);
     expect(errorLines(result)[0]).toMatch(/^Configuration error: (AUTH_SECRET|DATABASE_URL) /);
   });
+
+  // Bare `next start` leaves the socket-address header to the client: production refuses to serve that way.
+  it.skipIf(!existsSync(join(distDir, "BUILD_ID")))("next start (production build) with a good configuration but not behind scripts/http-server.mjs", async () => {
+    const port = String(20_001 + (process.pid % 20_000));
+    const result = await run(process.execPath, [nextBin, "start", "-p", port], {
+      NODE_ENV: "production",
+      AUTH_SECRET: SECRET_A,
+      RECEIPT_LINK_SECRET: SECRET_R,
+      PUBLIC_BASE_URL: "https://pay.example.gov.cn",
+      PGLITE_DIR: join(tmpdir(), `paystatus-cli-${process.pid}`),
+    });
+    expect(result.code).toBe(1);
+    expect(errorLines(result)).toHaveLength(1);
+    expect(errorLines(result)[0]).toMatch(/^Configuration error: start the production server with npm start/);
+  });
 });
 
-describe("npm run qr", () => {
+describe("npm run qr", { timeout: TEST_MS }, () => {
   const dir = mkdtempSync(join(tmpdir(), "paystatus-qr-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const env = { RECEIPT_LINK_SECRET: SECRET_R, PUBLIC_BASE_URL: "https://pay.example.gov.cn" };

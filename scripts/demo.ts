@@ -1,6 +1,3 @@
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { closeDb, dbHandle } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import { seedDemo } from "@/db/seed/demo";
@@ -8,6 +5,7 @@ import { DEMO_STAFF_PASSWORD, seedDemoStaff } from "@/db/seed/demo-staff";
 import { env } from "@/lib/env";
 import { receiptLink } from "@/lib/receipt-link";
 import { runCli } from "./cli";
+import { loadDemoSecrets, rememberDemoBaseUrl } from "./demo-secrets";
 import { buildIsStale, buildNext, startNext } from "./next-server";
 
 /**
@@ -20,6 +18,8 @@ runCli(async () => {
   // Demo cookies must work on plain http://localhost.
   process.env.PAYSTATUS_INSECURE_COOKIES ??= "1";
   loadDemoSecrets();
+  // Notification links are built from it (required in production); the demo serves itself.
+  process.env.PUBLIC_BASE_URL ||= `http://localhost:${process.env.PORT || 3000}`;
   const config = env();
 
   if (buildIsStale()) {
@@ -34,7 +34,8 @@ runCli(async () => {
   // The embedded store allows one process: release it before the server opens it.
   await closeDb();
 
-  const base = config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`;
+  const base = config.PUBLIC_BASE_URL!;
+  rememberDemoBaseUrl(base);
   console.log(`\npaystatus demo on ${base} (${handle.kind === "postgres" ? "PostgreSQL" : "embedded store"})\n`);
   console.log("Receipts to try (receipt number / amount, or open the QR link):");
   for (const r of demo) {
@@ -45,18 +46,3 @@ runCli(async () => {
   console.log("");
   startNext(config.PORT, { PAYSTATUS_DEMO: "1", PAYSTATUS_INPROCESS_WORKER: "1" });
 });
-
-function loadDemoSecrets(): void {
-  if (process.env.AUTH_SECRET && process.env.RECEIPT_LINK_SECRET) return;
-  const file = join(".data", "demo-secrets.json");
-  let secrets: { AUTH_SECRET: string; RECEIPT_LINK_SECRET: string };
-  if (existsSync(file)) {
-    secrets = JSON.parse(readFileSync(file, "utf8")) as typeof secrets;
-  } else {
-    secrets = { AUTH_SECRET: randomBytes(32).toString("base64url"), RECEIPT_LINK_SECRET: randomBytes(32).toString("base64url") };
-    mkdirSync(".data", { recursive: true });
-    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-  }
-  process.env.AUTH_SECRET ||= secrets.AUTH_SECRET;
-  process.env.RECEIPT_LINK_SECRET ||= secrets.RECEIPT_LINK_SECRET;
-}

@@ -17,6 +17,7 @@ const NOT_CONFIGURATION = new Set([
   "PAYSTATUS_DEMO", // scripts/demo.ts → the server it starts (demo banner)
   "PAYSTATUS_INPROCESS_WORKER", // scripts/demo.ts → background jobs inside the demo server
   "PAYSTATUS_BENCH", // scripts/bench-lookup.ts → the trivial comparison page
+  "PAYSTATUS_HTTP_SERVER", // scripts/http-server.mjs → instrumentation-node.ts (started behind it)
 ]);
 
 function sourceFiles(dir: string): string[] {

@@ -11,9 +11,17 @@ export function buildNext(): void {
   if (result.status !== 0) throw new Error("next build failed");
 }
 
+/**
+ * The command line of a production server: scripts/http-server.mjs (socket address header, 413 before
+ * reading, no query strings in logs) around the build — never bare `next start`.
+ */
+export function productionServerArgs(port: number, hostname?: string): string[] {
+  return [join(process.cwd(), "scripts", "http-server.mjs"), "-p", String(port), ...(hostname ? ["-H", hostname] : [])];
+}
+
 /** Serves the production build; forwards SIGINT/SIGTERM and exits with the server. */
 export function startNext(port: number, extraEnv: Record<string, string> = {}): void {
-  const child = spawn(process.execPath, [nextBin, "start", "-p", String(port)], {
+  const child = spawn(process.execPath, productionServerArgs(port), {
     stdio: "inherit",
     env: { ...process.env, ...extraEnv, NODE_ENV: "production" },
   });

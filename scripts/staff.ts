@@ -3,11 +3,13 @@ import { Writable } from "node:stream";
 import { z } from "zod";
 import { dbHandle } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
-import { ApiTokenError, issueApiToken } from "@/db/queries/api-tokens";
-import { createStaff, StaffAccountError } from "@/db/queries/staff-accounts";
+import { issueApiToken } from "@/db/queries/api-tokens";
+import { createStaff } from "@/db/queries/staff-accounts";
 import { passwordProblem } from "@/lib/auth/password";
 import { normaliseEmail, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, QUEUE_NAME, STAFF_ROLES, type StaffRole } from "@/lib/auth/roles";
+import { AppError } from "@/lib/errors";
 import { CliError, runCli } from "./cli";
+import { setStaffPassword } from "@/db/queries/staff-password";
 
 /**
  * npm run staff -- add EMAIL --role agent|supervisor|admin [--queues q1,q2]
@@ -17,7 +19,7 @@ import { CliError, runCli } from "./cli";
  * printed once; only their SHA-256 is stored. Bad input changes nothing.
  */
 
-const USAGE = "usage: npm run staff -- add EMAIL --role agent|supervisor|admin [--queues q1,q2] | npm run staff -- token EMAIL";
+const USAGE = "usage: npm run staff -- add EMAIL --role agent|supervisor|admin [--queues q1,q2] | npm run staff -- password EMAIL | npm run staff -- token EMAIL";
 const ZEmail = z.email();
 
 function option(args: string[], name: string): string | undefined {
@@ -84,7 +86,7 @@ async function add(args: string[]): Promise<void> {
     const { id } = await createStaff("cli", { email, role: role as StaffRole, queues, password });
     console.log(`Added ${role} ${email} (id ${id})${queues.length ? ` for queues ${queues.join(", ")}` : ""}.`);
   } catch (error) {
-    if (error instanceof StaffAccountError && error.code === "email_taken") throw new CliError(`${email} already has a staff account`);
+    if (error instanceof AppError && error.reason === "email_taken") throw new CliError(`${email} already has a staff account`);
     throw error;
   }
 }
@@ -97,14 +99,23 @@ async function token(args: string[]): Promise<void> {
     console.error(`API token for ${email} (shown once; store it in the integration's secret store):`);
     console.log(issued.token);
   } catch (error) {
-    if (error instanceof ApiTokenError) throw new CliError(error.code === "staff_not_found" ? `no staff account for ${email}` : `${email} is disabled`);
+    if (error instanceof AppError) throw new CliError(error.code === "not_found" ? `no staff account for ${email}` : `${email} is disabled`);
     throw error;
   }
+}
+
+async function password(args: string[]): Promise<void> {
+  const email = emailArg(args[0]);
+  const secret = await newPassword();
+  await migrateDatabase(dbHandle());
+  if (!(await setStaffPassword("cli", email, secret))) throw new CliError(`no staff account for ${email}`);
+  console.log(`New password set for ${email}; its open sessions have ended.`);
 }
 
 runCli(async () => {
   const [command, ...args] = process.argv.slice(2);
   if (command === "add") await add(args);
+  else if (command === "password") await password(args);
   else if (command === "token") await token(args);
   else throw new CliError(USAGE);
 });

@@ -1,5 +1,5 @@
 import { closeDb } from "@/db/client";
-import { runWorkerOnce, startWorker } from "@/db/queries/worker";
+import { runWorkerOnce, startWorker } from "./worker-loop";
 import { env } from "@/lib/env";
 import { CliError, runCli } from "./cli";
 

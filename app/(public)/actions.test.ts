@@ -5,7 +5,8 @@ import { rateLimits } from "@/db/schema";
 import { databaseKind, setupTestDatabase } from "@/db/testing/test-db";
 import { LOOKUP_LIMITS } from "@/lib/rate-limit";
 import { withLuhnDigit } from "@/lib/receipt-number";
-import { lookupAction, type LookupState } from "./actions";
+import type { LookupState } from "@/lib/action-state";
+import { lookupAction } from "./actions";
 
 /**
  * SPEC §3.2 through the resident's real lookup action: limited per client and per
@@ -14,7 +15,8 @@ import { lookupAction, type LookupState } from "./actions";
  */
 const request = vi.hoisted(() => ({ address: "198.51.100.1" }));
 vi.mock("next/headers", () => ({
-  headers: () => Promise.resolve(new Headers({ "x-forwarded-for": request.address })),
+  // The socket address as scripts/http-server.mjs stamps it; a forged X-Forwarded-For beside it changes nothing.
+  headers: () => Promise.resolve(new Headers({ "x-paystatus-socket-address": request.address, "x-forwarded-for": `10.9.${randomInt(0, 255)}.1` })),
   cookies: () => Promise.resolve({ get: () => undefined, set: () => undefined }),
 }));
 

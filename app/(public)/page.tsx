@@ -1,6 +1,6 @@
 import { LookupForm } from "@/components/lookup/lookup-form";
 import { lookupTexts } from "@/components/lookup/lookup-texts";
-import { requestLocale } from "../locale";
+import { requestLocale } from "@/app/locale";
 import { lookupAction } from "./actions";
 
 export default async function LookupPage() {

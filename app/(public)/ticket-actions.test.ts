@@ -1,16 +1,18 @@
 import { randomBytes } from "node:crypto";
 import { crc32 } from "node:zlib";
-import { count, eq } from "drizzle-orm";
+import { count, eq, like } from "drizzle-orm";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { attachmentForHolder, ticketForHolder } from "@/db/queries/tickets";
-import { outbox, storedFiles, ticketAttachments, tickets } from "@/db/schema";
+import { outbox, rateLimits, storedFiles, ticketAttachments, ticketEvents, tickets } from "@/db/schema";
+import { flateInFlatePdf } from "@/lib/uploads/testing";
 import { DEMO_RECEIPT_NUMBERS as demo } from "@/db/seed/demo-receipts";
 import { seedDemo } from "@/db/seed/demo";
 import { databaseKind, setupTestDatabase } from "@/db/testing/test-db";
 import { env } from "@/lib/env";
 import { receiptToken } from "@/lib/receipt-link";
-import { openTicketAction, type TicketFormState } from "./ticket-actions";
+import type { TicketFormState } from "@/lib/action-state";
+import { openTicketAction, residentReplyAction } from "./ticket-actions";
 
 /**
  * Issue 5, through the resident's real server action (the one the no-JS form posts to):
@@ -26,6 +28,7 @@ vi.mock("next/headers", () => ({
     Promise.resolve({
       get: (name: string) => (jar.has(name) ? { name, value: jar.get(name) } : undefined),
       set: (name: string, value: string) => void jar.set(name, value),
+      delete: (name: string) => void jar.delete(name),
     }),
 }));
 
@@ -126,4 +129,47 @@ describe(`openTicketAction with proofs on ${databaseKind()}`, () => {
     const [row] = await handle().db.select({ n: count() }).from(tickets).where(eq(tickets.ref, ref));
     expect(row?.n).toBe(1);
   });
+
+  it("a reply's uploads are not read, nor counted, until the tracking secret opens a ticket waiting on the resident", async () => {
+    const { redirectedTo } = await submit(form(demo.overdue.receiptNo, "other"));
+    const ref = redirectedTo!.slice(3);
+    const owner = jar.get("ps_track");
+    const reply = () => {
+      const data = new FormData();
+      data.set("ref", ref);
+      data.set("message", "补充凭证");
+      data.append("proof", new File([new Uint8Array(flateInFlatePdf(64 * 1024 * 1024))], "bomb.pdf", { type: "application/pdf" }));
+      return data;
+    };
+    const budget = () => handle().db.select().from(rateLimits).where(like(rateLimits.key, "upload:client:%"));
+    const before = await budget();
+    const events = async () => (await handle().db.select({ n: count() }).from(ticketEvents).where(eq(ticketEvents.ticketId, (await ticketForHolder(ref, owner))!.id)))[0]!.n;
+    const eventsBefore = await events();
+
+    // No secret, or a ticket not waiting on the resident: back to the page, nothing read, nothing counted.
+    for (const secret of [undefined, "guessed-secret", owner]) {
+      if (secret) jar.set("ps_track", secret);
+      else jar.delete("ps_track");
+      expect(await redirectOf(residentReplyAction(reply()))).toBe(`/t/${ref}`);
+    }
+    expect(await budget()).toEqual(before);
+
+    // Waiting on the resident: now the file is counted, read, and refused with a clear code.
+    await handle().db.update(tickets).set({ status: "waiting_on_payer" }).where(eq(tickets.ref, ref));
+    expect(await redirectOf(residentReplyAction(reply()))).toBe(`/t/${ref}?error=too_complex`);
+    const hits = (rows: { hits: number }[]) => rows.reduce((n, r) => n + r.hits, 0);
+    expect(hits(await budget())).toBe(hits(before) + 1);
+    expect(await events()).toBe(eventsBefore);
+  });
 });
+
+async function redirectOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    const digest = (error as { digest?: string }).digest ?? "";
+    if (digest.startsWith("NEXT_REDIRECT")) return digest.split(";")[2]!;
+    throw error;
+  }
+  throw new Error("expected a redirect");
+}

@@ -1,16 +1,15 @@
 import "server-only";
 import { cookies } from "next/headers";
+import { env } from "@/lib/env";
 
 /** The tracking secret lives in an HttpOnly cookie scoped to its ticket's path. */
 export const TRACKING_COOKIE = "ps_track";
 /** Marks a ticket just created on this device, so its private link is shown this once. */
 export const NEW_TICKET_COOKIE = "ps_new";
 
-const secure = () => process.env.NODE_ENV === "production" && process.env.PAYSTATUS_INSECURE_COOKIES !== "1";
-
 /** Options of the tracking cookie for one ticket (route handlers set it on their own response). */
 export function trackingCookieOptions(ref: string, maxAge = 60 * 60 * 24 * 365) {
-  return { path: `/t/${ref}`, httpOnly: true, sameSite: "lax" as const, secure: secure(), maxAge };
+  return { path: `/t/${ref}`, httpOnly: true, sameSite: "lax" as const, secure: env().secureCookies, maxAge };
 }
 
 export async function rememberTicket(ref: string, secret: string, justCreated: boolean): Promise<void> {

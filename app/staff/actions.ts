@@ -3,13 +3,13 @@
 import { z } from "zod";
 import { signOut } from "@/auth";
 import { changeStaffRole, endAllSessions, setStaffDisabled } from "@/db/queries/staff-accounts";
+import { ZId } from "@/lib/action-state";
 import { ANY_STAFF, STAFF_ROLES } from "@/lib/auth/roles";
 import { staffAction } from "./action-client";
 
 /** Staff server actions. Every export is made with staffAction (a test enforces it). */
 
 const ZNoInput = z.object({});
-const ZStaffId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 export const signOutAction = staffAction(ANY_STAFF, ZNoInput, async () => {
   await signOut({ redirect: false });
@@ -24,14 +24,14 @@ export const signOutEverywhereAction = staffAction(ANY_STAFF, ZNoInput, async (_
 
 export const setStaffDisabledAction = staffAction(
   ["admin"],
-  z.object({ staffId: ZStaffId, disabled: z.enum(["true", "false"]) }),
+  z.object({ staffId: ZId, disabled: z.enum(["true", "false"]) }),
   async ({ staffId, disabled }, staff) => {
     await setStaffDisabled(staff, staffId, disabled === "true");
     return { done: disabled === "true" ? "disabled" : "enabled", revalidate: "/staff/admin/staff" };
   },
 );
 
-export const changeStaffRoleAction = staffAction(["admin"], z.object({ staffId: ZStaffId, role: z.enum(STAFF_ROLES) }), async ({ staffId, role }, staff) => {
+export const changeStaffRoleAction = staffAction(["admin"], z.object({ staffId: ZId, role: z.enum(STAFF_ROLES) }), async ({ staffId, role }, staff) => {
   await changeStaffRole(staff, staffId, role);
   return { done: "role_changed", revalidate: "/staff/admin/staff" };
 });

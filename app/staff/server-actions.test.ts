@@ -27,6 +27,10 @@ const PUBLIC_ACTIONS = new Set([
   "openTicketAction",
   "residentReplyAction",
   "rateTicketAction",
+  // "Tell me when it posts" (app/(public)/subscribe-actions.ts): subscribing needs the receipt's QR token or
+  // lookup cookie; unsubscribing, the signed token of a notice.
+  "subscribeAction",
+  "unsubscribeAction",
 ]);
 
 const session = vi.hoisted(() => ({ current: null as null | { user: { id: string }; sessionVersion: number; expires: string } }));
@@ -36,6 +40,7 @@ vi.mock("@/auth", () => ({
   signOut: () => Promise.resolve(undefined),
   oidcSettings: () => null,
   isCredentialsRefusal: () => false,
+  throttledMinutes: () => null,
 }));
 // An anonymous request: no cookies, no headers (next/headers needs a live Next request otherwise).
 vi.mock("next/headers", () => ({
@@ -108,6 +113,15 @@ describe("every server action", () => {
     const actions = await exportedActions();
     expect(actions.length).toBeGreaterThanOrEqual(PUBLIC_ACTIONS.size + 4);
     for (const name of PUBLIC_ACTIONS) expect(actions.map((a) => a.name), `public action ${name} no longer exists`).toContain(name);
+  });
+
+  it("every export of every \"use server\" file is made with staffAction or publicAction", async () => {
+    const { actionKind } = await import("../action-kind");
+    const unwrapped = (await exportedActions()).filter(({ fn }) => actionKind(fn) === undefined).map(({ file, name }) => `${file} ${name}`);
+    expect(unwrapped).toEqual([]);
+    // And the public list is exactly the publicAction ones: nothing public by accident.
+    const publicOnes = (await exportedActions()).filter(({ fn }) => actionKind(fn) === "public").map(({ name }) => name);
+    expect(new Set(publicOnes)).toEqual(PUBLIC_ACTIONS);
   });
 
   it("refuses an anonymous caller unless it is on the public list", async () => {

@@ -5,7 +5,9 @@ import { manualMatch } from "@/db/queries/manual-match";
 import { claimNextTicket } from "@/db/queries/queues";
 import { actOnTicket, type TicketActionInput } from "@/db/queries/staff-tickets";
 import type { StaffPrincipal } from "@/db/queries/staff";
+import { ZId } from "@/lib/action-state";
 import { ANY_STAFF } from "@/lib/auth/roles";
+import { AppError } from "@/lib/errors";
 import { TICKET_QUEUES } from "@/lib/routing";
 import { TICKET_REF_PATTERN } from "@/lib/tickets";
 import { publicBaseUrl } from "../base-url";
@@ -15,23 +17,24 @@ import { staffAction, type StaffActionSuccess } from "./action-client";
  * Ticket desk actions (issue 6). Every export is made with staffAction; the
  * data layer checks queue scope, the ticket version the form carried, and
  * writes the audit event in the same transaction. A refusal the clerk must
- * read (stale version, wrong status…) comes back as `refused` with its reason
- * and is shown as an alert by components/console/tickets/ticket-action-form.tsx.
+ * read (stale version, wrong status…) is thrown as AppError `refused` with its
+ * reason and shown as an alert by components/console/staff-form.tsx.
  */
 
 const ZRef = z.string().trim().toUpperCase().regex(TICKET_REF_PATTERN);
-const ZId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const ZTicketForm = z.object({ ref: ZRef, version: z.coerce.number().int().positive().max(2_000_000_000) });
 const ZText = z.string().trim().min(1).max(4000);
 
 async function run(input: z.output<typeof ZTicketForm>, staff: StaffPrincipal, action: TicketActionInput): Promise<StaffActionSuccess> {
   const result = await actOnTicket({ ref: input.ref, version: input.version, staff, now: new Date(), baseUrl: await publicBaseUrl() }, action);
-  return result.ok ? { done: "done", revalidate: `/staff/tickets/${input.ref}` } : { refused: result.code };
+  if (!result.ok) throw new AppError("refused", result.code);
+  return { done: "done", revalidate: `/staff/tickets/${input.ref}` };
 }
 
 export const claimNextTicketAction = staffAction(ANY_STAFF, z.object({}), async (_input, staff) => {
   const ref = await claimNextTicket(staff, new Date());
-  return ref ? { done: "done", redirectTo: `/staff/tickets/${ref}` } : { refused: "empty" };
+  if (!ref) throw new AppError("refused", "empty");
+  return { done: "done", redirectTo: `/staff/tickets/${ref}` };
 });
 
 export const claimTicketAction = staffAction(ANY_STAFF, ZTicketForm, (input, staff) => run(input, staff, { kind: "claim" }));
@@ -64,6 +67,6 @@ export const closeTicketAction = staffAction(ANY_STAFF, ZTicketForm, (input, sta
 
 export const manualMatchAction = staffAction(ANY_STAFF, z.object({ ref: ZRef, receiptId: ZId, lineId: ZId }), async (input, staff) => {
   const result = await manualMatch({ receiptId: input.receiptId, lineId: input.lineId, staff, now: new Date() });
-  if (result.ok) return { done: "done", revalidate: `/staff/tickets/${input.ref}` };
-  return { refused: result.code };
+  if (!result.ok) throw new AppError("refused", result.code);
+  return { done: "done", revalidate: `/staff/tickets/${input.ref}` };
 });

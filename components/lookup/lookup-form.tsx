@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import type { LookupState } from "@/app/(public)/actions";
+import type { LookupState } from "@/lib/action-state";
 import { Button } from "@/components/ui/button";
 import { ErrorSummary } from "@/components/ui/error-summary";
 import { Field } from "@/components/ui/field";

@@ -1,10 +1,12 @@
-import type { PublicReceipt } from "@/db/queries/status";
+import type { ReactNode } from "react";
+import type { PublicConfirmation, PublicReceipt } from "@/db/queries/status";
 import type { Incident } from "@/lib/incidents";
 import type { Locale, Messages } from "@/lib/i18n";
 import { formatDate, formatDateTime } from "@/lib/i18n/format";
 import { formatFen } from "@/lib/money";
 import type { PaymentStatus, StatusCode } from "@/lib/status";
 import { Notice } from "../ui/notice";
+import { ChannelConfirmation } from "./channel-confirmation";
 
 type View = { tone: "ok" | "info" | "warn" | "bad"; body: string; extra?: string[]; doNotPayAgain: boolean; canReport: boolean; expectedDate?: string };
 
@@ -67,10 +69,15 @@ type Props = {
   locale: Locale;
   timeZone: string;
   reportHref: string;
+  /** A payment channel's confirmation (issue 14), shown while the payment waits for its statement. */
+  confirmation?: PublicConfirmation | null;
+  /** "Tell me when it posts": the form, or the note that this browser subscribed (the page decides which). */
+  subscription?: ReactNode;
 };
 
-export function StatusView({ receiptNo, receipt, status, incidents, t, locale, timeZone, reportHref }: Props) {
+export function StatusView({ receiptNo, receipt, status, incidents, t, locale, timeZone, reportHref, confirmation = null, subscription }: Props) {
   const view = viewFor(status, t, locale);
+  const showConfirmation = confirmation && (status.code === "pending" || status.code === "overdue");
   const title = t.status.views[status.code].title;
   return (
     <section aria-labelledby="status-title">
@@ -89,6 +96,10 @@ export function StatusView({ receiptNo, receipt, status, incidents, t, locale, t
           {view.doNotPayAgain && <p className="mt-2 font-bold">{t.status.doNotPayAgain}</p>}
         </Notice>
       </div>
+
+      {showConfirmation && (
+        <ChannelConfirmation confirmation={confirmation} expectedDate={status.code === "pending" || status.code === "overdue" ? status.expectedDate : null} t={t} locale={locale} timeZone={timeZone} />
+      )}
 
       {incidents.map((incident) => (
         <div key={incident.id} data-incident={incident.id}>
@@ -129,7 +140,14 @@ export function StatusView({ receiptNo, receipt, status, incidents, t, locale, t
         )}
       </dl>
 
+      {subscription}
+
       <div className="flex flex-wrap gap-4">
+        {!view.canReport && (status.code === "pending" || status.code === "awaiting_bank") && (
+          <a href={reportHref} data-report-link className="inline-flex min-h-12 items-center text-lg text-brand underline">
+            {t.status.reportProblem}
+          </a>
+        )}
         {view.canReport && (
           <a href={reportHref} className="inline-flex min-h-12 items-center rounded-md bg-brand px-6 py-3 text-lg font-semibold text-white">
             {t.status.reportProblem}

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import type { TicketFormState } from "@/app/(public)/ticket-actions";
+import type { TicketFormState } from "@/lib/action-state";
 import { Button } from "@/components/ui/button";
 import { ErrorSummary } from "@/components/ui/error-summary";
 import { Field, FileField, TextAreaField } from "@/components/ui/field";

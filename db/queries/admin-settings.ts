@@ -3,12 +3,12 @@ import { and, asc, desc, eq, gt, isNull, lt, notInArray, sql } from "drizzle-orm
 import type { IsoDate } from "@/lib/dates";
 import { LIBRARY_FIRST_YEAR, LIBRARY_LAST_YEAR, type BusinessCalendar } from "@/lib/calendar";
 import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
 import { rescheduledDueAt } from "@/lib/sla";
 import { db, type Tx } from "../client";
 import { calendarOverrides, calendarYears, channels, feeSchedules, services, tickets } from "../schema";
 import { loadCalendar } from "./calendar";
 import { recordAudit, staffActor } from "./audit";
-import { StaffAccountError } from "./staff-accounts";
 import type { StaffPrincipal } from "./staff-auth";
 
 /**
@@ -21,7 +21,7 @@ import type { StaffPrincipal } from "./staff-auth";
  */
 
 function requireAdmin(actor: StaffPrincipal): void {
-  if (actor.role !== "admin") throw new StaffAccountError("forbidden");
+  if (actor.role !== "admin") throw new AppError("forbidden");
 }
 
 // ── channels ────────────────────────────────────────────────────────────────
@@ -42,7 +42,7 @@ export async function updateChannel(actor: StaffPrincipal, change: ChannelChange
   requireAdmin(actor);
   await db().transaction(async (tx) => {
     const [before] = await tx.select().from(channels).where(eq(channels.code, change.code)).for("update");
-    if (!before) throw new StaffAccountError("not_found");
+    if (!before) throw new AppError("not_found");
     await tx
       .update(channels)
       .set({ lagDays: change.lagDays, cutoff: change.cutoff, lockWindowMinutes: change.lockWindowMinutes, updatedAt: now })
@@ -104,7 +104,7 @@ export async function removeCalendarOverride(actor: StaffPrincipal, day: IsoDate
   await db().transaction(async (tx) => {
     const before = await loadCalendar(tx);
     const removed = await tx.delete(calendarOverrides).where(eq(calendarOverrides.day, day)).returning({ day: calendarOverrides.day });
-    if (removed.length === 0) throw new StaffAccountError("not_found");
+    if (removed.length === 0) throw new AppError("not_found");
     const rescheduled = await rescheduleOpenTickets(tx, before, now);
     await recordAudit(tx, { actor: staffActor(actor.id), action: "calendar.override_removed", objectType: "calendar_day", objectId: day, outcome: "ok", detail: { rescheduled } });
   });
@@ -173,7 +173,7 @@ export async function setFee(actor: StaffPrincipal, input: { service: string; am
   requireAdmin(actor);
   await db().transaction(async (tx) => {
     const [service] = await tx.select({ code: services.code }).from(services).where(eq(services.code, input.service)).for("update");
-    if (!service) throw new StaffAccountError("not_found");
+    if (!service) throw new AppError("not_found");
     const [next] = await tx
       .select({ effectiveFrom: feeSchedules.effectiveFrom })
       .from(feeSchedules)

@@ -1,12 +1,12 @@
 import "server-only";
 import { eq, inArray } from "drizzle-orm";
+import { AppError } from "@/lib/errors";
 import type { ReceiptRecord } from "@/lib/statements/types";
 import type { BillingStatus } from "@/lib/status";
 import { db, type Tx } from "../client";
 import { channels, receipts, services } from "../schema";
 import { recordAudit } from "./audit";
-import { matchSettlements } from "./matching";
-import { StaffAccountError } from "./staff-accounts";
+import { matchSettlements } from "../import/matching";
 import type { StaffPrincipal } from "./staff-auth";
 
 /**
@@ -25,7 +25,7 @@ export type PushResult = { kind: "done"; results: { receipt_no: string; outcome:
 const LIFECYCLE: Record<BillingStatus, number> = { unpaid: 0, sent_to_bank: 1, paid: 2, refund_pending: 3, refunded: 4, voided: 4 };
 
 export async function pushReceipts(caller: StaffPrincipal & { tokenId: number }, records: ReceiptRecord[], options: { timeZone: string }): Promise<PushResult> {
-  if (caller.role !== "admin") throw new StaffAccountError("forbidden");
+  if (caller.role !== "admin") throw new AppError("forbidden");
   try {
     return await db().transaction((tx) => pushIn(tx, caller, records, options));
   } catch (error) {

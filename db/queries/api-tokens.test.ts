@@ -46,10 +46,10 @@ describe(`API tokens on ${databaseKind()}`, () => {
 
   it("refuses to issue for unknown or disabled staff, leaving no token behind", async () => {
     const before = (await handle().db.select().from(apiTokens)).length;
-    await expect(issueApiToken("nobody@paystatus.test")).rejects.toMatchObject({ code: "staff_not_found" });
+    await expect(issueApiToken("nobody@paystatus.test")).rejects.toMatchObject({ code: "not_found" });
     const b = await member();
     await setStaffDisabled("cli", b.id, true);
-    await expect(issueApiToken(b.email)).rejects.toMatchObject({ code: "staff_disabled" });
+    await expect(issueApiToken(b.email)).rejects.toMatchObject({ code: "refused", reason: "staff_disabled" });
     expect((await handle().db.select().from(apiTokens)).length).toBe(before);
   });
 });

@@ -2,6 +2,7 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { and, eq, isNull } from "drizzle-orm";
 import { normaliseEmail } from "@/lib/auth/roles";
+import { AppError } from "@/lib/errors";
 import { db } from "../client";
 import { apiTokens, staff } from "../schema";
 import { recordAudit } from "./audit";
@@ -16,21 +17,14 @@ import { principalColumns, type StaffPrincipal } from "./staff-auth";
 const TOKEN_PREFIX = "pst_";
 export const hashApiToken = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
 
-export class ApiTokenError extends Error {
-  constructor(readonly code: "staff_not_found" | "staff_disabled") {
-    super(code);
-    this.name = "ApiTokenError";
-  }
-}
-
 /** Issues a token for the staff member with this email; returns the token (the only time it exists in clear). */
 export async function issueApiToken(emailInput: string, actor = "cli"): Promise<{ token: string; tokenId: number }> {
   const email = normaliseEmail(emailInput);
   const token = TOKEN_PREFIX + randomBytes(32).toString("base64url");
   return db().transaction(async (tx) => {
     const [member] = await tx.select({ id: staff.id, disabledAt: staff.disabledAt }).from(staff).where(eq(staff.email, email)).limit(1);
-    if (!member) throw new ApiTokenError("staff_not_found");
-    if (member.disabledAt) throw new ApiTokenError("staff_disabled");
+    if (!member) throw new AppError("not_found");
+    if (member.disabledAt) throw new AppError("refused", "staff_disabled");
     const [row] = await tx.insert(apiTokens).values({ staffId: member.id, tokenHash: hashApiToken(token) }).returning({ id: apiTokens.id });
     await recordAudit(tx, { actor, action: "api_token.issue", objectType: "api_token", objectId: row!.id, outcome: "ok", detail: { staffId: member.id } });
     return { token, tokenId: row!.id };

@@ -2,9 +2,9 @@ import "server-only";
 import { and, desc, eq, gte, like, lt, sql, type SQL } from "drizzle-orm";
 import { addDays, type IsoDate, zonedInstant } from "@/lib/dates";
 import { normaliseEmail } from "@/lib/auth/roles";
+import { AppError } from "@/lib/errors";
 import { db, type Db, type Tx } from "../client";
 import { auditEvents, staff } from "../schema";
-import { StaffAccountError } from "./staff-accounts";
 import type { StaffPrincipal } from "./staff-auth";
 
 /**
@@ -47,7 +47,7 @@ export async function listAuditEvents(
   options: { timeZone: string; before?: number; limit?: number },
   tx: Db | Tx = db(),
 ): Promise<{ rows: AuditRow[]; nextBefore: number | null }> {
-  if (!READERS.has(reader.role)) throw new StaffAccountError("forbidden");
+  if (!READERS.has(reader.role)) throw new AppError("forbidden");
   const limit = options.limit ?? AUDIT_PAGE_SIZE;
   const where: SQL[] = [];
   if (filters.actor) {

@@ -145,6 +145,17 @@ function correctionColumns() {
   };
 }
 
+/** Corrections with their ticket, receipt, preparer and decider: what the list and the detail page show. */
+function correctionRows() {
+  return db()
+    .select(correctionColumns())
+    .from(corrections)
+    .innerJoin(tickets, eq(tickets.id, corrections.ticketId))
+    .innerJoin(receipts, eq(receipts.id, corrections.receiptId))
+    .innerJoin(preparer, eq(preparer.id, corrections.preparedBy))
+    .leftJoin(decider, eq(decider.id, corrections.decidedBy));
+}
+
 /** Agents see the corrections of tickets in their queues; supervisors all; admins none. */
 function scopeOf(staff: StaffPrincipal) {
   if (staff.role === "supervisor") return undefined;
@@ -156,13 +167,7 @@ function scopeOf(staff: StaffPrincipal) {
 export async function listCorrections(staff: StaffPrincipal, options: { status: CorrectionStatus; cursor?: number; limit?: number }) {
   const limit = options.limit ?? 50;
   const pending = options.status === "pending";
-  const rows = await db()
-    .select(correctionColumns())
-    .from(corrections)
-    .innerJoin(tickets, eq(tickets.id, corrections.ticketId))
-    .innerJoin(receipts, eq(receipts.id, corrections.receiptId))
-    .innerJoin(preparer, eq(preparer.id, corrections.preparedBy))
-    .leftJoin(decider, eq(decider.id, corrections.decidedBy))
+  const rows = await correctionRows()
     .where(
       and(
         eq(corrections.status, options.status),
@@ -177,13 +182,7 @@ export async function listCorrections(staff: StaffPrincipal, options: { status: 
 
 /** A correction with its ticket's vouchers, or null when it does not exist or is out of the staff member's scope. */
 export async function correctionDetail(staff: StaffPrincipal, id: number) {
-  const [row] = await db()
-    .select(correctionColumns())
-    .from(corrections)
-    .innerJoin(tickets, eq(tickets.id, corrections.ticketId))
-    .innerJoin(receipts, eq(receipts.id, corrections.receiptId))
-    .innerJoin(preparer, eq(preparer.id, corrections.preparedBy))
-    .leftJoin(decider, eq(decider.id, corrections.decidedBy))
+  const [row] = await correctionRows()
     .where(and(eq(corrections.id, id), scopeOf(staff)))
     .limit(1);
   if (!row) return null;

@@ -5,7 +5,8 @@ import { databaseKind, setupTestDatabase } from "@/db/testing/test-db";
 import { tickets } from "../schema";
 import { openDatabase } from "../client";
 import { lookupDaily } from "../schema";
-import { countLookup, dashboard, flushLookupCounts } from "./dashboard";
+import { dashboard } from "./dashboard";
+import { countLookup, flushLookupCounts } from "./lookup-stats";
 import type { StaffPrincipal } from "./staff-auth";
 
 const { handle } = setupTestDatabase();

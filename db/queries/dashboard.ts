@@ -1,13 +1,11 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { addDays, type IsoDate, weekdayOf, zonedInstant, zonedParts } from "@/lib/dates";
-import { logUnexpected } from "@/lib/log";
+import { AppError } from "@/lib/errors";
 import { TICKET_CATEGORIES, TICKET_QUEUES, type TicketCategory, type TicketQueue } from "@/lib/routing";
 import { STATUS_CODES, type StatusCode } from "@/lib/status";
-import { db, type Db, type Tx } from "../client";
-import { lookupDaily } from "../schema";
-import { queryRows } from "./import-staging";
-import { StaffAccountError } from "./staff-accounts";
+import { type Db, db, queryRows, type Tx } from "../client";
+import { flushLookupCounts, type LookupOutcome } from "./lookup-stats";
 import type { StaffPrincipal } from "./staff-auth";
 
 /**
@@ -16,52 +14,6 @@ import type { StaffPrincipal } from "./staff-auth";
  * ended without a ticket. Every figure is read from PostgreSQL, so all
  * instances show the same numbers. Days and weeks are service-zone dates.
  */
-
-export type LookupOutcome = "found" | "no_match" | "qr";
-
-/**
- * Lookups are counted in this process and written at most once a second, as one
- * upsert per (day, outcome): an upsert per lookup cost every resident a database
- * round trip and made one hot row that all the day's lookups queued on. Each
- * instance adds its own counts, so PostgreSQL holds the sum; a crash loses at
- * most the last second's counts (a statistic, not a record). Counting never
- * breaks or slows a lookup: a failed write is logged and retried with the next.
- */
-const FLUSH_AFTER_MS = 1000;
-const pendingLookups = new Map<string, LookupCount>();
-let flushTimer: ReturnType<typeof setTimeout> | undefined;
-
-export function countLookup(outcome: LookupOutcome, timeZone: string, now = new Date()): void {
-  addLookups({ day: zonedParts(now, timeZone).date, outcome, count: 1 }, FLUSH_AFTER_MS);
-}
-
-/** Writes the counts gathered so far (the dashboard calls it, so an instance always sees its own lookups). */
-export async function flushLookupCounts(tx: Db | Tx = db()): Promise<void> {
-  clearTimeout(flushTimer);
-  flushTimer = undefined;
-  const rows = [...pendingLookups.values()];
-  pendingLookups.clear();
-  if (rows.length === 0) return;
-  try {
-    await tx
-      .insert(lookupDaily)
-      .values(rows)
-      .onConflictDoUpdate({ target: [lookupDaily.day, lookupDaily.outcome], set: { count: sql`${lookupDaily.count} + excluded.count` } });
-  } catch (error) {
-    logUnexpected("lookup_count_failed", error);
-    for (const row of rows) addLookups(row, 10 * FLUSH_AFTER_MS);
-  }
-}
-
-type LookupCount = { day: IsoDate; outcome: LookupOutcome; count: number };
-
-function addLookups(row: LookupCount, flushAfterMs: number): void {
-  const key = `${row.day} ${row.outcome}`;
-  const entry = pendingLookups.get(key);
-  if (entry) entry.count += row.count;
-  else pendingLookups.set(key, { ...row });
-  flushTimer ??= setTimeout(() => void flushLookupCounts(), flushAfterMs).unref();
-}
 
 export type DashboardOptions = { now: Date; timeZone: string; days?: number; weeks?: number };
 
@@ -82,7 +34,7 @@ export type Dashboard = {
 const ALLOWED = new Set(["supervisor", "admin"]);
 
 export async function dashboard(actor: StaffPrincipal, options: DashboardOptions, tx: Db | Tx = db()): Promise<Dashboard> {
-  if (!ALLOWED.has(actor.role)) throw new StaffAccountError("forbidden");
+  if (!ALLOWED.has(actor.role)) throw new AppError("forbidden");
   await flushLookupCounts(tx);
   const { now, timeZone } = options;
   const today = zonedParts(now, timeZone).date;

@@ -98,7 +98,7 @@ describe("exceptions", () => {
 
   it("the demo's exception lines stay exceptions after matching, each offering the demo receipt; re-seeding is safe", async () => {
     const { DEMO_BACK_OFFICE, seedDemo } = await import("../seed/demo");
-    const { matchSettlements } = await import("./matching");
+    const { matchSettlements } = await import("../import/matching");
     await seedDemo(handle().db, { now: new Date(), timeZone: TZ });
     await seedDemo(handle().db, { now: new Date(), timeZone: TZ });
     await matchSettlements({ timeZone: TZ });

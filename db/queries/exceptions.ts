@@ -1,7 +1,7 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
-import { db } from "../client";
-import { queryRows } from "./import-staging";
+import { db, queryRows } from "../client";
+import { settlementLineView, type SettlementLineRow, type SettlementLineView } from "./manual-match";
 import type { StaffPrincipal } from "./staff";
 
 /**
@@ -25,17 +25,7 @@ export type CandidateReceipt = {
   reason: "reference" | "remittance" | "amount_date";
 };
 
-export type ExceptionLine = {
-  id: number;
-  bankRef: string | null;
-  amountFen: number;
-  valueDate: string;
-  channel: string | null;
-  payerAccount: string | null;
-  remittance: string | null;
-  fileName: string;
-  candidates: CandidateReceipt[];
-};
+export type ExceptionLine = SettlementLineView & { fileName: string; candidates: CandidateReceipt[] };
 
 const CANDIDATES_PER_LINE = 5;
 
@@ -53,16 +43,7 @@ export async function listExceptions(
   if (filters.amountFen !== undefined) conditions.push(sql`l.amount_fen = ${filters.amountFen}`);
   if (page.cursor !== undefined) conditions.push(sql`l.id < ${page.cursor}`);
 
-  const lines = await queryRows<{
-    id: string | number;
-    bank_ref: string | null;
-    amount_fen: string | number;
-    value_date: string;
-    channel: string | null;
-    payer_account: string | null;
-    remittance: string | null;
-    file_name: string;
-  }>(
+  const lines = await queryRows<SettlementLineRow & { file_name: string }>(
     db(),
     sql`select l.id, l.bank_ref, l.amount_fen, l.value_date::text as value_date, l.channel, l.payer_account, l.remittance, b.file_name
         from settlement_lines l join settlement_batches b on b.id = l.batch_id
@@ -76,17 +57,7 @@ export async function listExceptions(
     page.timeZone,
   );
   return {
-    rows: shown.map((l) => ({
-      id: Number(l.id),
-      bankRef: l.bank_ref,
-      amountFen: Number(l.amount_fen),
-      valueDate: String(l.value_date).slice(0, 10),
-      channel: l.channel,
-      payerAccount: l.payer_account,
-      remittance: l.remittance,
-      fileName: l.file_name,
-      candidates: candidates.get(Number(l.id)) ?? [],
-    })),
+    rows: shown.map((l) => ({ ...settlementLineView(l), fileName: l.file_name, candidates: candidates.get(Number(l.id)) ?? [] })),
     next: lines.length > limit ? Number(shown[shown.length - 1]!.id) : null,
   };
 }

@@ -1,11 +1,10 @@
 import "server-only";
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { env } from "@/lib/env";
-import { db, type Tx } from "../client";
+import { db, queryRows, type Tx } from "../client";
 import { matches, receipts, settlementLines, tickets } from "../schema";
 import { recordAudit, staffActor } from "./audit";
-import { queryRows } from "./import-staging";
-import { onReceiptsPosted } from "./matching";
+import { onReceiptsPosted } from "../import/matching";
 import type { StaffPrincipal } from "./staff";
 
 /**
@@ -13,7 +12,8 @@ import type { StaffPrincipal } from "./staff";
  * staff can match, audited). Used from the ticket page and the exceptions page.
  */
 
-export type CandidateLine = {
+/** A settlement line as staff see it (ticket page, exceptions page). */
+export type SettlementLineView = {
   id: number;
   bankRef: string | null;
   amountFen: number;
@@ -22,6 +22,32 @@ export type CandidateLine = {
   /** Already masked by the bank. */
   payerAccount: string | null;
   remittance: string | null;
+};
+
+/** The columns `l.id, l.bank_ref, l.amount_fen, l.value_date::text, l.channel, l.payer_account, l.remittance` as they come back. */
+export type SettlementLineRow = {
+  id: string | number;
+  bank_ref: string | null;
+  amount_fen: string | number;
+  value_date: string | Date;
+  channel: string | null;
+  payer_account: string | null;
+  remittance: string | null;
+};
+
+export function settlementLineView(row: SettlementLineRow): SettlementLineView {
+  return {
+    id: Number(row.id),
+    bankRef: row.bank_ref,
+    amountFen: Number(row.amount_fen),
+    valueDate: String(row.value_date).slice(0, 10),
+    channel: row.channel,
+    payerAccount: row.payer_account,
+    remittance: row.remittance,
+  };
+}
+
+export type CandidateLine = SettlementLineView & {
   /** Why it is offered: the receipt number is in the remittance text, or amount and channel agree within the window. */
   reason: "remittance" | "amount_date";
 };
@@ -35,16 +61,7 @@ export type CandidateLine = {
  */
 export async function candidateLines(receiptId: number, options: { timeZone?: string; limit?: number } = {}, tx = db()): Promise<CandidateLine[]> {
   const timeZone = options.timeZone ?? env().TZ;
-  const rows = await queryRows<{
-    id: string | number;
-    bank_ref: string | null;
-    amount_fen: string | number;
-    value_date: string | Date;
-    channel: string | null;
-    payer_account: string | null;
-    remittance: string | null;
-    reason: "remittance" | "amount_date";
-  }>(
+  const rows = await queryRows<SettlementLineRow & { reason: "remittance" | "amount_date" }>(
     tx,
     sql`
     with r as (
@@ -65,16 +82,7 @@ export async function candidateLines(receiptId: number, options: { timeZone?: st
     order by reason desc, l.value_date, l.id
     limit ${options.limit ?? 20}`,
   );
-  return rows.map((row) => ({
-    id: Number(row.id),
-    bankRef: row.bank_ref,
-    amountFen: Number(row.amount_fen),
-    valueDate: String(row.value_date).slice(0, 10),
-    channel: row.channel,
-    payerAccount: row.payer_account,
-    remittance: row.remittance,
-    reason: row.reason,
-  }));
+  return rows.map((row) => ({ ...settlementLineView(row), reason: row.reason }));
 }
 
 export type ManualMatchResult =

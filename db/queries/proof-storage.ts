@@ -19,6 +19,8 @@ export interface ProofStorage {
   put(key: string, bytes: Buffer, tx?: Db | Tx): Promise<void>;
   /** The stored bytes, or null when there is no such file (or the key is not one this module makes). */
   get(key: string, tx?: Db | Tx): Promise<Buffer | null>;
+  /** Erases a file for good (retention); the database store deletes inside `tx`. Missing files are fine. */
+  remove(key: string, tx?: Db | Tx): Promise<void>;
 }
 
 const STORAGE_KEY = /^[0-9a-f]{32}\.[a-z0-9]{1,5}$/;
@@ -54,6 +56,10 @@ export function databaseProofStorage(): ProofStorage {
       if (!isStorageKey(key)) return null;
       const [row] = await tx.select({ content: storedFiles.content }).from(storedFiles).where(eq(storedFiles.key, key)).limit(1);
       return row ? Buffer.from(row.content) : null;
+    },
+    async remove(key, tx = db()) {
+      if (!isStorageKey(key)) return;
+      await tx.delete(storedFiles).where(eq(storedFiles.key, key));
     },
   };
 }
@@ -110,6 +116,10 @@ export function filesystemProofStorage(dir: string): FilesystemProofStorage {
         if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
         throw error;
       }
+    },
+    async remove(key) {
+      if (!isStorageKey(key)) return;
+      await rm(finalPath(key), { force: true });
     },
     async sweepOrphans(olderThanMs, now = new Date()) {
       const cutoff = now.getTime() - olderThanMs;

@@ -3,10 +3,9 @@ import { and, asc, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { canSeeQueue, type StaffScope } from "@/lib/auth/roles";
 import { TICKET_QUEUES, type TicketCategory, type TicketQueue, type TicketStatus } from "@/lib/routing";
 import { decodeCursor, encodeCursor, type TQueueFilters } from "@/lib/ticket-desk";
-import { db, type Db, type Tx } from "../client";
+import { type Db, db, queryRows, type Tx } from "../client";
 import { staff as staffTable, ticketEvents, tickets } from "../schema";
 import { recordAudit, staffActor } from "./audit";
-import { queryRows } from "./import-staging";
 import type { StaffPrincipal } from "./staff";
 
 /**

@@ -1,10 +1,12 @@
 import "server-only";
 import { asc, eq, sql } from "drizzle-orm";
 import { hashPassword } from "@/lib/auth/password";
+import { AppError } from "@/lib/errors";
 import { normaliseEmail, type StaffRole } from "@/lib/auth/roles";
 import { db, type Db, type Tx } from "../client";
 import { staff } from "../schema";
 import { recordAudit, staffActor } from "./audit";
+import { revokeAllStaffSessions } from "./staff-sessions";
 import type { StaffPrincipal } from "./staff-auth";
 
 /**
@@ -15,18 +17,11 @@ import type { StaffPrincipal } from "./staff-auth";
  * transaction.
  */
 
-export class StaffAccountError extends Error {
-  constructor(readonly code: "forbidden" | "not_found" | "email_taken" | "self_change") {
-    super(code);
-    this.name = "StaffAccountError";
-  }
-}
-
 export type Actor = StaffPrincipal | "cli";
 const actorName = (actor: Actor) => (actor === "cli" ? "cli" : staffActor(actor.id));
 
 function requireAdmin(actor: Actor): void {
-  if (actor !== "cli" && actor.role !== "admin") throw new StaffAccountError("forbidden");
+  if (actor !== "cli" && actor.role !== "admin") throw new AppError("forbidden");
 }
 
 export type StaffListRow = {
@@ -66,7 +61,7 @@ export async function createStaff(actor: Actor, input: NewStaff): Promise<{ id: 
   const passwordHash = input.password === null ? null : await hashPassword(input.password);
   return db().transaction(async (tx) => {
     const [taken] = await tx.select({ id: staff.id }).from(staff).where(eq(staff.email, email)).limit(1);
-    if (taken) throw new StaffAccountError("email_taken");
+    if (taken) throw new AppError("conflict", "email_taken");
     const [row] = await tx
       .insert(staff)
       .values({ email, name: input.name ?? "", role: input.role, queues: input.queues, passwordHash, isDemo: input.isDemo ?? false })
@@ -79,14 +74,14 @@ export async function createStaff(actor: Actor, input: NewStaff): Promise<{ id: 
 async function changeStaff(actor: Actor, targetId: number, action: string, change: Partial<typeof staff.$inferInsert>, detail: Record<string, string | boolean>) {
   requireAdmin(actor);
   // An admin cannot lock themselves out or demote themselves by accident.
-  if (actor !== "cli" && actor.id === targetId) throw new StaffAccountError("self_change");
+  if (actor !== "cli" && actor.id === targetId) throw new AppError("self_change");
   await db().transaction(async (tx) => {
     const updated = await tx
       .update(staff)
       .set({ ...change, sessionVersion: sql`${staff.sessionVersion} + 1`, updatedAt: new Date() })
       .where(eq(staff.id, targetId))
       .returning({ id: staff.id });
-    if (updated.length === 0) throw new StaffAccountError("not_found");
+    if (updated.length === 0) throw new AppError("not_found");
     await recordAudit(tx, { actor: actorName(actor), action, objectType: "staff", objectId: targetId, outcome: "ok", detail });
   });
 }
@@ -104,6 +99,7 @@ export function changeStaffRole(actor: Actor, targetId: number, role: StaffRole)
 export async function endAllSessions(actor: StaffPrincipal): Promise<void> {
   await db().transaction(async (tx) => {
     await tx.update(staff).set({ sessionVersion: sql`${staff.sessionVersion} + 1`, updatedAt: new Date() }).where(eq(staff.id, actor.id));
+    await revokeAllStaffSessions(actor.id, new Date(), tx);
     await recordAudit(tx, { actor: staffActor(actor.id), action: "staff.sign_out_everywhere", objectType: "staff", objectId: actor.id, outcome: "ok" });
   });
 }

@@ -2,10 +2,10 @@ import "server-only";
 import { and, eq, isNull } from "drizzle-orm";
 import { verifyAgainstDummy, verifyPassword } from "@/lib/auth/password";
 import { normaliseEmail, type StaffRole } from "@/lib/auth/roles";
-import { afterFailedLogin, afterSuccessfulLogin, isLocked } from "@/lib/auth/throttle";
 import { db } from "../client";
 import { staff } from "../schema";
 import { recordAudit } from "./audit";
+import { clearSignInFailures, recordSignInFailure, signInWait } from "./sign-in-throttle";
 
 /**
  * Who a staff session or sign-in refers to. Everything here is read from the
@@ -32,48 +32,54 @@ const principalColumns = {
   sessionVersion: staff.sessionVersion,
 };
 
-export type SignInResult = { ok: true; staffId: number; sessionVersion: number } | { ok: false };
+export type SignInResult = { ok: true; staffId: number; sessionVersion: number } | { ok: false; retryAfterSeconds?: number };
 
 /**
- * Email + password. Unknown email, wrong password, disabled or locked account
- * all give the same answer after the same amount of work. Failures are counted
- * on the row (locked for a while after too many), under a row lock so
- * concurrent attempts on several instances count once each.
+ * Email + password, for one client (the keyed hash of its address). Unknown
+ * email, wrong password and disabled account all give the same answer after
+ * the same amount of work. There is no account lock (lib/auth/throttle.ts):
+ * a pair of account and client that keeps failing waits longer and longer
+ * before its next try — told as `retryAfterSeconds`, without hashing the
+ * password — while any other client, the owner's, is not slowed.
  */
-export async function verifyStaffPassword(emailInput: string, password: string, now = new Date()): Promise<SignInResult> {
+export async function verifyStaffPassword(emailInput: string, password: string, client = "unknown", now = new Date()): Promise<SignInResult> {
   const email = normaliseEmail(emailInput);
   return db().transaction(async (tx) => {
     const [row] = await tx
-      .select({ id: staff.id, passwordHash: staff.passwordHash, disabledAt: staff.disabledAt, sessionVersion: staff.sessionVersion, failedLogins: staff.failedLogins, lockedUntil: staff.lockedUntil })
+      .select({ id: staff.id, passwordHash: staff.passwordHash, disabledAt: staff.disabledAt, sessionVersion: staff.sessionVersion, failedLogins: staff.failedLogins })
       .from(staff)
       .where(eq(staff.email, email))
       .for("update")
       .limit(1);
 
+    const wait = await signInWait(email, client, now, tx);
+    if (wait > 0) {
+      if (row) await recordAudit(tx, { actor: "anonymous", action: "staff.sign_in", objectType: "staff", objectId: row.id, outcome: "refused", detail: { reason: "throttled" } });
+      return { ok: false, retryAfterSeconds: wait };
+    }
+
     if (!row || row.disabledAt !== null || row.passwordHash === null) {
       await verifyAgainstDummy(password);
+      await recordSignInFailure(email, client, now, tx);
       if (row) await recordAudit(tx, { actor: "anonymous", action: "staff.sign_in", objectType: "staff", objectId: row.id, outcome: "refused", detail: { reason: row.disabledAt ? "disabled" : "no_password" } });
       return { ok: false };
     }
-    if (isLocked(row, now)) {
-      await verifyAgainstDummy(password);
-      await recordAudit(tx, { actor: "anonymous", action: "staff.sign_in", objectType: "staff", objectId: row.id, outcome: "refused", detail: { reason: "locked" } });
-      return { ok: false };
-    }
     if (!(await verifyPassword(row.passwordHash, password))) {
-      const next = afterFailedLogin(row, now);
-      await tx.update(staff).set({ failedLogins: next.failedLogins, lockedUntil: next.lockedUntil }).where(eq(staff.id, row.id));
+      const pairFailures = await recordSignInFailure(email, client, now, tx);
+      // failed_logins: consecutive failures from any client, shown to admins; it locks nothing.
+      await tx.update(staff).set({ failedLogins: row.failedLogins + 1 }).where(eq(staff.id, row.id));
       await recordAudit(tx, {
         actor: "anonymous",
         action: "staff.sign_in",
         objectType: "staff",
         objectId: row.id,
         outcome: "refused",
-        detail: { reason: "wrong_password", failedLogins: next.failedLogins, locked: next.lockedUntil !== null },
+        detail: { reason: "wrong_password", failedLogins: row.failedLogins + 1, pairFailures },
       });
       return { ok: false };
     }
-    await tx.update(staff).set(afterSuccessfulLogin()).where(eq(staff.id, row.id));
+    await clearSignInFailures(email, client, tx);
+    await tx.update(staff).set({ failedLogins: 0, lockedUntil: null }).where(eq(staff.id, row.id));
     await recordAudit(tx, { actor: `staff:${row.id}`, action: "staff.sign_in", objectType: "staff", objectId: row.id, outcome: "ok", detail: { method: "password" } });
     return { ok: true, staffId: row.id, sessionVersion: row.sessionVersion };
   });

@@ -3,11 +3,11 @@ import { eq, sql, type SQL } from "drizzle-orm";
 import { createCalendar, type CalendarOverride } from "@/lib/calendar";
 import { zonedParts } from "@/lib/dates";
 import { incidentsFor, type Incident } from "@/lib/incidents";
-import { maskName } from "@/lib/mask";
+import { maskName, maskTransactionId } from "@/lib/mask";
 import type { FeeScheduleEntry } from "@/lib/fee-schedule";
 import { derivePaymentStatus, type MatchedLine, type PaymentStatus } from "@/lib/status";
 import { db, residentReads, type Db, type Tx } from "../client";
-import { calendarOverrides, calendarYears, channels, feeSchedules, incidents, matches, receipts, services, settlementLines } from "../schema";
+import { calendarOverrides, calendarYears, channelConfirmations, channels, feeSchedules, incidents, matches, receipts, services, settlementLines } from "../schema";
 
 /** What the public status page may show: the payer's name masked, no phone, no account number. */
 export type PublicReceipt = {
@@ -23,7 +23,12 @@ export type PublicReceipt = {
   paidAt: Date | null;
 };
 
-export type PublicStatus = { receipt: PublicReceipt; status: PaymentStatus; incidents: Incident[] };
+/** A channel's confirmation as the status page shows it: the transaction id masked. */
+export type PublicConfirmation = { channel: "wechat" | "alipay" | "acquirer"; paidAt: Date; transactionIdMasked: string };
+
+export type PublicStatus = { receipt: PublicReceipt; status: PaymentStatus; incidents: Incident[]; confirmation: PublicConfirmation | null };
+
+type ConfirmationRow = { channel: PublicConfirmation["channel"]; transactionId: string; amountFen: number | string; paidAt: string };
 
 /**
  * Unscoped by design: the caller has already proven the right to see this
@@ -40,8 +45,8 @@ export async function unsafeReceiptForLookup(receiptNo: string, tx = db()) {
 
 /**
  * Everything the derivation needs, in one round trip: the receipt with its
- * channel and service, its matched lines, the service's fee schedule, open
- * incidents on its channel and the calendar corrections.
+ * channel and service, its matched lines, its channel confirmations, the
+ * service's fee schedule, open incidents on its channel and the calendar corrections.
  */
 export async function publicStatus(receiptNo: string, options: { now: Date; timeZone: string }, tx: Db | Tx = residentReads()): Promise<PublicStatus | null> {
   const today = zonedParts(options.now, options.timeZone).date;
@@ -52,12 +57,16 @@ export async function publicStatus(receiptNo: string, options: { now: Date; time
   if (!row) return null;
 
   const calendar = createCalendar({ overrides: row.overrides, publishedYears: row.publishedYears });
-  const status = derivePaymentStatus(row, row.lines.map(fenNumbers), row, {
-    calendar,
-    timeZone: options.timeZone,
-    now: options.now,
-    feeSchedule: row.feeSchedule.map(fenNumbers),
-  });
+  // The first confirmation is the evidence (a second transaction for the same order would be the channel's duplicate).
+  const first = row.confirmations[0];
+  const confirmation = first ? { channel: first.channel, amountFen: Number(first.amountFen), paidAt: new Date(first.paidAt) } : null;
+  const status = derivePaymentStatus(
+    row,
+    row.lines.map(fenNumbers),
+    row,
+    { calendar, timeZone: options.timeZone, now: options.now, feeSchedule: row.feeSchedule.map(fenNumbers) },
+    confirmation,
+  );
   return {
     receipt: {
       receiptNo: row.receiptNo,
@@ -72,6 +81,7 @@ export async function publicStatus(receiptNo: string, options: { now: Date; time
       paidAt: row.paidAt,
     },
     status,
+    confirmation: first && confirmation ? { channel: first.channel, paidAt: confirmation.paidAt, transactionIdMasked: maskTransactionId(first.transactionId) } : null,
     incidents: incidentsFor(row.incidents, status, {
       channel: row.channel,
       paidDate: row.paidAt ? zonedParts(row.paidAt, options.timeZone).date : null,
@@ -115,6 +125,14 @@ function statusQuery(tx: Db | Tx) {
         from ${incidents} i
         where i.ended_at is null and (i.channel is null or i.channel = ${receipts.channel})
         order by i.id`),
+      // Confirmations of this receipt from its own channel (an acquirer confirms POS payments); one
+      // stored before the receipt arrived on another channel is not evidence for it.
+      confirmations: jsonList<ConfirmationRow>(sql`
+        select json_build_object('channel', c.channel, 'transactionId', c.transaction_id, 'amountFen', c.amount_fen, 'paidAt', c.paid_at) as item
+        from ${channelConfirmations} c
+        where c.receipt_no = ${receipts.receiptNo}
+          and (case c.channel when 'acquirer' then 'pos' else c.channel end) = ${receipts.channel}
+        order by c.paid_at, c.id`),
       overrides: jsonList<CalendarOverride>(sql`
         select json_build_object('day', o.day, 'isBusinessDay', o.is_business_day) as item from ${calendarOverrides} o`),
       publishedYears: jsonList<number>(sql`select y.year as item from ${calendarYears} y`),

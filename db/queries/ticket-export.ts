@@ -1,11 +1,11 @@
 import "server-only";
 import { and, asc, eq, gt, gte, lt, type SQL } from "drizzle-orm";
 import { addDays, type IsoDate, zonedInstant } from "@/lib/dates";
+import { AppError } from "@/lib/errors";
 import type { TicketCategory, TicketQueue, TicketStatus } from "@/lib/routing";
 import { db, type Db, type Tx } from "../client";
 import { staff, tickets } from "../schema";
 import { recordAudit, staffActor } from "./audit";
-import { StaffAccountError } from "./staff-accounts";
 import type { StaffPrincipal } from "./staff-auth";
 
 /**
@@ -52,7 +52,7 @@ export type TicketExportRow = {
 const EXPORTERS = new Set(["supervisor", "admin"]);
 
 function requireExporter(actor: StaffPrincipal) {
-  if (!EXPORTERS.has(actor.role)) throw new StaffAccountError("forbidden");
+  if (!EXPORTERS.has(actor.role)) throw new AppError("forbidden");
 }
 
 /** Audited before the first byte leaves: who exported which filter. */

@@ -5,7 +5,7 @@ import type { IsoDate } from "@/lib/dates";
 import { db } from "../client";
 import { matches, outbox, receipts, settlementBatches, settlementLines, ticketEvents, tickets } from "../schema";
 import { databaseKind, setupTestDatabase } from "../testing/test-db";
-import { matchSettlements } from "./matching";
+import { matchSettlements } from "../import/matching";
 import { escalateWaitingTickets, resolveWaitingTickets } from "./ticket-jobs";
 
 setupTestDatabase();

@@ -1,12 +1,12 @@
 import "server-only";
 import { and, asc, eq, inArray, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
-import { UnknownYearError, type BusinessCalendar } from "@/lib/calendar";
+import { UnknownYearError } from "@/lib/calendar";
 import { addDays, zonedParts, type IsoDate } from "@/lib/dates";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
-import { slaDueAt } from "@/lib/sla";
+import { escalatedDueAt, escalationDue } from "@/lib/sla";
 import { channelForContact, notificationLocale, type NotificationKind } from "@/lib/notifications/types";
-import { db, type Db, type Tx } from "../client";
+import { db, type Executor } from "../client";
 import { receipts, ticketEvents, tickets } from "../schema";
 import { loadCalendar } from "./calendar";
 import { enqueueNotification } from "./outbox";
@@ -18,17 +18,12 @@ import { enqueueNotification } from "./outbox";
  * timeline event and its notification commit together.
  */
 
-type Executor = Db | Tx;
-
 export type TicketJobOptions = {
   /** Origin of tracking links in notifications (default PUBLIC_BASE_URL, else http://localhost:PORT). */
   baseUrl?: string;
   /** Service time zone (default TZ). */
   timeZone?: string;
 };
-
-/** Business days a ticket escalated to bank_liaison has before its SLA is breached (the `overdue` row of §2.3). */
-export const ESCALATED_SLA_BUSINESS_DAYS = 2;
 
 /**
  * The receipts just became `posted` (one matched line, amount equal to the
@@ -104,14 +99,13 @@ export async function escalateWaitingTickets(now: Date, executor: Executor = db(
     if (candidates.length === 0) return 0;
 
     const calendar = await loadCalendar(tx);
-    const dueAt = escalatedDueAt(now, calendar, timeZone);
+    const dueAt = knownYear(() => escalatedDueAt(now, calendar, timeZone));
     if (!dueAt) return 0;
-    const escalationDay = new Map<IsoDate, IsoDate | null>();
+    const dueByDate = new Map<IsoDate, boolean>();
     const due = candidates.filter((c) => {
       const expected = c.expectedDate!;
-      if (!escalationDay.has(expected)) escalationDay.set(expected, escalationDayOf(expected, calendar));
-      const day = escalationDay.get(expected);
-      return day !== null && day !== undefined && today > day;
+      if (!dueByDate.has(expected)) dueByDate.set(expected, knownYear(() => escalationDue(expected, today, calendar)) ?? false);
+      return dueByDate.get(expected);
     });
     if (due.length === 0) return 0;
 
@@ -141,21 +135,10 @@ export async function escalateWaitingTickets(now: Date, executor: Executor = db(
   });
 }
 
-/** The business day after the expected date: the ticket escalates once it has ended. Null when the calendar does not know the year. */
-export function escalationDayOf(expectedDate: IsoDate, calendar: BusinessCalendar): IsoDate | null {
+/** A calendar answer, or null (logged) when the calendar does not know the year: the ticket waits until an admin adds it. */
+function knownYear<T>(answer: () => T): T | null {
   try {
-    return calendar.addBusinessDays(expectedDate, 1);
-  } catch (error) {
-    if (!(error instanceof UnknownYearError)) throw error;
-    log("warn", "ticket_escalation_calendar_unknown_year", { year: error.year });
-    return null;
-  }
-}
-
-/** The escalated ticket's SLA due time: the same rule as every SLA (lib/sla.ts). Null when the calendar does not know the year. */
-export function escalatedDueAt(now: Date, calendar: BusinessCalendar, timeZone: string): Date | null {
-  try {
-    return slaDueAt(now, ESCALATED_SLA_BUSINESS_DAYS, calendar, timeZone);
+    return answer();
   } catch (error) {
     if (!(error instanceof UnknownYearError)) throw error;
     log("warn", "ticket_escalation_calendar_unknown_year", { year: error.year });

@@ -53,6 +53,22 @@ describe(`tickets on ${databaseKind()}`, () => {
     expect(open).toHaveLength(1);
   });
 
+  it("a replay is answered only for the same receipt and category within 10 minutes, and never rotates the owner's secret", async () => {
+    const first = input(demo.refund_pending.receiptNo, "other");
+    const created = await openTicket(first);
+    if (created.kind !== "created") throw new Error("expected a ticket");
+    // The same form again: the same ticket and the very same secret (the owner's keeps working).
+    expect(await openTicket({ ...first, now: new Date(now.getTime() + 60_000) })).toEqual({ kind: "replayed", ref: created.ref, secret: created.secret, status: created.status });
+    expect(await ticketForHolder(created.ref, created.secret)).not.toBeNull();
+    // Someone else's key with another receipt, another category, or too late: nothing is handed over.
+    expect(await openTicket({ ...first, receiptNo: demo.overdue.receiptNo })).toEqual({ kind: "stale_form" });
+    expect(await openTicket({ ...first, category: "info_change" })).toEqual({ kind: "stale_form" });
+    expect(await openTicket({ ...first, now: new Date(now.getTime() + 10 * 60_000 + 1) })).toEqual({ kind: "stale_form" });
+    expect(await ticketForHolder(created.ref, created.secret)).not.toBeNull();
+    const rows = await handle().db.select({ n: tickets.id }).from(tickets).where(eq(tickets.idempotencyKey, first.idempotencyKey));
+    expect(rows).toHaveLength(1);
+  });
+
   it("only the holder of the secret sees the ticket, its proofs, and may reply or rate", async () => {
     const created = await openTicket(input(demo.not_found.receiptNo, "not_posted", [proof]));
     if (created.kind !== "created") throw new Error("expected a ticket");

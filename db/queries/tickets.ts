@@ -5,7 +5,7 @@ import { env } from "@/lib/env";
 import { slaDueAt } from "@/lib/sla";
 import { resumedDueAt } from "@/lib/ticket-desk";
 import type { StatusCode } from "@/lib/status";
-import { hashTrackingSecret, newTicketRef, newTrackingSecret, trackingSecretMatches } from "@/lib/tickets";
+import { formTrackingSecret, hashTrackingSecret, newTicketRef, REPLAY_WINDOW_MS, trackingSecretMatches } from "@/lib/tickets";
 import type { VerifiedProof } from "@/lib/uploads/verify-proof";
 import { db, type Tx } from "../client";
 import { receipts, ticketAttachments, ticketEvents, tickets } from "../schema";
@@ -32,8 +32,13 @@ export type OpenTicketInput = {
 export type OpenTicketResult =
   /** `secret` goes to the resident once (cookie + link); only its hash is stored. */
   | { kind: "created"; ref: string; secret: string; status: StatusCode }
-  /** The same rendered form arrived again (double tap, retry): same ticket, fresh secret for this browser. */
-  | { kind: "replayed"; ref: string; secret: string; status: StatusCode }
+  /**
+   * The same rendered form arrived again (double tap, retry) within REPLAY_WINDOW_MS, for the same receipt
+   * and category: the same ticket and the same (form-derived) secret; the owner's is never rotated.
+   */
+  | { kind: "replayed"; ref: string; secret?: string; status: StatusCode }
+  /** The form's key is known but for another receipt or category, or too old: nothing is revealed. */
+  | { kind: "stale_form" }
   /** An open ticket for this receipt and category exists: the message and proofs were added to it. */
   | { kind: "existing"; ref: string }
   | { kind: "answer"; reason: "posted" | "awaiting_bank" }
@@ -59,14 +64,16 @@ export async function openTicket(input: OpenTicketInput): Promise<OpenTicketResu
 
 async function openTicketIn(tx: Tx, input: OpenTicketInput): Promise<OpenTicketResult> {
   const [replay] = await tx
-    .select({ id: tickets.id, ref: tickets.ref, paymentStatus: tickets.paymentStatus })
+    .select({ id: tickets.id, ref: tickets.ref, paymentStatus: tickets.paymentStatus, receiptNo: tickets.receiptNo, category: tickets.category, createdAt: tickets.createdAt, trackingTokenHash: tickets.trackingTokenHash })
     .from(tickets)
     .where(eq(tickets.idempotencyKey, input.idempotencyKey))
     .limit(1);
   if (replay) {
-    const secret = newTrackingSecret();
-    await tx.update(tickets).set({ trackingTokenHash: hashTrackingSecret(secret), updatedAt: input.now }).where(eq(tickets.id, replay.id));
-    return { kind: "replayed", ref: replay.ref, secret, status: replay.paymentStatus as StatusCode };
+    const sameProblem = replay.receiptNo === input.receiptNo && replay.category === input.category;
+    if (!sameProblem || input.now.getTime() - replay.createdAt.getTime() > REPLAY_WINDOW_MS) return { kind: "stale_form" };
+    const secret = formTrackingSecret(env().AUTH_SECRET, replay.ref, input.idempotencyKey);
+    // Tickets made before form-derived secrets (or whose secret was reissued) get the ref only.
+    return { kind: "replayed", ref: replay.ref, secret: trackingSecretMatches(secret, replay.trackingTokenHash) ? secret : undefined, status: replay.paymentStatus as StatusCode };
   }
 
   const current = await publicStatus(input.receiptNo, { now: input.now, timeZone: input.timeZone }, tx);
@@ -92,8 +99,8 @@ async function openTicketIn(tx: Tx, input: OpenTicketInput): Promise<OpenTicketR
 
   const [receipt] = await tx.select({ id: receipts.id }).from(receipts).where(eq(receipts.receiptNo, input.receiptNo)).limit(1);
   const calendar = await loadCalendar(tx);
-  const secret = newTrackingSecret();
   const ref = newTicketRef();
+  const secret = formTrackingSecret(env().AUTH_SECRET, ref, input.idempotencyKey);
   const [ticket] = await tx
     .insert(tickets)
     .values({
@@ -195,6 +202,12 @@ export async function ticketForHolder(ref: string, secret: string | undefined, t
 /** True when the secret opens this ticket (the tracking link handler uses it before setting the cookie). */
 export async function holderSecretIsValid(ref: string, secret: string): Promise<boolean> {
   return (await ticketForHolder(ref, secret)) !== null;
+}
+
+/** The cheap check before a reply's uploads are read: the secret opens the ticket and staff wait on the resident. */
+export async function residentReplyAllowed(ref: string, secret: string | undefined): Promise<boolean> {
+  const [ticket] = await db().select({ hash: tickets.trackingTokenHash, status: tickets.status }).from(tickets).where(eq(tickets.ref, ref)).limit(1);
+  return !!ticket && trackingSecretMatches(secret, ticket.hash) && ticket.status === "waiting_on_payer";
 }
 
 /** The resident answers while staff wait on them: the SLA clock restarts and the ticket goes back to the queue. */

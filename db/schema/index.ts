@@ -8,3 +8,4 @@ export * from "./receipts";
 export * from "./settlements";
 export * from "./staff";
 export * from "./tickets";
+export * from "./channel-confirmations";

@@ -16,6 +16,12 @@ export const channels = pgTable(
     lockWindowMinutes: integer("lock_window_minutes"),
     /** How many days either side of the expected date a value date may fall for amount+date matching. */
     matchWindowDays: integer("match_window_days").notNull().default(3),
+    /**
+     * How this channel's merchant order numbers (out_trade_no) name receipts: a regular expression over the
+     * whole order number whose first capture group (or group `receipt`) is the receipt number. Null: the
+     * order number is the receipt number. See lib/channels/order-no.ts.
+     */
+    orderNoPattern: text("order_no_pattern"),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

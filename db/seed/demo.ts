@@ -3,7 +3,7 @@ import { addDays, zonedParts } from "@/lib/dates";
 import type { BillingStatus, StatusCode } from "@/lib/status";
 import type { Db, Tx } from "../client";
 import { demoReceiptNo as no, DEMO_RECEIPT_NUMBERS } from "./demo-receipts";
-import { feeSchedules, matches, receipts, settlementBatches, settlementLines } from "../schema";
+import { feeSchedules, matches, postingSubscriptions, receipts, settlementBatches, settlementLines } from "../schema";
 
 /**
  * Demo data: one receipt for every payment status of SPEC §2.1, with times
@@ -73,6 +73,7 @@ export async function seedDemo(db: Db, options: { now?: Date; timeZone?: string 
     const existing = await tx.select({ id: receipts.id }).from(receipts).where(inArray(receipts.receiptNo, numbers));
     if (existing.length > 0) {
       await tx.delete(matches).where(inArray(matches.receiptId, existing.map((e) => e.id)));
+      await tx.delete(postingSubscriptions).where(inArray(postingSubscriptions.receiptId, existing.map((e) => e.id)));
     }
     const [oldBatch] = await tx.select({ id: settlementBatches.id }).from(settlementBatches).where(eq(settlementBatches.fileHash, DEMO_BATCH_HASH));
     if (oldBatch) {
@@ -131,6 +132,7 @@ export async function seedDemo(db: Db, options: { now?: Date; timeZone?: string 
       }
     }
     await seedBackOfficeDemo(tx, now, today);
+    await seedChannelDemo(tx, now);
   });
   return demoReceipts(now);
 }
@@ -184,4 +186,27 @@ async function seedBackOfficeDemo(tx: Tx, now: Date, today: string) {
   await tx.insert(matches).values(duplicateLines.map((l, i) => ({ settlementLineId: l.id, receiptId: ids[0]!, method: i === 0 ? ("reference" as const) : ("remittance" as const) })));
   // Two lines for one receipt: amount-and-date matching needs a unique pair, so both stay exceptions until a clerk decides.
   await tx.insert(settlementLines).values(DEMO_BACK_OFFICE.exception.lineRefs.map((ref, i) => line(`exception-${i}`, ref, 6600, -5, "alipay", "转账")));
+}
+
+/**
+ * Receipts for channel notifications (issue 14), apart from the one-per-status ones: paid by WeChat Pay
+ * and at a POS terminal two minutes before the demo started, not settled (pending). A signed notification
+ * (`npm run channel -- keys` for test keys) confirms them; a statement line posts them.
+ */
+export const DEMO_CHANNELS = {
+  wechat: { receiptNo: no(24), amount: "380.00", amountFen: 38000 },
+  pos: { receiptNo: no(25), amount: "150.00", amountFen: 15000 },
+} as const;
+
+async function seedChannelDemo(tx: Tx, now: Date) {
+  const rows = [
+    { receiptNo: DEMO_CHANNELS.wechat.receiptNo, service: "medical_insurance", payerName: "卫十五", amountDueFen: DEMO_CHANNELS.wechat.amountFen, channel: "wechat" },
+    { receiptNo: DEMO_CHANNELS.pos.receiptNo, service: "hukou", payerName: "蒋十六", amountDueFen: DEMO_CHANNELS.pos.amountFen, channel: "pos" },
+  ];
+  for (const r of rows) {
+    const values = { ...r, payerPhone: null, amountPaidFen: r.amountDueFen, paidAt: minutes(now, -2), bankRef: null, billingStatus: "paid" as const, refundAmountFen: null, refundedAt: null, updatedAt: now };
+    const [row] = await tx.insert(receipts).values(values).onConflictDoUpdate({ target: receipts.receiptNo, set: values }).returning({ id: receipts.id });
+    await tx.delete(matches).where(eq(matches.receiptId, row!.id));
+    await tx.delete(postingSubscriptions).where(eq(postingSubscriptions.receiptId, row!.id));
+  }
 }

@@ -1,10 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { chownSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
+import { productionServerArgs } from "../../scripts/next-server";
 
 /**
  * The operations suite's machinery: production instances of the one build,
@@ -27,7 +27,6 @@ export const SECRETS = {
 export const qrPath = (receiptNo: string) =>
   `/r/${receiptNo}?t=${createHmac("sha256", SECRETS.RECEIPT_LINK_SECRET).update(`r1:${receiptNo}`).digest("base64url").slice(0, 22)}`;
 
-const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
 const TSX = ["--import", "tsx", "--conditions=react-server"];
 
 /** A child process whose output (stdout and stderr, line by line) is kept for the test to search. */
@@ -82,9 +81,9 @@ export async function runScript(script: string, args: string[], env: Record<stri
   return { code, output: proc.output() };
 }
 
-/** One production instance of the build (`next start`), ready when /api/health answers 200. */
+/** One production instance of the build (scripts/http-server.mjs, as `npm start`), ready when /api/health answers 200. */
 export async function startInstance(port: number, env: Record<string, string>): Promise<Proc> {
-  const proc = new Proc(spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], { env: environment(env), stdio: ["ignore", "pipe", "pipe"] }));
+  const proc = new Proc(spawn(process.execPath, productionServerArgs(port, "127.0.0.1"), { env: environment({ PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, ...env }), stdio: ["ignore", "pipe", "pipe"] }));
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (proc.child.exitCode !== null) throw new Error(`instance on ${port} exited:\n${proc.output()}`);

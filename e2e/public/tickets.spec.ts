@@ -89,8 +89,8 @@ const hostileFiles: [name: string, file: { name: string; mimeType: string; buffe
       mimeType: "image/png",
       buffer: Buffer.concat([PNG.subarray(0, 8), pngChunk("IHDR", Buffer.concat([u32(40_000), u32(40_000), Buffer.from([8, 2, 0, 0, 0])])), pngChunk("IDAT", Buffer.from([0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01])), pngChunk("IEND", Buffer.alloc(0))]),
     },
-    /尺寸过大/,
-    /too large/,
+    /像素过多/,
+    /too many pixels/,
   ],
   ["a 12 MB file", { name: "scan.jpg", mimeType: "image/jpeg", buffer: Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(12 * 1024 * 1024)]) }, /10 MB/, /10 MB/],
 ];

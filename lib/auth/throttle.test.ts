@@ -1,45 +1,46 @@
 import { describe, expect, it } from "vitest";
-import { afterFailedLogin, afterSuccessfulLogin, isLocked, LOCKOUT_MINUTES, MAX_FAILED_LOGINS, type ThrottleState } from "./throttle";
+import { failuresAfter, SIGN_IN_FORGET_AFTER_SECONDS, SIGN_IN_MAX_DELAY_SECONDS, signInDelaySeconds, signInRetryAfterSeconds } from "./throttle";
 
 const now = new Date("2026-11-18T02:00:00Z");
-const at = (minutes: number) => new Date(now.getTime() + minutes * 60_000);
+const ago = (seconds: number) => new Date(now.getTime() - seconds * 1000);
 
-describe("afterFailedLogin", () => {
-  it.each<[string, ThrottleState, ThrottleState]>([
-    ["first failure counts one", { failedLogins: 0, lockedUntil: null }, { failedLogins: 1, lockedUntil: null }],
-    ["fourth failure still open", { failedLogins: 3, lockedUntil: null }, { failedLogins: 4, lockedUntil: null }],
-    ["fifth failure locks", { failedLogins: 4, lockedUntil: null }, { failedLogins: 5, lockedUntil: at(LOCKOUT_MINUTES) }],
-    ["a failure while locked does not extend the lock", { failedLogins: 5, lockedUntil: at(3) }, { failedLogins: 5, lockedUntil: at(3) }],
-    ["an expired lock starts a fresh count", { failedLogins: 5, lockedUntil: at(-1) }, { failedLogins: 1, lockedUntil: null }],
-    ["a lock ending exactly now has expired", { failedLogins: 5, lockedUntil: at(0) }, { failedLogins: 1, lockedUntil: null }],
-    ["counts above the limit lock at once", { failedLogins: 9, lockedUntil: null }, { failedLogins: 10, lockedUntil: at(LOCKOUT_MINUTES) }],
-  ])("%s", (_name, before, after) => {
-    expect(afterFailedLogin(before, now)).toEqual(after);
-  });
-
-  it(`locks after exactly ${MAX_FAILED_LOGINS} failures in a row`, () => {
-    let state: ThrottleState = { failedLogins: 0, lockedUntil: null };
-    const lockedAfter: boolean[] = [];
-    for (let i = 0; i < MAX_FAILED_LOGINS; i++) {
-      state = afterFailedLogin(state, now);
-      lockedAfter.push(isLocked(state, now));
-    }
-    expect(lockedAfter).toEqual([false, false, false, false, true]);
-    expect(isLocked(state, at(LOCKOUT_MINUTES - 1))).toBe(true);
-    expect(isLocked(state, at(LOCKOUT_MINUTES))).toBe(false);
+describe("signInDelaySeconds", () => {
+  it.each([
+    [0, 0],
+    [1, 0],
+    [2, 0],
+    [3, 5],
+    [4, 10],
+    [5, 20],
+    [8, 160],
+    [10, 640],
+    [11, SIGN_IN_MAX_DELAY_SECONDS],
+    [1000, SIGN_IN_MAX_DELAY_SECONDS],
+  ])("%i failures → wait %i s", (failures, seconds) => {
+    expect(signInDelaySeconds(failures)).toBe(seconds);
   });
 });
 
-describe("isLocked", () => {
-  it.each<[ThrottleState, Date, boolean]>([
-    [{ failedLogins: 0, lockedUntil: null }, now, false],
-    [{ failedLogins: 5, lockedUntil: at(1) }, now, true],
-    [{ failedLogins: 5, lockedUntil: at(-1) }, now, false],
-  ])("%o at now → %s", (state, when, locked) => {
-    expect(isLocked(state, when)).toBe(locked);
+describe("signInRetryAfterSeconds", () => {
+  it.each<[string, { failures: number; lastFailureAt: Date } | null, number]>([
+    ["a clean pair tries at once", null, 0],
+    ["two failures cost nothing", { failures: 2, lastFailureAt: now }, 0],
+    ["the third failure makes the pair wait 5 s", { failures: 3, lastFailureAt: now }, 5],
+    ["…of which 2 s are left after 3 s", { failures: 3, lastFailureAt: ago(3) }, 2],
+    ["…and none after 5 s", { failures: 3, lastFailureAt: ago(5) }, 0],
+    ["ten failures: over ten minutes", { failures: 10, lastFailureAt: ago(40) }, 600],
+    ["a day later the pair is forgotten", { failures: 50, lastFailureAt: ago(SIGN_IN_FORGET_AFTER_SECONDS) }, 0],
+  ])("%s", (_name, state, seconds) => {
+    expect(signInRetryAfterSeconds(state, now)).toBe(seconds);
   });
 });
 
-it("a success clears the count and the lock", () => {
-  expect(afterSuccessfulLogin()).toEqual({ failedLogins: 0, lockedUntil: null });
+describe("failuresAfter", () => {
+  it.each<[string, { failures: number; lastFailureAt: Date } | null, number]>([
+    ["first failure", null, 1],
+    ["one more", { failures: 4, lastFailureAt: ago(60) }, 5],
+    ["a forgotten pair starts again", { failures: 9, lastFailureAt: ago(SIGN_IN_FORGET_AFTER_SECONDS + 1) }, 1],
+  ])("%s", (_name, state, failures) => {
+    expect(failuresAfter(state, now)).toBe(failures);
+  });
 });

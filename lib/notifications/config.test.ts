@@ -5,7 +5,7 @@ import { channelForContact, failureCode, TransportError } from "./types";
 import { webhookBody, webhookSignature } from "./webhook";
 import { createHmac } from "node:crypto";
 
-const base = { NODE_ENV: "production", AUTH_SECRET: "a".repeat(32), RECEIPT_LINK_SECRET: "b".repeat(32) };
+const base = { NODE_ENV: "production", AUTH_SECRET: "a".repeat(32), RECEIPT_LINK_SECRET: "b".repeat(32), PUBLIC_BASE_URL: "https://pay.example.gov.cn" };
 
 describe("notification settings", () => {
   it("are optional", () => {

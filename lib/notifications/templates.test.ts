@@ -36,6 +36,21 @@ describe("notification templates", () => {
     expect(message.sms).not.toContain("undefined");
   });
 
+  it("payment notices carry the status link and the unsubscribe link in mail and SMS", () => {
+    const unsubscribeUrl = "https://pay.example.gov.cn/unsubscribe/17.abcdefghijklmnopqrstuv";
+    const statusUrl = "https://pay.example.gov.cn/r/2026110000000029?t=abcdefghijklmnopqrstuv";
+    for (const kind of ["payment_posted", "payment_overdue"] as const) {
+      for (const locale of NOTIFICATION_LOCALES) {
+        const message = renderMessage({ kind, locale, ticketRef: "…0029", trackingUrl: statusUrl, unsubscribeUrl });
+        for (const part of [message.text, message.sms]) {
+          expect(part).toContain(unsubscribeUrl);
+          expect(part).toContain(statusUrl);
+        }
+        expect(message.subject).toContain("…0029");
+      }
+    }
+  });
+
   it("keeps SMS to a short line", () => {
     for (const [kind, locale] of cases) {
       const sms = renderMessage({ kind, locale, ticketRef: ref, trackingUrl }).sms;

@@ -45,6 +45,16 @@ const COPY: Record<NotificationLocale, Record<NotificationKind, (ref: string) =>
       lead: `工作人员回复了您的问题（编号 ${ref}）。请打开进度页面查看。`,
       sms: `工作人员已回复您的缴费问题（编号${ref}），请打开进度页面查看。`,
     }),
+    payment_posted: (ref) => ({
+      subject: `您的缴费已入账（收据尾号 ${ref}）`,
+      lead: `您的缴费（收据尾号 ${ref}）已入账，无需任何操作，请勿重复缴费。`,
+      sms: `您的缴费（收据尾号${ref}）已入账，无需任何操作。`,
+    }),
+    payment_overdue: (ref) => ({
+      subject: `您的缴费尚未入账（收据尾号 ${ref}）`,
+      lead: `您的缴费（收据尾号 ${ref}）未在预计日期入账。请勿重复缴费；您可以在缴费状态页面提交问题，工作人员会跟进。入账后我们会再通知您一次。`,
+      sms: `收据尾号${ref}的缴费尚未入账，请勿重复缴费。`,
+    }),
   },
   en: {
     ticket_created: (ref) => ({
@@ -72,12 +82,25 @@ const COPY: Record<NotificationLocale, Record<NotificationKind, (ref: string) =>
       lead: `A member of staff has replied to your query (reference ${ref}). Open the tracking page to read it.`,
       sms: `Staff have replied to your payment query ${ref}. See the tracking page.`,
     }),
+    payment_posted: (ref) => ({
+      subject: `Your payment has posted (receipt ${ref})`,
+      lead: `Your payment (receipt ${ref}) has posted. You do not need to do anything; do not pay again.`,
+      sms: `Your payment (receipt ${ref}) has posted. Nothing more to do.`,
+    }),
+    payment_overdue: (ref) => ({
+      subject: `Your payment has not posted yet (receipt ${ref})`,
+      lead: `Your payment (receipt ${ref}) has not posted by the expected date. Do not pay again; you can report it from the status page and staff will follow it up. We will tell you once more when it posts.`,
+      sms: `Receipt ${ref}: your payment has not posted yet. Do not pay again.`,
+    }),
   },
 };
 
-const FOOTER: Record<NotificationLocale, { track: string; noLink: string; safety: string; noReply: string; sender: string }> = {
+const FOOTER: Record<NotificationLocale, { track: string; status: string; unsubscribe: string; smsUnsubscribe: string; noLink: string; safety: string; noReply: string; sender: string }> = {
   "zh-CN": {
     track: "查看进度：",
+    status: "查看缴费状态：",
+    unsubscribe: "不再接收此通知：",
+    smsUnsubscribe: "退订：",
     noLink: "您可以使用提交问题时获得的进度链接查看进度。",
     safety: "我们不会通过短信或邮件要求您转账、重复缴费或提供验证码。",
     noReply: "此邮件由系统自动发送，请勿直接回复。",
@@ -85,6 +108,9 @@ const FOOTER: Record<NotificationLocale, { track: string; noLink: string; safety
   },
   en: {
     track: "Track it here: ",
+    status: "Payment status: ",
+    unsubscribe: "Stop these notices: ",
+    smsUnsubscribe: "Stop: ",
     noLink: "You can follow it with the tracking link you were given when you sent it.",
     safety: "We will never ask you by text or email to transfer money, pay again or give us a code.",
     noReply: "This message was sent automatically; please do not reply to it.",
@@ -93,11 +119,13 @@ const FOOTER: Record<NotificationLocale, { track: string; noLink: string; safety
 };
 
 /** Subject, email body and SMS line for a notification; nothing from the payload but the reference and link. */
-export function renderMessage(payload: Pick<NotificationPayload, "kind" | "ticketRef" | "locale" | "trackingUrl">): RenderedMessage {
+export function renderMessage(payload: Pick<NotificationPayload, "kind" | "ticketRef" | "locale" | "trackingUrl" | "unsubscribeUrl">): RenderedMessage {
   const copy = COPY[payload.locale][payload.kind](payload.ticketRef);
   const footer = FOOTER[payload.locale];
-  const link = payload.trackingUrl ? `${footer.track}${payload.trackingUrl}` : footer.noLink;
-  const text = [copy.lead, "", link, "", footer.safety, footer.noReply, ""].join("\n");
-  const sms = `${footer.sender}${copy.sms}${payload.trackingUrl ? ` ${payload.trackingUrl}` : ""}`;
+  const isPayment = payload.kind === "payment_posted" || payload.kind === "payment_overdue";
+  const link = payload.trackingUrl ? `${isPayment ? footer.status : footer.track}${payload.trackingUrl}` : footer.noLink;
+  const unsubscribe = payload.unsubscribeUrl ? ["", `${footer.unsubscribe}${payload.unsubscribeUrl}`] : [];
+  const text = [copy.lead, "", link, ...unsubscribe, "", footer.safety, footer.noReply, ""].join("\n");
+  const sms = `${footer.sender}${copy.sms}${payload.trackingUrl ? ` ${payload.trackingUrl}` : ""}${payload.unsubscribeUrl ? ` ${footer.smsUnsubscribe}${payload.unsubscribeUrl}` : ""}`;
   return { subject: copy.subject, text, sms };
 }

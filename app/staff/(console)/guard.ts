@@ -1,7 +1,8 @@
 import "server-only";
 import { redirect } from "next/navigation";
 import { cache } from "react";
-import { currentStaff, type StaffPrincipal } from "@/db/queries/staff";
+import { currentStaff } from "@/app/staff/session";
+import type { StaffPrincipal } from "@/db/queries/staff";
 
 /**
  * Every console page and its layout call this (layouts are not re-rendered on

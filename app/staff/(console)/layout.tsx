@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
-import { ActionForm } from "@/components/console/action-form";
+import { StaffForm } from "@/components/console/staff-form";
 import { CONSOLE_NAV } from "@/components/console/nav-items";
-import { requestLocale } from "../../locale";
+import { requestLocale } from "@/app/locale";
 import { signOutAction } from "../actions";
 import { currentStaffOnce } from "./guard";
 
@@ -32,11 +32,11 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
             </span>
           )}
           <span data-testid="signed-in-as">{staff.email}</span>
-          <ActionForm action={signOutAction} texts={{ done: "", errors: t.staff.actionErrors }} showDone={false}>
+          <StaffForm action={signOutAction} texts={{ errors: t.appErrors }}>
             <button type="submit" className="min-h-11 rounded-md border-2 border-gray-800 px-4 py-2 font-semibold">
               {c.signOut}
             </button>
-          </ActionForm>
+          </StaffForm>
         </div>
       </nav>
       {children}

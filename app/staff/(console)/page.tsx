@@ -1,10 +1,11 @@
-import { ActionForm } from "@/components/console/action-form";
+import { StaffForm } from "@/components/console/staff-form";
 import { NextTicketButton } from "@/components/console/queues/next-ticket-button";
 import { QueueCountsTable } from "@/components/console/queues/queue-counts";
 import { Notice } from "@/components/ui/notice";
 import { queueCounts } from "@/db/queries/queues";
-import { requestLocale } from "../../locale";
+import { requestLocale } from "@/app/locale";
 import { signOutEverywhereAction } from "../actions";
+import { claimNextTicketAction } from "../tickets-actions";
 import { consoleStaff } from "./guard";
 
 export default async function ConsoleHome() {
@@ -30,14 +31,14 @@ export default async function ConsoleHome() {
       ) : (
         <>
           <QueueCountsTable counts={counts} t={t} />
-          <NextTicketButton t={t} />
+          <NextTicketButton action={claimNextTicketAction} t={t} />
         </>
       )}
-      <ActionForm action={signOutEverywhereAction} texts={{ done: "", errors: t.staff.actionErrors }} showDone={false}>
+      <StaffForm action={signOutEverywhereAction} texts={{ errors: t.appErrors }}>
         <button type="submit" className="min-h-11 rounded-md border-2 border-gray-800 px-4 py-2 font-semibold">
           {c.signOutEverywhere}
         </button>
-      </ActionForm>
+      </StaffForm>
     </>
   );
 }

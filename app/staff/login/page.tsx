@@ -3,9 +3,9 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { oidcSettings } from "@/auth";
 import { LoginForm } from "@/components/console/login-form";
-import { currentStaff } from "@/db/queries/staff";
+import { currentStaff } from "@/app/staff/session";
 import { safeCallbackPath } from "@/lib/auth/safe-redirect";
-import { requestLocale } from "../../locale";
+import { requestLocale } from "@/app/locale";
 import { oidcSignInAction, signInAction } from "./actions";
 
 export const metadata: Metadata = { robots: { index: false, follow: false } };

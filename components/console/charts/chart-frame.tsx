@@ -2,6 +2,19 @@ import type { ReactNode } from "react";
 
 export type ChartSeries = { key: string; label: string; values: readonly (number | null)[] };
 
+/** What every chart is given: its data, the table's headers and its texts. */
+export type ChartProps = {
+  id: string;
+  title: string;
+  desc: string;
+  categories: readonly string[];
+  /** Short labels under the axis; defaults to the categories. */
+  axisLabels?: readonly string[];
+  categoryHeader: string;
+  series: readonly ChartSeries[];
+  texts: { showTable: string; noData: string };
+};
+
 /** Colours with at least 4.5:1 contrast on white (WCAG 1.4.11 asks 3:1 of graphics); the table carries the same figures. */
 export const CHART_COLOURS = ["#1d4ed8", "#b45309", "#047857", "#b91c1c", "#6d28d9", "#0e7490", "#4b5563", "#a21caf", "#854d0e", "#be185d", "#15803d"] as const;
 

@@ -1,17 +1,7 @@
 import { lines } from "@/lib/charts";
-import { Axes, CHART_HEIGHT, CHART_WIDTH, ChartFrame, colourOf, type ChartSeries } from "./chart-frame";
+import { Axes, CHART_HEIGHT, CHART_WIDTH, ChartFrame, colourOf, type ChartProps } from "./chart-frame";
 
-type Props = {
-  id: string;
-  title: string;
-  desc: string;
-  categories: readonly string[];
-  axisLabels?: readonly string[];
-  categoryHeader: string;
-  series: readonly ChartSeries[];
-  texts: { showTable: string; noData: string };
-  format?: (value: number) => string;
-};
+type Props = ChartProps & { format?: (value: number) => string };
 
 /** Line chart with a dot on every value (a single week still shows), server-rendered SVG. */
 export function LineChart({ axisLabels, ...props }: Props) {

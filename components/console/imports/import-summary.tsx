@@ -1,4 +1,4 @@
-import type { ImportSummary } from "@/db/queries/import-log";
+import type { ImportSummary } from "@/db/import/runs";
 import { fill, type Messages } from "@/lib/i18n";
 
 const SHOW_REJECTED = 50;

@@ -1,14 +1,16 @@
-import { manualMatchAction } from "@/app/staff/tickets-actions";
 import type { StaffTicketView } from "@/db/queries/staff-tickets";
+import type { StaffFormAction } from "@/lib/action-state";
 import type { Locale, Messages } from "@/lib/i18n";
 import { fill } from "@/lib/i18n";
 import { formatDate, formatDateTime } from "@/lib/i18n/format";
 import { formatFen } from "@/lib/money";
 import type { PaymentStatus, StatusCode } from "@/lib/status";
-import { TicketActionForm } from "./ticket-action-form";
+import { StaffForm } from "@/components/console/staff-form";
 import { DataTable } from "@/components/ui/data-table";
 
-type Props = { view: StaffTicketView; t: Messages; locale: Locale; timeZone: string };
+type Confirmation = Awaited<ReturnType<typeof import("@/db/queries/channel-confirmations").unsafeConfirmationsForReceipt>>[number];
+/** `matchAction` matches a candidate line to the receipt by hand (app/staff/tickets-actions.ts). */
+type Props = { view: StaffTicketView; matchAction: StaffFormAction; t: Messages; locale: Locale; timeZone: string; confirmations?: Confirmation[] };
 
 /** What the resident's page says for this status, in the same words (lib/i18n status texts); exhaustive over the codes. */
 function statusSentence(status: PaymentStatus, t: Messages, locale: Locale): string {
@@ -46,11 +48,11 @@ function assertNever(value: never): never {
   throw new Error(`unhandled payment status ${(value as { code: StatusCode }).code}`);
 }
 
-export function PaymentPanel({ view, t, locale, timeZone }: Props) {
+export function PaymentPanel({ view, matchAction, t, locale, timeZone, confirmations = [] }: Props) {
   const p = t.desk.ticket;
   const { receipt, status, lines, candidates, ticket } = view;
   const settled = lines.reduce((sum, l) => sum + l.amountFen, 0);
-  const texts = { done: t.desk.actions.done, errors: t.staff.actionErrors, refusals: t.desk.actions.refusals };
+  const texts = { done: t.desk.actions.done, errors: t.appErrors, refusals: t.desk.actions.refusals };
   const submittedStatus = ticket.paymentStatus in t.status.views ? t.status.views[ticket.paymentStatus as StatusCode].title : ticket.paymentStatus;
   return (
     <section aria-labelledby="payment-title" className="mb-8">
@@ -91,6 +93,8 @@ export function PaymentPanel({ view, t, locale, timeZone }: Props) {
         </div>
       )}
 
+      <ConfirmationTable confirmations={confirmations} t={t} locale={locale} timeZone={timeZone} />
+
       <h3 className="mb-2 text-xl font-bold">{p.lines}</h3>
       {lines.length === 0 ? (
         <p className="mb-4">{p.noLines}</p>
@@ -109,14 +113,14 @@ export function PaymentPanel({ view, t, locale, timeZone }: Props) {
               rows={candidates.map((c) => ({ ...c, extra: p.reasons[c.reason] }))}
               extraHeader={p.reason}
               action={(lineId) => (
-                <TicketActionForm action={manualMatchAction} texts={texts}>
+                <StaffForm action={matchAction} texts={texts}>
                   <input type="hidden" name="ref" value={ticket.ref} />
                   <input type="hidden" name="receiptId" value={receipt.id} />
                   <input type="hidden" name="lineId" value={lineId} />
                   <button type="submit" data-match-line={lineId} className="min-h-11 rounded-md border-2 border-gray-800 px-3 py-2 font-semibold">
                     {p.match}
                   </button>
-                </TicketActionForm>
+                </StaffForm>
               )}
             />
           )}
@@ -148,5 +152,32 @@ function LineTable({ rows, t, extraHeader, action }: { rows: LineRow[]; t: Messa
         </tr>
       ))}
     </DataTable>
+  );
+}
+
+/** The payment channels' confirmations of this receipt (issue 14): evidence beside the settlement lines. */
+function ConfirmationTable({ confirmations, t, locale, timeZone }: { confirmations: Confirmation[]; t: Messages; locale: Locale; timeZone: string }) {
+  const c = t.channels.console;
+  return (
+    <>
+      <h3 className="mb-2 text-xl font-bold">{c.evidence}</h3>
+      {confirmations.length === 0 ? (
+        <p className="mb-4">{c.none}</p>
+      ) : (
+        <DataTable className="mb-4" headers={[t.channels.confirmed.channel, c.transaction, c.order, c.amount, c.paidAt, c.receivedAt, c.terminal]}>
+          {confirmations.map((k) => (
+            <tr key={k.id} data-channel-confirmation={k.channel} className="border-b border-gray-300 align-top">
+              <td className="p-2">{t.channels.names[k.channel as keyof typeof t.channels.names] ?? k.channel}</td>
+              <td className="p-2 font-mono">{k.transactionId}</td>
+              <td className="p-2 font-mono">{k.outTradeNo}</td>
+              <td className="p-2">{formatFen(k.amountFen)}</td>
+              <td className="p-2">{formatDateTime(k.paidAt, locale, timeZone)}</td>
+              <td className="p-2">{formatDateTime(k.receivedAt, locale, timeZone)}</td>
+              <td className="p-2 font-mono">{[k.terminalId, k.batchId].filter(Boolean).join(" / ") || "—"}</td>
+            </tr>
+          ))}
+        </DataTable>
+      )}
+    </>
   );
 }

@@ -1,16 +1,6 @@
-import {
-  askInfoTicketAction,
-  assignTicketAction,
-  claimTicketAction,
-  closeTicketAction,
-  mergeTicketAction,
-  noteTicketAction,
-  replyTicketAction,
-  resolveTicketAction,
-  transferTicketAction,
-} from "@/app/staff/tickets-actions";
 import type { StaffPrincipal } from "@/db/queries/staff";
 import type { StaffTicketView } from "@/db/queries/staff-tickets";
+import type { StaffFormAction } from "@/lib/action-state";
 import { CANNED_REPLIES, CANNED_REPLY_IDS, type CannedReplyId } from "@/lib/canned-replies";
 import type { Messages } from "@/lib/i18n";
 import { fill } from "@/lib/i18n";
@@ -18,9 +8,12 @@ import { TICKET_QUEUES } from "@/lib/routing";
 import { actionAllowed } from "@/lib/ticket-desk";
 import type { ReactNode } from "react";
 import { Field, TextAreaField } from "@/components/ui/field";
-import { TicketActionForm } from "./ticket-action-form";
+import { StaffForm } from "@/components/console/staff-form";
 
-type Props = { view: StaffTicketView; staff: StaffPrincipal; t: Messages; cannedText: string; canned: CannedReplyId | null };
+/** The desk's server actions (app/staff/tickets-actions.ts), one per form below. */
+export type TicketDeskActions = Record<"claim" | "assign" | "reply" | "askInfo" | "note" | "resolve" | "transfer" | "merge" | "close", StaffFormAction>;
+
+type Props = { view: StaffTicketView; actions: TicketDeskActions; staff: StaffPrincipal; t: Messages; cannedText: string; canned: CannedReplyId | null };
 
 const button = "min-h-12 rounded-md border-2 border-gray-800 px-4 py-2 text-lg font-semibold";
 const primary = "min-h-12 rounded-md bg-brand px-5 py-2 text-lg font-semibold text-white hover:bg-brand-dark";
@@ -33,10 +26,10 @@ const body = { name: "body", rows: 4, maxLength: 4000, required: true } as const
  * by status). Every form carries the ticket version it was rendered with: a
  * form that is out of date is refused by the data layer and says so.
  */
-export function TicketActions({ view, staff, t, cannedText, canned }: Props) {
+export function TicketActions({ view, actions, staff, t, cannedText, canned }: Props) {
   const { ticket } = view;
   const a = t.desk.actions;
-  const texts = { done: a.done, errors: t.staff.actionErrors, refusals: a.refusals };
+  const texts = { done: a.done, errors: t.appErrors, refusals: a.refusals };
   const hidden = (
     <>
       <input type="hidden" name="ref" value={ticket.ref} />
@@ -52,17 +45,17 @@ export function TicketActions({ view, staff, t, cannedText, canned }: Props) {
         {a.title}
       </h2>
       {can("claim") && ticket.assigneeId !== staff.id && (staff.role !== "agent" || ticket.assigneeId === null) && (
-        <TicketActionForm action={claimTicketAction} texts={texts} className="mb-6">
+        <StaffForm action={actions.claim} texts={texts} className="mb-6">
           {hidden}
           <button type="submit" className={primary} data-action="claim">
             {a.claim}
           </button>
-        </TicketActionForm>
+        </StaffForm>
       )}
 
       {staff.role !== "agent" && can("assign") && (
         <Section id="assign" title={a.assign}>
-          <TicketActionForm action={assignTicketAction} texts={texts} className="flex flex-wrap items-end gap-3">
+          <StaffForm action={actions.assign} texts={texts} className="flex flex-wrap items-end gap-3">
             {hidden}
             <label className="flex flex-col font-semibold">
               {a.assignTo}
@@ -78,7 +71,7 @@ export function TicketActions({ view, staff, t, cannedText, canned }: Props) {
             <button type="submit" className={button}>
               {a.assign}
             </button>
-          </TicketActionForm>
+          </StaffForm>
         </Section>
       )}
 
@@ -94,53 +87,53 @@ export function TicketActions({ view, staff, t, cannedText, canned }: Props) {
               </li>
             ))}
           </ul>
-          <TicketActionForm action={replyTicketAction} texts={texts}>
+          <StaffForm action={actions.reply} texts={texts}>
             {hidden}
             <TextAreaField {...body} id="reply-body" label={a.message} hint={fill(a.replyHint, { lang: residentLanguage })} defaultValue={cannedText} />
             <button type="submit" className={primary} data-action="reply">
               {a.send}
             </button>
-          </TicketActionForm>
+          </StaffForm>
         </Section>
       )}
 
       {can("ask_info") && (
         <Section id="ask-info" title={a.askInfo}>
-          <TicketActionForm action={askInfoTicketAction} texts={texts}>
+          <StaffForm action={actions.askInfo} texts={texts}>
             {hidden}
             <TextAreaField {...body} id="ask-info-body" label={a.message} hint={a.askInfoHint} />
             <button type="submit" className={button} data-action="ask_info">
               {a.ask}
             </button>
-          </TicketActionForm>
+          </StaffForm>
         </Section>
       )}
 
       <Section id="note" title={a.note}>
-        <TicketActionForm action={noteTicketAction} texts={texts}>
+        <StaffForm action={actions.note} texts={texts}>
           {hidden}
           <TextAreaField {...body} id="note-body" label={a.message} hint={a.noteHint} />
           <button type="submit" className={button} data-action="note">
             {a.addNote}
           </button>
-        </TicketActionForm>
+        </StaffForm>
       </Section>
 
       {can("resolve") && (
         <Section id="resolve" title={a.resolve}>
-          <TicketActionForm action={resolveTicketAction} texts={texts}>
+          <StaffForm action={actions.resolve} texts={texts}>
             {hidden}
             <TextAreaField {...body} id="resolve-body" label={a.resolveNote} required={false} />
             <button type="submit" className={primary} data-action="resolve">
               {a.doResolve}
             </button>
-          </TicketActionForm>
+          </StaffForm>
         </Section>
       )}
 
       {can("transfer") && (
         <Section id="transfer" title={a.transfer}>
-          <TicketActionForm action={transferTicketAction} texts={texts} className="flex flex-wrap items-end gap-3">
+          <StaffForm action={actions.transfer} texts={texts} className="flex flex-wrap items-end gap-3">
             {hidden}
             <label className="flex flex-col font-semibold">
               {a.transferTo}
@@ -155,30 +148,30 @@ export function TicketActions({ view, staff, t, cannedText, canned }: Props) {
             <button type="submit" className={button} data-action="transfer">
               {a.doTransfer}
             </button>
-          </TicketActionForm>
+          </StaffForm>
         </Section>
       )}
 
       {can("merge") && (
         <Section id="merge" title={a.merge}>
-          <TicketActionForm action={mergeTicketAction} texts={texts}>
+          <StaffForm action={actions.merge} texts={texts}>
             {hidden}
             <Field id="merge-into" name="into" label={a.mergeInto} hint={a.mergeHint} required autoComplete="off" className="max-w-xs font-mono" />
             <button type="submit" className={button} data-action="merge">
               {a.doMerge}
             </button>
-          </TicketActionForm>
+          </StaffForm>
         </Section>
       )}
 
       {can("close") && (
         <Section id="close" title={a.close}>
-          <TicketActionForm action={closeTicketAction} texts={texts}>
+          <StaffForm action={actions.close} texts={texts}>
             {hidden}
             <button type="submit" className={button} data-action="close">
               {a.doClose}
             </button>
-          </TicketActionForm>
+          </StaffForm>
         </Section>
       )}
     </section>

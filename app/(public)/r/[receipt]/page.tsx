@@ -2,14 +2,18 @@ import { notFound, redirect } from "next/navigation";
 import { LookupForm } from "@/components/lookup/lookup-form";
 import { lookupTexts } from "@/components/lookup/lookup-texts";
 import { StatusView } from "@/components/status/status-view";
+import { SubscribeForm } from "@/components/status/subscribe-form";
 import { Notice } from "@/components/ui/notice";
-import { countLookup } from "@/db/queries/dashboard";
+import { countLookup } from "@/db/queries/lookup-stats";
 import { publicStatus } from "@/db/queries/status";
 import { env } from "@/lib/env";
+import { SUBSCRIBABLE } from "@/lib/posting-notice";
 import { checkReceiptNo } from "@/lib/receipt-number";
-import { requestLocale } from "../../../locale";
+import { requestLocale } from "@/app/locale";
 import { lookupAction } from "../../actions";
 import { receiptAccess } from "../../receipt-access";
+import { subscribeAction } from "../../subscribe-actions";
+import { subscribedHere } from "../../subscribe-cookie";
 
 type Props = { params: Promise<{ receipt: string }>; searchParams: Promise<{ t?: string | string[] }> };
 
@@ -39,11 +43,29 @@ export default async function ReceiptStatusPage({ params, searchParams }: Props)
   if (viaToken && !viaLookup) countLookup("qr", config.TZ);
   const result = await publicStatus(receiptNo, { now: new Date(), timeZone: config.TZ });
   const reportHref = `/r/${receiptNo}/ticket${viaToken && token ? `?t=${encodeURIComponent(token)}` : ""}`;
+  const status = result?.status ?? { code: "not_found" as const };
+  let subscription: React.ReactNode = null;
+  if (result && SUBSCRIBABLE.includes(status.code)) {
+    subscription = (await subscribedHere(receiptNo)) ? (
+      <div data-subscribed="true">
+        <Notice tone="ok">{t.channels.subscribe.done}</Notice>
+      </div>
+    ) : (
+      <SubscribeForm
+        action={subscribeAction}
+        texts={{ ...t.channels.subscribe, summaryTitle: t.errors.summaryTitle }}
+        receiptNo={receiptNo}
+        token={viaToken ? token : undefined}
+      />
+    );
+  }
   return (
     <StatusView
       receiptNo={receiptNo}
       receipt={result?.receipt ?? null}
-      status={result?.status ?? { code: "not_found" }}
+      status={status}
+      confirmation={result?.confirmation ?? null}
+      subscription={subscription}
       incidents={result?.incidents ?? []}
       t={t}
       locale={locale}

@@ -8,11 +8,11 @@ import { formatDateTime } from "@/lib/i18n/format";
 import { fill } from "@/lib/i18n/fill";
 import { TICKET_REF_PATTERN } from "@/lib/tickets";
 import { publicBaseUrl } from "../../../base-url";
-import { requestLocale } from "../../../locale";
+import { requestLocale } from "@/app/locale";
 import { rateTicketAction, residentReplyAction } from "../../ticket-actions";
 import { justCreated, trackingSecret } from "../../ticket-cookies";
 
-type Props = { params: Promise<{ ref: string }>; searchParams: Promise<{ error?: string }> };
+type Props = { params: Promise<{ ref: string }>; searchParams: Promise<{ error?: string; minutes?: string }> };
 
 export default async function TrackingPage({ params, searchParams }: Props) {
   const [{ ref }, query, { locale, t }] = await Promise.all([params, searchParams, requestLocale()]);
@@ -31,7 +31,8 @@ export default async function TrackingPage({ params, searchParams }: Props) {
   const tr = t.tracking;
   const showLink = await justCreated();
   const base = await publicBaseUrl();
-  const errorText = query.error ? ((t.ticket.errors as Record<string, string>)[query.error] ?? t.errors.invalid) : undefined;
+  const minutes = Math.min(60 * 24, Math.max(1, Number.parseInt(query.minutes ?? "1", 10) || 1));
+  const errorText = query.error ? fill((t.ticket.errors as Record<string, string>)[query.error] ?? t.errors.invalid, { minutes }) : undefined;
 
   return (
     <>

@@ -35,6 +35,12 @@ const document = {
           },
         },
       },
+      WechatFailure: {
+        type: "object",
+        required: ["code", "message"],
+        description: "What WeChat Pay expects with a 4xx/5xx: it retries later.",
+        properties: { code: { const: "FAIL" }, message: { type: "string" } },
+      },
       Ticket: {
         type: "object",
         required: ["ref", "status", "queue", "category", "receipt_no", "priority", "due_at"],
@@ -189,8 +195,99 @@ const document = {
         },
       },
     },
+    ...channelPaths(),
   },
 } as const;
+
+/**
+ * Issue 14: the payment channels' notification endpoints. Not bearer-token: each channel signs its
+ * messages, and an endpoint is off (404) while its key is unset. Bodies over 64 KiB are refused (413).
+ * A retry or duplicate of a transaction already stored is accepted again and adds nothing; a notice of a
+ * payment that did not succeed is acknowledged and not stored; a receipt paid on another channel is refused (422).
+ */
+function channelPaths() {
+  const wechatFail = { "application/json": { schema: { $ref: "#/components/schemas/WechatFailure" } } };
+  const plain = (example: string) => ({ "text/plain": { schema: { type: "string", examples: [example] } } });
+  const acquirerError = { "application/json": { schema: { type: "object", required: ["error"], properties: { error: { type: "string", enum: ["too_large", "missing_headers", "bad_signature", "malformed", "bad_amount", "channel_mismatch", "internal_error"] } } } } };
+  return {
+    "/channels/wechat/notify": {
+      post: {
+        operationId: "wechatPayNotify",
+        summary: "WeChat Pay API v3 payment notification (支付结果通知).",
+        description:
+          "Verified with WECHATPAY_PLATFORM_PUBLIC_KEY: `Wechatpay-Signature` is base64 RSA-SHA256 over `Wechatpay-Timestamp\\nWechatpay-Nonce\\nbody\\n`; a timestamp more than 5 minutes off is refused. `resource` is decrypted with WECHATPAY_APIV3_KEY (AEAD_AES_256_GCM); trade_state SUCCESS with out_trade_no, transaction_id, success_time and amount.total (fen) is stored.",
+        security: [],
+        parameters: ["Wechatpay-Signature", "Wechatpay-Timestamp", "Wechatpay-Nonce", "Wechatpay-Serial"].map((name) => ({ name, in: "header", required: true, schema: { type: "string" } })),
+        requestBody: { required: true, content: { "application/json": { schema: { type: "object", required: ["resource"], properties: { id: { type: "string" }, event_type: { type: "string" }, resource: { type: "object", required: ["algorithm", "ciphertext", "nonce"], properties: { algorithm: { const: "AEAD_AES_256_GCM" }, ciphertext: { type: "string" }, nonce: { type: "string" }, associated_data: { type: "string" } } } } } } } },
+        responses: {
+          "204": { description: "Accepted (WeChat Pay stops retrying)" },
+          "400": { description: "Malformed, undecryptable, or an invalid amount", content: wechatFail },
+          "401": { description: "Missing headers, bad signature or stale timestamp", content: wechatFail },
+          "404": { description: "Channel not configured" },
+          "413": { description: "Body over 64 KiB", content: wechatFail },
+          "422": { description: "The receipt was paid on another channel", content: wechatFail },
+          "500": { description: "Unexpected error; WeChat Pay retries", content: wechatFail },
+        },
+      },
+    },
+    "/channels/alipay/notify": {
+      post: {
+        operationId: "alipayNotify",
+        summary: "Alipay asynchronous notification (异步通知), RSA2.",
+        description:
+          "Form-encoded. Verified with ALIPAY_PUBLIC_KEY: RSA-SHA256 over all parameters but sign, sign_type and empty ones, sorted by key, `k=v` joined with `&`. trade_status TRADE_SUCCESS or TRADE_FINISHED with out_trade_no, trade_no, total_amount (yuan, ≤ 2 decimals) and gmt_payment (Beijing time) is stored.",
+        security: [],
+        requestBody: { required: true, content: { "application/x-www-form-urlencoded": { schema: { type: "object", required: ["sign", "trade_status", "out_trade_no", "trade_no", "total_amount", "gmt_payment"], properties: { sign: { type: "string" }, sign_type: { const: "RSA2" }, trade_status: { type: "string" }, out_trade_no: { type: "string" }, trade_no: { type: "string" }, total_amount: { type: "string", pattern: "^\\d+(\\.\\d{1,2})?$" }, gmt_payment: { type: "string", examples: ["2026-11-04 10:34:50"] } } } } } },
+        responses: {
+          "200": { description: "Accepted: the plain text `success` (Alipay stops retrying)", content: plain("success") },
+          "400": { description: "Not a form, malformed, or an invalid amount: `fail`", content: plain("fail") },
+          "401": { description: "Missing or bad signature: `fail`", content: plain("fail") },
+          "404": { description: "Channel not configured" },
+          "413": { description: "Body over 64 KiB: `fail`", content: plain("fail") },
+          "422": { description: "The receipt was paid on another channel: `fail`", content: plain("fail") },
+          "500": { description: "Unexpected error: `fail` (Alipay retries)", content: plain("fail") },
+        },
+      },
+    },
+    "/channels/acquirer/notify": {
+      post: {
+        operationId: "acquirerNotify",
+        summary: "UnionPay / POS acquirer payment notification.",
+        description: "`X-Signature` is the lowercase hex HMAC-SHA256 of the raw body with ACQUIRER_NOTIFY_SECRET (a `sha256=` prefix is accepted). Confirms receipts whose channel is `pos`.",
+        security: [],
+        parameters: [{ name: "X-Signature", in: "header", required: true, schema: { type: "string", pattern: "^(sha256=)?[0-9a-f]{64}$" } }],
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": {
+              schema: {
+                type: "object",
+                required: ["transaction_id", "out_trade_no", "amount", "paid_at"],
+                properties: {
+                  transaction_id: { type: "string", maxLength: 64 },
+                  out_trade_no: { type: "string", maxLength: 64, description: "The merchant order number: the receipt number unless channels.order_no_pattern says otherwise." },
+                  amount: { type: "string", pattern: "^\\d+(\\.\\d{1,2})?$", examples: ["25.00"], description: "Yuan as a string (never a JSON number)." },
+                  paid_at: { type: "string", format: "date-time", examples: ["2026-11-04T10:34:50+08:00"] },
+                  terminal_id: { type: "string", maxLength: 64 },
+                  batch_id: { type: "string", maxLength: 64 },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          "200": { description: "Accepted", content: { "application/json": { schema: { type: "object", properties: { result: { const: "ok" } } } } } },
+          "400": { description: "Malformed JSON or an invalid amount", content: acquirerError },
+          "401": { description: "Missing or bad signature", content: acquirerError },
+          "404": { description: "Channel not configured" },
+          "413": { description: "Body over 64 KiB", content: acquirerError },
+          "422": { description: "The receipt was paid on another channel", content: acquirerError },
+          "500": { description: "Unexpected error; retry", content: acquirerError },
+        },
+      },
+    },
+  };
+}
 
 export function GET() {
   return Response.json(document);

@@ -1,5 +1,4 @@
 import { pushReceipts } from "@/db/queries/api-receipts";
-import { StaffAccountError } from "@/db/queries/staff-accounts";
 import { env } from "@/lib/env";
 import { parseReceiptPush } from "@/lib/receipt-push";
 import { apiError, apiOk, withApiStaff } from "../respond";
@@ -31,13 +30,8 @@ export async function POST(request: Request) {
     const config = env();
     const parsed = parseReceiptPush(body, config.receiptFormat);
     if (!parsed.ok) return apiError(400, "invalid_request", { errors: parsed.errors });
-    try {
-      const result = await pushReceipts(staff, parsed.records, { timeZone: config.TZ });
-      if (result.kind === "unknown_codes") return apiError(400, "invalid_request", { errors: result.errors.map((e) => ({ ...e, code: "unknown" })) });
-      return apiOk({ results: result.results });
-    } catch (error) {
-      if (error instanceof StaffAccountError && error.code === "forbidden") return apiError(403, "forbidden");
-      throw error;
-    }
+    const result = await pushReceipts(staff, parsed.records, { timeZone: config.TZ });
+    if (result.kind === "unknown_codes") return apiError(400, "invalid_request", { errors: result.errors.map((e) => ({ ...e, code: "unknown" })) });
+    return apiOk({ results: result.results });
   });
 }

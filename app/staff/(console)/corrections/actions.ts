@@ -2,6 +2,7 @@
 
 import { z } from "zod";
 import { decideCorrection, markRefundPaidOut, prepareCorrection } from "@/db/queries/corrections";
+import { ZId } from "@/lib/action-state";
 import { parseYuan } from "@/lib/money";
 import { env } from "@/lib/env";
 import { zonedInstant } from "@/lib/dates";
@@ -19,7 +20,6 @@ const ZYuan = z.string().transform((value, ctx) => {
   return parsed.fen;
 });
 const ZText = (max: number) => z.string().trim().min(1).max(max);
-const ZId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const ZRef = z.string().regex(TICKET_REF_PATTERN);
 
 const ZPrepare = z.discriminatedUnion("kind", [

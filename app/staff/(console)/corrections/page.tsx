@@ -1,29 +1,22 @@
-import { Notice } from "@/components/ui/notice";
 import { listCorrections } from "@/db/queries/corrections";
 import { CORRECTION_STATUSES, type CorrectionStatus } from "@/lib/corrections";
 import { env } from "@/lib/env";
 import { formatDateTime } from "@/lib/i18n/format";
 import { formatFen } from "@/lib/money";
 import { requestLocale } from "@/app/locale";
+import { idParam, PageRefusal, type SearchParams } from "../console-page";
 import { consoleStaff } from "../guard";
 import { DataTable } from "@/components/ui/data-table";
 
-export default async function CorrectionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function CorrectionsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const [staff, { t, locale }, query] = await Promise.all([consoleStaff("/staff/corrections"), requestLocale(), searchParams]);
   const b = t.backOffice;
   const c = b.corrections;
   if (staff.role === "admin") {
-    return (
-      <>
-        <h1 className="mb-6 text-3xl font-bold">{c.title}</h1>
-        <Notice tone="bad">
-          <span data-error="forbidden">{b.forbidden}</span>
-        </Notice>
-      </>
-    );
+    return <PageRefusal title={c.title} code="forbidden" message={b.forbidden} />;
   }
   const status: CorrectionStatus = CORRECTION_STATUSES.find((s) => s === query.status) ?? "pending";
-  const cursor = typeof query.cursor === "string" && /^\d{1,15}$/.test(query.cursor) ? Number(query.cursor) : undefined;
+  const cursor = idParam(query.cursor);
   const { rows, next } = await listCorrections(staff, { status, cursor });
   const tz = env().TZ;
   return (

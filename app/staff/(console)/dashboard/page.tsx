@@ -1,36 +1,35 @@
 import { BarChart } from "@/components/console/charts/bar-chart";
 import { LineChart } from "@/components/console/charts/line-chart";
-import { Notice } from "@/components/ui/notice";
+import { DataTable } from "@/components/ui/data-table";
+import { confirmedNotSettled, type UnsettledBucket } from "@/db/queries/channel-confirmations";
 import { dashboard } from "@/db/queries/dashboard";
 import { env } from "@/lib/env";
 import { fill } from "@/lib/i18n";
 import { formatDate } from "@/lib/i18n/format";
 import { TICKET_CATEGORIES } from "@/lib/routing";
 import { STATUS_CODES } from "@/lib/status";
-import { requestLocale } from "../../../locale";
+import { requestLocale } from "@/app/locale";
+import { PageRefusal, readOrRefusal } from "../console-page";
 import { consoleStaff } from "../guard";
 
 export default async function DashboardPage() {
   const [staff, { t, locale }] = await Promise.all([consoleStaff("/staff/dashboard"), requestLocale()]);
   const o = t.oversight;
   const d = o.dashboard;
-  if (staff.role !== "supervisor" && staff.role !== "admin") {
-    return (
-      <>
-        <h1 className="mb-6 text-3xl font-bold">{d.title}</h1>
-        <Notice tone="bad">
-          <span data-error="forbidden">{o.forbidden}</span>
-        </Notice>
-      </>
-    );
-  }
-  const data = await dashboard(staff, { now: new Date(), timeZone: env().TZ });
+  const now = new Date();
+  const read = await readOrRefusal(dashboard(staff, { now, timeZone: env().TZ }));
+  if (!read.ok) return <PageRefusal title={d.title} code={read.code} message={o.forbidden} />;
+  const data = read.value;
+  const unsettled = await confirmedNotSettled(staff, now);
   const texts = o.chart;
   const weekRows = data.weeks.map((w) => fill(d.week, { date: formatDate(w, locale) }));
   const weekAxis = data.weeks.map((w) => w.slice(5));
   const dayRows = data.days.map((day) => formatDate(day, locale));
   const dayAxis = data.days.map((day) => day.slice(5));
   const queues = data.backlog.map((b) => o.queues[b.queue]);
+  // What the weekly charts and the per-queue charts share.
+  const weekly = { categories: weekRows, axisLabels: weekAxis, categoryHeader: d.weekHeader, texts };
+  const byQueue = { categories: queues, categoryHeader: d.backlog.queue, texts };
   const rated = data.ratings.counts.reduce((a, b) => a + b, 0);
   const inUse = <K extends string>(series: Record<K, number[]>, keys: readonly K[]) => keys.filter((k) => series[k].some((n) => n > 0));
   const statuses = inUse(data.byPaymentStatus, STATUS_CODES);
@@ -45,13 +44,13 @@ export default async function DashboardPage() {
       </div>
       <p className="mb-8 text-lg">{d.intro}</p>
 
+      <UnsettledTile buckets={unsettled} t={t} />
+
       <BarChart
         id="backlog"
         title={d.backlog.title}
         desc={d.backlog.desc}
-        categories={queues}
-        categoryHeader={d.backlog.queue}
-        texts={texts}
+        {...byQueue}
         series={[
           { key: "open", label: o.ticketStatuses.open, values: data.backlog.map((b) => b.open) },
           { key: "waiting_on_payer", label: o.ticketStatuses.waiting_on_payer, values: data.backlog.map((b) => b.waitingOnPayer) },
@@ -63,19 +62,14 @@ export default async function DashboardPage() {
         id="breaches-now"
         title={d.breaches.title}
         desc={d.breaches.desc}
-        categories={queues}
-        categoryHeader={d.backlog.queue}
-        texts={texts}
+        {...byQueue}
         series={[{ key: "breached", label: d.breaches.now, values: data.backlog.map((b) => b.breached) }]}
       />
       <BarChart
         id="breaches-weekly"
         title={d.breaches.weeklyTitle}
         desc={d.breaches.desc}
-        categories={weekRows}
-        axisLabels={weekAxis}
-        categoryHeader={d.weekHeader}
-        texts={texts}
+        {...weekly}
         series={[
           { key: "on_time", label: d.breaches.resolvedOnTime, values: data.resolved.map((n, i) => n - data.resolvedLate[i]!) },
           { key: "late", label: d.breaches.resolvedLate, values: data.resolvedLate },
@@ -86,20 +80,14 @@ export default async function DashboardPage() {
         id="causes"
         title={d.causes.title}
         desc={d.causes.desc}
-        categories={weekRows}
-        axisLabels={weekAxis}
-        categoryHeader={d.weekHeader}
-        texts={texts}
+        {...weekly}
         series={TICKET_CATEGORIES.map((c) => ({ key: c, label: o.categories[c], values: data.byCategory[c] }))}
       />
       <BarChart
         id="payment-statuses"
         title={d.paymentStatuses.title}
         desc={d.paymentStatuses.desc}
-        categories={weekRows}
-        axisLabels={weekAxis}
-        categoryHeader={d.weekHeader}
-        texts={texts}
+        {...weekly}
         series={statuses.map((s) => ({ key: s, label: t.status.views[s].title, values: data.byPaymentStatus[s] }))}
       />
 
@@ -107,10 +95,7 @@ export default async function DashboardPage() {
         id="resolution"
         title={d.resolution.title}
         desc={d.resolution.desc}
-        categories={weekRows}
-        axisLabels={weekAxis}
-        categoryHeader={d.weekHeader}
-        texts={texts}
+        {...weekly}
         series={[{ key: "median", label: d.resolution.series, values: data.medianHours }]}
       />
 
@@ -141,5 +126,38 @@ export default async function DashboardPage() {
         ]}
       />
     </>
+  );
+}
+
+const AGES: UnsettledBucket["age"][] = ["under_1d", "1_3d", "over_3d"];
+
+/** Issue 14: payments a channel confirmed whose statement has not arrived, by channel and age. */
+function UnsettledTile({ buckets, t }: { buckets: UnsettledBucket[]; t: Awaited<ReturnType<typeof requestLocale>>["t"] }) {
+  const c = t.channels.console;
+  const channels = [...new Set(buckets.map((b) => b.channel))];
+  const cell = (channel: string, age: UnsettledBucket["age"]) => buckets.find((b) => b.channel === channel && b.age === age)?.count ?? 0;
+  return (
+    <section data-tile="confirmed-not-settled" className="mb-10 rounded-md border-2 border-gray-300 p-4">
+      <h2 id="unsettled-title" className="mb-1 text-2xl font-bold">
+        {c.tileTitle}
+      </h2>
+      <p className="mb-3">{c.tileIntro}</p>
+      {channels.length === 0 ? (
+        <p data-empty>{c.tileNone}</p>
+      ) : (
+        <DataTable headers={[t.channels.confirmed.channel, ...AGES.map((a) => c.ages[a])]}>
+          {channels.map((channel) => (
+            <tr key={channel} data-unsettled-channel={channel} className="border-b border-gray-300">
+              <td className="p-2">{t.channels.names[channel as keyof typeof t.channels.names] ?? channel}</td>
+              {AGES.map((age) => (
+                <td key={age} className="p-2" data-age={age}>
+                  {cell(channel, age)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </DataTable>
+      )}
+    </section>
   );
 }

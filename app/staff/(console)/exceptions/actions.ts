@@ -3,9 +3,8 @@
 import { z } from "zod";
 import { staffAction } from "@/app/staff/action-client";
 import { manualMatch } from "@/db/queries/manual-match";
+import { ZId } from "@/lib/action-state";
 import { exceptionQuery, exceptionSearch } from "./filters";
-
-const ZId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 /** Match an exception line to a candidate receipt by hand; manualMatch checks scope, refuses matched lines or receipts, and audits. */
 export const matchExceptionAction = staffAction(

@@ -1,9 +1,8 @@
 import { Select } from "@/components/console/corrections/fields";
 import { Button } from "@/components/ui/button";
-import { ErrorSummary } from "@/components/ui/error-summary";
 import { Field } from "@/components/ui/field";
-import { Notice } from "@/components/ui/notice";
-import { ActionForm } from "@/components/console/action-form";
+import { StaffForm } from "@/components/console/staff-form";
+import { unlinkedConfirmations } from "@/db/queries/channel-confirmations";
 import { listExceptions } from "@/db/queries/exceptions";
 import { channelChoices } from "@/db/queries/incidents-admin";
 import { requestLocale } from "@/app/locale";
@@ -11,21 +10,24 @@ import { env } from "@/lib/env";
 import { fill } from "@/lib/i18n";
 import { formatDate, formatDateTime } from "@/lib/i18n/format";
 import { formatFen } from "@/lib/money";
+import { DoneNotice, redirectedError, RedirectedError, type SearchParams } from "../console-page";
 import { consoleStaff } from "../guard";
 import { matchExceptionAction } from "./actions";
 import { exceptionQuery, exceptionSearch } from "./filters";
 
-export default async function ExceptionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function ExceptionsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const [staff, { t, locale }, raw] = await Promise.all([consoleStaff("/staff/exceptions"), requestLocale(), searchParams]);
   const b = t.backOffice;
   const e = b.exceptions;
   const q = exceptionQuery(raw);
   const tz = env().TZ;
-  const [page, channels] = await Promise.all([
+  const [page, channels, unlinked] = await Promise.all([
     listExceptions(staff, { channel: q.channel, from: q.from, to: q.to, amountFen: q.amountFen }, { cursor: q.cursor, timeZone: tz }),
     channelChoices(),
+    unlinkedConfirmations(staff, { limit: 25 }),
   ]);
-  const error = typeof raw.error === "string" && raw.error in b.errors ? (raw.error as keyof typeof b.errors) : null;
+  const c = t.channels.console;
+  const error = redirectedError(raw, t);
   const channelName = (code: string | null) => {
     const ch = channels.find((c) => c.code === code);
     return ch ? (locale === "en" ? ch.nameEn : ch.nameZh) : (code ?? "—");
@@ -34,12 +36,8 @@ export default async function ExceptionsPage({ searchParams }: { searchParams: P
     <>
       <h1 className="mb-3 text-3xl font-bold">{e.title}</h1>
       <p className="mb-6 text-lg">{e.intro}</p>
-      {error && <ErrorSummary title={b.errorTitle} code={error} message={fill(b.errors[error], { id: "" })} />}
-      {raw.done === "matched" && !error && (
-        <Notice tone="ok">
-          <span data-result="matched">{e.matched}</span>
-        </Notice>
-      )}
+      <RedirectedError code={error} t={t} />
+      {raw.done === "matched" && !error && <DoneNotice code="matched" message={e.matched} />}
       <form method="get" action="/staff/exceptions" aria-label={e.filters} className="mb-8 grid gap-x-6 sm:grid-cols-2 lg:grid-cols-4">
         <Select name="channel" label={e.channel} defaultValue={q.channel ?? ""} options={[{ value: "", label: b.allChannels }, ...channels.map((c) => ({ value: c.code, label: locale === "en" ? c.nameEn : c.nameZh }))]} />
         <Field name="from" type="date" label={e.from} defaultValue={q.from} />
@@ -87,7 +85,7 @@ export default async function ExceptionsPage({ searchParams }: { searchParams: P
                         <span className="font-mono">{r.receiptNo}</span> · {formatFen(r.amountPaidFen ?? r.amountDueFen)} · {channelName(r.channel)}
                         {r.paidAt && ` · ${formatDateTime(r.paidAt, locale, tz)}`} · {e.reasons[r.reason]}
                       </span>
-                      <ActionForm action={matchExceptionAction} texts={{ done: e.matched, errors: t.staff.actionErrors }}>
+                      <StaffForm action={matchExceptionAction} texts={{ done: e.matched, errors: t.appErrors }}>
                         <input type="hidden" name="lineId" value={line.id} />
                         <input type="hidden" name="receiptId" value={r.id} />
                         {q.channel && <input type="hidden" name="channel" value={q.channel} />}
@@ -97,7 +95,7 @@ export default async function ExceptionsPage({ searchParams }: { searchParams: P
                         <button type="submit" className="min-h-11 rounded-md border-2 border-gray-800 px-4 py-2 font-semibold">
                           {fill(e.match, { receipt: r.receiptNo })}
                         </button>
-                      </ActionForm>
+                      </StaffForm>
                     </li>
                   ))}
                 </ul>
@@ -113,6 +111,37 @@ export default async function ExceptionsPage({ searchParams }: { searchParams: P
           </a>
         </p>
       )}
+
+      <section data-queue="data_entry" className="mt-10">
+        <h2 id="channel-exceptions-title" className="mb-2 text-2xl font-bold">
+          {c.exceptionsTitle}
+        </h2>
+        <p className="mb-4 text-lg">{c.exceptionsIntro}</p>
+        {unlinked.rows.length === 0 ? (
+          <p data-empty-channel>{c.exceptionsNone}</p>
+        ) : (
+          <ul className="space-y-4">
+            {unlinked.rows.map((k) => (
+              <li key={k.id} data-channel-exception={k.channel} className="rounded-md border-2 border-gray-300 p-4">
+                <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1">
+                  <dt className="font-semibold">{t.channels.confirmed.channel}</dt>
+                  <dd>{t.channels.names[k.channel as keyof typeof t.channels.names] ?? k.channel}</dd>
+                  <dt className="font-semibold">{c.order}</dt>
+                  <dd className="font-mono">{k.outTradeNo}</dd>
+                  <dt className="font-semibold">{c.receiptNo}</dt>
+                  <dd className="font-mono">{k.receiptNo ?? "—"}</dd>
+                  <dt className="font-semibold">{c.transaction}</dt>
+                  <dd className="font-mono">{k.transactionId}</dd>
+                  <dt className="font-semibold">{c.amount}</dt>
+                  <dd>{formatFen(k.amountFen)}</dd>
+                  <dt className="font-semibold">{c.paidAt}</dt>
+                  <dd>{formatDateTime(k.paidAt, locale, tz)}</dd>
+                </dl>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
     </>
   );
 }

@@ -2,11 +2,11 @@
 
 import { z } from "zod";
 import { staffAction } from "@/app/staff/action-client";
-import { runImport } from "@/db/queries/import-log";
+import { runImport } from "@/db/import/runs";
 import { env } from "@/lib/env";
 import { SETTLEMENT_FORMATS } from "@/lib/statements";
 
-/** Upload a billing file or statement; db/queries/import-log.ts checks the role again, limits the size and runs the CLI's engine. */
+/** Upload a billing file or statement; db/import/runs.ts checks the role again, limits the size and runs the CLI's engine. */
 export const runImportAction = staffAction(
   ["admin"],
   z.object({

@@ -1,55 +1,46 @@
-import { CheckedForm } from "@/components/console/corrections/checked-form";
+import { StaffForm } from "@/components/console/staff-form";
 import { Select } from "@/components/console/corrections/fields";
 import { Button } from "@/components/ui/button";
-import { ErrorSummary } from "@/components/ui/error-summary";
 import { Field } from "@/components/ui/field";
-import { Notice } from "@/components/ui/notice";
-import { listImportRuns } from "@/db/queries/import-log";
+import { listImportRuns } from "@/db/import/runs";
 import { requestLocale } from "@/app/locale";
 import { env } from "@/lib/env";
-import { fill } from "@/lib/i18n";
 import { formatDateTime } from "@/lib/i18n/format";
 import { SETTLEMENT_FORMATS } from "@/lib/statements";
 import { SETTLEMENT_PROFILES } from "@/lib/statements/profiles";
+import { backOfficeFormTexts, idParam, PageRefusal, redirectedError, RedirectedError, type SearchParams } from "../console-page";
 import { consoleStaff } from "../guard";
 import { runImportAction } from "./actions";
 import { DataTable } from "@/components/ui/data-table";
 
-export default async function ImportsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function ImportsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const [staff, { t, locale }, query] = await Promise.all([consoleStaff("/staff/imports"), requestLocale(), searchParams]);
   const b = t.backOffice;
   const m = b.imports;
   if (staff.role !== "admin") {
-    return (
-      <>
-        <h1 className="mb-6 text-3xl font-bold">{m.title}</h1>
-        <Notice tone="bad">
-          <span data-error="forbidden">{b.forbidden}</span>
-        </Notice>
-      </>
-    );
+    return <PageRefusal title={m.title} code="forbidden" message={b.forbidden} />;
   }
-  const cursor = typeof query.cursor === "string" && /^\d{1,15}$/.test(query.cursor) ? Number(query.cursor) : undefined;
+  const cursor = idParam(query.cursor);
   const { rows, next } = await listImportRuns(staff, { cursor });
-  const error = typeof query.error === "string" && query.error in b.errors ? (query.error as keyof typeof b.errors) : null;
+  const error = redirectedError(query, t);
   const tz = env().TZ;
   const profiles = [...new Set(SETTLEMENT_PROFILES.map((p) => p.name))];
   return (
     <>
       <h1 className="mb-3 text-3xl font-bold">{m.title}</h1>
       <p className="mb-6 text-lg">{m.intro}</p>
-      {error && <ErrorSummary title={b.errorTitle} code={error} message={fill(b.errors[error], { id: "" })} />}
+      <RedirectedError code={error} t={t} />
       <section aria-labelledby="upload-title" className="mb-10 max-w-2xl">
         <h2 id="upload-title" className="mb-3 text-2xl font-bold">
           {m.uploadTitle}
         </h2>
-        <CheckedForm action={runImportAction} encType="multipart/form-data" texts={{ errorTitle: b.errorTitle, errors: b.errors, fieldErrors: b.fieldErrors, pending: m.running }}>
+        <StaffForm action={runImportAction} encType="multipart/form-data" texts={{ ...backOfficeFormTexts(t), pending: m.running }} keepValues>
           <Select name="kind" label={m.kind} defaultValue="settlements" options={(["settlements", "receipts"] as const).map((k) => ({ value: k, label: m.kinds[k] }))} />
           <Select name="format" label={m.format} defaultValue="csv" options={SETTLEMENT_FORMATS.map((f) => ({ value: f, label: m.formats[f] }))} />
           <Select name="profile" label={m.profile} defaultValue="default" options={profiles.map((p) => ({ value: p, label: p }))} />
           <Field name="file" type="file" label={m.file} hint={m.fileHint} accept=".csv,.txt,.xml,.sta,.940,.mt940" required />
           <Button type="submit">{m.submit}</Button>
-        </CheckedForm>
+        </StaffForm>
       </section>
       <h2 className="mb-3 text-2xl font-bold">{m.history}</h2>
       {rows.length === 0 ? (

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { staffAction } from "@/app/staff/action-client";
 import { declareIncident, endIncident } from "@/db/queries/incidents-admin";
+import { ZId } from "@/lib/action-state";
 import { isIsoDate } from "@/lib/dates";
 
 const ZDate = z.string().refine(isIsoDate);
@@ -27,7 +28,7 @@ export const declareIncidentAction = staffAction(
   },
 );
 
-export const endIncidentAction = staffAction(["supervisor", "admin"], z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }), async ({ id }, staff) => {
+export const endIncidentAction = staffAction(["supervisor", "admin"], z.object({ id: ZId }), async ({ id }, staff) => {
   const result = await endIncident(staff, id, new Date());
   return { done: result.ok ? "ended" : "refused", redirectTo: `/staff/incidents/${id}?${result.ok ? "done=ended" : `error=${result.code}`}` };
 });

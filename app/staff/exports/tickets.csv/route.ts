@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { requireStaff } from "@/db/queries/staff";
+import { requireStaff } from "@/app/staff/session";
 import { recordTicketExport, TICKET_EXPORT_COLUMNS, ticketExportPages, type TicketExportRow } from "@/db/queries/ticket-export";
 import { csvLine, UTF8_BOM } from "@/lib/csv-safe";
 import { isIsoDate, zonedParts } from "@/lib/dates";
@@ -28,7 +28,7 @@ export async function GET(request: Request) {
   const url = new URL(request.url);
   const check = await requireStaff(["supervisor", "admin"]);
   if (!check.ok) {
-    if (check.status === 401) return Response.redirect(new URL(`/staff/login?callbackUrl=${encodeURIComponent(url.pathname + url.search)}`, url), 303);
+    if (check.code === "unauthorized") return Response.redirect(new URL(`/staff/login?callbackUrl=${encodeURIComponent(url.pathname + url.search)}`, url), 303);
     return new Response("forbidden\n", { status: 403, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   }
   const parsed = ZFilters.safeParse(Object.fromEntries([...url.searchParams].filter(([, v]) => v !== "")));

@@ -7,7 +7,7 @@ import { publicStatus } from "@/db/queries/status";
 import { env } from "@/lib/env";
 import { fill } from "@/lib/i18n/fill";
 import { checkReceiptNo } from "@/lib/receipt-number";
-import { requestLocale } from "../../../../locale";
+import { requestLocale } from "@/app/locale";
 import { receiptAccess } from "../../../receipt-access";
 import { openTicketAction } from "../../../ticket-actions";
 

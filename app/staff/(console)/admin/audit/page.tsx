@@ -5,7 +5,8 @@ import { env } from "@/lib/env";
 import { isIsoDate } from "@/lib/dates";
 import { fill } from "@/lib/i18n";
 import { formatDateTime } from "@/lib/i18n/format";
-import { requestLocale } from "../../../../locale";
+import { requestLocale } from "@/app/locale";
+import { PageRefusal, readOrRefusal } from "../../console-page";
 import { consoleStaff } from "../../guard";
 import { DataTable } from "@/components/ui/data-table";
 
@@ -39,19 +40,11 @@ function filtersOf(search: Search): { filters: AuditFilters; before?: number; in
 export default async function AuditLogPage({ searchParams }: { searchParams: Promise<Search> }) {
   const [staff, { t, locale }, search] = await Promise.all([consoleStaff("/staff/admin/audit"), requestLocale(), searchParams]);
   const a = t.oversight.audit;
-  if (staff.role !== "admin" && staff.role !== "supervisor") {
-    return (
-      <>
-        <h1 className="mb-6 text-3xl font-bold">{a.title}</h1>
-        <Notice tone="bad">
-          <span data-error="forbidden">{t.oversight.forbidden}</span>
-        </Notice>
-      </>
-    );
-  }
   const { filters, before, invalid } = filtersOf(search);
   const config = env();
-  const page = await listAuditEvents(staff, filters, { timeZone: config.TZ, before });
+  const read = await readOrRefusal(listAuditEvents(staff, filters, { timeZone: config.TZ, before }));
+  if (!read.ok) return <PageRefusal title={a.title} code={read.code} message={t.oversight.forbidden} />;
+  const page = read.value;
   const query = new URLSearchParams(Object.entries(filters).filter((e): e is [string, string] => typeof e[1] === "string"));
   const labels: Record<string, string> = { actor: a.actor, action: a.action, objectType: a.objectType, objectId: a.objectId, from: a.from, to: a.to };
 

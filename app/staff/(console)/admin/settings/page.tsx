@@ -1,10 +1,11 @@
-import { AdminForm, type AdminFormTexts } from "@/components/console/admin/admin-form";
-import { Notice } from "@/components/ui/notice";
+import { AdminFields } from "@/components/console/admin/admin-fields";
+import { StaffForm, type StaffFormTexts } from "@/components/console/staff-form";
 import { calendarSettings, feeScheduleSettings, listChannels } from "@/db/queries/admin-settings";
 import { fill } from "@/lib/i18n";
 import { formatDate } from "@/lib/i18n/format";
 import { formatFen } from "@/lib/money";
-import { requestLocale } from "../../../../locale";
+import { requestLocale } from "@/app/locale";
+import { PageRefusal, readOrRefusal } from "../../console-page";
 import { consoleStaff } from "../../guard";
 import { publishCalendarYearAction, removeCalendarOverrideAction, setCalendarOverrideAction, setFeeAction, updateChannelAction } from "../actions";
 import { DataTable } from "@/components/ui/data-table";
@@ -14,18 +15,10 @@ const yuan = (fen: number) => formatFen(fen).replace(/^¥/, "").replaceAll(",", 
 export default async function SettingsPage() {
   const [staff, { t, locale }] = await Promise.all([consoleStaff("/staff/admin/settings"), requestLocale()]);
   const s = t.oversight.settings;
-  if (staff.role !== "admin") {
-    return (
-      <>
-        <h1 className="mb-6 text-3xl font-bold">{s.title}</h1>
-        <Notice tone="bad">
-          <span data-error="forbidden">{t.oversight.forbidden}</span>
-        </Notice>
-      </>
-    );
-  }
-  const [channels, calendar, fees] = await Promise.all([listChannels(staff), calendarSettings(staff), feeScheduleSettings(staff)]);
-  const texts = (fieldErrors: Record<string, string>): AdminFormTexts => ({ saved: s.saved, errorTitle: s.errorTitle, errors: s.errors, fieldErrors });
+  const read = await readOrRefusal(Promise.all([listChannels(staff), calendarSettings(staff), feeScheduleSettings(staff)]));
+  if (!read.ok) return <PageRefusal title={s.title} code={read.code} message={t.oversight.forbidden} />;
+  const [channels, calendar, fees] = read.value;
+  const texts = (fieldErrors: Record<string, string>): StaffFormTexts => ({ done: s.saved, errorTitle: s.errorTitle, errors: s.errors, invalidSummary: s.errors.invalid, fieldErrors });
   const c = s.channels;
   const cal = s.calendar;
   const f = s.fees;
@@ -46,18 +39,17 @@ export default async function SettingsPage() {
               <h3 id={`channel-${ch.code}-title`} className="mb-3 text-xl font-bold">
                 {name(ch)} <span className="font-normal text-gray-700">({ch.code})</span>
               </h3>
-              <AdminForm
-                action={updateChannelAction}
-                idPrefix={`channel-${ch.code}`}
-                hidden={{ code: ch.code }}
-                submit={c.save}
-                texts={texts(c.fieldErrors)}
-                fields={[
-                  { kind: "text", name: "lagDays", label: c.lag, hint: c.lagHint, defaultValue: String(ch.lagDays), inputMode: "numeric", width: "max-w-32" },
-                  { kind: "text", name: "cutoff", label: c.cutoff, hint: c.cutoffHint, defaultValue: ch.cutoff, width: "max-w-32" },
-                  { kind: "text", name: "lockWindowMinutes", label: c.lock, hint: c.lockHint, defaultValue: ch.lockWindowMinutes === null ? "" : String(ch.lockWindowMinutes), inputMode: "numeric", width: "max-w-32" },
-                ]}
-              />
+              <StaffForm action={updateChannelAction} idPrefix={`channel-${ch.code}`} texts={texts(c.fieldErrors)} noValidate>
+                <AdminFields
+                  hidden={{ code: ch.code }}
+                  submit={c.save}
+                  fields={[
+                    { kind: "text", name: "lagDays", label: c.lag, hint: c.lagHint, defaultValue: String(ch.lagDays), inputMode: "numeric", width: "max-w-32" },
+                    { kind: "text", name: "cutoff", label: c.cutoff, hint: c.cutoffHint, defaultValue: ch.cutoff, width: "max-w-32" },
+                    { kind: "text", name: "lockWindowMinutes", label: c.lock, hint: c.lockHint, defaultValue: ch.lockWindowMinutes === null ? "" : String(ch.lockWindowMinutes), inputMode: "numeric", width: "max-w-32" },
+                  ]}
+                />
+              </StaffForm>
             </section>
           ))}
         </div>
@@ -69,18 +61,16 @@ export default async function SettingsPage() {
         </h2>
         <p className="mb-4">{fill(cal.intro, { first: calendar.libraryYears.first, last: calendar.libraryYears.last })}</p>
         <div className="grid gap-8 lg:grid-cols-2">
-          <AdminForm
-            action={setCalendarOverrideAction}
-            idPrefix="calendar"
-            submit={cal.set}
-            texts={texts(cal.fieldErrors)}
-            className="rounded-md border-2 border-gray-300 p-4"
-            fields={[
-              { kind: "text", name: "day", label: cal.day, hint: cal.dayHint, width: "max-w-48" },
-              { kind: "radio", name: "isBusinessDay", label: cal.kind, options: [{ value: "false", label: cal.dayOff }, { value: "true", label: cal.businessDay }] },
-              { kind: "text", name: "note", label: cal.note, hint: cal.noteHint },
-            ]}
-          />
+          <StaffForm action={setCalendarOverrideAction} idPrefix="calendar" texts={texts(cal.fieldErrors)} className="rounded-md border-2 border-gray-300 p-4" noValidate>
+            <AdminFields
+              submit={cal.set}
+              fields={[
+                { kind: "text", name: "day", label: cal.day, hint: cal.dayHint, width: "max-w-48" },
+                { kind: "radio", name: "isBusinessDay", label: cal.kind, options: [{ value: "false", label: cal.dayOff }, { value: "true", label: cal.businessDay }] },
+                { kind: "text", name: "note", label: cal.note, hint: cal.noteHint },
+              ]}
+            />
+          </StaffForm>
           <div>
             <h3 className="mb-2 text-xl font-bold">{cal.overrides}</h3>
             {calendar.overrides.length === 0 ? (
@@ -93,7 +83,9 @@ export default async function SettingsPage() {
                       <strong>{formatDate(o.day, locale)}</strong> ({o.day}) — {o.isBusinessDay ? cal.businessDay : cal.dayOff}
                       {o.note && <span className="block text-gray-700">{o.note}</span>}
                     </span>
-                    <AdminForm action={removeCalendarOverrideAction} idPrefix={`remove-${o.day}`} hidden={{ day: o.day }} submit={`${cal.remove} ${o.day}`} texts={texts(cal.fieldErrors)} fields={[]} />
+                    <StaffForm action={removeCalendarOverrideAction} idPrefix={`remove-${o.day}`} texts={texts(cal.fieldErrors)} noValidate>
+                      <AdminFields hidden={{ day: o.day }} submit={`${cal.remove} ${o.day}`} fields={[]} />
+                    </StaffForm>
                   </li>
                 ))}
               </ul>
@@ -102,13 +94,9 @@ export default async function SettingsPage() {
             <p className="mb-4" data-published-years>
               {calendar.publishedYears.length === 0 ? cal.noPublished : calendar.publishedYears.join(", ")}
             </p>
-            <AdminForm
-              action={publishCalendarYearAction}
-              idPrefix="publish"
-              submit={cal.publish}
-              texts={texts(cal.fieldErrors)}
-              fields={[{ kind: "text", name: "year", label: cal.year, hint: fill(cal.yearHint, { last: calendar.libraryYears.last }), inputMode: "numeric", width: "max-w-32" }]}
-            />
+            <StaffForm action={publishCalendarYearAction} idPrefix="publish" texts={texts(cal.fieldErrors)} noValidate>
+              <AdminFields submit={cal.publish} fields={[{ kind: "text", name: "year", label: cal.year, hint: fill(cal.yearHint, { last: calendar.libraryYears.last }), inputMode: "numeric", width: "max-w-32" }]} />
+            </StaffForm>
           </div>
         </div>
       </section>
@@ -137,17 +125,16 @@ export default async function SettingsPage() {
                   ))}
                 </DataTable>
               )}
-              <AdminForm
-                action={setFeeAction}
-                idPrefix={`fee-${service.code}`}
-                hidden={{ service: service.code }}
-                submit={f.save}
-                texts={texts(f.fieldErrors)}
-                fields={[
-                  { kind: "text", name: "amount", label: f.amount, hint: f.amountHint, inputMode: "decimal", defaultValue: service.entries.length > 0 ? yuan(service.entries.at(-1)!.amountFen) : "", width: "max-w-48" },
-                  { kind: "text", name: "effectiveFrom", label: f.from, hint: f.fromHint, width: "max-w-48" },
-                ]}
-              />
+              <StaffForm action={setFeeAction} idPrefix={`fee-${service.code}`} texts={texts(f.fieldErrors)} noValidate>
+                <AdminFields
+                  hidden={{ service: service.code }}
+                  submit={f.save}
+                  fields={[
+                    { kind: "text", name: "amount", label: f.amount, hint: f.amountHint, inputMode: "decimal", defaultValue: service.entries.length > 0 ? yuan(service.entries.at(-1)!.amountFen) : "", width: "max-w-48" },
+                    { kind: "text", name: "effectiveFrom", label: f.from, hint: f.fromHint, width: "max-w-48" },
+                  ]}
+                />
+              </StaffForm>
             </section>
           ))}
         </div>

@@ -1,27 +1,19 @@
-import { ActionForm } from "@/components/console/action-form";
-import { Notice } from "@/components/ui/notice";
+import { StaffForm } from "@/components/console/staff-form";
 import { listStaff } from "@/db/queries/staff-accounts";
 import { STAFF_ROLES } from "@/lib/auth/roles";
-import { requestLocale } from "../../../../locale";
+import { requestLocale } from "@/app/locale";
 import { changeStaffRoleAction, setStaffDisabledAction } from "../../../actions";
+import { PageRefusal, readOrRefusal } from "../../console-page";
 import { consoleStaff } from "../../guard";
 import { DataTable } from "@/components/ui/data-table";
 
 export default async function StaffAdminPage() {
   const [staff, { t }] = await Promise.all([consoleStaff("/staff/admin/staff"), requestLocale()]);
   const a = t.staff.admin;
-  if (staff.role !== "admin") {
-    return (
-      <>
-        <h1 className="mb-6 text-3xl font-bold">{a.title}</h1>
-        <Notice tone="bad">
-          <span data-error="forbidden">{a.forbidden}</span>
-        </Notice>
-      </>
-    );
-  }
-  const rows = await listStaff(staff);
-  const texts = { done: a.done, errors: t.staff.actionErrors };
+  const read = await readOrRefusal(listStaff(staff));
+  if (!read.ok) return <PageRefusal title={a.title} code={read.code} message={a.forbidden} />;
+  const rows = read.value;
+  const texts = { done: a.done, errors: t.appErrors };
   return (
     <>
       <h1 className="mb-3 text-3xl font-bold">{a.title}</h1>
@@ -42,15 +34,15 @@ export default async function StaffAdminPage() {
             <td className="p-2">
               {row.id !== staff.id && (
                 <div className="flex flex-wrap gap-4">
-                  <ActionForm action={setStaffDisabledAction} texts={texts}>
+                  <StaffForm action={setStaffDisabledAction} texts={texts}>
                     <input type="hidden" name="staffId" value={row.id} />
                     <input type="hidden" name="disabled" value={row.disabled ? "false" : "true"} />
                     <button type="submit" className="min-h-11 rounded-md border-2 border-gray-800 px-3 py-2 font-semibold">
                       {row.disabled ? a.enable : a.disable}
                       <span className="sr-only"> {row.email}</span>
                     </button>
-                  </ActionForm>
-                  <ActionForm action={changeStaffRoleAction} texts={texts} className="flex flex-wrap items-end gap-2">
+                  </StaffForm>
+                  <StaffForm action={changeStaffRoleAction} texts={texts} className="flex flex-wrap items-end gap-2">
                     <input type="hidden" name="staffId" value={row.id} />
                     <label className="flex flex-col text-sm">
                       {a.newRole}
@@ -66,7 +58,7 @@ export default async function StaffAdminPage() {
                       {a.changeRole}
                       <span className="sr-only"> {row.email}</span>
                     </button>
-                  </ActionForm>
+                  </StaffForm>
                 </div>
               )}
             </td>

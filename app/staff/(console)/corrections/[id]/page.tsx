@@ -1,9 +1,8 @@
-import { CheckedForm } from "@/components/console/corrections/checked-form";
+import { StaffForm } from "@/components/console/staff-form";
 import { TextArea } from "@/components/console/corrections/fields";
 import { ReceiptFacts } from "@/components/console/corrections/receipt-facts";
 import { VoucherPanel } from "@/components/console/corrections/voucher-panel";
 import { Button } from "@/components/ui/button";
-import { ErrorSummary } from "@/components/ui/error-summary";
 import { Notice } from "@/components/ui/notice";
 import { correctionDetail } from "@/db/queries/corrections";
 import { requestLocale } from "@/app/locale";
@@ -11,33 +10,27 @@ import { fill } from "@/lib/i18n";
 import { env } from "@/lib/env";
 import { formatDateTime } from "@/lib/i18n/format";
 import { formatFen } from "@/lib/money";
+import { backOfficeFormTexts, DoneNotice, idParam, PageRefusal, redirectedError, RedirectedError, type SearchParams } from "../../console-page";
 import { consoleStaff } from "../../guard";
 import { decideCorrectionAction, markRefundPaidOutAction } from "../actions";
 
 const DONE = ["prepared", "approved", "rejected", "paid_out"] as const;
 
-export default async function CorrectionPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function CorrectionPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> }) {
   const [{ id: rawId }, query] = await Promise.all([params, searchParams]);
-  const id = /^\d{1,15}$/.test(rawId) ? Number(rawId) : 0;
+  const id = idParam(rawId) ?? 0;
   const [staff, { t, locale }] = await Promise.all([consoleStaff(`/staff/corrections/${id}`), requestLocale()]);
   const b = t.backOffice;
   const c = b.corrections;
   const correction = id > 0 ? await correctionDetail(staff, id) : null;
   if (!correction) {
-    return (
-      <>
-        <h1 className="mb-6 text-3xl font-bold">{c.title}</h1>
-        <Notice tone="bad">
-          <span data-error="not_found">{b.errors.not_found}</span>
-        </Notice>
-      </>
-    );
+    return <PageRefusal title={c.title} code="not_found" message={b.errors.not_found} />;
   }
   const tz = env().TZ;
-  const error = typeof query.error === "string" && query.error in b.errors ? (query.error as keyof typeof b.errors) : null;
+  const error = redirectedError(query, t);
   const done = DONE.find((d) => d === query.done);
   const doneText = { prepared: c.prepared, approved: c.approved, rejected: c.rejected, paid_out: c.paidOutTitle };
-  const texts = { errorTitle: b.errorTitle, errors: b.errors, fieldErrors: b.fieldErrors };
+  const texts = backOfficeFormTexts(t);
   const details: [string, string][] = [
     [c.kind, b.kinds[correction.kind]],
     [c.amount, formatFen(correction.amountFen)],
@@ -71,12 +64,8 @@ export default async function CorrectionPage({ params, searchParams }: { params:
           {c.viewTicket} {correction.ticketRef}
         </a>
       </p>
-      {error && <ErrorSummary title={b.errorTitle} code={error} message={fill(b.errors[error], { id: "" })} />}
-      {done && !error && (
-        <Notice tone="ok">
-          <span data-result={done}>{doneText[done]}</span>
-        </Notice>
-      )}
+      <RedirectedError code={error} t={t} />
+      {done && !error && <DoneNotice code={done} message={doneText[done]} />}
       <div className="grid gap-8 lg:grid-cols-2">
         <div>
           <dl className="mb-6 grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1">
@@ -100,7 +89,7 @@ export default async function CorrectionPage({ params, searchParams }: { params:
                 <h2 id="decide-title" className="mb-3 text-xl font-bold">
                   {c.decide}
                 </h2>
-                <CheckedForm action={decideCorrectionAction} texts={texts}>
+                <StaffForm action={decideCorrectionAction} texts={texts} keepValues>
                   <input type="hidden" name="id" value={correction.id} />
                   <input type="hidden" name="version" value={correction.version} />
                   <TextArea name="note" label={c.noteLabel} maxLength={500} />
@@ -112,7 +101,7 @@ export default async function CorrectionPage({ params, searchParams }: { params:
                       {c.reject}
                     </button>
                   </div>
-                </CheckedForm>
+                </StaffForm>
               </section>
             ))}
 
@@ -124,11 +113,11 @@ export default async function CorrectionPage({ params, searchParams }: { params:
               {correction.paidOutAt ? (
                 <p data-paid-out>{fill(c.paidOut, { date: formatDateTime(correction.paidOutAt, locale, tz) })}</p>
               ) : (
-                <CheckedForm action={markRefundPaidOutAction} texts={texts}>
+                <StaffForm action={markRefundPaidOutAction} texts={texts} keepValues>
                   <input type="hidden" name="id" value={correction.id} />
                   <input type="hidden" name="version" value={correction.version} />
                   <Button type="submit">{c.markPaidOut}</Button>
-                </CheckedForm>
+                </StaffForm>
               )}
             </section>
           )}

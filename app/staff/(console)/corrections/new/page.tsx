@@ -1,11 +1,9 @@
-import { CheckedForm } from "@/components/console/corrections/checked-form";
+import { StaffForm } from "@/components/console/staff-form";
 import { Select, TextArea } from "@/components/console/corrections/fields";
 import { ReceiptFacts } from "@/components/console/corrections/receipt-facts";
 import { VoucherPanel } from "@/components/console/corrections/voucher-panel";
 import { Button } from "@/components/ui/button";
-import { ErrorSummary } from "@/components/ui/error-summary";
 import { Field } from "@/components/ui/field";
-import { Notice } from "@/components/ui/notice";
 import { correctionTicket, ticketVouchers } from "@/db/queries/corrections";
 import { channelChoices } from "@/db/queries/incidents-admin";
 import { requestLocale } from "@/app/locale";
@@ -14,10 +12,11 @@ import { env } from "@/lib/env";
 import { formatFen } from "@/lib/money";
 import { refundableFen, type CorrectionKind } from "@/lib/corrections";
 import { TICKET_REF_PATTERN } from "@/lib/tickets";
+import { backOfficeFormTexts, PageRefusal, redirectedError, RedirectedError, type SearchParams } from "../../console-page";
 import { consoleStaff } from "../../guard";
 import { prepareCorrectionAction } from "../actions";
 
-export default async function NewCorrectionPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function NewCorrectionPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const query = await searchParams;
   const ref = typeof query.ticket === "string" && TICKET_REF_PATTERN.test(query.ticket) ? query.ticket : null;
   const [staff, { t, locale }] = await Promise.all([consoleStaff(`/staff/corrections/new${ref ? `?ticket=${ref}` : ""}`), requestLocale()]);
@@ -25,37 +24,23 @@ export default async function NewCorrectionPage({ searchParams }: { searchParams
   const c = b.corrections;
   const ticket = ref ? await correctionTicket(staff, ref) : null;
   if (!ticket) {
-    return (
-      <>
-        <h1 className="mb-6 text-3xl font-bold">{b.corrections.title}</h1>
-        <Notice tone={ref ? "bad" : "info"}>
-          <span data-error={ref ? "not_found" : undefined}>{ref ? fill(c.ticketNotFound, { ref }) : c.newHint}</span>
-        </Notice>
-      </>
-    );
+    return <PageRefusal title={b.corrections.title} code={ref ? "not_found" : undefined} message={ref ? fill(c.ticketNotFound, { ref }) : c.newHint} tone={ref ? "bad" : "info"} />;
   }
   const title = fill(c.newTitle, { ref: ticket.ref });
   if (ticket.receiptId === null || ticket.receiptNo === null || ticket.billingStatus === null || ticket.amountDueFen === null) {
-    return (
-      <>
-        <h1 className="mb-6 text-3xl font-bold">{title}</h1>
-        <Notice tone="bad">
-          <span data-error="no_receipt">{b.errors.no_receipt}</span>
-        </Notice>
-      </>
-    );
+    return <PageRefusal title={title} code="no_receipt" message={b.errors.no_receipt} />;
   }
   const kind: CorrectionKind = query.kind === "refund" || query.kind === "reentry" ? query.kind : ticket.billingStatus === "unpaid" ? "reentry" : "refund";
-  const error = typeof query.error === "string" && query.error in b.errors ? (query.error as keyof typeof b.errors) : null;
+  const error = redirectedError(query, t);
   const [vouchers, channels] = await Promise.all([ticketVouchers(ticket.ticketId), channelChoices()]);
   const tz = env().TZ;
-  const texts = { errorTitle: b.errorTitle, errors: b.errors, fieldErrors: b.fieldErrors };
+  const texts = backOfficeFormTexts(t);
   const refundable = refundableFen({ ...ticket, billingStatus: ticket.billingStatus, amountDueFen: ticket.amountDueFen });
   return (
     <>
       <h1 className="mb-3 text-3xl font-bold">{title}</h1>
       <p className="mb-6 text-lg">{c.intro}</p>
-      {error && <ErrorSummary title={b.errorTitle} code={error} message={fill(b.errors[error], { id: "" })} />}
+      <RedirectedError code={error} t={t} />
       <div className="grid gap-8 lg:grid-cols-2">
         <div>
           <ReceiptFacts
@@ -76,7 +61,7 @@ export default async function NewCorrectionPage({ searchParams }: { searchParams
               </a>
             ))}
           </nav>
-          <CheckedForm action={prepareCorrectionAction} texts={texts}>
+          <StaffForm action={prepareCorrectionAction} texts={texts} keepValues>
             <input type="hidden" name="ticket" value={ticket.ref} />
             <input type="hidden" name="kind" value={kind} />
             {kind === "refund" ? (
@@ -95,7 +80,7 @@ export default async function NewCorrectionPage({ searchParams }: { searchParams
               </>
             )}
             <Button type="submit">{c.submit}</Button>
-          </CheckedForm>
+          </StaffForm>
         </div>
         <VoucherPanel vouchers={vouchers} t={t} />
       </div>

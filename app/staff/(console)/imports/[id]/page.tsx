@@ -1,28 +1,22 @@
 import { ImportSummaryView } from "@/components/console/imports/import-summary";
 import { Notice } from "@/components/ui/notice";
-import { importRunById } from "@/db/queries/import-log";
+import { importRunById } from "@/db/import/runs";
 import { requestLocale } from "@/app/locale";
 import { env } from "@/lib/env";
 import { fill } from "@/lib/i18n";
 import { formatDateTime } from "@/lib/i18n/format";
+import { idParam, PageRefusal } from "../../console-page";
 import { consoleStaff } from "../../guard";
 
 export default async function ImportRunPage({ params }: { params: Promise<{ id: string }> }) {
   const { id: rawId } = await params;
-  const id = /^\d{1,15}$/.test(rawId) ? Number(rawId) : 0;
+  const id = idParam(rawId) ?? 0;
   const [staff, { t, locale }] = await Promise.all([consoleStaff(`/staff/imports/${id}`), requestLocale()]);
   const b = t.backOffice;
   const m = b.imports;
   const run = id > 0 ? await importRunById(staff, id) : null;
   if (!run) {
-    return (
-      <>
-        <h1 className="mb-6 text-3xl font-bold">{m.title}</h1>
-        <Notice tone="bad">
-          <span data-error={staff.role === "admin" ? "not_found" : "forbidden"}>{staff.role === "admin" ? b.errors.not_found : b.forbidden}</span>
-        </Notice>
-      </>
-    );
+    return <PageRefusal title={m.title} code={staff.role === "admin" ? "not_found" : "forbidden"} message={staff.role === "admin" ? b.errors.not_found : b.forbidden} />;
   }
   const tz = env().TZ;
   return (

@@ -1,56 +1,44 @@
-import { CheckedForm } from "@/components/console/corrections/checked-form";
+import { StaffForm } from "@/components/console/staff-form";
 import { IncidentSummary } from "@/components/console/incidents/incident-summary";
 import { Button } from "@/components/ui/button";
-import { ErrorSummary } from "@/components/ui/error-summary";
-import { Notice } from "@/components/ui/notice";
 import { channelChoices, incidentById, incidentTickets } from "@/db/queries/incidents-admin";
 import { requestLocale } from "@/app/locale";
 import { env } from "@/lib/env";
 import { fill } from "@/lib/i18n";
 import { formatDateTime } from "@/lib/i18n/format";
+import { backOfficeFormTexts, DoneNotice, idParam, PageRefusal, redirectedError, RedirectedError, type SearchParams } from "../../console-page";
 import { consoleStaff } from "../../guard";
 import { endIncidentAction } from "../actions";
 import { DataTable } from "@/components/ui/data-table";
 
-export default async function IncidentPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function IncidentPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> }) {
   const [{ id: rawId }, query] = await Promise.all([params, searchParams]);
-  const id = /^\d{1,15}$/.test(rawId) ? Number(rawId) : 0;
+  const id = idParam(rawId) ?? 0;
   const [staff, { t, locale }] = await Promise.all([consoleStaff(`/staff/incidents/${id}`), requestLocale()]);
   const b = t.backOffice;
   const i = b.incidents;
   const incident = id > 0 ? await incidentById(staff, id) : null;
   if (!incident) {
-    return (
-      <>
-        <h1 className="mb-6 text-3xl font-bold">{i.title}</h1>
-        <Notice tone="bad">
-          <span data-error="not_found">{b.errors.not_found}</span>
-        </Notice>
-      </>
-    );
+    return <PageRefusal title={i.title} code="not_found" message={b.errors.not_found} />;
   }
   const tz = env().TZ;
   const [tickets, channels] = await Promise.all([incidentTickets(staff, incident, tz), channelChoices()]);
   const ch = channels.find((c) => c.code === incident.channel);
-  const error = typeof query.error === "string" && query.error in b.errors ? (query.error as keyof typeof b.errors) : null;
-  const done = query.done === "declared" ? i.declared : query.done === "ended" ? i.endedDone : null;
+  const error = redirectedError(query, t);
+  const done = query.done === "declared" || query.done === "ended" ? query.done : null;
   return (
     <>
       <h1 className="mb-6 text-3xl font-bold">{fill(i.detailTitle, { id: incident.id })}</h1>
-      {error && <ErrorSummary title={b.errorTitle} code={error} message={fill(b.errors[error], { id: "" })} />}
-      {done && !error && (
-        <Notice tone="ok">
-          <span data-result={query.done}>{done}</span>
-        </Notice>
-      )}
+      <RedirectedError code={error} t={t} />
+      {done && !error && <DoneNotice code={done} message={done === "declared" ? i.declared : i.endedDone} />}
       <div className="mb-6">
         <IncidentSummary incident={incident} channelName={ch ? (locale === "en" ? ch.nameEn : ch.nameZh) : b.allChannels} t={t} locale={locale} timeZone={tz} />
       </div>
       {!incident.endedAt && staff.role !== "agent" && (
-        <CheckedForm action={endIncidentAction} texts={{ errorTitle: b.errorTitle, errors: b.errors, fieldErrors: b.fieldErrors }} className="mb-8">
+        <StaffForm action={endIncidentAction} texts={backOfficeFormTexts(t)} className="mb-8" keepValues>
           <input type="hidden" name="id" value={incident.id} />
           <Button type="submit">{i.end}</Button>
-        </CheckedForm>
+        </StaffForm>
       )}
       <h2 className="mb-3 text-2xl font-bold">{i.tickets}</h2>
       {tickets.length === 0 ? (

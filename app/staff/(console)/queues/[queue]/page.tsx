@@ -1,16 +1,17 @@
 import { notFound } from "next/navigation";
 import { NextTicketButton } from "@/components/console/queues/next-ticket-button";
 import { QueueTable } from "@/components/console/queues/queue-table";
-import { Notice } from "@/components/ui/notice";
 import { queuePage } from "@/db/queries/queues";
 import { env } from "@/lib/env";
 import { fill } from "@/lib/i18n";
 import { TICKET_CATEGORIES, TICKET_STATUSES } from "@/lib/routing";
 import { ZQueueFilters, ZQueueName } from "@/lib/ticket-desk";
-import { requestLocale } from "../../../../locale";
+import { requestLocale } from "@/app/locale";
+import { claimNextTicketAction } from "../../../tickets-actions";
+import { PageRefusal, type SearchParams } from "../../console-page";
 import { consoleStaff } from "../../guard";
 
-type Props = { params: Promise<{ queue: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+type Props = { params: Promise<{ queue: string }>; searchParams: Promise<SearchParams> };
 
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
@@ -24,14 +25,7 @@ export default async function QueuePage({ params, searchParams }: Props) {
   const title = fill(q.title, { queue: t.desk.queueNames[queue.data] });
   const page = await queuePage(staff, queue.data, filters);
   if (!page) {
-    return (
-      <>
-        <h1 className="mb-6 text-3xl font-bold">{title}</h1>
-        <Notice tone="bad">
-          <span data-error="forbidden">{q.forbidden}</span>
-        </Notice>
-      </>
-    );
+    return <PageRefusal title={title} code="forbidden" message={q.forbidden} />;
   }
   const link = (cursor?: string) => {
     const search = new URLSearchParams({ status: filters.status, assigned: filters.assigned, ...(filters.category ? { category: filters.category } : {}), ...(cursor ? { cursor } : {}) });
@@ -41,7 +35,7 @@ export default async function QueuePage({ params, searchParams }: Props) {
   return (
     <>
       <h1 className="mb-6 text-3xl font-bold">{title}</h1>
-      <NextTicketButton t={t} />
+      <NextTicketButton action={claimNextTicketAction} t={t} />
       <form method="get" className="mb-6 flex flex-wrap items-end gap-4" aria-label={q.filters}>
         <label className="flex flex-col font-semibold">
           {q.status}

@@ -2,16 +2,30 @@ import { PaymentPanel } from "@/components/console/tickets/payment-panel";
 import { SlaBadge } from "@/components/console/tickets/sla-badge";
 import { TicketActions } from "@/components/console/tickets/ticket-actions";
 import { TicketTimeline } from "@/components/console/tickets/ticket-timeline";
-import { Notice } from "@/components/ui/notice";
+import { unsafeConfirmationsForReceipt } from "@/db/queries/channel-confirmations";
 import { staffTicket } from "@/db/queries/staff-tickets";
 import { cannedReplyText, isCannedReplyId } from "@/lib/canned-replies";
 import { env } from "@/lib/env";
 import { fill } from "@/lib/i18n";
 import { TICKET_REF_PATTERN } from "@/lib/tickets";
-import { requestLocale } from "../../../../locale";
+import { requestLocale } from "@/app/locale";
+import * as desk from "../../../tickets-actions";
+import { PageRefusal, type SearchParams } from "../../console-page";
 import { consoleStaff } from "../../guard";
 
-type Props = { params: Promise<{ ref: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+const DESK_ACTIONS = {
+  claim: desk.claimTicketAction,
+  assign: desk.assignTicketAction,
+  reply: desk.replyTicketAction,
+  askInfo: desk.askInfoTicketAction,
+  note: desk.noteTicketAction,
+  resolve: desk.resolveTicketAction,
+  transfer: desk.transferTicketAction,
+  merge: desk.mergeTicketAction,
+  close: desk.closeTicketAction,
+};
+
+type Props = { params: Promise<{ ref: string }>; searchParams: Promise<SearchParams> };
 
 export default async function StaffTicketPage({ params, searchParams }: Props) {
   const [{ ref: raw }, query] = await Promise.all([params, searchParams]);
@@ -22,16 +36,11 @@ export default async function StaffTicketPage({ params, searchParams }: Props) {
   const now = new Date();
   const view = TICKET_REF_PATTERN.test(ref) ? await staffTicket(ref, staff, { now, timeZone }) : null;
   if (!view) {
-    return (
-      <>
-        <h1 className="mb-6 text-3xl font-bold">{fill(p.title, { ref })}</h1>
-        <Notice tone="bad">
-          <span data-error="not_found">{p.notFound}</span>
-        </Notice>
-      </>
-    );
+    return <PageRefusal title={fill(p.title, { ref })} code="not_found" message={p.notFound} />;
   }
   const { ticket, receipt } = view;
+  // Only after staffTicket has checked this staff member may see the ticket (and so its receipt).
+  const confirmations = receipt ? await unsafeConfirmationsForReceipt(receipt.receiptNo) : [];
   const canned = isCannedReplyId(query.canned) ? query.canned : null;
   return (
     <>
@@ -95,9 +104,9 @@ export default async function StaffTicketPage({ params, searchParams }: Props) {
         </dl>
       </section>
 
-      <PaymentPanel view={view} t={t} locale={locale} timeZone={timeZone} />
+      <PaymentPanel view={view} matchAction={desk.manualMatchAction} t={t} locale={locale} timeZone={timeZone} confirmations={confirmations} />
       <TicketTimeline view={view} t={t} locale={locale} timeZone={timeZone} />
-      <TicketActions view={view} staff={staff} t={t} canned={canned} cannedText={canned ? cannedReplyText(canned, ticket.locale) : ""} />
+      <TicketActions view={view} actions={DESK_ACTIONS} staff={staff} t={t} canned={canned} cannedText={canned ? cannedReplyText(canned, ticket.locale) : ""} />
     </>
   );
 }

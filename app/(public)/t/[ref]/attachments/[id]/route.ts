@@ -1,3 +1,4 @@
+import { proofDownload, ticketProofName } from "@/app/proof-download";
 import { attachmentForHolder } from "@/db/queries/tickets";
 import { TICKET_REF_PATTERN } from "@/lib/tickets";
 import { trackingSecret } from "../../../../ticket-cookies";
@@ -9,12 +10,5 @@ export async function GET(_request: Request, { params }: { params: Promise<{ ref
   if (!TICKET_REF_PATTERN.test(ref) || !Number.isSafeInteger(attachmentId)) return new Response(null, { status: 404 });
   const file = await attachmentForHolder(ref, await trackingSecret(), attachmentId);
   if (!file) return new Response(null, { status: 404 });
-  return new Response(new Uint8Array(file.bytes), {
-    headers: {
-      "Content-Type": file.contentType,
-      "Content-Disposition": `attachment; filename="${ref}-${attachmentId}.${file.storageKey.split(".").pop()}"`,
-      "X-Content-Type-Options": "nosniff",
-      "Cache-Control": "private, no-store",
-    },
-  });
+  return proofDownload(file, ticketProofName(ref, attachmentId, file.storageKey));
 }

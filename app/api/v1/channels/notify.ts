@@ -1,0 +1,78 @@
+import "server-only";
+import { recordConfirmation } from "@/db/queries/channel-confirmations";
+import { MAX_NOTIFY_BYTES, type NotifyChannel, type RefusalReason, type VerifyResult } from "@/lib/channels";
+import { log, logUnexpected } from "@/lib/log";
+
+/**
+ * The one path of the three channel endpoints: read the raw body (capped),
+ * verify it (lib/channels), store the confirmation (db/queries), and answer the
+ * way that channel expects. Each refusal is one log line with the channel and
+ * the reason — never the body, order number or transaction id.
+ */
+
+export type Answers = {
+  /** Accepted (or a retry of something already accepted): the channel stops retrying. */
+  ok: () => Response;
+  /** Refused: the channel retries later (harmless: refusals are deterministic and nothing was stored). */
+  fail: (status: number, code: string) => Response;
+};
+
+const STATUS_FOR: Record<Exclude<RefusalReason, "not_success">, number> = {
+  missing_headers: 401,
+  stale_timestamp: 401,
+  bad_signature: 401,
+  decrypt_failed: 400,
+  malformed: 400,
+  bad_amount: 400,
+};
+
+export async function handleNotification(channel: NotifyChannel, request: Request, verify: (body: Buffer) => VerifyResult, answers: Answers): Promise<Response> {
+  try {
+    const body = await readCappedBody(request, MAX_NOTIFY_BYTES);
+    if (body === null) {
+      log("warn", "channel_notification_refused", { channel, reason: "too_large" });
+      return answers.fail(413, "too_large");
+    }
+    const verified = verify(body);
+    if (!verified.ok) {
+      log(verified.reason === "not_success" ? "info" : "warn", "channel_notification_refused", { channel, reason: verified.reason });
+      // An authentic notice of a payment that did not succeed: acknowledged, nothing to store.
+      return verified.reason === "not_success" ? answers.ok() : answers.fail(STATUS_FOR[verified.reason], verified.reason);
+    }
+    const outcome = await recordConfirmation(verified.payment);
+    if (outcome.kind === "refused") {
+      log("warn", "channel_notification_refused", { channel, reason: outcome.reason });
+      return answers.fail(422, outcome.reason);
+    }
+    if (outcome.kind === "duplicate") log("info", "channel_notification_duplicate", { channel });
+    else log("info", "channel_confirmation_recorded", { channel, confirmationId: outcome.id, linked: outcome.linked, amountDiffers: outcome.amountDiffers });
+    return answers.ok();
+  } catch (error) {
+    logUnexpected("channel_notification_failed", error, { channel });
+    return answers.fail(500, "internal_error");
+  }
+}
+
+/** The raw body, or null once it passes `max` bytes (declared or actually sent); never reads past the cap. */
+export async function readCappedBody(request: Request, max: number): Promise<Buffer | null> {
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (Number.isFinite(declared) && declared > max) return null;
+  if (!request.body) return Buffer.alloc(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** A channel whose key is unset has no endpoint. */
+export const channelOff = () => new Response(null, { status: 404, headers: { "Cache-Control": "no-store" } });

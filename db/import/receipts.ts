@@ -1,0 +1,150 @@
+import "server-only";
+import { sql, type SQL } from "drizzle-orm";
+import { DEFAULT_RECEIPT_FORMAT, type ReceiptFormat } from "@/lib/receipt-number";
+import { parseReceiptsCsv, type ReceiptRecord } from "@/lib/statements";
+import { RECEIPT_COLUMNS, RECEIPT_HEADER, receiptEvent, type ReceiptsCsvOptions } from "@/lib/statements/receipts-csv";
+import { BILLING_STATUSES } from "@/lib/status";
+import { db, queryRows, type Executor, type Tx } from "../client";
+import { channels, services } from "../schema";
+import { digitsOnly, fenOf, luhn16, oneOf, plainAmount, plainInstant, plainText } from "./copy-lane";
+import { recordImport, sha256Of, timed, type FileSource, type ImportHooks } from "./source";
+import { stageFile } from "./stage";
+import { ANALYZE_AFTER, RECEIPT_STAGING, tuneImportSession, type CopyLane } from "./staging";
+import { matchSettlements, type MatchSummary } from "./matching";
+
+export type ReceiptImportSummary = {
+  read: number;
+  inserted: number;
+  updated: number;
+  /** Rows identical to what the store has (a re-import), or repeated later in the same file. */
+  duplicates: number;
+  /** Rows whose billing status is older than the stored one (an out-of-order export). */
+  stale: number;
+  rejectedCount: number;
+  rejected: { line: number; reason: string }[];
+  matching: MatchSummary;
+};
+
+/**
+ * Imports the billing system's receipts, all or nothing, upserting by
+ * receipt_no; then runs matching, since new receipts can claim lines that
+ * were waiting as exceptions.
+ */
+export async function importReceiptsFile(
+  file: FileSource,
+  options: { timeZone: string; receiptFormat?: ReceiptFormat },
+  hooks: ImportHooks = {},
+  tx: Executor = db(),
+): Promise<ReceiptImportSummary> {
+  return recordImport("receipts", async () => {
+    const { sha256: fileHash, bytes: fileBytes } = await timed(hooks.onPhase, "hash file", () => sha256Of(file.open()));
+    return tx.transaction(async (t) => {
+      await tuneImportSession(t);
+      const [knownServices, knownChannels] = await Promise.all([t.select({ code: services.code }).from(services), t.select({ code: channels.code }).from(channels)]);
+      const parseOptions = {
+        services: new Set(knownServices.map((s) => s.code)),
+        channels: new Set(knownChannels.map((c) => c.code)),
+        receiptFormat: options.receiptFormat,
+      };
+      const tally = await stageFile(t, RECEIPT_STAGING, {
+        file,
+        fileHash,
+        fileBytes,
+        hooks,
+        parse: (bytes) => parseReceiptsCsv(bytes, parseOptions),
+        toRow: (r, line) => [line, r.receiptNo, r.service, r.payerName, r.payerPhone, r.amountDueFen, r.amountPaidFen, r.channel, r.paidAt?.toISOString() ?? null, r.bankRef, r.billingStatus],
+        // A custom receipt-number format is checked by the parser alone.
+        copyLane: isDefaultFormat(options.receiptFormat) ? receiptsCopyLane(parseOptions) : undefined,
+      });
+
+      const merged = await timed(hooks.onPhase, "merge", () => mergeStagedReceipts(t));
+      const matching = await matchSettlements({ timeZone: options.timeZone, analyze: merged.inserted + merged.updated > ANALYZE_AFTER && "receipts", onPhase: hooks.onPhase }, t);
+      return {
+        read: tally.read,
+        inserted: merged.inserted,
+        updated: merged.updated,
+        duplicates: tally.records - merged.inserted - merged.updated - merged.stale,
+        stale: merged.stale,
+        rejectedCount: tally.rejectedCount,
+        rejected: tally.rejected,
+        matching,
+      };
+    });
+  },
+    (s) => ({ result: "imported", rows: { inserted: s.inserted, updated: s.updated, duplicate: s.duplicates, stale: s.stale, rejected: s.rejectedCount } }),
+  );
+}
+
+const isDefaultFormat = (format?: ReceiptFormat) =>
+  !format || (format.pattern.source === DEFAULT_RECEIPT_FORMAT.pattern.source && format.check === DEFAULT_RECEIPT_FORMAT.check);
+
+/** Plain receipt rows, checked and converted in SQL (copy-lane.ts); the parser's rules for the rest. */
+function receiptsCopyLane(options: ReceiptsCsvOptions & { services: Set<string>; channels: Set<string> }): CopyLane<ReceiptRecord> {
+  return {
+    header: RECEIPT_HEADER,
+    rowEvent: (line, cells) => receiptEvent(line, cells, options),
+    plain: (cell) => {
+      const [no, service, name, phone, due, paid, channel, paidAt, bankRef, status] = RECEIPT_COLUMNS.map(cell);
+      const optional = (c: SQL, test: SQL) => sql`(${c} = '' or ${test})`;
+      return {
+        valid: sql`case when ${digitsOnly(no!, 16)} then ${luhn16(no!)} else false end and ${oneOf(service!, options.services)} and ${name} <> '' and ${plainText(name!, 200)}
+          and ${optional(phone!, plainText(phone!, 40))} and ${plainAmount(due!)} and ${optional(paid!, plainAmount(paid!))}
+          and ${oneOf(channel!, options.channels)} and ${optional(paidAt!, plainInstant(paidAt!))} and ${optional(bankRef!, plainText(bankRef!, 100))}
+          and ${oneOf(status!, BILLING_STATUSES)}`,
+        values: [
+          no!,
+          service!,
+          name!,
+          sql`nullif(${phone}, '')`,
+          fenOf(due!),
+          sql`case when ${paid} = '' then null else ${fenOf(paid!)} end`,
+          channel!,
+          sql`nullif(${paidAt}, '')::timestamptz`,
+          sql`nullif(${bankRef}, '')`,
+          status!,
+        ],
+      };
+    },
+  };
+}
+
+/**
+ * Where a receipt is in its life: a row may move forward (unpaid → paid →
+ * refund_pending → refunded) but an older export never moves it back.
+ */
+const lifecycle = (column: ReturnType<typeof sql>) => sql`(case ${column}
+  when 'unpaid' then 0 when 'sent_to_bank' then 1 when 'paid' then 2
+  when 'refund_pending' then 3 when 'refunded' then 4 when 'voided' then 4 end)`;
+
+async function mergeStagedReceipts(tx: Tx): Promise<{ inserted: number; updated: number; stale: number }> {
+  const [result] = await queryRows<{ inserted: number; updated: number; stale: number }>(
+    tx,
+    sql`
+    with incoming as (
+      -- the last line wins when a file lists a receipt twice
+      select distinct on (receipt_no) * from import_receipts order by receipt_no, line_no desc
+    ), stale as (
+      select count(*)::int as n from incoming i join receipts r on r.receipt_no = i.receipt_no
+      where ${lifecycle(sql`i.billing_status`)} < ${lifecycle(sql`r.billing_status::text`)}
+    ), upserted as (
+      insert into receipts as r (receipt_no, service, payer_name, payer_phone, amount_due_fen, amount_paid_fen, channel, paid_at, bank_ref, billing_status)
+      select receipt_no, service, payer_name, payer_phone, amount_due_fen, amount_paid_fen, channel, paid_at, bank_ref, billing_status::billing_status
+      from incoming
+      order by line_no
+      on conflict (receipt_no) do update set
+        service = excluded.service, payer_name = excluded.payer_name, payer_phone = excluded.payer_phone,
+        amount_due_fen = excluded.amount_due_fen, amount_paid_fen = excluded.amount_paid_fen, channel = excluded.channel,
+        paid_at = excluded.paid_at, bank_ref = excluded.bank_ref, billing_status = excluded.billing_status, updated_at = now()
+      where ${lifecycle(sql`excluded.billing_status::text`)} >= ${lifecycle(sql`r.billing_status::text`)}
+        and (r.service, r.payer_name, r.payer_phone, r.amount_due_fen, r.amount_paid_fen, r.channel, r.paid_at, r.bank_ref, r.billing_status)
+            is distinct from
+            (excluded.service, excluded.payer_name, excluded.payer_phone, excluded.amount_due_fen, excluded.amount_paid_fen,
+             excluded.channel, excluded.paid_at, excluded.bank_ref, excluded.billing_status)
+      returning (xmax = 0) as inserted
+    )
+    select (select count(*) from upserted where inserted)::int as inserted,
+           (select count(*) from upserted where not inserted)::int as updated,
+           (select n from stale) as stale`,
+  );
+  return result!;
+}

@@ -1,0 +1,143 @@
+import "server-only";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { sql, type SQL } from "drizzle-orm";
+import type { ParseEvent } from "@/lib/statements";
+import type { HeaderSpec } from "@/lib/statements/csv-rows";
+import type { ByteSource } from "@/lib/statements/types";
+import { postgresClient, type Tx } from "../client";
+import type { FileSource, ImportHooks } from "./source";
+
+/**
+ * Staging for imports: each file is streamed into a temporary table that
+ * lives only as long as the import's transaction (ON COMMIT DROP, so no
+ * migration is involved), then merged into the real tables with one
+ * set-based statement. Rows go in with COPY on the transaction's own
+ * connection on PostgreSQL, and as batches of multi-row inserts on the
+ * embedded store. stage.ts decides how a file reaches this table.
+ */
+
+export type StageValue = string | number | null;
+
+/** Above this many rows, planner statistics are refreshed after a load: worth it after a large one, wasted on a small one. */
+export const ANALYZE_AFTER = 10_000;
+
+export type StagingTable = {
+  /** Fixed name from this module, never input. */
+  name: "import_settlement_lines" | "import_receipts";
+  create: SQL;
+  columns: readonly string[];
+  insertJson: (json: string) => SQL;
+};
+
+export const SETTLEMENT_STAGING: StagingTable = {
+  name: "import_settlement_lines",
+  create: sql`create temp table if not exists import_settlement_lines (
+    line_no integer not null, bank_ref text, amount_fen bigint not null, value_date date not null,
+    channel text, payer_account text, remittance text) on commit drop`,
+  columns: ["line_no", "bank_ref", "amount_fen", "value_date", "channel", "payer_account", "remittance"],
+  insertJson: (json) => sql`insert into import_settlement_lines
+    select * from json_to_recordset(${json}::json) as x(line_no integer, bank_ref text, amount_fen bigint, value_date date,
+      channel text, payer_account text, remittance text)`,
+};
+
+export const RECEIPT_STAGING: StagingTable = {
+  name: "import_receipts",
+  create: sql`create temp table if not exists import_receipts (
+    line_no integer not null, receipt_no text not null, service text not null, payer_name text not null, payer_phone text,
+    amount_due_fen bigint not null, amount_paid_fen bigint, channel text not null, paid_at timestamptz, bank_ref text,
+    billing_status text not null) on commit drop`,
+  columns: ["line_no", "receipt_no", "service", "payer_name", "payer_phone", "amount_due_fen", "amount_paid_fen", "channel", "paid_at", "bank_ref", "billing_status"],
+  insertJson: (json) => sql`insert into import_receipts
+    select * from json_to_recordset(${json}::json) as x(line_no integer, receipt_no text, service text, payer_name text, payer_phone text,
+      amount_due_fen bigint, amount_paid_fen bigint, channel text, paid_at timestamptz, bank_ref text, billing_status text)`,
+};
+
+/**
+ * Settings for the import's own transaction: sorts and hashes over a large
+ * file stay in memory rather than spilling to disk (the default 4 MB is sized
+ * for many small concurrent queries, not for one merge of a million rows; at
+ * 64 MB the merges' sorts of a million rows still spilled 100–130 MB each).
+ * This is memory of the database server's process for this transaction only.
+ */
+export async function tuneImportSession(tx: Tx): Promise<void> {
+  await tx.execute(sql`select set_config('work_mem', '256MB', true)`);
+}
+
+/** A CSV file's fast lane (copy-lane.ts): how its header reads, and its rules in SQL and in the parser. */
+export type CopyLane<T> = {
+  header: HeaderSpec;
+  /** Rules for one row (column → cell) from the parser, for the rows the SQL leaves aside. */
+  rowEvent: (line: number, cells: Map<string, string>) => ParseEvent<T>;
+  /** For the raw cell of each column (text, never null): when the row is plainly valid, and its staging values after line_no. */
+  plain: (cell: (column: string) => SQL) => { valid: SQL; values: SQL[] };
+};
+
+export type StageInput<T> = {
+  file: FileSource;
+  /** SHA-256 and size of the file, taken before the transaction began. */
+  fileHash: string;
+  fileBytes: number;
+  hooks: ImportHooks;
+  parse: (bytes: ByteSource) => AsyncIterable<ParseEvent<T>[]>;
+  /** One record as a staging row, in the order of `table.columns` (line number first). */
+  toRow: (record: T, line: number) => StageValue[];
+  /** For CSV files: the COPY lane (copy-lane.ts), tried first on PostgreSQL. */
+  copyLane?: CopyLane<T>;
+};
+
+const COPY_SQL: Record<StagingTable["name"], string> = {
+  import_settlement_lines: "copy import_settlement_lines (line_no, bank_ref, amount_fen, value_date, channel, payer_account, remittance) from stdin",
+  import_receipts:
+    "copy import_receipts (line_no, receipt_no, service, payer_name, payer_phone, amount_due_fen, amount_paid_fen, channel, paid_at, bank_ref, billing_status) from stdin",
+};
+
+const BATCH_ROWS = 2000;
+const COPY_CHUNK_CHARS = 256 * 1024;
+
+/**
+ * Streams rows into the staging table. The rows come from a generator, so
+ * nothing beyond one batch is ever held; an error thrown by the generator
+ * (a refused file, a failing hook) aborts the load and with it the transaction.
+ */
+export async function stageRows(tx: Tx, table: StagingTable, batches: AsyncIterable<StageValue[][]> | Iterable<StageValue[][]>): Promise<void> {
+  const client = postgresClient(tx);
+  if (client) {
+    const writable = await client.unsafe(COPY_SQL[table.name]).writable();
+    await pipeline(Readable.from(copyText(batches)), writable);
+    return;
+  }
+  let batch: Record<string, StageValue>[] = [];
+  for await (const rows of batches) {
+    for (const row of rows) {
+      batch.push(Object.fromEntries(table.columns.map((c, i) => [c, row[i]!])));
+      if (batch.length >= BATCH_ROWS) {
+        await tx.execute(table.insertJson(JSON.stringify(batch)));
+        batch = [];
+      }
+    }
+  }
+  if (batch.length > 0) await tx.execute(table.insertJson(JSON.stringify(batch)));
+}
+
+/** COPY text format: tab-separated, \N for null, backslash escapes for the characters that would break a row. */
+async function* copyText(batches: AsyncIterable<StageValue[][]> | Iterable<StageValue[][]>): AsyncGenerator<string> {
+  let chunk = "";
+  for await (const rows of batches) {
+    for (const row of rows) {
+      for (let i = 0; i < row.length; i++) chunk += (i === 0 ? "" : "\t") + copyValue(row[i]!);
+      chunk += "\n";
+    }
+    if (chunk.length >= COPY_CHUNK_CHARS) {
+      yield chunk;
+      chunk = "";
+    }
+  }
+  if (chunk) yield chunk;
+}
+
+function copyValue(value: StageValue): string {
+  if (value === null) return "\\N";
+  if (typeof value === "number") return String(value);
+  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => ({ "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" })[c]!) : value;
+}

@@ -1,0 +1,132 @@
+import "server-only";
+import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { RECEIPT_CHANNEL_FOR, receiptNoForOrder, type ChannelPayment } from "@/lib/channels";
+import { AppError } from "@/lib/errors";
+import { db, type Executor } from "../client";
+import type { StaffPrincipal } from "./staff";
+import { channelConfirmations, channels, receipts } from "../schema";
+
+/**
+ * Channel confirmations (issue 14): what WeChat Pay, Alipay and the acquirer
+ * told us, verified. Append-only and idempotent by (channel, transaction id).
+ */
+
+export type RecordOutcome =
+  | { kind: "recorded"; id: number; linked: boolean; amountDiffers: boolean }
+  | { kind: "duplicate" }
+  | { kind: "refused"; reason: "channel_mismatch" };
+
+/**
+ * Stores a verified payment, in one transaction: the order number is mapped to
+ * a receipt number with the channel's `order_no_pattern`; a receipt paid on
+ * another channel refuses the confirmation (nothing stored); an unknown receipt
+ * stores it unlinked (the console's "channel confirmed, no receipt"). A retry or
+ * duplicate of the same transaction adds nothing (`on conflict do nothing`, safe
+ * under concurrent deliveries).
+ */
+export async function recordConfirmation(payment: ChannelPayment, executor: Executor = db()): Promise<RecordOutcome> {
+  const receiptChannel = RECEIPT_CHANNEL_FOR[payment.channel];
+  return executor.transaction(async (tx) => {
+    const [channel] = await tx.select({ pattern: channels.orderNoPattern }).from(channels).where(eq(channels.code, receiptChannel)).limit(1);
+    const receiptNo = receiptNoForOrder(payment.outTradeNo, channel?.pattern);
+    const [receipt] = receiptNo
+      ? await tx.select({ channel: receipts.channel, amountDueFen: receipts.amountDueFen }).from(receipts).where(eq(receipts.receiptNo, receiptNo)).limit(1)
+      : [];
+    if (receipt && receipt.channel !== receiptChannel) return { kind: "refused", reason: "channel_mismatch" };
+    const [row] = await tx
+      .insert(channelConfirmations)
+      .values({
+        channel: payment.channel,
+        transactionId: payment.transactionId,
+        outTradeNo: payment.outTradeNo,
+        receiptNo,
+        amountFen: payment.amountFen,
+        paidAt: payment.paidAt,
+        terminalId: payment.terminalId,
+        batchId: payment.batchId,
+      })
+      .onConflictDoNothing({ target: [channelConfirmations.channel, channelConfirmations.transactionId] })
+      .returning({ id: channelConfirmations.id });
+    if (!row) return { kind: "duplicate" };
+    return { kind: "recorded", id: row.id, linked: Boolean(receipt), amountDiffers: Boolean(receipt && receipt.amountDueFen !== payment.amountFen) };
+  });
+}
+
+/**
+ * For the staff ticket: every confirmation of a receipt, oldest first (transaction ids unmasked). Unscoped: the
+ * caller passes the receipt of a ticket it has already read through the staff member's scope.
+ */
+export async function unsafeConfirmationsForReceipt(receiptNo: string, tx: Executor = db()) {
+  return tx
+    .select({
+      id: channelConfirmations.id,
+      channel: channelConfirmations.channel,
+      transactionId: channelConfirmations.transactionId,
+      outTradeNo: channelConfirmations.outTradeNo,
+      amountFen: channelConfirmations.amountFen,
+      paidAt: channelConfirmations.paidAt,
+      terminalId: channelConfirmations.terminalId,
+      batchId: channelConfirmations.batchId,
+      receivedAt: channelConfirmations.receivedAt,
+    })
+    .from(channelConfirmations)
+    .where(eq(channelConfirmations.receiptNo, receiptNo))
+    .orderBy(channelConfirmations.receivedAt, channelConfirmations.id);
+}
+
+export type UnlinkedConfirmation = Awaited<ReturnType<typeof unlinkedConfirmations>>["rows"][number];
+
+/**
+ * "Channel confirmed, no receipt": confirmations whose order maps to no receipt
+ * in the store (yet), newest first, keyset-paged on the id. A receipt that
+ * arrives later takes its confirmation off this list by itself. Every staff role
+ * may look (like unmatched settlement lines); data entry follows them up.
+ */
+export async function unlinkedConfirmations(_staff: StaffPrincipal, options: { before?: number; limit?: number } = {}, tx: Executor = db()) {
+  const limit = options.limit ?? 50;
+  const rows = await tx
+    .select({
+      id: channelConfirmations.id,
+      channel: channelConfirmations.channel,
+      transactionId: channelConfirmations.transactionId,
+      outTradeNo: channelConfirmations.outTradeNo,
+      receiptNo: channelConfirmations.receiptNo,
+      amountFen: channelConfirmations.amountFen,
+      paidAt: channelConfirmations.paidAt,
+      receivedAt: channelConfirmations.receivedAt,
+    })
+    .from(channelConfirmations)
+    .leftJoin(receipts, eq(receipts.receiptNo, channelConfirmations.receiptNo))
+    .where(and(isNull(receipts.id), options.before ? lt(channelConfirmations.id, options.before) : undefined))
+    .orderBy(desc(channelConfirmations.id))
+    .limit(limit + 1);
+  return { rows: rows.slice(0, limit), nextBefore: rows.length > limit ? rows[limit - 1]!.id : null };
+}
+
+export type UnsettledBucket = { channel: string; age: "under_1d" | "1_3d" | "over_3d"; count: number; amountFen: number };
+
+/**
+ * The dashboard tile: confirmations of receipts with no matched settlement line
+ * yet ("confirmed, not yet settled"), by channel and age since the payment.
+ */
+export async function confirmedNotSettled(staff: StaffPrincipal, now: Date, tx: Executor = db()): Promise<UnsettledBucket[]> {
+  // The dashboard's audience (db/queries/dashboard.ts).
+  if (staff.role !== "supervisor" && staff.role !== "admin") throw new AppError("forbidden");
+  const ago = (days: number) => new Date(now.getTime() - days * 86_400_000).toISOString();
+  const age = sql<string>`case when ${channelConfirmations.paidAt} > ${ago(1)}::timestamptz then 'under_1d'
+    when ${channelConfirmations.paidAt} > ${ago(3)}::timestamptz then '1_3d' else 'over_3d' end`;
+  const rows = await tx
+    .select({ channel: channelConfirmations.channel, age, count: sql<number>`count(*)::int`, amountFen: sql<string>`sum(${channelConfirmations.amountFen})::text` })
+    .from(channelConfirmations)
+    .innerJoin(receipts, eq(receipts.receiptNo, channelConfirmations.receiptNo))
+    .where(
+      and(
+        sql`not exists (select 1 from matches m where m.receipt_id = ${receipts.id})`,
+        or(eq(receipts.billingStatus, "paid"), eq(receipts.billingStatus, "sent_to_bank"), eq(receipts.billingStatus, "unpaid")),
+      ),
+    )
+    // By position: the age expression carries parameters, so repeating it would not be "the same" expression.
+    .groupBy(sql`1, 2`)
+    .orderBy(sql`1, 2`);
+  return rows.map((r) => ({ channel: r.channel, age: r.age as UnsettledBucket["age"], count: Number(r.count), amountFen: Number(r.amountFen) }));
+}
