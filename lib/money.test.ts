@@ -16,6 +16,11 @@ describe("parseYuan", () => {
     ["88元", 8800],
     ["0.10", 10],
     ["0.29", 29], // 0.29 * 100 is 28.999… in floats
+    ["000000000400.00", 40000], // fixed-width padding (MT940 :61:)
+    ["0000000000000000000025", 2500],
+    ["00.50", 50],
+    ["000", 0],
+    ["0100000000.00", 10000000000], // the largest amount, padded
   ])("%s → %i fen", (input, fen) => {
     expect(parseYuan(input)).toEqual({ ok: true, fen });
   });
@@ -38,6 +43,8 @@ describe("parseYuan", () => {
     ["+5", "format"],
     ["9999999999", "too_large"],
     ["100000000.01", "too_large"],
+    ["000100000000.01", "too_large"],
+    ["0001000000000", "too_large"],
   ])("%j is refused (%s)", (input, reason) => {
     expect(parseYuan(input)).toEqual({ ok: false, reason });
   });

@@ -21,7 +21,8 @@ export function parseYuan(input: string): ParsedMoney {
   s = s.replace(/^[¥￥]\s*/, "").replace(/\s*元$/, "");
   const m = AMOUNT.exec(s);
   if (!m) return { ok: false, reason: "format" };
-  const yuan = m[1]!.replaceAll(",", "");
+  // Statements pad amounts to a fixed width ("000000000400,00" in MT940): leading zeros are not digits of the amount.
+  const yuan = m[1]!.replaceAll(",", "").replace(/^0+(?=\d)/, "");
   const fraction = (m[2] ?? "").padEnd(2, "0");
   if (yuan.length > 9) return { ok: false, reason: "too_large" };
   const fen = Number(yuan) * 100 + Number(fraction);

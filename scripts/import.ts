@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import { basename, extname } from "node:path";
+import { basename } from "node:path";
 import { dbHandle } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import { importReceiptsFile } from "@/db/import/receipts";
@@ -13,7 +13,7 @@ import { CliError, runCli } from "./cli";
 
 /**
  * npm run import -- receipts FILE
- * npm run import -- settlements FILE [--format csv|camt053|mt940] [--profile NAME]
+ * npm run import -- settlements FILE [--format csv|camt053|mt940] [--profile NAME]   (recognised from the file when not given)
  * npm run import -- match
  */
 
@@ -52,9 +52,9 @@ runCli(async () => {
       printRejected(s.rejectedCount, s.rejected);
       printMatching(s.matching);
     } else {
-      const s = await importSettlementFile(source, { format: format!, profile, timeZone: config.TZ }, { onProgress: progress.update });
+      const s = await importSettlementFile(source, { format, profile, timeZone: config.TZ }, { onProgress: progress.update });
       progress.done();
-      printSettlements(source.name, format!, s);
+      printSettlements(source.name, s);
     }
   } catch (error) {
     progress.done();
@@ -89,22 +89,14 @@ function parseArgs(args: string[]) {
   }
   if (!file) throw new CliError(USAGE);
   if (command === "receipts" && (format || profile)) throw new CliError("receipts files have one format: --format and --profile do not apply");
-  if (command === "settlements") {
-    format ??= formatFromName(file);
-    if (!(SETTLEMENT_FORMATS as readonly string[]).includes(format)) throw new CliError(`unknown format "${format}" (csv, camt053 or mt940)`);
+  // Without --format the import recognises the layout from the file itself (and prints the profile it used).
+  if (command === "settlements" && format !== undefined && !(SETTLEMENT_FORMATS as readonly string[]).includes(format)) {
+    throw new CliError(`unknown format "${format}" (csv, camt053 or mt940)`);
   }
   return { command, file, format: format as SettlementFormat | undefined, profile };
 }
 
-/** camt.053 and MT940 files are recognisable by name; anything else is read as CSV unless --format says otherwise. */
-function formatFromName(file: string): SettlementFormat {
-  const ext = extname(file).toLowerCase();
-  if (ext === ".xml") return "camt053";
-  if ([".sta", ".940", ".mt940"].includes(ext)) return "mt940";
-  return "csv";
-}
-
-function printSettlements(name: string, format: string, s: SettlementImportSummary) {
+function printSettlements(name: string, s: SettlementImportSummary) {
   if (s.alreadyImported) {
     console.log(`${name}: already imported (same file hash ${s.fileHash.slice(0, 12)}…); nothing changed`);
     return;
@@ -112,7 +104,7 @@ function printSettlements(name: string, format: string, s: SettlementImportSumma
   const skipped = Object.entries(s.skippedReasons)
     .map(([reason, n]) => `${n} ${reason}`)
     .join(", ");
-  console.log(`${name}: settlements (${format})`);
+  console.log(`${name}: settlements (${s.format}, profile ${s.profile})`);
   console.log(`  read ${s.read}, inserted ${s.inserted}, duplicates skipped ${s.duplicates}, not payments ${s.skipped}${skipped ? ` (${skipped})` : ""}`);
   printRejected(s.rejectedCount, s.rejected);
   if (s.matching) printMatching(s.matching);

@@ -1,3 +1,4 @@
+import * as XLSX from "@e965/xlsx";
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
 import { metrics } from "@/lib/metrics";
@@ -168,6 +169,43 @@ describe(`imports and matching on ${databaseKind()}`, () => {
     expect(overlap).toMatchObject({ alreadyImported: false, read: 6, inserted: 2, duplicates: 4 });
     const [{ n }] = (await queryRows<{ n: number }>(handle().db, sql`select count(*)::int as n from settlement_lines where value_date = ${d}`)) as [{ n: number }];
     expect(n).toBe(7);
+  });
+
+  it("recognises a statement's layout when no format is given: channel bills, bank .xls, camt.053; an unknown header changes nothing", async () => {
+    const [wx, ccb, camtNo] = [receiptNo(), receiptNo(), receiptNo()];
+    await importReceipts([{ no: wx, due: "25.00" }, { no: ccb, due: "1,234.50", channel: "online_bank" }, { no: camtNo, due: "30.00", channel: "online_bank" }]);
+
+    const cells = (...c: string[]) => c.map((v) => `\`${v}`).join(",");
+    const bill = [
+      "交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注",
+      cells("2026-11-04 10:00:00", "wx1", "1900000109", "0", "", ref("4200"), wx, "o1", "JSAPI", "SUCCESS", "CMB_DEBIT", "CNY", "25.00", "0.00", "0", "0", "0.00", "0.00", "", "", "户政缴费", "", "0.15", "0.60%", "25.00", "0.00", ""),
+      "总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额",
+      cells("1", "25.00", "0.00", "0.00", "0.15", "25.00", "0.00"),
+    ].join("\r\n");
+    expect(await importSettlementFile(file(bill, "bill.csv"), { timeZone: TZ })).toMatchObject({ format: "csv", profile: "wechat-merchant", read: 1, inserted: 1, matching: { remittance: 1 } });
+    expect((await statusOf(wx))?.code).toBe("posted");
+
+    const sheet = XLSX.utils.aoa_to_sheet([
+      ["中国建设银行个人活期账户全部交易明细"],
+      ["序号", "摘要", "币别", "钞汇", "交易日期", "交易金额", "账户余额", "交易地点/附言", "对方账号与户名"],
+      [1, "转账存入", "人民币元", "钞", "20261104", 1234.5, 5234.5, `缴费 ${ccb}`, "6222****0123/张三"],
+      [2, "消费", "人民币元", "钞", "20261104", -12.5, 5222, "超市", ""],
+    ]);
+    const book = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(book, sheet, "明细");
+    const xls = XLSX.write(book, { type: "buffer", bookType: "biff8" }) as Buffer;
+    expect(await importSettlementFile(file(xls, "ccb.xls"), { timeZone: TZ })).toMatchObject({ format: "csv", profile: "ccb", read: 2, inserted: 1, skipped: 1, matching: { remittance: 1 } });
+    expect((await statusOf(ccb))?.code).toBe("posted");
+
+    const camt = `<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><Stmt><Ntry><Amt Ccy="CNY">30.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><ValDt><Dt>2026-11-04</Dt></ValDt>
+      <NtryDtls><TxDtls><RmtInf><Strd><RfrdDocInf><Nb>${camtNo}</Nb></RfrdDocInf></Strd></RmtInf></TxDtls></NtryDtls></Ntry></Stmt></BkToCstmrStmt></Document>`;
+    expect(await importSettlementFile(file(camt, "statement.dat"), { timeZone: TZ })).toMatchObject({ format: "camt053", profile: "default", inserted: 1 });
+    expect((await statusOf(camtNo))?.code).toBe("posted");
+
+    const before = await snapshot();
+    const unknown = "交易日期,摘要,交易场所,交易国家或地区简称,钞/汇,交易金额(收入),交易金额(支出),交易币种,余额,对方户名\n2026-11-04,转账,网银,CHN,钞,1.00,,人民币,1.00,张三\n";
+    await expect(importSettlementFile(file(unknown, "icbc.csv"), { timeZone: TZ })).rejects.toThrow('the nearest is "icbc", which lacks "记账金额(收入)", "记账金额(支出)", "记账币种"');
+    expect(await snapshot()).toEqual(before);
   });
 
   it("reads GBK bank exports, camt.053 and MT940 through the same import", async () => {

@@ -1,7 +1,7 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
-import { parseSettlements, settlementProfile, StatementFileError, type SettlementFormat, type SettlementRecord } from "@/lib/statements";
-import { findProfile, type SettlementProfile } from "@/lib/statements/profiles";
+import { chooseSettlementLayout, parseSettlements, settlementProfile, StatementFileError, type SettlementFormat, type SettlementRecord } from "@/lib/statements";
+import { findProfile, isPlainProfile, type SettlementProfile } from "@/lib/statements/profiles";
 import { settlementEvent, settlementHeader } from "@/lib/statements/settlements-csv";
 import { db, queryRows, type Executor, type Tx } from "../client";
 import { channels, settlementBatches } from "../schema";
@@ -12,6 +12,9 @@ import { ANALYZE_AFTER, SETTLEMENT_STAGING, tuneImportSession, type CopyLane } f
 import { matchSettlements, type MatchSummary } from "./matching";
 
 export type SettlementImportSummary = {
+  /** What the file was read with: as given, or recognised from the file. */
+  format: SettlementFormat;
+  profile: string;
   alreadyImported: boolean;
   fileHash: string;
   read: number;
@@ -30,7 +33,8 @@ export type SettlementImportSummary = {
 /** Advisory lock key that serialises statement imports ("paysts" + 2). */
 const SETTLEMENT_IMPORT_LOCK_KEY = 0x7061_7973_7402;
 
-export type SettlementImportOptions = { format: SettlementFormat; profile?: string; timeZone: string };
+/** Without a format, the file's layout is recognised (lib/statements/detect.ts). */
+export type SettlementImportOptions = { format?: SettlementFormat; profile?: string; timeZone: string };
 
 /**
  * Imports one statement file, all or nothing: stream → parse → staging table
@@ -40,18 +44,20 @@ export type SettlementImportOptions = { format: SettlementFormat; profile?: stri
  */
 export async function importSettlementFile(file: FileSource, options: SettlementImportOptions, hooks: ImportHooks = {}, tx: Executor = db()): Promise<SettlementImportSummary> {
   return recordImport("settlements", async () => {
-    const profile = findProfile(options.format, options.profile);
-    if (!profile) throw new StatementFileError(`unknown profile "${options.profile}" for ${options.format}`);
+    const { format, profile: profileName } = await chooseSettlementLayout(() => file.open(), options);
+    const profile = findProfile(format, profileName);
+    if (!profile) throw new StatementFileError(`unknown profile "${profileName}" for ${format}`);
+    const readWith = { format, profile: profile.name };
     const { sha256: fileHash, bytes: fileBytes } = await timed(hooks.onPhase, "hash file", () => sha256Of(file.open()));
     return tx.transaction(async (t) => {
       // Statement imports take turns: the merge below relies on no other import inserting lines meanwhile.
       await t.execute(sql`select pg_advisory_xact_lock(${SETTLEMENT_IMPORT_LOCK_KEY}::bigint)`);
       const [batch] = await t
         .insert(settlementBatches)
-        .values({ fileHash, fileName: file.name.slice(-200), format: options.format, profile: profile.name })
+        .values({ fileHash, fileName: file.name.slice(-200), format, profile: profile.name })
         .onConflictDoNothing({ target: settlementBatches.fileHash })
         .returning({ id: settlementBatches.id });
-      if (!batch) return { alreadyImported: true, fileHash, read: 0, inserted: 0, duplicates: 0, skipped: 0, skippedReasons: {}, rejectedCount: 0, rejected: [], exceptions: 0, matching: null };
+      if (!batch) return { ...readWith, alreadyImported: true, fileHash, read: 0, inserted: 0, duplicates: 0, skipped: 0, skippedReasons: {}, rejectedCount: 0, rejected: [], exceptions: 0, matching: null };
 
       await tuneImportSession(t);
       const known = new Set((await t.select({ code: channels.code }).from(channels)).map((c) => c.code));
@@ -60,9 +66,10 @@ export async function importSettlementFile(file: FileSource, options: Settlement
         fileHash,
         fileBytes,
         hooks,
-        parse: (bytes) => parseSettlements(bytes, { format: options.format, profile: profile.name, channels: known }),
+        parse: (bytes) => parseSettlements(bytes, { ...readWith, channels: known }),
         toRow: (r, line) => [line, r.bankRef, r.amountFen, r.valueDate, r.channel, r.payerAccount, r.remittance],
-        copyLane: options.format === "csv" ? settlementsCopyLane(settlementProfile({ ...options, channels: known }), known) : undefined,
+        // Only a plain profile's rows are what the lane's SQL reads (one signed amount, header first).
+        copyLane: format === "csv" && isPlainProfile(profile) ? settlementsCopyLane(settlementProfile({ ...readWith, channels: known }), known) : undefined,
       });
 
       const inserted = await timed(hooks.onPhase, "merge", () => mergeStagedLines(t, batch.id));
@@ -75,6 +82,7 @@ export async function importSettlementFile(file: FileSource, options: Settlement
       )) as [{ exceptions: number }];
 
       return {
+        ...readWith,
         alreadyImported: false,
         fileHash,
         read: tally.read,

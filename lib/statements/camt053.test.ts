@@ -32,6 +32,52 @@ describe("parseCamt053", () => {
     expect((await collect(parse(xml))).records).toEqual([{ line: 1, bankRef: "B1", amountFen: 1000, valueDate: "2026-11-04", channel: "online_bank", payerAccount: null, remittance: null }]);
   });
 
+  const tx = (inner: string, amount = "") => `<TxDtls>${amount && `<Amt Ccy="CNY">${amount}</Amt>`}${inner}</TxDtls>`;
+  const one = (inner: string) => entry(`<AcctSvcrRef>ENTRY-1</AcctSvcrRef><NtryDtls>${tx(inner)}</NtryDtls>`);
+  it.each([
+    ["Refs/EndToEndId", "<Refs><EndToEndId>E2E-1</EndToEndId></Refs>", "E2E-1", null],
+    ["Refs/AcctSvcrRef", "<Refs><AcctSvcrRef>B-1</AcctSvcrRef><EndToEndId>NOTPROVIDED</EndToEndId></Refs>", "B-1", null],
+    ["Refs/TxId", "<Refs><TxId>TX-1</TxId></Refs>", "TX-1", null],
+    ["Refs/InstrId", "<Refs><InstrId>2026110500000016</InstrId></Refs>", "2026110500000016", null],
+    ["the entry's AcctSvcrRef when the transaction has none", "", "ENTRY-1", null],
+    ["EndToEndId with the others in the text", "<Refs><InstrId>I-2026110500000016</InstrId><EndToEndId>E2E-1</EndToEndId><TxId>TX-1</TxId><AcctSvcrRef>B-1</AcctSvcrRef></Refs>", "E2E-1", "B-1 TX-1 I-2026110500000016"],
+    ["RmtInf/Ustrd, several", "<RmtInf><Ustrd>缴费</Ustrd><Ustrd>2026110500000016</Ustrd></RmtInf>", "ENTRY-1", "缴费 2026110500000016"],
+    ["an RF creditor reference", "<RmtInf><Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry><Issr>ISO</Issr></Tp><Ref>RF71 2026 1105 0000 0016</Ref></CdtrRefInf></Strd></RmtInf>", "ENTRY-1", "RF712026110500000016 2026110500000016"],
+    ["a plain creditor reference", "<RmtInf><Strd><CdtrRefInf><Ref>HK2026110500000016</Ref></CdtrRefInf></Strd></RmtInf>", "ENTRY-1", "HK2026110500000016"],
+    ["referred document numbers", "<RmtInf><Strd><RfrdDocInf><Nb>2026110500000016</Nb></RfrdDocInf><RfrdDocInf><Nb>INV-7</Nb></RfrdDocInf></Strd><Strd><AddtlRmtInf>户政</AddtlRmtInf></Strd></RmtInf>", "ENTRY-1", "2026110500000016 INV-7 户政"],
+    ["Ustrd beside Strd", "<RmtInf><Ustrd>缴费</Ustrd><Strd><RfrdDocInf><Nb>2026110500000016</Nb></RfrdDocInf></Strd></RmtInf>", "ENTRY-1", "缴费 2026110500000016"],
+  ])("reads %s", async (_name, inner, bankRef, remittance) => {
+    const { records } = await collect(parse(doc(one(inner))));
+    expect(records.map((r) => [r.bankRef, r.remittance])).toEqual([[bankRef, remittance]]);
+  });
+
+  it("gives each payment of a batch entry its own amount, reference and text", async () => {
+    const batch = entry(
+      `<AcctSvcrRef>BATCH-9</AcctSvcrRef><AddtlNtryInf>批量入账</AddtlNtryInf><NtryDtls>` +
+        tx("<Refs><EndToEndId>NOTPROVIDED</EndToEndId></Refs><RmtInf><Ustrd>缴费 2026110500000016</Ustrd></RmtInf>", "4.00") +
+        tx("<RmtInf><Strd><CdtrRefInf><Ref>RF18539007547034</Ref></CdtrRefInf></Strd></RmtInf>", "5.00") +
+        tx("", "1.00") +
+        `</NtryDtls>`,
+    );
+    const { records } = await collect(parse(doc(batch)));
+    expect(records.map((r) => [r.bankRef, r.amountFen, r.remittance])).toEqual([
+      ["BATCH-9/1", 400, "缴费 2026110500000016"],
+      ["BATCH-9/2", 500, "RF18539007547034 539007547034"],
+      ["BATCH-9/3", 100, null],
+    ]);
+    expect(records.reduce((sum, r) => sum + r.amountFen, 0)).toBe(1000);
+  });
+
+  it("numbers a batch's payments after the entry's NtryRef when it has no AcctSvcrRef", async () => {
+    const batch = entry(`<NtryRef>NTRY-9</NtryRef><NtryDtls>${tx("", "4.00")}${tx("", "6.00")}</NtryDtls>`);
+    expect((await collect(parse(doc(batch)))).records.map((r) => r.bankRef)).toEqual(["NTRY-9/1", "NTRY-9/2"]);
+  });
+
+  it("keeps the entry's additional information for an entry of one payment without text", async () => {
+    const { records } = await collect(parse(doc(entry("<AddtlNtryInf>收费单号 2026110500000016</AddtlNtryInf>"))));
+    expect(records[0]?.remittance).toBe("收费单号 2026110500000016");
+  });
+
   it("reads a GBK-encoded statement", async () => {
     const xml = doc(entry("<NtryDtls><TxDtls><RmtInf><Ustrd>缴费</Ustrd></RmtInf></TxDtls></NtryDtls>"));
     expect((await collect(parse(iconv.encode(xml, "gbk")))).records[0]?.remittance).toBe("缴费");
@@ -67,6 +113,7 @@ describe("parseCamt053", () => {
     ["a statement with no entries", doc(), "no entries"],
     ["another XML document", "<?xml version=\"1.0\"?><Document><Ntry/></Document>", "not a camt.053"],
     ["a malformed entry", doc("<Ntry><Amt>1.00</Amt><CdtDbtInd>CRDT</Amt></Ntry>"), "malformed"],
+    ["a malformed entry, at its line", doc("<Ntry>\n<Amt>1.00</Amt>\n<CdtDbtInd>CRDT</Amt>\n</Ntry>"), "the XML is malformed at line 3, column 16 (in the entry from line 1)"],
     ["a CSV file", "bank_ref,amount\nA,1\n", "not XML"],
   ])("refuses %s", async (_name, xml, message) => {
     expect(await refusal(() => parse(xml))).toContain(message);

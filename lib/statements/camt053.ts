@@ -21,6 +21,9 @@ const DOCUMENT_CLOSE = /<\/(?:[\w.-]+:)?Document\s*>\s*$/;
 /** An entry bigger than this is not a bank entry: refuse rather than buffer without bound. */
 const MAX_ENTRY_CHARS = 4 * 1024 * 1024;
 
+/** Elements that may repeat inside an entry, read as lists even when there is one. */
+const REPEATED = new Set(["NtryDtls", "TxDtls", "Ustrd", "Strd", "RfrdDocInf", "AddtlRmtInf"]);
+
 const xml = new XMLParser({
   removeNSPrefix: true,
   ignoreAttributes: false,
@@ -30,7 +33,7 @@ const xml = new XMLParser({
   trimValues: true,
   // isArray needs only the tag name: building every tag's path as a string cost about 15 % of reading an entry.
   jPath: false,
-  isArray: (name) => name === "NtryDtls" || name === "TxDtls" || name === "Ustrd",
+  isArray: (name) => REPEATED.has(name),
 });
 
 /** Yields the events in batches (one per decoded chunk), in file order. */
@@ -63,7 +66,7 @@ export async function* parseCamt053(source: ByteSource, options: Camt053Options 
       if (!isStatement) throw new StatementFileError("the XML is not a camt.053 statement (no BkToCstmrStmt before the first entry)");
       const close = ENTRY_CLOSE.exec(buffer.slice(open.index));
       if (!close) {
-        if (buffer.length - open.index > MAX_ENTRY_CHARS) throw new StatementFileError("an entry is too large: the XML is malformed");
+        if (buffer.length - open.index > MAX_ENTRY_CHARS) throw new StatementFileError(`the entry at line ${bufferLine + countLines(buffer, open.index)} never closes: the XML is malformed`);
         break;
       }
       const end = open.index + close.index + close[0].length;
@@ -95,7 +98,10 @@ const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined 
 const dateOf = (v: unknown): string => str(node(v).Dt) || str(node(v).DtTm).slice(0, 10);
 
 function* entryEvents(entryXml: string, line: number, channel: string | null): Generator<ParseEvent<SettlementRecord>> {
-  if (XMLValidator.validate(entryXml) !== true) throw new StatementFileError(`the XML is malformed in the entry at line ${line}`);
+  const valid = XMLValidator.validate(entryXml);
+  if (valid !== true) {
+    throw new StatementFileError(`the XML is malformed at line ${line + valid.err.line - 1}, column ${valid.err.col} (in the entry from line ${line})`);
+  }
   const entry = node(node(xml.parse(entryXml)).Ntry);
 
   if (str(entry.CdtDbtInd) !== "CRDT") {
@@ -129,7 +135,7 @@ function* entryEvents(entryXml: string, line: number, channel: string | null): G
   }
 
   if (transactions.length <= 1) {
-    yield { kind: "record", line: lineOf(0), record: recordOf(entry, transactions[0] ?? {}, entryAmount, date.value, channel) };
+    yield { kind: "record", line: lineOf(0), record: recordOf(entry, transactions[0] ?? {}, null, entryAmount, date.value, channel) };
     return;
   }
 
@@ -150,7 +156,7 @@ function* entryEvents(entryXml: string, line: number, channel: string | null): G
       yield { kind: "skipped", line: lineOf(i), reason: "debit" };
       continue;
     }
-    yield { kind: "record", line: lineOf(i), record: recordOf(entry, tx, amounts[i] as number, date.value, channel) };
+    yield { kind: "record", line: lineOf(i), record: recordOf(entry, tx, i, amounts[i] as number, date.value, channel) };
   }
 }
 
@@ -164,20 +170,61 @@ function amountOf(amt: unknown): number | string {
   return parsed.value;
 }
 
-function recordOf(entry: Node, tx: Node, amountFen: number, valueDate: string, channel: string | null): SettlementRecord {
+/** A reference as banks send it, with ISO 20022's placeholder for "none" read as none. */
+const given = (v: unknown) => {
+  const ref = str(v).trim();
+  return ref === "NOTPROVIDED" ? "" : ref;
+};
+
+/**
+ * One payment of an entry (`batchIndex` its position in a batch entry, null for a single one).
+ *
+ * bank_ref: EndToEndId first — the one reference both sides know, so matching by reference keeps
+ * working when the billing system recorded it — then the bank's reference of the transaction
+ * (AcctSvcrRef), TxId, InstrId; only when the transaction has none, the entry's AcctSvcrRef, and in
+ * a batch that reference (or NtryRef) with the payment's position ("BANK-BATCH-7/2"), so that two payments of
+ * one batch never share a reference.
+ *
+ * remittance: the transaction's own texts — Ustrd, the structured creditor reference (an ISO 11649
+ * RF reference also without its "RFnn" prefix, which would otherwise be read glued to a receipt
+ * number inside it), referred document numbers, AddtlRmtInf, AddtlTxInf — and the references not
+ * used as bank_ref, since any of them may carry the receipt number. The entry's AddtlNtryInf only
+ * for an entry of one payment: in a batch it describes the batch, not the payment.
+ */
+function recordOf(entry: Node, tx: Node, batchIndex: number | null, amountFen: number, valueDate: string, channel: string | null): SettlementRecord {
   const refs = node(tx.Refs);
-  const endToEnd = str(refs.EndToEndId);
-  // EndToEndId is the reference the payer's side (our billing system) set; the bank's own reference is the fallback.
-  const bankRef = (endToEnd && endToEnd !== "NOTPROVIDED" ? endToEnd : "") || str(refs.AcctSvcrRef) || str(entry.AcctSvcrRef) || str(refs.TxId);
+  const entryRef = given(entry.AcctSvcrRef) || given(entry.NtryRef);
+  const ownRef = given(refs.EndToEndId) || given(refs.AcctSvcrRef) || given(refs.TxId) || given(refs.InstrId);
+  const bankRef = ownRef || (entryRef && batchIndex !== null ? `${entryRef}/${batchIndex + 1}` : entryRef);
+
+  const rmtInf = node(tx.RmtInf);
+  const structured = list(rmtInf.Strd).map(node);
+  const texts = [
+    ...list(rmtInf.Ustrd).map(str),
+    ...structured.flatMap((s) => creditorReference(str(node(s.CdtrRefInf).Ref))),
+    ...structured.flatMap((s) => list(s.RfrdDocInf).map((d) => str(node(d).Nb))),
+    ...structured.flatMap((s) => list(s.AddtlRmtInf).map(str)),
+    str(tx.AddtlTxInf),
+    ...[refs.EndToEndId, refs.AcctSvcrRef, refs.TxId, refs.InstrId].map(given).filter((r) => r !== bankRef),
+  ].map((t) => t.trim());
+  const own = [...new Set(texts.filter((t) => t !== ""))].join(" ");
+
   const debtorAccount = node(node(node(tx.RltdPties).DbtrAcct).Id);
   const account = str(debtorAccount.IBAN) || str(node(debtorAccount.Othr).Id);
-  const remittance = list(node(tx.RmtInf).Ustrd).map(str).join(" ") || str(entry.AddtlNtryInf);
   return {
     bankRef: textField(bankRef, 100),
     amountFen,
     valueDate,
     channel,
     payerAccount: maskAccount(account),
-    remittance: textField(remittance),
+    remittance: textField(own || (batchIndex === null ? str(entry.AddtlNtryInf) : "")),
   };
+}
+
+/** An ISO 11649 reference ("RF18 5390 0754 7034") as printed and as its reference part ("539007547034"). */
+function creditorReference(ref: string): string[] {
+  const compact = ref.replace(/\s+/g, "");
+  if (compact === "") return [];
+  const rf = /^RF\d{2}([0-9A-Za-z]{1,21})$/i.exec(compact);
+  return rf ? [compact, rf[1]!] : [compact];
 }

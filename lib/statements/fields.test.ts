@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { amountField, dateField, instantField, maskAccount, textField } from "./fields";
+import { accountIn, amountField, dateField, instantField, maskAccount, textField } from "./fields";
 
 describe("amountField", () => {
   it.each([
@@ -39,8 +39,29 @@ describe("dateField", () => {
     ["2026/11/03", "YYYY-MM-DD"],
     ["03/11/2026", "YYYY/MM/DD"],
     ["", "YYYYMMDD"],
+    ["2026-11-03 14:03:11", "YYYY-MM-DD"],
   ] as const)("refuses %j (%s)", (raw, format) => {
     expect(dateField("d", raw, format).ok).toBe(false);
+  });
+});
+
+describe("dateField, every year-first form a Chinese export writes", () => {
+  it.each([
+    ["2025-08-22", "2025-08-22"],
+    ["2025-08-22 14:03:11", "2025-08-22"],
+    ["2025/8/22", "2025-08-22"],
+    ["2025/08/22 14:03", "2025-08-22"],
+    ["2025.8.2", "2025-08-02"],
+    ["20240101", "2024-01-01"],
+    ["20240101 120000", "2024-01-01"],
+    ["2024年01月01日", "2024-01-01"],
+    ["2024年1月1日 09:30:00", "2024-01-01"],
+    ["2025-08-22T14:03:11", "2025-08-22"],
+  ])("reads %j", (raw, iso) => {
+    expect(dateField("d", raw, "year-first")).toEqual({ ok: true, value: iso });
+  });
+  it.each(["22/08/2025", "2025-02-30", "2025-08-22 下午", "202401011", "2024年13月01日", ""])("refuses %j", (raw) => {
+    expect(dateField("d", raw, "year-first")).toEqual({ ok: false, reason: `d "${raw}" is not a date (e.g. 2025-08-22)` });
   });
 });
 
@@ -69,6 +90,22 @@ describe("maskAccount", () => {
     ["", null],
   ])("masks %j", (raw, masked) => {
     expect(maskAccount(raw)).toBe(masked);
+  });
+});
+
+describe("accountIn", () => {
+  it.each([
+    ["6222021234567890123", "6222***********0123"],
+    ["6222 0212 3456 7890", "6222********7890"],
+    ["6222****1234", "6222****1234"],
+    ["张三 6222021234561234 中国农业银行", "6222********1234"],
+    ["6217****5678/李四", "6217****5678"],
+    ["李四", null],
+    ["zha***@163.com", null],
+    ["某公司 1234567", null],
+    ["", null],
+  ])("finds the account in %j", (raw, masked) => {
+    expect(accountIn(raw)).toBe(masked);
   });
 });
 

@@ -24,19 +24,26 @@ export function amountField(name: string, raw: string): Field<number> {
   return { ok: true, value: parsed.fen };
 }
 
-export type DateFormat = "YYYY-MM-DD" | "YYYY/MM/DD" | "YYYYMMDD";
+/** "year-first" is every form Chinese exports write, the year always first, a time of day allowed after it. */
+export type DateFormat = "YYYY-MM-DD" | "YYYY/MM/DD" | "YYYYMMDD" | "year-first";
 
+const TIME = String.raw`(?:[ T]+\d{1,2}:?\d{2}(?::?\d{2}(?:\.\d+)?)?)?`;
 const DATE_PATTERNS: Record<DateFormat, RegExp> = {
   "YYYY-MM-DD": /^(\d{4})-(\d{1,2})-(\d{1,2})$/,
   "YYYY/MM/DD": /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/,
   YYYYMMDD: /^(\d{4})(\d{2})(\d{2})$/,
+  // 2025-08-22, 2025-08-22 14:03:11, 2025/8/22, 2025.8.22, 20240101, 20240101 120000, 2024年01月01日
+  "year-first": new RegExp(String.raw`^(?:(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?|(\d{4})(\d{2})(\d{2}))${TIME}$`),
 };
+
+const DATE_EXAMPLES: Record<DateFormat, string> = { "YYYY-MM-DD": "YYYY-MM-DD", "YYYY/MM/DD": "YYYY/MM/DD", YYYYMMDD: "YYYYMMDD", "year-first": "e.g. 2025-08-22" };
 
 /** A calendar date in the profile's format to `YYYY-MM-DD`; "2026/2/30" is refused, not rolled over. */
 export function dateField(name: string, raw: string, format: DateFormat): Field<IsoDate> {
   const m = DATE_PATTERNS[format].exec(raw.trim());
-  const iso = m ? `${m[1]}-${m[2]!.padStart(2, "0")}-${m[3]!.padStart(2, "0")}` : "";
-  if (!m || !isIsoDate(iso)) return { ok: false, reason: `${name} "${clip(raw)}" is not a date (${format})` };
+  const [y, mo, d] = m ? (m[1] ? [m[1], m[2]!, m[3]!] : [m[4]!, m[5]!, m[6]!]) : ["", "", ""];
+  const iso = m ? `${y}-${mo.padStart(2, "0")}-${d.padStart(2, "0")}` : "";
+  if (!m || !isIsoDate(iso)) return { ok: false, reason: `${name} "${clip(raw)}" is not a date (${DATE_EXAMPLES[format]})` };
   return { ok: true, value: iso };
 }
 
@@ -67,6 +74,18 @@ export function maskAccount(raw: string): string | null {
   if (account.length > 8) return `${account.slice(0, 4)}${"*".repeat(account.length - 8)}${account.slice(-4)}`;
   if (account.length > 4) return `${"*".repeat(account.length - 4)}${account.slice(-4)}`;
   return "*".repeat(account.length);
+}
+
+/**
+ * The account in a cell that may hold more: "张三 6222021234561234 中国农业银行" (ABC's 对手信息),
+ * "6222****1234/张三" (CCB). A cell that is one account-like token is masked whole, as before;
+ * otherwise the first run of 8+ digits (or masked digits) is; a name alone gives null.
+ */
+export function accountIn(raw: string): string | null {
+  const text = raw.normalize("NFKC").replace(/[\s-]/g, "");
+  if (/^[A-Za-z0-9*]*$/.test(text)) return maskAccount(text);
+  const run = /[\d*]{8,}/.exec(text)?.[0];
+  return run && /\d{4}/.test(run) ? maskAccount(run) : null;
 }
 
 /** Free text as stored: trimmed, inner runs of white space collapsed, empty as null. */

@@ -5,6 +5,7 @@ import { findProfile, SETTLEMENT_PROFILES, type SettlementProfile } from "./prof
 import { parseSettlementsCsv } from "./settlements-csv";
 import { StatementFileError, type ByteSource, type ParseEvent, type SettlementFormat, type SettlementRecord } from "./types";
 
+export { chooseSettlementLayout, detectSettlementLayout, layoutSample, type DetectedLayout, type SettlementLayoutChoice } from "./detect";
 export { parseReceiptsCsv } from "./receipts-csv";
 export { StatementFileError, SETTLEMENT_FORMATS } from "./types";
 export type { ParseEvent, ReceiptRecord, SettlementFormat, SettlementRecord } from "./types";

@@ -7,6 +7,12 @@ import { StatementFileError, type ByteSource, type ParseEvent, type SettlementRe
  * `:86:` information that follows it as remittance text. Read line by line;
  * a statement (`:20:`) must end with its closing balance (`:62F:`/`:62M:`),
  * so a cut-off file is refused instead of half-imported.
+ *
+ * Banks wrap statements in envelopes: SWIFT blocks ({1:…}{2:…}{3:…}{4: … -}{5:…}),
+ * SOH/ETX bytes, or a header of their own (":940:", "ABNANL2A / 940 / ABNANL2A",
+ * "0000 01INGBNL2AXXXX00001 / 940 00", free text), once per file or once per
+ * message. Whatever stands between statements is passed over, up to
+ * MAX_HEADER_LINES lines: more than that is not an envelope but another file.
  */
 
 export type Mt940Options = { channel?: string | null; onEncoding?: (e: TextEncodingName) => void };
@@ -15,6 +21,10 @@ const TAG = /^:(\d{2}[A-Z]?):(.*)$/;
 // :61: value date, optional entry date, mark, funds code, amount, type, owner ref[//bank ref]
 const STATEMENT_LINE = /^(\d{6})(\d{4})?(RC|RD|C|D)([A-Z])?(\d{1,15},\d{0,2})([NSF][A-Z0-9]{3})(.*)$/;
 const BALANCE = /^[CD]\d{6}([A-Z]{3})[\d,]+$/;
+const MESSAGE_END = /^-\}?(\{5:.*\})?\s*$/;
+/** SOH and ETX around a message, as some banks' transmissions keep them. */
+const TRANSMISSION_MARKS = /[\u0001\u0003]/g;
+const MAX_HEADER_LINES = 40;
 
 type Pending = { line: number; tag: string; value: string };
 type Transaction = { line: number; statementLine: string; info: string | null };
@@ -30,6 +40,9 @@ export async function* parseMt940(source: ByteSource, options: Mt940Options = {}
   let statements = 0;
   let transactions = 0;
   let sawText = false;
+  let headerLines = 0;
+  let statementLine = 0;
+  let headerStart = 0;
 
   // Applies one complete tag (with its continuation lines); returns a finished transaction, if any.
   const apply = (t: Pending): Transaction | null => {
@@ -38,13 +51,14 @@ export async function* parseMt940(source: ByteSource, options: Mt940Options = {}
       case "20":
         if (inStatement) throw new StatementFileError(`statement at line ${t.line} starts before the previous one closed (no :62F:)`);
         inStatement = true;
+        statementLine = t.line;
         statements++;
         break;
       case "60F":
       case "60M": {
         const ccy = BALANCE.exec(t.value.trim())?.[1];
         if (!ccy) throw new StatementFileError(`opening balance at line ${t.line} is malformed`);
-        if (ccy !== "CNY") throw new StatementFileError(`the statement is in ${ccy}; only CNY statements are read`);
+        if (ccy !== "CNY") throw new StatementFileError(`the statement is in ${ccy} (opening balance at line ${t.line}); only CNY statements are read`);
         break;
       }
       case "61":
@@ -75,22 +89,30 @@ export async function* parseMt940(source: ByteSource, options: Mt940Options = {}
   let batch: ParseEvent<SettlementRecord>[] = [];
   const onLine = (raw: string) => {
     lineNo++;
-    const text = raw.replace(/\r$/, "");
+    const text = raw.replace(/\r$/, "").replace(TRANSMISSION_MARKS, "");
     if (text.trim() === "") return;
     sawText = true;
-    // SWIFT envelope: "{1:...}{2:...}{4:" opens and "-}" closes a message.
+    // SWIFT envelope: "{1:...}{2:...}{4:" opens (on one line or several) and "-}" closes a message.
     const body = text.replace(/^\{1:[^}]*\}(\{2:[^}]*\})?(\{3:(\{[^}]*\})*\})?\{4:\s*/, "");
     const m = TAG.exec(body);
-    if (m || /^-\}?\s*$/.test(body)) {
+    if (m || MESSAGE_END.test(body)) {
       if (tag) {
         const done = apply(tag);
         if (done) batch.push(transactionEvent(done, channel));
       }
       tag = m ? { line: lineNo, tag: m[1]!, value: m[2]! } : null;
-    } else if (tag) {
+      headerLines = 0;
+      return;
+    }
+    // A statement is open until its closing balance is applied: its untagged lines continue the last tag.
+    const statementOpen = inStatement && !(tag && (tag.tag === "62F" || tag.tag === "62M"));
+    if (statementOpen && tag) {
       tag.value += `\n${body}`;
-    } else if (body.trim() !== "") {
+    } else if (statementOpen) {
       throw new StatementFileError(`line ${lineNo} is not MT940 (expected a :tag:)`);
+    } else {
+      if (headerLines++ === 0) headerStart = lineNo;
+      if (headerLines > MAX_HEADER_LINES) throw new StatementFileError(`line ${headerStart} is not MT940 (expected a :tag:, or at most ${MAX_HEADER_LINES} lines of a bank's header)`);
     }
   };
 
@@ -108,13 +130,14 @@ export async function* parseMt940(source: ByteSource, options: Mt940Options = {}
   }
   if (batch.length > 0) yield batch;
   if (!sawText) throw new StatementFileError("the file is empty");
-  if (statements === 0) throw new StatementFileError("the file is not an MT940 statement (no :20: tag)");
-  if (inStatement) throw new StatementFileError("the statement is truncated (no closing balance :62F:)");
+  if (statements === 0) throw new StatementFileError("the file is not MT940 (no :20: tag)");
+  if (inStatement) throw new StatementFileError(`the statement from line ${statementLine} is truncated (no closing balance :62F:)`);
   if (transactions === 0) throw new StatementFileError("the statement has no entries (:61:)");
 }
 
 function transactionEvent(tx: Transaction, channel: string | null): ParseEvent<SettlementRecord> {
-  const [first] = tx.statementLine.split("\n");
+  // The second line of :61: holds supplementary details (up to 34 characters), often a payer's reference.
+  const [first, ...supplementary] = tx.statementLine.split("\n");
   const m = STATEMENT_LINE.exec(first!.trim());
   if (!m) return { kind: "rejected", line: tx.line, reason: `:61: "${clip(first!)}" is not a statement line` };
   const [, yymmdd, , mark, , amountText, , refs] = m;
@@ -128,10 +151,11 @@ function transactionEvent(tx: Transaction, channel: string | null): ParseEvent<S
   if (amount.value === 0) return { kind: "rejected", line: tx.line, reason: ":61: amount is zero" };
 
   const [ownerRef, bankRef] = refs!.split("//");
+  // Continuation lines are joined as they are: banks cut at 65 characters, also inside a receipt number.
   const info = (tx.info ?? "").replace(/\n/g, "");
-  // Structured :86: (/EREF/…/REMI/…) as many banks send it; plain text otherwise.
-  const eref = /\/EREF\/([^/]+)/.exec(info)?.[1];
-  const remi = /\/REMI\/(.*?)(?=\/[A-Z]{4}\/|$)/.exec(info)?.[1];
+  // Structured :86: (/EREF/…/REMI/…, or the ?20–?29 purpose fields of the German layout); plain text otherwise.
+  const eref = /\/EREF\/([^/]+)/.exec(info)?.[1] ?? /\?2\dEREF\+([^?]+)/.exec(info)?.[1];
+  const remi = /\/REMI\/(.*?)(?=\/[A-Z]{4}\/|$)/.exec(info)?.[1] ?? purposeFields(info);
   const owner = ownerRef?.trim();
   const reference = (owner && owner !== "NONREF" ? owner : "") || eref?.trim() || bankRef?.trim() || "";
   return {
@@ -143,7 +167,14 @@ function transactionEvent(tx: Transaction, channel: string | null): ParseEvent<S
       valueDate: date.value,
       channel,
       payerAccount: null,
-      remittance: textField(remi ?? info),
+      remittance: textField([remi ?? info, ...supplementary].join(" ")),
     },
   };
+}
+
+/** The purpose text (?20–?29, ?60–?63) of a German-layout :86: ("166?00GUTSCHRIFT?20…?21…"), joined as one text. */
+function purposeFields(info: string): string | undefined {
+  if (!/^\d{3}\?\d{2}/.test(info)) return undefined;
+  const parts = [...info.matchAll(/\?(\d{2})([^?]*)/g)].filter(([, code]) => /^(2\d|6[0-3])$/.test(code!)).map(([, , text]) => text!);
+  return parts.join("");
 }

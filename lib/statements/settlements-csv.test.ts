@@ -1,3 +1,5 @@
+import * as XLSX from "@e965/xlsx";
+import { parse as parseCsv } from "csv-parse/sync";
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
 import { bytesOf } from "./decode";
@@ -24,6 +26,8 @@ describe("settlements CSV, default profile", () => {
   it.each([
     ["an unknown channel", "bank_ref,amount,value_date,channel,payer_account,remittance\nA,1.00,2026-11-04,bitcoin,,\n", 'channel "bitcoin" is unknown'],
     ["a zero amount", "bank_ref,amount,value_date\nA,0.00,2026-11-04\n", "amount is zero"],
+    // As the COPY lane reads it: a row of empty cells is a line, not a blank line.
+    ["a row of empty cells", "bank_ref,amount,value_date\n,,\n", 'amount "" is empty'],
   ])("rejects %s", async (_name, csv, reason) => {
     expect((await collect(parse(csv))).rejected).toEqual([{ line: 2, reason: containing(reason) }]);
   });
@@ -36,14 +40,37 @@ describe("settlements CSV, default profile", () => {
   it.each([
     ["an empty file", "", "the file is empty"],
     ["a header only", "bank_ref,amount,value_date,channel,payer_account,remittance\r\n\r\n", "header but no data lines"],
-    ["an unknown column", "bank_ref,amount,value_date,balance\nA,1,2026-11-04,5\n", 'unknown column "balance"'],
+    ["an unknown column", "bank_ref,amount,value_date,balance\nA,1,2026-11-04,5\n", 'line 1: unknown column "balance"'],
+    ["an unknown column after blank lines", "\r\n\r\nbank_ref,amount,value_date,balance\r\nA,1,2026-11-04,5\r\n", 'line 3: unknown column "balance"'],
+    ["a missing column", "bank_ref,value_date\nA,2026-11-04\n", 'line 1: missing column "amount" in the header'],
     ["a receipts file", "receipt_no,service\n1,2\n", 'unknown column "receipt_no"'],
   ])("refuses %s", async (_name, csv, message) => {
     expect(await refusal(() => parse(csv))).toContain(message);
   });
 
+  const good = (n: number) => Array.from({ length: n }, (_, i) => `R${i},1.00,2026-11-04`);
+  it.each([
+    ["an unclosed quote on line 18", ["bank_ref,amount,value_date", ...good(16), 'R17,"1.00,2026-11-04', "R18,1.00,2026-11-04"], "at line 18: a quoted field is never closed (truncated file?)"],
+    ["text after a closing quote on line 18", ["bank_ref,amount,value_date", ...good(16), 'R17,"1.00"x,2026-11-04', "R18,1.00,2026-11-04"], "at line 18, field 2: text after a closing quote"],
+    ["a quote inside a field on line 3", ["bank_ref,amount,value_date", ...good(1), 'R"2,1.00,2026-11-04'], "at line 3, field 1: a quote inside an unquoted field"],
+    ["a bad quote after 5,000 lines", ["bank_ref,amount,value_date", ...good(5000), 'R,"1.00"x,2026-11-04'], "at line 5002, field 2: text after a closing quote"],
+    ["a bad quote after a cell spanning lines", ["bank_ref,amount,value_date,remittance", 'R1,1.00,2026-11-04,"a\nb"', 'R2,"1.00"x,2026-11-04,'], "at line 4, field 2: text after a closing quote"],
+  ])("names the line of %s", async (_name, lines, message) => {
+    expect(await refusal(() => parse(lines.join("\r\n")))).toBe(`the CSV is malformed ${message}`);
+  });
+
   it("refuses an unknown profile", async () => {
-    expect(await refusal(() => parse("a\n", "nope"))).toContain('unknown profile "nope" for csv (known: default, cn-bank, unionpay-pos)');
+    expect(await refusal(() => parse("a\n", "nope"))).toContain('unknown profile "nope" for csv (known: default, cn-bank, unionpay-pos, wechat-merchant, alipay-merchant, wechat-personal, alipay-personal, icbc, ccb, abc, boc, cmb, bocom)');
+  });
+});
+
+describe("settlements spreadsheet, default profile", () => {
+  it("reads the first sheet of an .xlsx as it reads the CSV", async () => {
+    const rows: string[][] = parseCsv(fixture("settlements.csv"), { bom: true });
+    const book = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet(rows), "Sheet1");
+    const xlsx = XLSX.write(book, { type: "buffer", bookType: "xlsx" }) as Buffer;
+    expect(await collect(parse(xlsx))).toEqual(await collect(parse(fixture("settlements.csv"))));
   });
 });
 

@@ -23,6 +23,13 @@ export type SettlementRecord = {
   /** Already masked: first 4 and last 4 digits kept. */
   payerAccount: string | null;
   remittance: string | null;
+  /**
+   * Channel bills only (wechat-merchant, alipay-merchant): the channel's fee for the line and
+   * what it settles to the merchant (after fee and discounts). amountFen stays what the payer
+   * paid, the receipt's amount, which matching compares. Not stored yet.
+   */
+  feeFen?: number;
+  netFen?: number;
 };
 
 /** One billing receipt as the billing system exported it (SPEC §3.4). */
