@@ -42,6 +42,16 @@ describe("browser imports", () => {
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(["import.start", "import.finish"]));
   });
 
+  it.each([
+    ["a WeChat Pay merchant bill", "wechat-merchant.csv", "csv", "wechat-merchant"],
+    ["an MT940 statement", "mt940.sta", "mt940", "default"],
+  ])("recognises %s uploaded without a format or profile, and logs what read it", async (_name, file, format, profile) => {
+    const admin = await member("admin");
+    const result = await runImport(admin, { kind: "settlements", fileName: file, bytes: fixture(file) }, { timeZone: TZ });
+    if (!result.ok) throw new Error(result.code);
+    expect(await importRunById(admin, result.id)).toMatchObject({ status: "done", format, profile, summary: { kind: "settlements", format, profile } });
+  });
+
   it("imports receipts through the same engine", async () => {
     const admin = await member("admin");
     const result = await runImport(admin, { kind: "receipts", fileName: "receipts.csv", bytes: fixture("receipts.csv") }, { timeZone: TZ });

@@ -26,7 +26,7 @@ const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 
 export type ImportRequest =
   | { kind: "receipts"; fileName: string; bytes: Uint8Array }
-  | { kind: "settlements"; fileName: string; bytes: Uint8Array; format: SettlementFormat; profile?: string };
+  | { kind: "settlements"; fileName: string; bytes: Uint8Array; format?: SettlementFormat; profile?: string };
 
 export type ImportRunResult = { ok: true; id: number } | { ok: false; code: "forbidden" | "too_large" | "empty" };
 
@@ -47,7 +47,7 @@ export async function runImport(
 
   const fileName = request.fileName.slice(-200) || "upload";
   const fileHash = createHash("sha256").update(request.bytes).digest("hex");
-  const format = request.kind === "settlements" ? request.format : null;
+  const format = request.kind === "settlements" ? (request.format ?? null) : null;
   const profile = request.kind === "settlements" ? (request.profile ?? null) : null;
   const [run] = await db().transaction(async (tx) => {
     const rows = await tx
@@ -75,7 +75,14 @@ export async function runImport(
   await db().transaction(async (tx) => {
     await tx
       .update(importRuns)
-      .set({ status: summary ? "done" : "failed", summary, failure, finishedAt: now() })
+      .set({
+        status: summary ? "done" : "failed",
+        summary,
+        failure,
+        finishedAt: now(),
+        // What read the file, recognised or as asked.
+        ...(summary?.kind === "settlements" ? { format: summary.format, profile: summary.profile } : {}),
+      })
       .where(eq(importRuns.id, run!.id));
     await recordAudit(tx, {
       actor: staffActor(staff.id),

@@ -415,6 +415,7 @@ export const en: Messages = {
       kind: "The file contains",
       kinds: { receipts: "Billing receipts (CSV)", settlements: "A bank or POS statement" },
       format: "Statement format",
+      recognise: "Recognise from the file",
       formats: { csv: "CSV", camt053: "ISO 20022 camt.053 (XML)", mt940: "SWIFT MT940" },
       profile: "Bank layout (CSV profile)",
       file: "File",

@@ -409,6 +409,7 @@ export const zhCN = {
       kind: "文件内容",
       kinds: { receipts: "计费收据（CSV）", settlements: "银行或 POS 对账单" },
       format: "对账单格式",
+      recognise: "按文件内容自动识别",
       formats: { csv: "CSV", camt053: "ISO 20022 camt.053（XML）", mt940: "SWIFT MT940" },
       profile: "银行版式（CSV 配置）",
       file: "文件",

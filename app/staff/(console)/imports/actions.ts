@@ -11,8 +11,9 @@ export const runImportAction = staffAction(
   ["admin"],
   z.object({
     kind: z.enum(["receipts", "settlements"]),
-    format: z.enum(SETTLEMENT_FORMATS).default("csv"),
-    profile: z.string().regex(/^[a-z0-9-]{1,32}$/).default("default"),
+    // Empty (the form's default): the file's layout is recognised, as `npm run import` does without --format.
+    format: z.preprocess((v) => (v === "" ? undefined : v), z.enum(SETTLEMENT_FORMATS).optional()),
+    profile: z.preprocess((v) => (v === "" ? undefined : v), z.string().regex(/^[a-z0-9-]{1,32}$/).optional()),
     file: z.instanceof(File),
   }),
   async (input, staff) => {

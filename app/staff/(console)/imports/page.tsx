@@ -36,9 +36,9 @@ export default async function ImportsPage({ searchParams }: { searchParams: Prom
         </h2>
         <StaffForm action={runImportAction} encType="multipart/form-data" texts={{ ...backOfficeFormTexts(t), pending: m.running }} keepValues>
           <Select name="kind" label={m.kind} defaultValue="settlements" options={(["settlements", "receipts"] as const).map((k) => ({ value: k, label: m.kinds[k] }))} />
-          <Select name="format" label={m.format} defaultValue="csv" options={SETTLEMENT_FORMATS.map((f) => ({ value: f, label: m.formats[f] }))} />
-          <Select name="profile" label={m.profile} defaultValue="default" options={profiles.map((p) => ({ value: p, label: p }))} />
-          <Field name="file" type="file" label={m.file} hint={m.fileHint} accept=".csv,.txt,.xml,.sta,.940,.mt940" required />
+          <Select name="format" label={m.format} defaultValue="" options={[{ value: "", label: m.recognise }, ...SETTLEMENT_FORMATS.map((f) => ({ value: f, label: m.formats[f] }))]} />
+          <Select name="profile" label={m.profile} defaultValue="" options={[{ value: "", label: m.recognise }, ...profiles.map((p) => ({ value: p, label: p }))]} />
+          <Field name="file" type="file" label={m.file} hint={m.fileHint} accept=".csv,.txt,.xml,.sta,.940,.mt940,.xls,.xlsx" required />
           <Button type="submit">{m.submit}</Button>
         </StaffForm>
       </section>
