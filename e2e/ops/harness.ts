@@ -67,7 +67,8 @@ export class Proc {
 }
 
 function environment(extra: Record<string, string>): NodeJS.ProcessEnv {
-  return { ...process.env, ...SECRETS, NODE_ENV: "production", PAYSTATUS_INSECURE_COOKIES: "1", TRUSTED_PROXY_HOPS: "1", DATABASE_POOL_SIZE: "5", ...extra };
+  // Production requires PUBLIC_BASE_URL (lib/env.ts); each instance sets its own, and scripts (seed, import) build no link.
+  return { ...process.env, ...SECRETS, NODE_ENV: "production", PAYSTATUS_INSECURE_COOKIES: "1", TRUSTED_PROXY_HOPS: "1", DATABASE_POOL_SIZE: "5", PUBLIC_BASE_URL: "http://127.0.0.1", ...extra };
 }
 
 /** A `tsx` script of this repository (scripts/…) as its own process. */
