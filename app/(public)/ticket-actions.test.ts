@@ -13,6 +13,7 @@ import { env } from "@/lib/env";
 import { receiptToken } from "@/lib/receipt-link";
 import type { TicketFormState } from "@/lib/action-state";
 import { openTicketAction, residentReplyAction } from "./ticket-actions";
+import { redirectOf } from "@/app/testing";
 
 /**
  * Issue 5, through the resident's real server action (the one the no-JS form posts to):
@@ -163,13 +164,3 @@ describe(`openTicketAction with proofs on ${databaseKind()}`, () => {
   });
 });
 
-async function redirectOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    const digest = (error as { digest?: string }).digest ?? "";
-    if (digest.startsWith("NEXT_REDIRECT")) return digest.split(";")[2]!;
-    throw error;
-  }
-  throw new Error("expected a redirect");
-}

@@ -1,6 +1,6 @@
 import type { Page } from "@playwright/test";
 import { zhCN } from "@/lib/i18n/zh-CN";
-import { flateInFlatePdf, jpegDeclaring } from "@/lib/uploads/testing";
+import { flateInFlatePdf, handPdf, jpegDeclaring, ONE_PAGE, pdfCatalog } from "@/lib/uploads/testing";
 import { demo, qrPath } from "../fixtures";
 import { expect, test } from "../test";
 import { errorCode, fieldError, healthDuring, median, percentile, postForm, renderedForm, type Upload } from "./helpers";
@@ -12,18 +12,7 @@ import { errorCode, fieldError, healthDuring, median, percentile, postForm, rend
  * budget before any parser sees them). Every attack file is made here, in memory.
  */
 
-const handPdf = (catalogExtra: string) => {
-  const objects = [`<< /Type /Catalog /Pages 2 0 R ${catalogExtra}>>`, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>", "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>"];
-  let out = "%PDF-1.4\n";
-  const offsets: number[] = [];
-  objects.forEach((body, i) => {
-    offsets.push(Buffer.byteLength(out, "latin1"));
-    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
-  });
-  const xref = Buffer.byteLength(out, "latin1");
-  out += `xref\n0 4\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, "latin1");
-};
+const catalogPdf = (catalogExtra: string) => handPdf([pdfCatalog(catalogExtra), ...ONE_PAGE]);
 
 async function ticketForm(page: Page, receiptNo: string) {
   await page.goto(qrPath(receiptNo).replace("?", "/ticket?"));
@@ -91,7 +80,7 @@ test.describe("finding 8: PDFs that act when opened", () => {
   for (const [name, extra] of cases) {
     test(`${name} is refused with a clear message`, async ({ page }) => {
       const form = await ticketForm(page, demo.unpaid.receiptNo);
-      const response = await postForm(page.request, form, fields, [{ name: "receipt.pdf", type: "application/pdf", bytes: handPdf(extra) }]);
+      const response = await postForm(page.request, form, fields, [{ name: "receipt.pdf", type: "application/pdf", bytes: catalogPdf(extra) }]);
       expect(response.status()).toBe(200);
       expect(fieldError(await response.text(), "proof")).toBe(zhCN.ticket.errors.unsupported_type);
     });
@@ -100,7 +89,7 @@ test.describe("finding 8: PDFs that act when opened", () => {
   test("an internal /GoTo is an ordinary PDF and is accepted", async ({ page }) => {
     const form = await ticketForm(page, demo.not_found.receiptNo);
     const response = await postForm(page.request, form, { ...fields, category: "not_posted", description: "PDF 凭证" }, [
-      { name: "receipt.pdf", type: "application/pdf", bytes: handPdf("/OpenAction << /S /GoTo /D [3 0 R /Fit] >> ") },
+      { name: "receipt.pdf", type: "application/pdf", bytes: catalogPdf("/OpenAction << /S /GoTo /D [3 0 R /Fit] >> ") },
     ]);
     // A new ticket (303), or the open one of this receipt and category that it joins.
     if (response.status() !== 303) {

@@ -35,3 +35,22 @@ export function jpegDeclaring(width: number, height: number): Buffer {
   const sos = segment(0xda, [1, 1, 0x00, 0, 63, 0]);
   return Buffer.from([0xff, 0xd8, ...qt, ...sof, ...dht, ...sos, 0x00, 0xff, 0xd9]);
 }
+
+/** A PDF written by hand (correct xref offsets), for shapes pdf-lib will not produce. */
+export function handPdf(objects: string[], trailerExtra = ""): Buffer {
+  let out = "%PDF-1.4\n";
+  const offsets: number[] = [];
+  objects.forEach((body, i) => {
+    offsets.push(Buffer.byteLength(out, "latin1"));
+    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
+  });
+  const xref = Buffer.byteLength(out, "latin1");
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const offset of offsets) out += `${String(offset).padStart(10, "0")} 00000 n \n`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R ${trailerExtra}>>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, "latin1");
+}
+
+/** The page tree of a one-page PDF made with handPdf, after its catalog (object 1). */
+export const ONE_PAGE = ["<< /Type /Pages /Kids [3 0 R] /Count 1 >>", "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>"];
+export const pdfCatalog = (extra = "") => `<< /Type /Catalog /Pages 2 0 R ${extra}>>`;

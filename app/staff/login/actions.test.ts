@@ -5,6 +5,7 @@ import { createStaff } from "@/db/queries/staff-accounts";
 import { setupTestDatabase } from "@/db/testing/test-db";
 import { SIGN_IN_CLIENT_LIMIT } from "@/lib/auth/throttle";
 import { safeRedirectUrl } from "@/lib/auth/safe-redirect";
+import { redirectOf } from "@/app/testing";
 
 /**
  * The sign-in action around Auth.js: Auth.js itself cannot load outside Next's
@@ -47,16 +48,6 @@ const form = (fields: Record<string, string>) => {
   return data;
 };
 
-async function redirectOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    const digest = (error as { digest?: string }).digest ?? "";
-    if (digest.startsWith("NEXT_REDIRECT")) return digest.split(";")[2]!;
-    throw error;
-  }
-  throw new Error("expected a redirect");
-}
 
 describe("signInAction", () => {
   it("signs in and goes to the same-origin callbackUrl, ignoring other origins", async () => {

@@ -5,6 +5,7 @@ import { corrections, receipts, tickets } from "@/db/schema";
 import { createStaff } from "@/db/queries/staff-accounts";
 import { setupTestDatabase } from "@/db/testing/test-db";
 import { withLuhnDigit } from "@/lib/receipt-number";
+import { redirectOf } from "@/app/testing";
 
 /**
  * The correction actions through the real staff wrapper and data layer (only
@@ -35,16 +36,6 @@ const form = (fields: Record<string, string>) => {
   return f;
 };
 /** Where a successful action sent the browser. */
-async function redirectOf(run: Promise<unknown>): Promise<string> {
-  try {
-    const result = await run;
-    throw new Error(`expected a redirect, got ${JSON.stringify(result)}`);
-  } catch (error) {
-    const digest = (error as { digest?: string }).digest ?? "";
-    if (!digest.startsWith("NEXT_REDIRECT")) throw error;
-    return digest.split(";")[2]!;
-  }
-}
 
 describe("correction actions", () => {
   it("refuse roles without them before reading the input", async () => {
