@@ -51,7 +51,7 @@ export default defineConfig({
     timeout: 240_000,
     stdout: "pipe",
     // The test runner plays the load balancer (one trusted hop): each test sends its own X-Forwarded-For.
-    // e2e/security/trust-model.spec.ts starts a second server without a trusted proxy.
+    // e2e/security/second-server.spec.ts starts a second server without a trusted proxy.
     env: {
       ...E2E_SECRETS,
       PORT: String(PORT),
