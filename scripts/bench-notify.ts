@@ -113,10 +113,11 @@ async function measure(keys: TestKeySet, url: string, sql: postgres.Sql): Promis
 
     // Warm up both (JIT, module loading, connection pool); the warm-up's notifications are counted like the others.
     await loadTrivial(trivialBodies, 2);
-    const warm = await loadNotifications(signer, 400, 2);
+    const warm = await loadNotifications(signer, 600, 3);
     sent.push(...warm.fresh);
-    // Twice the fresh bodies a round at the warm-up's pace needs; a round that runs out ends early and the next gets more.
-    let poolSize = Math.ceil(((warm.requests / warm.seconds) * SECONDS * 2 * (RETRY_EVERY - 1)) / RETRY_EVERY) + 200;
+    // Twice the fresh bodies a round at the last round's pace needs; a round that runs out ends early and the next gets twice as many.
+    const enough = (round: NotifyRound) => Math.ceil(((round.requests / round.seconds) * SECONDS * 2 * (RETRY_EVERY - 1)) / RETRY_EVERY) + 200;
+    let poolSize = enough(warm);
 
     const trivial = new Measure();
     const notify = new Measure();
@@ -134,10 +135,8 @@ async function measure(keys: TestKeySet, url: string, sql: postgres.Sql): Promis
       signing = { count: signing.count + n.signed, ms: signing.ms + n.signingMs };
       resent += n.resent;
       roundRatios.push(n.requests / n.seconds / (t.requests / t.seconds));
-      if (n.exhausted) {
-        cutShort++;
-        poolSize = Math.ceil(poolSize * 1.5);
-      }
+      if (n.exhausted) cutShort++;
+      poolSize = Math.max(n.exhausted ? poolSize * 2 : poolSize, enough(n));
       load.max = Math.max(load.max, loadavg()[0]!);
     }
     const loadEnd = loadavg()[0]!;
