@@ -16,7 +16,7 @@ const NOT_CONFIGURATION = new Set([
   "CI",
   "PAYSTATUS_DEMO", // scripts/demo.ts → the server it starts (demo banner)
   "PAYSTATUS_INPROCESS_WORKER", // scripts/demo.ts → background jobs inside the demo server
-  "PAYSTATUS_BENCH", // scripts/bench-lookup.ts → the trivial comparison page
+  "PAYSTATUS_BENCH", // scripts/bench-lookup.ts, bench-notify.ts → the trivial comparison page and POST handler
   "PAYSTATUS_HTTP_SERVER", // scripts/http-server.mjs → instrumentation-node.ts (started behind it)
 ]);
 
