@@ -6,6 +6,17 @@ import { createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } fro
  * base64 of the DER SubjectPublicKeyInfo — what the Alipay console shows.
  */
 export function parsePublicKey(value: string): KeyObject {
+  // Parsed once per key: the notify routes verify with the same few configured keys on every request.
+  let key = parsedKeys.get(value);
+  if (!key) {
+    key = readPublicKey(value);
+    if (parsedKeys.size < 8) parsedKeys.set(value, key);
+  }
+  return key;
+}
+const parsedKeys = new Map<string, KeyObject>();
+
+function readPublicKey(value: string): KeyObject {
   const text = value.trim();
   if (text.includes("-----BEGIN")) return createPublicKey(text.replaceAll("\\n", "\n"));
   return createPublicKey({ key: Buffer.from(text.replace(/\s+/g, ""), "base64"), format: "der", type: "spki" });
