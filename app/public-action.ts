@@ -1,12 +1,13 @@
 import "server-only";
-import { cookies, headers } from "next/headers";
+import { headers } from "next/headers";
 import { unstable_rethrow } from "next/navigation";
 import { consumeRateLimits } from "@/db/queries/rate-limit";
 import { env, type Env } from "@/lib/env";
-import { LOCALE_COOKIE, negotiateLocale, type Locale } from "@/lib/i18n";
+import type { Locale } from "@/lib/i18n";
 import { logUnexpected } from "@/lib/log";
 import { requestClientKey, type Limit } from "@/lib/rate-limit";
 import { markAction } from "./action-kind";
+import { requestLocale } from "./locale";
 
 /**
  * The wrapper every public server action is made with (beside staffAction in
@@ -85,7 +86,7 @@ export function publicAction<V, R>(spec: PublicActionSpec<V, R>): (previous?: un
 }
 
 async function publicRequest(form: FormData): Promise<PublicRequest> {
-  const [h, jar] = await Promise.all([headers(), cookies()]);
+  const [h, { locale }] = await Promise.all([headers(), requestLocale()]);
   const config = env();
   const text = (name: string, max: number) => {
     const value = form.get(name);
@@ -99,7 +100,7 @@ async function publicRequest(form: FormData): Promise<PublicRequest> {
       form.getAll(name).filter((f): f is File => typeof f !== "string" && !(f.size === 0 && ["", "blob", "undefined"].includes(f.name))),
     idempotencyKey: IDEMPOTENCY_KEY.test(key) ? key : null,
     client: requestClientKey(h, config),
-    locale: negotiateLocale(jar.get(LOCALE_COOKIE)?.value, h.get("accept-language")),
+    locale,
     config,
     headers: h,
   };

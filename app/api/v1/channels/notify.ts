@@ -2,6 +2,7 @@ import "server-only";
 import { recordConfirmation } from "@/db/queries/channel-confirmations";
 import { MAX_NOTIFY_BYTES, type NotifyChannel, type RefusalReason, type VerifyResult } from "@/lib/channels";
 import { log, logUnexpected } from "@/lib/log";
+import { readCappedBody } from "../body";
 
 /**
  * The one path of the three channel endpoints: read the raw body (capped),
@@ -51,27 +52,6 @@ export async function handleNotification(channel: NotifyChannel, request: Reques
     logUnexpected("channel_notification_failed", error, { channel });
     return answers.fail(500, "internal_error");
   }
-}
-
-/** The raw body, or null once it passes `max` bytes (declared or actually sent); never reads past the cap. */
-export async function readCappedBody(request: Request, max: number): Promise<Buffer | null> {
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (Number.isFinite(declared) && declared > max) return null;
-  if (!request.body) return Buffer.alloc(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => undefined);
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
 }
 
 /** A channel whose key is unset has no endpoint. */

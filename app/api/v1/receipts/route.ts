@@ -1,6 +1,7 @@
 import { pushReceipts } from "@/db/queries/api-receipts";
 import { env } from "@/lib/env";
 import { parseReceiptPush } from "@/lib/receipt-push";
+import { readCappedBody } from "../body";
 import { apiError, apiOk, withApiStaff } from "../respond";
 
 export const dynamic = "force-dynamic";
@@ -17,10 +18,10 @@ export async function POST(request: Request) {
   return withApiStaff(request, async (staff) => {
     if (staff.role !== "admin") return apiError(403, "forbidden");
     if (!/^application\/json\b/i.test(request.headers.get("content-type") ?? "")) return apiError(415, "invalid_request", { errors: [{ field: "content-type", code: "unsupported" }] });
-    const declared = Number(request.headers.get("content-length") ?? 0);
-    if (declared > MAX_BODY_BYTES) return apiError(413, "payload_too_large");
-    const text = await request.text();
-    if (Buffer.byteLength(text) > MAX_BODY_BYTES) return apiError(413, "payload_too_large");
+    // Declared or actually sent: a chunked body is never read past the cap either.
+    const bytes = await readCappedBody(request, MAX_BODY_BYTES);
+    if (bytes === null) return apiError(413, "payload_too_large");
+    const text = new TextDecoder().decode(bytes); // as request.text() decodes: UTF-8, a leading BOM dropped
     let body: unknown;
     try {
       body = JSON.parse(text);
