@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, or } from "drizzle-orm";
 import { env } from "@/lib/env";
 import { channelForContact, notificationLocale } from "@/lib/notifications/types";
 import { receiptHint, SUBSCRIBABLE, unsubscribeToken } from "@/lib/posting-notice";
@@ -8,6 +8,7 @@ import { db, type Executor } from "../client";
 import { postingSubscriptions, receipts } from "../schema";
 import { enqueueNotification } from "./outbox";
 import { publicStatus } from "./status";
+import { receiptPosted } from "./ticket-jobs";
 
 /**
  * "Tell me when it posts" (issue 14). A subscription holds one contact for one
@@ -54,15 +55,11 @@ export async function unsubscribe(subscriptionId: number, executor: Executor = d
  */
 export async function notifyPostedSubscribers(receiptIds: number[], tx: Executor, options: NoticeOptions = {}): Promise<number> {
   if (receiptIds.length === 0) return 0;
-  const posted = sql`${receipts.billingStatus} not in ('voided', 'refunded', 'refund_pending')
-    and (select count(*) = 1 and sum(l.amount_fen) = ${receipts.amountDueFen}
-         from matches m join settlement_lines l on l.id = m.settlement_line_id
-         where m.receipt_id = ${receipts.id})`;
   const due = await tx
     .select({ id: postingSubscriptions.id, contact: postingSubscriptions.contact, locale: postingSubscriptions.locale, receiptNo: receipts.receiptNo })
     .from(postingSubscriptions)
     .innerJoin(receipts, eq(receipts.id, postingSubscriptions.receiptId))
-    .where(and(inArray(postingSubscriptions.receiptId, receiptIds), posted))
+    .where(and(inArray(postingSubscriptions.receiptId, receiptIds), receiptPosted))
     .orderBy(asc(postingSubscriptions.id))
     .for("update", { of: postingSubscriptions });
   for (const s of due) await notice(tx, "payment_posted", s, options);

@@ -26,6 +26,16 @@ export type TicketJobOptions = {
 };
 
 /**
+ * The joined `receipts` row derives as `posted`: one matched line whose amount equals the amount due,
+ * and no void or refund — the same test as derivePaymentStatus, set-based so that it is re-checked under
+ * the row locks of whoever acts on it (waiting tickets here, posting subscriptions).
+ */
+export const receiptPosted = sql`${receipts.billingStatus} not in ('voided', 'refunded', 'refund_pending')
+  and (select count(*) = 1 and sum(l.amount_fen) = ${receipts.amountDueFen}
+       from matches m join settlement_lines l on l.id = m.settlement_line_id
+       where m.receipt_id = ${receipts.id})`;
+
+/**
  * The receipts just became `posted` (one matched line, amount equal to the
  * amount due — the same test as derivePaymentStatus, done set-based here so
  * it is re-checked under the row locks): their waiting tickets are resolved.
@@ -38,10 +48,6 @@ export async function resolveWaitingTickets(
 ): Promise<number> {
   if (receiptIds.length === 0 || options.onlyTicketIds?.length === 0) return 0;
   const now = options.now ?? new Date();
-  const posted = sql`${receipts.billingStatus} not in ('voided', 'refunded', 'refund_pending')
-    and (select count(*) = 1 and sum(l.amount_fen) = ${receipts.amountDueFen}
-         from matches m join settlement_lines l on l.id = m.settlement_line_id
-         where m.receipt_id = ${receipts.id})`;
   // Plain FOR UPDATE, not SKIP LOCKED: the match happens once, so a ticket a clerk is editing right now must be waited for, not skipped.
   const waiting = await tx
     .select({ id: tickets.id })
@@ -53,7 +59,7 @@ export async function resolveWaitingTickets(
         options.onlyTicketIds ? inArray(tickets.id, options.onlyTicketIds) : undefined,
         eq(tickets.status, "waiting_on_settlement"),
         isNull(tickets.mergedIntoId),
-        posted,
+        receiptPosted,
       ),
     )
     .orderBy(asc(tickets.id))
