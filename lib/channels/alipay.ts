@@ -1,5 +1,6 @@
-import { createPrivateKey, createSign, createVerify, type KeyObject } from "node:crypto";
+import { createPrivateKey, createSign, type KeyObject } from "node:crypto";
 import { parseYuan } from "../money";
+import { rsaSha256Valid } from "./keys";
 import { ID_PATTERN, refused, type VerifyResult } from "./types";
 
 /**
@@ -38,15 +39,7 @@ export function verifyAlipayNotification(body: Buffer, keys: AlipayKeys): Verify
   if (!sign) return refused("missing_headers");
   if (params.get("sign_type") && params.get("sign_type") !== "RSA2") return refused("bad_signature");
 
-  const verifier = createVerify("RSA-SHA256");
-  verifier.update(alipaySigningString(params), "utf8");
-  let valid = false;
-  try {
-    valid = verifier.verify(keys.alipayPublicKey, sign, "base64");
-  } catch {
-    valid = false;
-  }
-  if (!valid) return refused("bad_signature");
+  if (!rsaSha256Valid(keys.alipayPublicKey, [alipaySigningString(params)], sign)) return refused("bad_signature");
 
   const status = params.get("trade_status");
   if (!status) return refused("malformed");

@@ -1,4 +1,4 @@
-import { createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
+import { createPublicKey, createVerify, generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
 
 /**
  * Channel keys as they come in environment variables. A public key may be a PEM
@@ -57,4 +57,15 @@ export function generateTestKeys(): TestKeySet {
     wechatPrivateKey: oneLine(wechat.privateKey),
     alipayPrivateKey: oneLine(alipay.privateKey),
   };
+}
+
+/** An RSA-SHA256 signature (base64) over the parts in order; a malformed signature is simply not valid. */
+export function rsaSha256Valid(key: KeyObject, parts: (string | Buffer)[], signatureBase64: string): boolean {
+  const verifier = createVerify("RSA-SHA256");
+  for (const part of parts) verifier.update(part);
+  try {
+    return verifier.verify(key, signatureBase64, "base64");
+  } catch {
+    return false;
+  }
 }

@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createPrivateKey, createSign, createVerify, randomBytes, type KeyObject } from "node:crypto";
+import { createCipheriv, createDecipheriv, createPrivateKey, createSign, randomBytes, type KeyObject } from "node:crypto";
+import { rsaSha256Valid } from "./keys";
 import { ID_PATTERN, refused, type VerifyResult } from "./types";
 
 /**
@@ -36,17 +37,7 @@ export function verifyWechatNotification(headers: Headers, body: Buffer, keys: W
   if (!signature || !timestamp || !nonce || !serial) return refused("missing_headers");
   if (!/^\d{1,12}$/.test(timestamp) || Math.abs(Number(timestamp) - now.getTime() / 1000) > MAX_CLOCK_SKEW_SECONDS) return refused("stale_timestamp");
 
-  const verifier = createVerify("RSA-SHA256");
-  verifier.update(`${timestamp}\n${nonce}\n`);
-  verifier.update(body);
-  verifier.update("\n");
-  let valid = false;
-  try {
-    valid = verifier.verify(keys.platformPublicKey, signature, "base64");
-  } catch {
-    valid = false;
-  }
-  if (!valid) return refused("bad_signature");
+  if (!rsaSha256Valid(keys.platformPublicKey, [`${timestamp}\n${nonce}\n`, body, "\n"], signature)) return refused("bad_signature");
 
   const event = parseJson(body);
   const resource = isObject(event) ? event.resource : undefined;
