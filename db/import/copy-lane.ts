@@ -22,8 +22,9 @@ import { stageRows, type CopyLane, type StageInput, type StagingTable } from "./
  *
  * A GBK export is decoded by the parser's own decoder (decodeText) and sent
  * to COPY as UTF-8, so its text is exactly what the parser would read; line
- * numbers are unchanged, since GBK never uses a byte below 0x40 inside a
- * character. The lane declines, and the caller reads the file with the parser
+ * numbers are unchanged, since no byte inside a GBK (GB18030) character is a
+ * line feed, comma or quote (trail bytes are 0x40 and up, or the digits of a
+ * four-byte character). The lane declines, and the caller reads the file with the parser
  * instead, whenever line numbers or decoding could come out differently:
  * bytes the decoder refuses, a file that turns GBK only after an ASCII first
  * chunk, a header PostgreSQL would read differently, blank or ragged lines
