@@ -1,0 +1,70 @@
+import { SLIP_KINDS, makeCorpus, type Slip, type SlipTruth } from "@/lib/proofs/corpus";
+import { extractOffThread } from "@/lib/proofs/extract-off-thread";
+import { parseProofFields, type ProofFields } from "@/lib/proofs/fields";
+import { CliError, runCli } from "./cli";
+
+/**
+ * `npm run bench:proof [-- --n 60]`: reads a generated corpus of payment
+ * slips (lib/proofs/corpus.ts) the way the job runner does — a worker thread
+ * per proof, tesseract as a child — and prints per field and per kind of
+ * slip how many were read exactly, the time per proof (p50/p95, images and
+ * PDFs apart) and the peak RSS of this process plus the OCR child.
+ * Targets (issue 15): amount, date and transaction id ≥ 95 %, p95 ≤ 2 s per image, peak RSS ≤ 700 MB.
+ */
+
+const FIELDS = ["amount", "date", "time", "transactionId", "orderNo", "payee", "payerAccountTail", "receiptNo"] as const;
+type FieldName = (typeof FIELDS)[number];
+
+function expected(truth: SlipTruth, field: FieldName): string | number | null {
+  return field === "amount" ? truth.amountFen : truth[field];
+}
+
+function exact(fields: ProofFields, truth: SlipTruth, field: FieldName): boolean {
+  return (fields[field]?.value ?? null) === expected(truth, field);
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+};
+
+runCli(async () => {
+  const args = process.argv.slice(2);
+  const at = args.indexOf("--n");
+  const n = at >= 0 ? Number(args[at + 1]) : 60;
+  if (!Number.isInteger(n) || n < 5 || n > 1000) throw new CliError("--n must be a whole number from 5 to 1,000");
+  const slips = await makeCorpus(n);
+  const results: { slip: Slip; fields: ProofFields; ms: number }[] = [];
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+  for (const slip of slips) {
+    const started = performance.now();
+    const extraction = await extractOffThread(slip.bytes, slip.contentType);
+    const fields = parseProofFields(extraction.ok ? extraction.text : "");
+    results.push({ slip, fields, ms: performance.now() - started });
+    if (process.env.BENCH_VERBOSE) for (const f of ["amount", "date", "transactionId"] as const) if (!exact(fields, slip.truth, f)) console.log(`  miss ${slip.name} ${f}: read ${fields[f]?.value ?? "—"}, true ${expected(slip.truth, f)}`);
+  }
+  clearInterval(sampler);
+  const { maxRSS: childMaxKb } = process.resourceUsage();
+
+  console.log(`proof reading: ${slips.length} slips (${SLIP_KINDS.map((k) => `${slips.filter((s) => s.kind === k).length} ${k}`).join(", ")})`);
+  console.log("\nexact, per field (fields the slip carries):");
+  for (const field of FIELDS) {
+    const carrying = results.filter((r) => expected(r.slip.truth, field) !== null);
+    const ok = carrying.filter((r) => exact(r.fields, r.slip.truth, field)).length;
+    console.log(`  ${field.padEnd(17)} ${ok}/${carrying.length}  ${((100 * ok) / Math.max(1, carrying.length)).toFixed(1)} %`);
+  }
+  console.log("\nper kind (amount · date · transaction id all exact; time p50/p95):");
+  for (const kind of SLIP_KINDS) {
+    const of = results.filter((r) => r.slip.kind === kind);
+    const ok = of.filter((r) => (["amount", "date", "transactionId"] as const).every((f) => exact(r.fields, r.slip.truth, f))).length;
+    const ms = of.map((r) => r.ms);
+    console.log(`  ${kind.padEnd(12)} ${ok}/${of.length}  ${Math.round(percentile(ms, 50))} / ${Math.round(percentile(ms, 95))} ms`);
+  }
+  const images = results.filter((r) => r.slip.contentType !== "application/pdf").map((r) => r.ms);
+  const pdfs = results.filter((r) => r.slip.contentType === "application/pdf").map((r) => r.ms);
+  console.log(`\ntime per image: p50 ${Math.round(percentile(images, 50))} ms, p95 ${Math.round(percentile(images, 95))} ms (target ≤ 2000 ms)`);
+  console.log(`time per PDF:   p50 ${Math.round(percentile(pdfs, 50))} ms, p95 ${Math.round(percentile(pdfs, 95))} ms`);
+  // maxRSS of the process covers the worker threads; the OCR children are separate processes (≈100 MB each, one at a time).
+  console.log(`peak RSS: job runner ${Math.round(Math.max(peakRss, childMaxKb * 1024) / 1e6)} MB (target ≤ 700 MB)`);
+});
