@@ -1,3 +1,4 @@
+import { parseYuan } from "../money";
 import { luhnValid } from "../receipt-number";
 
 /**
@@ -52,13 +53,9 @@ export function normaliseSlipText(text: string): string {
     .join("\n");
 }
 
-/** "1,200.00" → 120000 fen, by string (never by float); null when it is not a money amount. */
-export function yuanToFen(text: string): number | null {
-  const m = /^(\d{1,3}(?:,\d{3})+|\d+)\.(\d{2})$/.exec(text.replace(/\s/g, ""));
-  if (!m) return null;
-  const whole = Number(m[1]!.replaceAll(",", ""));
-  const fen = whole * 100 + Number(m[2]);
-  return fen > 0 && Number.isSafeInteger(fen) ? fen : null;
+function yuanToFen(text: string): number | null {
+  const parsed = parseYuan(text);
+  return parsed.ok && parsed.fen > 0 ? parsed.fen : null;
 }
 
 // Labels, longest first where one contains another (商家订单号 before 订单号).
@@ -135,7 +132,7 @@ function parseDateTime(lines: string[]): { date: ProofField<string> | null; time
 function cleanNumber(token: string): string {
   const compact = token.replace(/\s/g, "");
   const digits = compact.replace(/\D/g, "").length;
-  return digits >= compact.length - 2 && /^\d/.test(compact) ? compact.replace(/[Oo]/g, "0").replace(/[lI|]/g, "1") : compact;
+  return compact.length - digits <= Math.max(2, compact.length / 8) && /^\d/.test(compact) ? compact.replace(/[Oo]/g, "0").replace(/[lI|]/g, "1") : compact;
 }
 
 const ID = "([A-Za-z0-9][A-Za-z0-9]{5,47})";
