@@ -45,11 +45,16 @@ async function imageForOcr(bytes: Buffer): Promise<Buffer> {
 /**
  * dHash: 9×8 greyscale, one bit per horizontal neighbour pair (is the left
  * pixel brighter?), 64 bits as 16 hex digits. Survives re-encoding, resizing
- * and small edits, so the same screenshot sent twice is found even when its
- * bytes differ (the SHA-256 check catches only identical files).
+ * and small crops, so the same screenshot sent twice is found even when its
+ * bytes differ (the SHA-256 check catches only identical files). Measured on
+ * the corpus: a copy resized to 80 % and JPEG-compressed, or cropped by 4 %,
+ * differs from its original in ≤ 10 bits; but two WeChat bills that differ
+ * only in their digits can differ in 0 bits, because the template dominates
+ * 9×8 pixels. So an image match is only evidence when the transaction numbers
+ * do not contradict it (db/queries/proof-checks.ts).
  */
 export async function differenceHash(bytes: Buffer): Promise<string> {
-  const pixels = await sharp(bytes, { limitInputPixels: 25_000_000 }).rotate().greyscale().resize(9, 8, { fit: "fill" }).raw().toBuffer();
+  const pixels = await sharp(bytes, { limitInputPixels: 25_000_000 }).rotate().flatten({ background: "#ffffff" }).greyscale().resize(9, 8, { fit: "fill" }).raw().toBuffer();
   let bits = 0n;
   for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) bits = (bits << 1n) | (pixels[y * 9 + x]! > pixels[y * 9 + x + 1]! ? 1n : 0n);
   return bits.toString(16).padStart(16, "0");
@@ -63,7 +68,7 @@ export function hashDistance(a: string, b: string): number {
   return n;
 }
 
-export const DHASH_SAME_IMAGE = 6;
+export const DHASH_SAME_IMAGE = 10;
 
 /** Text items joined into lines by their baseline, left to right; pdfjs splits one drawn string into several items. */
 async function pdfText(bytes: Buffer): Promise<string> {
