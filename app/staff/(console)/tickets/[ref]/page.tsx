@@ -1,8 +1,10 @@
 import { PaymentPanel } from "@/components/console/tickets/payment-panel";
+import { ProofChecks } from "@/components/console/tickets/proof-check";
 import { SlaBadge } from "@/components/console/tickets/sla-badge";
 import { TicketActions } from "@/components/console/tickets/ticket-actions";
 import { TicketTimeline } from "@/components/console/tickets/ticket-timeline";
 import { unsafeConfirmationsForReceipt } from "@/db/queries/channel-confirmations";
+import { unsafeProofChecksForTicket } from "@/db/queries/proof-checks";
 import { staffTicket } from "@/db/queries/staff-tickets";
 import { cannedReplyText, isCannedReplyId } from "@/lib/canned-replies";
 import { env } from "@/lib/env";
@@ -40,7 +42,7 @@ export default async function StaffTicketPage({ params, searchParams }: Props) {
   }
   const { ticket, receipt } = view;
   // Only after staffTicket has checked this staff member may see the ticket (and so its receipt).
-  const confirmations = receipt ? await unsafeConfirmationsForReceipt(receipt.receiptNo) : [];
+  const [confirmations, proofChecks] = await Promise.all([receipt ? unsafeConfirmationsForReceipt(receipt.receiptNo) : [], unsafeProofChecksForTicket(ticket.id)]);
   const canned = isCannedReplyId(query.canned) ? query.canned : null;
   return (
     <>
@@ -105,6 +107,7 @@ export default async function StaffTicketPage({ params, searchParams }: Props) {
       </section>
 
       <PaymentPanel view={view} matchAction={desk.manualMatchAction} t={t} locale={locale} timeZone={timeZone} confirmations={confirmations} />
+      <ProofChecks checks={proofChecks} attachmentIds={view.attachments.map((a) => a.id)} ticketRef={ticket.ref} receiptId={receipt?.id ?? null} matchAction={desk.manualMatchAction} t={t} locale={locale} />
       <TicketTimeline view={view} t={t} locale={locale} timeZone={timeZone} />
       <TicketActions view={view} actions={DESK_ACTIONS} staff={staff} t={t} canned={canned} cannedText={canned ? cannedReplyText(canned, ticket.locale) : ""} />
     </>

@@ -1,0 +1,113 @@
+import type { ProofCheckView } from "@/db/queries/proof-checks";
+import type { StaffFormAction } from "@/lib/action-state";
+import type { Locale, Messages } from "@/lib/i18n";
+import { fill } from "@/lib/i18n";
+import { formatDate } from "@/lib/i18n/format";
+import { formatFen } from "@/lib/money";
+import { StaffForm } from "@/components/console/staff-form";
+
+type Props = {
+  checks: ProofCheckView[];
+  /** The ticket's attachments in timeline order, so that "Proof 2" here is "Proof 2" in the timeline. */
+  attachmentIds: number[];
+  ticketRef: string;
+  /** The ticket's receipt in the store; without one there is nothing to match. */
+  receiptId: number | null;
+  /** manualMatchAction (app/staff/tickets-actions.ts): the proposed line is confirmed as an ordinary manual match. */
+  matchAction: StaffFormAction;
+  t: Messages;
+  locale: Locale;
+};
+
+/**
+ * What the job runner read off each proof and what it found in the store
+ * (issue 15), in plain words, one element per proof carrying
+ * `data-proof-check` (SPEC §3.6). A proposed line is a button, never a match.
+ */
+export function ProofChecks({ checks, attachmentIds, ticketRef, receiptId, matchAction, t, locale }: Props) {
+  if (attachmentIds.length === 0) return null;
+  const p = t.proofChecks;
+  const byAttachment = new Map(checks.map((c) => [c.attachmentId, c]));
+  const texts = { done: t.desk.actions.done, errors: t.appErrors, refusals: t.desk.actions.refusals };
+  return (
+    <section aria-labelledby="proof-checks-title" className="mb-8">
+      <h2 id="proof-checks-title" className="mb-3 text-2xl font-bold">
+        {p.title}
+      </h2>
+      <p className="mb-3 text-gray-700">{p.intro}</p>
+      <ul className="space-y-3">
+        {attachmentIds.map((attachmentId, i) => {
+          const check = byAttachment.get(attachmentId);
+          return (
+            <li key={attachmentId} className="rounded-md border-2 border-gray-300 p-3" data-proof-attachment={attachmentId} data-proof-check={check?.result ?? undefined}>
+              <p className="font-semibold">{fill(p.proof, { n: i + 1 })}</p>
+              {!check?.result ? <p>{p.pending}</p> : <CheckSentences check={check} t={t} locale={locale} />}
+              {check?.result && check.result !== "unreadable" && <ReadFields check={check} t={t} locale={locale} />}
+              {check?.proposedLine && !check.proposedLine.matched && receiptId !== null && (
+                <div className="mt-2" data-proposed-line={check.proposedLine.id}>
+                  <p>{fill(p.proposed, { line: check.proposedLine.id, amount: formatFen(check.proposedLine.amountFen), date: formatDate(check.proposedLine.valueDate, locale) })}</p>
+                  <StaffForm action={matchAction} texts={texts}>
+                    <input type="hidden" name="ref" value={ticketRef} />
+                    <input type="hidden" name="receiptId" value={receiptId} />
+                    <input type="hidden" name="lineId" value={check.proposedLine.id} />
+                    <button type="submit" data-confirm-proposed={check.proposedLine.id} className="mt-1 min-h-11 rounded-md bg-brand px-4 py-2 font-semibold text-white">
+                      {p.confirm}
+                    </button>
+                  </StaffForm>
+                </div>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+function CheckSentences({ check, t, locale }: { check: ProofCheckView; t: Messages; locale: Locale }) {
+  const p = t.proofChecks;
+  const d = check.detail;
+  const sentences: string[] = [];
+  const amount = d.sameAmount ? p.sameAmount : p.differentAmount;
+  switch (check.result) {
+    case "reference_match":
+      if (typeof d.lineId === "number") sentences.push(fill(p.referenceLine, { line: d.lineId, date: formatDate(String(d.lineValueDate), locale), amount }));
+      else if (typeof d.confirmationChannel === "string") {
+        const channel = t.channels.names[d.confirmationChannel as keyof typeof t.channels.names] ?? d.confirmationChannel;
+        sentences.push(fill(p.referenceConfirmation, { channel, amount }));
+      }
+      if (d.lineMatchedElsewhere) sentences.push(p.lineElsewhere);
+      break;
+    case "amount_match":
+      sentences.push(fill(p.amountMatch, { line: Number(d.lineId), date: formatDate(String(d.lineValueDate), locale) }));
+      if (typeof d.dayOffset === "number" && d.dayOffset !== 0) sentences.push(fill(d.dayOffset < 0 ? p.paidEarlier : p.paidLater, { n: Math.abs(d.dayOffset) }));
+      break;
+    case "not_found_yet":
+      sentences.push(p.notFound);
+      break;
+    case "reused":
+      sentences.push(fill(p.reused, { no: String(d.otherReceiptNo), by: p.reusedBy[d.by as keyof typeof p.reusedBy] ?? String(d.by) }));
+      break;
+    case "unreadable":
+    case null:
+      sentences.push(p.unreadable);
+      break;
+  }
+  if (d.receiptNoOnSlip === "other") sentences.push(p.otherReceipt);
+  return <p>{sentences.join(" ")}</p>;
+}
+
+function ReadFields({ check, t, locale }: { check: ProofCheckView; t: Messages; locale: Locale }) {
+  const p = t.proofChecks;
+  const { amount, date, transactionId } = check.fields;
+  const parts = [
+    amount && `${p.amount} ${formatFen(Number(amount.value))}`,
+    date && `${p.date} ${formatDate(String(date.value), locale)}`,
+    transactionId && `${p.transactionId} ${transactionId.value}`,
+  ].filter(Boolean);
+  return parts.length === 0 ? null : (
+    <p className="text-gray-700">
+      {p.read}: {parts.join(" · ")}
+    </p>
+  );
+}
