@@ -15,7 +15,7 @@ const nextConfig = {
   },
   reactStrictMode: true,
   // PGlite ships WebAssembly and data files that must be loaded from node_modules, not bundled.
-  serverExternalPackages: ["@electric-sql/pglite", "postgres"],
+  serverExternalPackages: ["@electric-sql/pglite", "postgres", "pdfjs-dist"],
   typedRoutes: false,
   async headers() {
     return [
