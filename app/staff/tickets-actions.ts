@@ -2,6 +2,7 @@
 
 import { z } from "zod";
 import { manualMatch } from "@/db/queries/manual-match";
+import { unsafeProposedMatch } from "@/db/queries/proof-checks";
 import { claimNextTicket } from "@/db/queries/queues";
 import { actOnTicket, type TicketActionInput } from "@/db/queries/staff-tickets";
 import type { StaffPrincipal } from "@/db/queries/staff";
@@ -68,5 +69,24 @@ export const closeTicketAction = staffAction(ANY_STAFF, ZTicketForm, (input, sta
 export const manualMatchAction = staffAction(ANY_STAFF, z.object({ ref: ZRef, receiptId: ZId, lineId: ZId }), async (input, staff) => {
   const result = await manualMatch({ receiptId: input.receiptId, lineId: input.lineId, staff, now: new Date() });
   if (!result.ok) throw new AppError("refused", result.code);
+  return { done: "done", revalidate: `/staff/tickets/${input.ref}` };
+});
+
+/**
+ * The match a proof reading proposed (issue 15), confirmed by a clerk: the
+ * same manual match as above (scope-checked, audited; the bank line is the
+ * truth), then the ticket is resolved like any resolve. The line and receipt
+ * come from the stored proposal, not from the form. If the ticket changed
+ * meanwhile the match stands and the clerk is told the form was stale.
+ */
+export const confirmProposedMatchAction = staffAction(ANY_STAFF, ZTicketForm.extend({ attachmentId: ZId }), async (input, staff) => {
+  const proposal = await unsafeProposedMatch(input.ref, input.attachmentId);
+  if (!proposal) throw new AppError("refused", "not_found");
+  const now = new Date();
+  const matched = await manualMatch({ ...proposal, staff, now });
+  if (!matched.ok) throw new AppError("refused", matched.code);
+  const resolved = await actOnTicket({ ref: input.ref, version: input.version, staff, now, baseUrl: await publicBaseUrl() }, { kind: "resolve" });
+  // not_allowed: posting the payment already resolved a ticket that was waiting on it.
+  if (!resolved.ok && resolved.code !== "not_allowed") throw new AppError("refused", resolved.code);
   return { done: "done", revalidate: `/staff/tickets/${input.ref}` };
 });

@@ -249,3 +249,19 @@ export async function unsafeProofChecksForTicket(ticketId: number, tx: Executor 
       r.line_id === null ? null : { id: Number(r.line_id), bankRef: r.bank_ref, amountFen: Number(r.amount_fen), valueDate: String(r.value_date).slice(0, 10), matched: Boolean(r.line_matched) },
   }));
 }
+
+/**
+ * The line proposed for a ticket's proof and the receipt it would match, from
+ * the store (never from the form). Unscoped: manualMatch checks the caller may
+ * match that receipt.
+ */
+export async function unsafeProposedMatch(ref: string, attachmentId: number, tx: Executor = db()): Promise<{ receiptId: number; lineId: number } | null> {
+  const [row] = await queryRows<{ receipt_id: string | number; line_id: string | number }>(
+    tx,
+    sql`select t.receipt_id, c.proposed_line_id as line_id
+        from proof_checks c join tickets t on t.id = c.ticket_id
+        where t.ref = ${ref} and c.attachment_id = ${attachmentId} and c.proposed_line_id is not null and t.receipt_id is not null
+        limit 1`,
+  );
+  return row ? { receiptId: Number(row.receipt_id), lineId: Number(row.line_id) } : null;
+}

@@ -133,6 +133,7 @@ export async function seedDemo(db: Db, options: { now?: Date; timeZone?: string 
     }
     await seedBackOfficeDemo(tx, now, today);
     await seedChannelDemo(tx, now);
+    await seedProofDemo(tx, now, today);
   });
   return demoReceipts(now);
 }
@@ -210,3 +211,34 @@ async function seedChannelDemo(tx: Tx, now: Date) {
     await tx.delete(postingSubscriptions).where(eq(postingSubscriptions.receiptId, row!.id));
   }
 }
+
+/**
+ * Proof reading (issue 15): an unpaid receipt and, on a statement, an
+ * unmatched WeChat Pay line of its amount whose reference is the transaction
+ * number printed on the resident's slip. Nothing links them until a clerk
+ * confirms the match the reading proposes.
+ */
+export const DEMO_PROOF = { receiptNo: no(36), amount: "128.00", amountFen: 12800, transactionId: "4200002026120312800000003636" } as const;
+
+const PROOF_BATCH_HASH = "demo-seed-proof";
+
+async function seedProofDemo(tx: Tx, now: Date, today: string) {
+  const values = {
+    receiptNo: DEMO_PROOF.receiptNo, service: "tax", payerName: "沈十七", payerPhone: null, amountDueFen: DEMO_PROOF.amountFen, amountPaidFen: null,
+    channel: "wechat", paidAt: null, bankRef: null, billingStatus: "unpaid" as const, refundAmountFen: null, refundedAt: null, updatedAt: now,
+  };
+  const [receipt] = await tx.insert(receipts).values(values).onConflictDoUpdate({ target: receipts.receiptNo, set: values }).returning({ id: receipts.id });
+  const [batch] = await tx
+    .insert(settlementBatches)
+    .values({ fileHash: PROOF_BATCH_HASH, fileName: "demo-proof", format: "demo" })
+    .onConflictDoUpdate({ target: settlementBatches.fileHash, set: { fileName: "demo-proof" } })
+    .returning({ id: settlementBatches.id });
+  const batchLines = tx.select({ id: settlementLines.id }).from(settlementLines).where(eq(settlementLines.batchId, batch!.id));
+  await tx.delete(matches).where(or(eq(matches.receiptId, receipt!.id), inArray(matches.settlementLineId, batchLines)));
+  await tx.delete(settlementLines).where(eq(settlementLines.batchId, batch!.id));
+  await tx.insert(settlementLines).values({
+    batchId: batch!.id, lineKey: "demo-proof:1", bankRef: DEMO_PROOF.transactionId, amountFen: DEMO_PROOF.amountFen, valueDate: addDays(today, -1),
+    channel: "wechat", payerAccount: null, remittance: "微信支付 商户结算",
+  });
+}
+

@@ -853,7 +853,7 @@ export const en: Messages = {
     amount: "Amount",
     date: "Date",
     transactionId: "Transaction",
-    proposed: "Proposed match: statement line #{line}, {amount}, value date {date}. Confirming it is a manual match (audited).",
-    confirm: "Confirm match",
+    proposed: "Proposed match: statement line #{line}, {amount}, value date {date}. Confirming it is a manual match (audited) and resolves this ticket.",
+    confirm: "Confirm match and resolve",
   },
 };

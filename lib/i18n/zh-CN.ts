@@ -848,8 +848,8 @@ export const zhCN = {
     amount: "金额",
     date: "日期",
     transactionId: "交易号",
-    proposed: "建议匹配：对账单明细 #{line}，{amount}，入账日 {date}。确认即按人工匹配处理（记入审计）。",
-    confirm: "确认匹配",
+    proposed: "建议匹配：对账单明细 #{line}，{amount}，入账日 {date}。确认即按人工匹配入账（记入审计）并解决本工单。",
+    confirm: "确认匹配并解决工单",
   },
 } as const;
 

@@ -112,7 +112,8 @@ function paperSvg(lines: string[]): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="${FONT}"><rect width="100%" height="100%" fill="#fbfaf4"/>${body}</svg>`;
 }
 
-async function renderScreen(kind: "wechat" | "alipay" | "bank_app", t: SlipTruth): Promise<Buffer> {
+/** A phone screenshot of the kind with the given fields (also used by the browser test of proof reading). */
+export async function renderScreen(kind: "wechat" | "alipay" | "bank_app", t: SlipTruth): Promise<Buffer> {
   const [y, m, d] = t.date.split("-");
   let svg: string;
   if (kind === "wechat") {

@@ -10,11 +10,11 @@ type Props = {
   checks: ProofCheckView[];
   /** The ticket's attachments in timeline order, so that "Proof 2" here is "Proof 2" in the timeline. */
   attachmentIds: number[];
-  ticketRef: string;
-  /** The ticket's receipt in the store; without one there is nothing to match. */
-  receiptId: number | null;
-  /** manualMatchAction (app/staff/tickets-actions.ts): the proposed line is confirmed as an ordinary manual match. */
-  matchAction: StaffFormAction;
+  ticket: { ref: string; version: number };
+  /** Whether the ticket's receipt is in the store; without it there is nothing to match. */
+  hasReceipt: boolean;
+  /** confirmProposedMatchAction (app/staff/tickets-actions.ts): an ordinary manual match of the stored proposal, then resolve. */
+  confirmAction: StaffFormAction;
   t: Messages;
   locale: Locale;
 };
@@ -24,7 +24,7 @@ type Props = {
  * (issue 15), in plain words, one element per proof carrying
  * `data-proof-check` (SPEC §3.6). A proposed line is a button, never a match.
  */
-export function ProofChecks({ checks, attachmentIds, ticketRef, receiptId, matchAction, t, locale }: Props) {
+export function ProofChecks({ checks, attachmentIds, ticket, hasReceipt, confirmAction, t, locale }: Props) {
   if (attachmentIds.length === 0) return null;
   const p = t.proofChecks;
   const byAttachment = new Map(checks.map((c) => [c.attachmentId, c]));
@@ -43,13 +43,13 @@ export function ProofChecks({ checks, attachmentIds, ticketRef, receiptId, match
               <p className="font-semibold">{fill(p.proof, { n: i + 1 })}</p>
               {!check?.result ? <p>{p.pending}</p> : <CheckSentences check={check} t={t} locale={locale} />}
               {check?.result && check.result !== "unreadable" && <ReadFields check={check} t={t} locale={locale} />}
-              {check?.proposedLine && !check.proposedLine.matched && receiptId !== null && (
+              {check?.proposedLine && !check.proposedLine.matched && hasReceipt && (
                 <div className="mt-2" data-proposed-line={check.proposedLine.id}>
                   <p>{fill(p.proposed, { line: check.proposedLine.id, amount: formatFen(check.proposedLine.amountFen), date: formatDate(check.proposedLine.valueDate, locale) })}</p>
-                  <StaffForm action={matchAction} texts={texts}>
-                    <input type="hidden" name="ref" value={ticketRef} />
-                    <input type="hidden" name="receiptId" value={receiptId} />
-                    <input type="hidden" name="lineId" value={check.proposedLine.id} />
+                  <StaffForm action={confirmAction} texts={texts}>
+                    <input type="hidden" name="ref" value={ticket.ref} />
+                    <input type="hidden" name="version" value={ticket.version} />
+                    <input type="hidden" name="attachmentId" value={attachmentId} />
                     <button type="submit" data-confirm-proposed={check.proposedLine.id} className="mt-1 min-h-11 rounded-md bg-brand px-4 py-2 font-semibold text-white">
                       {p.confirm}
                     </button>

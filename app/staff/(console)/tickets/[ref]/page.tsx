@@ -107,7 +107,7 @@ export default async function StaffTicketPage({ params, searchParams }: Props) {
       </section>
 
       <PaymentPanel view={view} matchAction={desk.manualMatchAction} t={t} locale={locale} timeZone={timeZone} confirmations={confirmations} />
-      <ProofChecks checks={proofChecks} attachmentIds={view.attachments.map((a) => a.id)} ticketRef={ticket.ref} receiptId={receipt?.id ?? null} matchAction={desk.manualMatchAction} t={t} locale={locale} />
+      <ProofChecks checks={proofChecks} attachmentIds={view.attachments.map((a) => a.id)} ticket={ticket} hasReceipt={receipt !== null} confirmAction={desk.confirmProposedMatchAction} t={t} locale={locale} />
       <TicketTimeline view={view} t={t} locale={locale} timeZone={timeZone} />
       <TicketActions view={view} actions={DESK_ACTIONS} staff={staff} t={t} canned={canned} cannedText={canned ? cannedReplyText(canned, ticket.locale) : ""} />
     </>
