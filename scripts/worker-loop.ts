@@ -6,6 +6,7 @@ import { purgeRateLimitsOnce } from "@/db/queries/rate-limit";
 import { purgeExpiredTicketData } from "@/db/queries/retention";
 import { escalateWaitingTickets } from "@/db/queries/ticket-jobs";
 import { env } from "@/lib/env";
+import { extractOffThread } from "@/lib/proofs/extract-off-thread";
 import { log, logUnexpected } from "@/lib/log";
 import { transportsFromConfig } from "@/lib/notifications";
 import type { Transports } from "@/lib/notifications/types";
@@ -44,7 +45,7 @@ export async function runWorkerOnce(now: Date = new Date(), options: WorkerOptio
   run.purgedRateLimits = await job("purge_rate_limits", () => purgeRateLimitsOnce(new Date(now.getTime() - DAY_MS)));
   run.retentionPurged = await job("purge_expired_ticket_data", () => purgeExpiredTicketData(now, env().RETENTION_DAYS));
   // Last: reading proofs is the slow job (about a second each), and nothing above waits for it.
-  run.proofsChecked = await job("check_proofs", () => runProofChecks(now, { timeZone: options.timeZone }));
+  run.proofsChecked = await job("check_proofs", () => runProofChecks(now, { extract: (bytes, contentType) => extractOffThread(bytes, contentType), timeZone: options.timeZone }));
   return run;
 }
 

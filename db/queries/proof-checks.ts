@@ -2,9 +2,8 @@ import "server-only";
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
-import { decideProofCheck, AMOUNT_WINDOW_DAYS, type EvidenceLine, type ProofCheckResult, type StoreEvidence } from "@/lib/proofs/check";
-import { DHASH_SAME_IMAGE, type Extraction } from "@/lib/proofs/extract";
-import { extractOffThread } from "@/lib/proofs/extract-off-thread";
+import { decideProofCheck, AMOUNT_WINDOW_DAYS, DHASH_SAME_IMAGE, type EvidenceLine, type ProofCheckResult, type StoreEvidence } from "@/lib/proofs/check";
+import type { Extraction } from "@/lib/proofs/extract";
 import { parseProofFields, type ProofFields } from "@/lib/proofs/fields";
 import { db, type Executor, queryRows } from "../client";
 import { proofChecks, ticketAttachments, ticketEvents } from "../schema";
@@ -63,15 +62,15 @@ export async function claimProofChecks(now: Date, limit = BATCH, tx: Executor = 
 }
 
 export type ProofCheckRunOptions = {
-  /** How a proof is read (default: a worker thread with tesseract); tests pass a stand-in engine here. */
-  extract?: (bytes: Buffer, contentType: string) => Promise<Extraction>;
+  /** How a proof is read: extractOffThread (lib/proofs/extract-off-thread.ts) in the worker loop; tests pass a stand-in. Kept out of this module so that pages importing it do not bundle the reader. */
+  extract: (bytes: Buffer, contentType: string) => Promise<Extraction>;
   storage?: ProofStorage;
   timeZone?: string;
 };
 
 /** One pass: claims up to BATCH proofs, reads and checks each. Returns how many were checked. */
-export async function runProofChecks(now: Date, options: ProofCheckRunOptions = {}, executor: Executor = db()): Promise<number> {
-  const extract = options.extract ?? ((bytes: Buffer, contentType: string) => extractOffThread(bytes, contentType));
+export async function runProofChecks(now: Date, options: ProofCheckRunOptions, executor: Executor = db()): Promise<number> {
+  const { extract } = options;
   const storage = options.storage ?? proofStorage();
   const claimed = await claimProofChecks(now, BATCH, executor);
   for (const proof of claimed) {

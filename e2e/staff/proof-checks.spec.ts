@@ -47,10 +47,11 @@ test("a slip's transaction number on an exception line: proposed on the ticket p
   await expect(clerk.locator("[data-ticket-status]")).toHaveAttribute("data-ticket-status", "open");
 
   await clerk.getByRole("button", { name: "确认匹配并解决工单" }).click();
-  await expect(clerk.locator("[data-result=done]")).toBeVisible();
-  await clerk.reload();
+  // The page re-renders: the line is matched now, so the proposal (and its form) is gone.
   await expect(clerk.locator("[data-ticket-status]")).toHaveAttribute("data-ticket-status", "resolved");
   await expect(clerk.locator("[data-proposed-line]")).toHaveCount(0);
+  await expect(check).toHaveAttribute("data-proof-check", "reference_match");
+  await expect(clerk.locator(`[data-match-line]`)).toHaveCount(0);
 
   await page.goto(qrPath(DEMO_PROOF.receiptNo));
   await expect(page.locator("[data-status]")).toHaveAttribute("data-status", "posted");

@@ -11,6 +11,9 @@ import type { ProofFields } from "./fields";
 export const PROOF_CHECK_RESULTS = ["reference_match", "amount_match", "not_found_yet", "reused", "unreadable"] as const;
 export type ProofCheckResult = (typeof PROOF_CHECK_RESULTS)[number];
 
+/** dHash bits (of 64) within which two images count as the same picture (measured in lib/proofs/extract.ts). */
+export const DHASH_SAME_IMAGE = 10;
+
 /** Days either side of the slip's date in which a line of the same amount counts (bank value dates lag payments by up to a few days). */
 export const AMOUNT_WINDOW_DAYS = { before: 1, after: 3 } as const;
 

@@ -1,7 +1,8 @@
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SLIP_KINDS, makeCorpus, type Slip } from "./corpus";
-import { DHASH_SAME_IMAGE, differenceHash, hashDistance } from "./extract";
+import { DHASH_SAME_IMAGE } from "./check";
+import { differenceHash, hashDistance } from "./extract";
 import { extractOffThread } from "./extract-off-thread";
 import { parseProofFields } from "./fields";
 import { tesseractEngine } from "./ocr-engine";

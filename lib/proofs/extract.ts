@@ -51,7 +51,7 @@ async function imageForOcr(bytes: Buffer): Promise<Buffer> {
  * differs from its original in ≤ 10 bits; but two WeChat bills that differ
  * only in their digits can differ in 0 bits, because the template dominates
  * 9×8 pixels. So an image match is only evidence when the transaction numbers
- * do not contradict it (db/queries/proof-checks.ts).
+ * do not contradict it (db/queries/proof-checks.ts, DHASH_SAME_IMAGE in ./check.ts).
  */
 export async function differenceHash(bytes: Buffer): Promise<string> {
   const pixels = await sharp(bytes, { limitInputPixels: 25_000_000 }).rotate().flatten({ background: "#ffffff" }).greyscale().resize(9, 8, { fit: "fill" }).raw().toBuffer();
@@ -60,15 +60,13 @@ export async function differenceHash(bytes: Buffer): Promise<string> {
   return bits.toString(16).padStart(16, "0");
 }
 
-/** Bits that differ between two dHashes (0–64); ≤ DHASH_SAME_IMAGE means the same picture. */
+/** Bits that differ between two dHashes (0–64); ≤ DHASH_SAME_IMAGE (./check.ts) means the same picture. */
 export function hashDistance(a: string, b: string): number {
   let x = BigInt(`0x${a}`) ^ BigInt(`0x${b}`);
   let n = 0;
   for (; x > 0n; x >>= 1n) n += Number(x & 1n);
   return n;
 }
-
-export const DHASH_SAME_IMAGE = 10;
 
 /** Text items joined into lines by their baseline, left to right; pdfjs splits one drawn string into several items. */
 async function pdfText(bytes: Buffer): Promise<string> {

@@ -31,7 +31,7 @@ export function tesseractEngine(binary = "tesseract"): OcrEngine {
       present ??= (async () => {
         const model = await Promise.any(TESSDATA.map((file) => access(file).then(() => true))).catch(() => false);
         if (!model) return false;
-        return new Promise<boolean>((resolve) => execFile(binary, ["--version"], { timeout: 10_000 }, (error) => resolve(!error)));
+        return new Promise<boolean>((resolve) => execFile(/*turbopackIgnore: true*/ binary, ["--version"], { timeout: 10_000 }, (error) => resolve(!error)));
       })();
       return present;
     },
@@ -39,7 +39,7 @@ export function tesseractEngine(binary = "tesseract"): OcrEngine {
       return new Promise((resolve, reject) => {
         // prlimit caps the child's address space: a hostile image costs at most memoryMb, then tesseract fails.
         const child = execFile(
-          "prlimit",
+          /*turbopackIgnore: true*/ "prlimit",
           [`--as=${limits.memoryMb * 1024 * 1024}`, binary, "stdin", "stdout", "-l", "chi_sim+eng", "--psm", "6"],
           { timeout: limits.timeoutMs, killSignal: "SIGKILL", maxBuffer: 1024 * 1024, encoding: "utf8", env: { ...process.env, OMP_THREAD_LIMIT: "1" } },
           (error, stdout) => (error ? reject(new Error(error.killed ? "ocr_timeout" : "ocr_failed")) : resolve(stdout)),
