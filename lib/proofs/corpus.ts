@@ -183,9 +183,9 @@ async function renderPaperPhoto(t: SlipTruth, r: ReturnType<typeof random>): Pro
     `金额: RMB ${yuan(t.amountFen)}`,
     "备注: 本人确认以上交易",
   ];
-  const angle = (r.next() - 0.5) * 6;
-  const blur = 0.5 + r.next() * 0.8;
-  const contrast = 0.55 + r.next() * 0.3;
+  const angle = (r.next() - 0.5) * 10;
+  const blur = 0.6 + r.next() * 1.0;
+  const contrast = 0.45 + r.next() * 0.35;
   const png = await sharp(Buffer.from(paperSvg(lines)))
     .resize({ width: 900 })
     .rotate(angle, { background: "#8a8578" })
@@ -193,7 +193,7 @@ async function renderPaperPhoto(t: SlipTruth, r: ReturnType<typeof random>): Pro
     .linear(contrast, 128 * (1 - contrast) + 10)
     .png()
     .toBuffer();
-  return sharp(png).jpeg({ quality: 45 + r.int(0, 25) }).toBuffer();
+  return sharp(png).jpeg({ quality: 35 + r.int(0, 30) }).toBuffer();
 }
 
 let cjkFont: Buffer | undefined;
