@@ -8,7 +8,8 @@ import { clientAddress, demoStaff, signIn } from "./sign-in";
  * Proof reading (issue 15): a resident of an unpaid receipt uploads a WeChat
  * Pay screenshot whose transaction number is on an unmatched statement line;
  * the worker reads it (tesseract), the clerk's ticket page proposes that line,
- * and confirming it posts the receipt and resolves the ticket.
+ * and confirming it posts the receipt and resolves the ticket; the re-entry
+ * form opens filled in from the reading.
  */
 test("a slip's transaction number on an exception line: proposed on the ticket page, confirmed by a clerk, posted and resolved", async ({ page, browser }) => {
   test.slow(); // the in-process worker reads proofs every 15 s
@@ -46,6 +47,14 @@ test("a slip's transaction number on an exception line: proposed on the ticket p
   await expect(check).toContainText(DEMO_PROOF.transactionId);
   await expect(clerk.locator("[data-ticket-status]")).toHaveAttribute("data-ticket-status", "open");
 
+  // The re-entry (补录) form, the other way to settle it, opens filled in from the reading.
+  await clerk.goto(`/staff/corrections/new?ticket=${ref}`);
+  await expect(clerk.locator("[data-prefilled-from-proof]")).toBeVisible();
+  await expect(clerk.locator("input[name=amount]")).toHaveValue(DEMO_PROOF.amount);
+  await expect(clerk.locator("input[name=bankRef]")).toHaveValue(DEMO_PROOF.transactionId);
+  await expect(clerk.locator("input[name=paidAt]")).toHaveValue(/T09:41$/);
+
+  await clerk.goto(`/staff/tickets/${ref}`);
   await clerk.getByRole("button", { name: "确认匹配并解决工单" }).click();
   // The page re-renders: the line is matched now, so the proposal (and its form) is gone.
   await expect(clerk.locator("[data-ticket-status]")).toHaveAttribute("data-ticket-status", "resolved");

@@ -855,5 +855,6 @@ export const en: Messages = {
     transactionId: "Transaction",
     proposed: "Proposed match: statement line #{line}, {amount}, value date {date}. Confirming it is a manual match (audited) and resolves this ticket.",
     confirm: "Confirm match and resolve",
+    prefilled: "Amount, time of payment and bank reference are filled in from the uploaded proof (its reference is on a statement line); check them against the proof before you submit.",
   },
 };

@@ -850,6 +850,7 @@ export const zhCN = {
     transactionId: "交易号",
     proposed: "建议匹配：对账单明细 #{line}，{amount}，入账日 {date}。确认即按人工匹配入账（记入审计）并解决本工单。",
     confirm: "确认匹配并解决工单",
+    prefilled: "金额、付款时间和银行流水号已按上传凭证的识别结果填好（该流水号在对账单中），请与凭证核对后再提交。",
   },
 } as const;
 

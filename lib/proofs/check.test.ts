@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decideProofCheck, type EvidenceLine, type StoreEvidence } from "./check";
+import { decideProofCheck, reentryDefaults, type EvidenceLine, type StoreEvidence } from "./check";
 import { parseProofFields } from "./fields";
 
 const slip = parseProofFields("-50.00\n支付时间 2026-11-09 10:00:00\n交易单号 4200001234202611090000000001\n商户单号 1100514363882413");
@@ -30,5 +30,23 @@ describe("decideProofCheck", () => {
 
   it("a receipt number on the slip that is not the ticket's is said", () => {
     expect(decideProofCheck(slip, at({ receipt: { ...receipt, receiptNo: "2026990000000019" } })).detail.receiptNoOnSlip).toBe("other");
+  });
+});
+
+describe("reentryDefaults", () => {
+  const stored = (result: "reference_match" | "amount_match", detail: Record<string, string | number | boolean | null>) => ({
+    result,
+    detail,
+    fields: { amount: { value: 12800 }, date: { value: "2026-12-03" }, time: { value: "09:41:07" }, transactionId: { value: "4200002026120312800000003636" } },
+  });
+
+  it("fills amount, time of payment and bank reference from a slip whose number is on a free line", () => {
+    expect(reentryDefaults([stored("amount_match", { lineId: 3 }), stored("reference_match", { lineId: 9 })])).toEqual({ amount: "128.00", paidAt: "2026-12-03T09:41", bankRef: "4200002026120312800000003636" });
+  });
+
+  it("nothing from an amount match alone or a line another receipt has", () => {
+    expect(reentryDefaults([stored("amount_match", { lineId: 3 })])).toBeNull();
+    expect(reentryDefaults([stored("reference_match", { lineId: 9, lineMatchedElsewhere: true })])).toBeNull();
+    expect(reentryDefaults([])).toBeNull();
   });
 });

@@ -67,3 +67,25 @@ export function decideProofCheck(fields: ProofFields | null, evidence: StoreEvid
   }
   return { result: "not_found_yet", detail, proposedLineId: null };
 }
+
+/** A stored check as the re-entry form needs it. */
+export type StoredProofCheck = { result: ProofCheckResult | null; detail: ProofCheckDetail; fields: Partial<Record<keyof ProofFields, { value: string | number } | null>> };
+
+/**
+ * Values for the re-entry (补录) form from the first proof whose transaction
+ * number is on a statement line no other receipt has: the amount as the slip
+ * shows it, the time of payment, the bank reference. Null when no proof
+ * qualifies. The clerk still checks them and another person approves.
+ */
+export function reentryDefaults(checks: StoredProofCheck[]): { amount: string; paidAt: string | null; bankRef: string } | null {
+  const check = checks.find((c) => c.result === "reference_match" && typeof c.detail.lineId === "number" && !c.detail.lineMatchedElsewhere && c.fields.amount && c.fields.transactionId);
+  if (!check) return null;
+  const fen = Number(check.fields.amount!.value);
+  const date = check.fields.date?.value;
+  const time = check.fields.time?.value;
+  return {
+    amount: `${Math.trunc(fen / 100)}.${String(fen % 100).padStart(2, "0")}`,
+    paidAt: typeof date === "string" ? `${date}T${typeof time === "string" ? time.slice(0, 5) : "00:00"}` : null,
+    bankRef: String(check.fields.transactionId!.value),
+  };
+}

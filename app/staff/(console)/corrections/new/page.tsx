@@ -5,6 +5,8 @@ import { VoucherPanel } from "@/components/console/corrections/voucher-panel";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { correctionTicket, ticketVouchers } from "@/db/queries/corrections";
+import { unsafeProofChecksForTicket } from "@/db/queries/proof-checks";
+import { reentryDefaults } from "@/lib/proofs/check";
 import { channelChoices } from "@/db/queries/incidents-admin";
 import { requestLocale } from "@/app/locale";
 import { fill } from "@/lib/i18n";
@@ -32,7 +34,9 @@ export default async function NewCorrectionPage({ searchParams }: { searchParams
   }
   const kind: CorrectionKind = query.kind === "refund" || query.kind === "reentry" ? query.kind : ticket.billingStatus === "unpaid" ? "reentry" : "refund";
   const error = redirectedError(query, t);
-  const [vouchers, channels] = await Promise.all([ticketVouchers(ticket.ticketId), channelChoices()]);
+  // correctionTicket has checked the caller may see this ticket.
+  const [vouchers, channels, proofChecks] = await Promise.all([ticketVouchers(ticket.ticketId), channelChoices(), kind === "reentry" ? unsafeProofChecksForTicket(ticket.ticketId) : []]);
+  const fromProof = reentryDefaults(proofChecks);
   const tz = env().TZ;
   const texts = backOfficeFormTexts(t);
   const refundable = refundableFen({ ...ticket, billingStatus: ticket.billingStatus, amountDueFen: ticket.amountDueFen });
@@ -72,10 +76,15 @@ export default async function NewCorrectionPage({ searchParams }: { searchParams
               </>
             ) : (
               <>
-                <Field name="amount" label={c.amountLabel} inputMode="decimal" autoComplete="off" required />
+                {fromProof && (
+                  <p className="mb-4 font-semibold" data-prefilled-from-proof>
+                    {t.proofChecks.prefilled}
+                  </p>
+                )}
+                <Field name="amount" label={c.amountLabel} inputMode="decimal" autoComplete="off" required defaultValue={fromProof?.amount} />
                 <Select name="channel" label={c.channel} defaultValue={ticket.channel ?? undefined} options={channels.map((ch) => ({ value: ch.code, label: locale === "en" ? ch.nameEn : ch.nameZh }))} />
-                <Field name="paidAt" type="datetime-local" label={c.paidAtLabel} required />
-                <Field name="bankRef" label={c.bankRefLabel} autoComplete="off" maxLength={64} />
+                <Field name="paidAt" type="datetime-local" label={c.paidAtLabel} required defaultValue={fromProof?.paidAt ?? undefined} />
+                <Field name="bankRef" label={c.bankRefLabel} autoComplete="off" maxLength={64} defaultValue={fromProof?.bankRef} />
                 <TextArea name="reason" label={c.reentryReasonLabel} maxLength={500} required />
               </>
             )}
