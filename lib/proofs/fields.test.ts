@@ -37,6 +37,8 @@ describe("parseProofFields", () => {
       "商户编号: 102110006812268\n终端编号: 27035618\nBS: 6222 **** xxxx 2379\n批次号: 000081 凭证号: 007276\nBES: 894547853208\n日期/时间: 2026/10/28 13:57:27\n金额: RMB 388.00",
       { transactionId: "894547853208", payerAccountTail: "2379", amount: 38800 },
     ],
+    ["blurred slip: decimal comma after a label, reference split by a space", "参考号: 964417 166006\n金额: RMB 388,00", { transactionId: "964417166006", amount: 38800 }],
+    ["a thousands comma is not a decimal comma", "金额: 1,200", { amount: null }],
     ["only 凭证号: it is the transaction number", "凭证号: 003142\n金额: 88.00元", { transactionId: "003142", amount: 8800 }],
     ["amount with 元 and no label", "缴费成功 共 35.00 元", { amount: 3500 }],
     ["实付 label", "实付 ¥ 15.75", { amount: 1575 }],

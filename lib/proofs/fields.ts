@@ -88,6 +88,12 @@ function parseAmount(lines: string[]): ProofField<number> | null {
     const fen = yuanToFen(hit.match[1]!);
     if (fen !== null) return { value: fen, confidence: 0.95 };
   }
+  // OCR of a blurred slip reads the decimal point as a comma ("RMB 388,00"): after a label, two digits at the end are fen.
+  const comma = labelled(lines, AMOUNT_LABELS, "(?:RMB|CNY|人民币)?\\s*[-¥]?\\s*(\\d+),(\\d{2})$");
+  if (comma) {
+    const fen = yuanToFen(`${comma.match[1]}.${comma.match[2]}`);
+    if (fen !== null) return { value: fen, confidence: 0.7 };
+  }
   for (const re of [new RegExp(`¥\\s*${MONEY}`), new RegExp(`${MONEY}\\s*元`)]) {
     for (const line of lines) {
       const m = re.exec(line);
@@ -135,7 +141,8 @@ function cleanNumber(token: string): string {
   return compact.length - digits <= Math.max(2, compact.length / 8) && /^\d/.test(compact) ? compact.replace(/[Oo]/g, "0").replace(/[lI|]/g, "1") : compact;
 }
 
-const ID = "([A-Za-z0-9][A-Za-z0-9]{5,47})";
+/** A number after its label; OCR may split a long one with single spaces ("964417 166006"), so digit groups that follow join it. */
+const ID = "([A-Za-z0-9][A-Za-z0-9]{5,47}(?: \\d{3,})*)(?![\\dA-Za-z])";
 
 function parseId(lines: string[], labels: string[]): ProofField<string> | null {
   const hit = labelled(lines, labels, ID);
