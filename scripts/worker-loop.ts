@@ -1,4 +1,5 @@
 import { db } from "@/db/client";
+import { raiseChannelBillExceptions } from "@/db/queries/channel-bills";
 import { relayOutbox, type RelayResult } from "@/db/queries/outbox";
 import { notifyOverdueSubscribers } from "@/db/queries/posting-subscriptions";
 import { purgeRateLimitsOnce } from "@/db/queries/rate-limit";
@@ -24,6 +25,8 @@ export type WorkerRun = {
   purgedRateLimits: number | null;
   /** Tickets whose personal data the retention job erased this pass (db/queries/retention.ts). */
   retentionPurged: number | null;
+  /** Confirmations raised as "not on the channel's bill" this pass (db/queries/channel-bills.ts). */
+  channelBillExceptions: number | null;
 };
 
 export type WorkerOptions = { transports?: Transports; timeZone?: string; baseUrl?: string };
@@ -33,12 +36,13 @@ const DAY_MS = 24 * 60 * 60_000;
 /** One pass of every job. A failing job is logged (no data, no stack) and does not stop the others. Null = that job failed. */
 export async function runWorkerOnce(now: Date = new Date(), options: WorkerOptions = {}): Promise<WorkerRun> {
   const transports = options.transports ?? defaultTransports();
-  const run: WorkerRun = { relay: null, escalated: null, postingNotices: null, purgedRateLimits: null, retentionPurged: null };
+  const run: WorkerRun = { relay: null, escalated: null, postingNotices: null, purgedRateLimits: null, retentionPurged: null, channelBillExceptions: null };
   run.escalated = await job("escalate_waiting_tickets", () => escalateWaitingTickets(now, db(), options));
   run.postingNotices = await job("notify_posting_subscribers", () => notifyOverdueSubscribers(now, options));
   // After escalation, so its notifications go out in the same pass (they were queued after `now`).
   run.relay = await job("relay_outbox", () => relayOutbox({ now: new Date(Math.max(now.getTime(), Date.now())), transports }));
   run.purgedRateLimits = await job("purge_rate_limits", () => purgeRateLimitsOnce(new Date(now.getTime() - DAY_MS)));
+  run.channelBillExceptions = await job("raise_channel_bill_exceptions", () => raiseChannelBillExceptions(now, options));
   run.retentionPurged = await job("purge_expired_ticket_data", () => purgeExpiredTicketData(now, env().RETENTION_DAYS));
   return run;
 }

@@ -9,3 +9,4 @@ export * from "./settlements";
 export * from "./staff";
 export * from "./tickets";
 export * from "./channel-confirmations";
+export * from "./channel-bills";
