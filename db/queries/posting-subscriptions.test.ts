@@ -65,6 +65,27 @@ describe(`status with a channel confirmation on ${databaseKind()}`, () => {
   });
 });
 
+describe(`a payment made twice through the channel, before the statement, on ${databaseKind()}`, () => {
+  it("two confirmations with different transaction ids are evidence of a duplicate on the pending page; a retry of one is not", async () => {
+    const r = await receipt();
+    const first = { channel: "wechat" as const, transactionId: `4200${unique()}${unique()}`, outTradeNo: r.receiptNo, amountFen: 38000, paidAt: new Date(), terminalId: null, batchId: null };
+    await recordConfirmation(first);
+    await recordConfirmation(first); // the channel's retry
+    let status = await publicStatus(r.receiptNo, { now: new Date(), timeZone: TZ });
+    expect(status?.confirmation?.paymentsConfirmed).toBe(1);
+    await confirm(r.receiptNo);
+    status = await publicStatus(r.receiptNo, { now: new Date(), timeZone: TZ });
+    // SPEC §2.1: `duplicate` needs two settlements; until the statement arrives it stays pending, with the evidence.
+    expect(status?.status.code).toBe("pending");
+    expect(status?.confirmation?.paymentsConfirmed).toBe(2);
+    // Once the bank statement shows both payments, matching makes it `duplicate` as before.
+    const [batch] = await db().insert(settlementBatches).values({ fileHash: `test-${unique()}`, fileName: "test", format: "csv" }).returning({ id: settlementBatches.id });
+    for (let i = 0; i < 2; i++) await db().insert(settlementLines).values({ batchId: batch!.id, lineKey: `test:${unique()}`, bankRef: `REF-${r.receiptNo}`, amountFen: 38000, valueDate: "2026-11-19", channel: "wechat" });
+    await matchSettlements({ timeZone: TZ });
+    expect((await publicStatus(r.receiptNo, { now: new Date(), timeZone: TZ }))?.status.code).toBe("duplicate");
+  });
+});
+
 describe(`"tell me when it posts" on ${databaseKind()}`, () => {
   it("one notice when the statement posts the payment, then the contact is gone", async () => {
     const r = await receipt();
