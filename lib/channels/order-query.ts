@@ -175,12 +175,10 @@ export function wechatQueryClient(c: WechatQueryConfig): OrderQueryClient {
     channel: "wechat",
     async query(outTradeNo) {
       const pathAndQuery = `/v3/pay/transactions/out-trade-no/${encodeURIComponent(outTradeNo)}?mchid=${encodeURIComponent(c.mchid)}`;
-      const url = new URL(pathAndQuery, c.baseUrl).toString();
-      const answer = await fetchText(
-        url,
-        { method: "GET", headers: { Accept: "application/json", Authorization: wechatAuthorization("GET", new URL(url).pathname + new URL(url).search, { ...c, merchantPrivateKey: merchantKey }, new Date()) } },
-        c.timeoutMs,
-      );
+      const url = new URL(pathAndQuery, c.baseUrl);
+      // The signature covers the path and query exactly as sent.
+      const authorization = wechatAuthorization("GET", url.pathname + url.search, { ...c, merchantPrivateKey: merchantKey }, new Date());
+      const answer = await fetchText(url.toString(), { method: "GET", headers: { Accept: "application/json", Authorization: authorization } }, c.timeoutMs);
       if ("kind" in answer) return answer;
       return readWechatQueryAnswer(answer.status, answer.headers, answer.body, platformKey, new Date());
     },
