@@ -2,7 +2,7 @@ import "server-only";
 import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { RECEIPT_CHANNEL_FOR, receiptNoForOrder, type ChannelPayment } from "@/lib/channels";
 import { AppError } from "@/lib/errors";
-import { db, queryRows, type Executor } from "../client";
+import { db, type Executor } from "../client";
 import type { StaffPrincipal } from "./staff";
 import { channelConfirmations, channels, receipts } from "../schema";
 
@@ -26,28 +26,30 @@ export type RecordOutcome =
  */
 export async function recordConfirmation(payment: ChannelPayment, executor: Executor = db()): Promise<RecordOutcome> {
   const receiptChannel = RECEIPT_CHANNEL_FOR[payment.channel];
-  // Two round trips and no BEGIN/COMMIT (the notify path's cost is mostly its database calls, bench:notify):
-  // the order-number pattern (a JavaScript regular expression, applied here), then ONE statement that reads
-  // the receipt and inserts unless it is on another channel — one snapshot, so as atomic as a transaction.
-  const [channel] = await executor.select({ pattern: channels.orderNoPattern }).from(channels).where(eq(channels.code, receiptChannel)).limit(1);
-  const receiptNo = receiptNoForOrder(payment.outTradeNo, channel?.pattern);
-  const [row] = await queryRows<{ id: number | string | null; receipt_channel: string | null; amount_due_fen: number | string | null }>(
-    executor,
-    sql`with r as (
-          select channel::text as channel, amount_due_fen from receipts where receipt_no = ${receiptNo} limit 1
-        ), ins as (
-          insert into channel_confirmations (channel, transaction_id, out_trade_no, receipt_no, amount_fen, paid_at, terminal_id, batch_id)
-          select ${payment.channel}, ${payment.transactionId}, ${payment.outTradeNo}, ${receiptNo}, ${payment.amountFen}, ${payment.paidAt.toISOString()}::timestamptz, ${payment.terminalId}, ${payment.batchId}
-          where not exists (select 1 from r where r.channel <> ${receiptChannel})
-          on conflict (channel, transaction_id) do nothing
-          returning id
-        )
-        select (select id from ins) as id, (select channel from r) as receipt_channel, (select amount_due_fen from r) as amount_due_fen`,
-  );
-  const receipt = row?.receipt_channel ? { channel: row.receipt_channel, amountDueFen: Number(row.amount_due_fen) } : null;
-  if (receipt && receipt.channel !== receiptChannel) return { kind: "refused", reason: "channel_mismatch" };
-  if (row?.id === null || row?.id === undefined) return { kind: "duplicate" };
-  return { kind: "recorded", id: Number(row.id), linked: Boolean(receipt), amountDiffers: Boolean(receipt && receipt.amountDueFen !== payment.amountFen) };
+  return executor.transaction(async (tx) => {
+    const [channel] = await tx.select({ pattern: channels.orderNoPattern }).from(channels).where(eq(channels.code, receiptChannel)).limit(1);
+    const receiptNo = receiptNoForOrder(payment.outTradeNo, channel?.pattern);
+    const [receipt] = receiptNo
+      ? await tx.select({ channel: receipts.channel, amountDueFen: receipts.amountDueFen }).from(receipts).where(eq(receipts.receiptNo, receiptNo)).limit(1)
+      : [];
+    if (receipt && receipt.channel !== receiptChannel) return { kind: "refused", reason: "channel_mismatch" };
+    const [row] = await tx
+      .insert(channelConfirmations)
+      .values({
+        channel: payment.channel,
+        transactionId: payment.transactionId,
+        outTradeNo: payment.outTradeNo,
+        receiptNo,
+        amountFen: payment.amountFen,
+        paidAt: payment.paidAt,
+        terminalId: payment.terminalId,
+        batchId: payment.batchId,
+      })
+      .onConflictDoNothing({ target: [channelConfirmations.channel, channelConfirmations.transactionId] })
+      .returning({ id: channelConfirmations.id });
+    if (!row) return { kind: "duplicate" };
+    return { kind: "recorded", id: row.id, linked: Boolean(receipt), amountDiffers: Boolean(receipt && receipt.amountDueFen !== payment.amountFen) };
+  });
 }
 
 /**
