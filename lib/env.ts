@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isRsaPublicKey } from "./channels/keys";
+import { isRsaPrivateKey, isRsaPublicKey } from "./channels/keys";
 import { isValidTimeZone } from "./dates";
 import { receiptFormatFrom, type ReceiptFormat } from "./receipt-number";
 
@@ -69,6 +69,14 @@ const schema = z.object({
   WECHATPAY_APIV3_KEY: optional(z.string().refine((v) => Buffer.byteLength(v, "utf8") === 32, { error: "WECHATPAY_APIV3_KEY must be the 32-character API v3 key" })),
   ALIPAY_PUBLIC_KEY: optional(z.string().refine(isRsaPublicKey, { error: "ALIPAY_PUBLIC_KEY must be an RSA public key (PEM, or base64 DER as the Alipay console shows it)" })),
   ACQUIRER_NOTIFY_SECRET: optional(z.string().min(32, { error: "ACQUIRER_NOTIFY_SECRET must be at least 32 characters" })),
+  /** Active order queries (worker job query_channel_orders): off while the channel's base URL is unset. */
+  WECHATPAY_QUERY_BASE_URL: optional(z.string().refine((v) => urlWithProtocol(v, ["http:", "https:"]), { error: "WECHATPAY_QUERY_BASE_URL must be an http(s) URL such as https://api.mch.weixin.qq.com" })),
+  WECHATPAY_MCHID: optional(z.string().regex(/^\d{1,32}$/, { error: "WECHATPAY_MCHID must be the merchant id (digits)" })),
+  WECHATPAY_MERCHANT_SERIAL: optional(z.string().regex(/^[0-9A-Fa-f]{8,64}$/, { error: "WECHATPAY_MERCHANT_SERIAL must be the merchant certificate's serial number (hex)" })),
+  WECHATPAY_MERCHANT_PRIVATE_KEY: optional(z.string().refine(isRsaPrivateKey, { error: "WECHATPAY_MERCHANT_PRIVATE_KEY must be an RSA private key (PEM)" })),
+  ALIPAY_GATEWAY_URL: optional(z.string().refine((v) => urlWithProtocol(v, ["http:", "https:"]), { error: "ALIPAY_GATEWAY_URL must be an http(s) URL such as https://openapi.alipay.com/gateway.do" })),
+  ALIPAY_APP_ID: optional(z.string().regex(/^\d{1,32}$/, { error: "ALIPAY_APP_ID must be the application id (digits)" })),
+  ALIPAY_APP_PRIVATE_KEY: optional(z.string().refine(isRsaPrivateKey, { error: "ALIPAY_APP_PRIVATE_KEY must be an RSA private key (PEM)" })),
 }).superRefine((config, ctx) => {
   // SPEC §3.6: links in notifications are built from it, never from a request's Host.
   if (config.NODE_ENV === "production" && !config.PUBLIC_BASE_URL) {
@@ -78,6 +86,20 @@ const schema = z.object({
     const missing = config.WECHATPAY_PLATFORM_PUBLIC_KEY ? "WECHATPAY_APIV3_KEY" : "WECHATPAY_PLATFORM_PUBLIC_KEY";
     ctx.addIssue({ code: "custom", path: [missing], message: `${missing} is required with the other WeChat Pay key (notifications are signed and encrypted)` });
   }
+  const needs = (when: string | undefined, what: string, names: [string, string | undefined][]) => {
+    for (const [name, value] of names) if (when && !value) ctx.addIssue({ code: "custom", path: [name], message: `${name} is required when ${what} is set` });
+  };
+  needs(config.WECHATPAY_QUERY_BASE_URL, "WECHATPAY_QUERY_BASE_URL", [
+    ["WECHATPAY_MCHID", config.WECHATPAY_MCHID],
+    ["WECHATPAY_MERCHANT_SERIAL", config.WECHATPAY_MERCHANT_SERIAL],
+    ["WECHATPAY_MERCHANT_PRIVATE_KEY", config.WECHATPAY_MERCHANT_PRIVATE_KEY],
+    ["WECHATPAY_PLATFORM_PUBLIC_KEY", config.WECHATPAY_PLATFORM_PUBLIC_KEY],
+  ]);
+  needs(config.ALIPAY_GATEWAY_URL, "ALIPAY_GATEWAY_URL", [
+    ["ALIPAY_APP_ID", config.ALIPAY_APP_ID],
+    ["ALIPAY_APP_PRIVATE_KEY", config.ALIPAY_APP_PRIVATE_KEY],
+    ["ALIPAY_PUBLIC_KEY", config.ALIPAY_PUBLIC_KEY],
+  ]);
   if (config.SMTP_URL && !config.MAIL_FROM) ctx.addIssue({ code: "custom", path: ["MAIL_FROM"], message: "MAIL_FROM is required when SMTP_URL is set" });
   if (config.NOTIFY_WEBHOOK_URL && !config.NOTIFY_WEBHOOK_SECRET) {
     ctx.addIssue({ code: "custom", path: ["NOTIFY_WEBHOOK_SECRET"], message: "NOTIFY_WEBHOOK_SECRET is required when NOTIFY_WEBHOOK_URL is set (it signs every request)" });

@@ -109,6 +109,7 @@ function printSettlements(name: string, s: SettlementImportSummary) {
   printRejected(s.rejectedCount, s.rejected);
   if (s.matching) printMatching(s.matching);
   console.log(`  exceptions from this file: ${s.exceptions}`);
+  if (s.channelBill) console.log(`  channel bill: ${s.channelBill.billLines} lines by transaction id, ${s.channelBill.confirmed} already confirmed by the channel`);
 }
 
 const SHOW_REJECTED = 50;

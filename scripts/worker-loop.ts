@@ -1,4 +1,7 @@
 import { db } from "@/db/client";
+import { raiseChannelBillExceptions } from "@/db/queries/channel-bills";
+import { queryChannelOrders, type OrderQueryRun } from "@/db/queries/channel-order-queries";
+import { orderQueryClientsFromConfig, type OrderQueryClient } from "@/lib/channels/order-query";
 import { relayOutbox, type RelayResult } from "@/db/queries/outbox";
 import { notifyOverdueSubscribers } from "@/db/queries/posting-subscriptions";
 import { runProofChecks } from "@/db/queries/proof-checks";
@@ -28,21 +31,28 @@ export type WorkerRun = {
   retentionPurged: number | null;
   /** Uploaded proofs read and checked against the store this pass (db/queries/proof-checks.ts). */
   proofsChecked: number | null;
+  /** Confirmations raised as "not on the channel's bill" this pass (db/queries/channel-bills.ts). */
+  channelBillExceptions: number | null;
+  /** Active order queries this pass (db/queries/channel-order-queries.ts); all zero while no channel's query URL is set. */
+  orderQueries: OrderQueryRun | null;
 };
 
-export type WorkerOptions = { transports?: Transports; timeZone?: string; baseUrl?: string };
+export type WorkerOptions = { transports?: Transports; timeZone?: string; baseUrl?: string; orderQueryClients?: OrderQueryClient[] };
 
 const DAY_MS = 24 * 60 * 60_000;
 
 /** One pass of every job. A failing job is logged (no data, no stack) and does not stop the others. Null = that job failed. */
 export async function runWorkerOnce(now: Date = new Date(), options: WorkerOptions = {}): Promise<WorkerRun> {
   const transports = options.transports ?? defaultTransports();
-  const run: WorkerRun = { relay: null, escalated: null, postingNotices: null, purgedRateLimits: null, retentionPurged: null, proofsChecked: null };
+  const run: WorkerRun = { relay: null, escalated: null, postingNotices: null, purgedRateLimits: null, retentionPurged: null, proofsChecked: null, channelBillExceptions: null, orderQueries: null };
   run.escalated = await job("escalate_waiting_tickets", () => escalateWaitingTickets(now, db(), options));
+  // Before the subscribers' job: a payment the channel confirms now is not called overdue in the same pass.
+  run.orderQueries = await job("query_channel_orders", () => queryChannelOrders(now, options.orderQueryClients ?? defaultOrderQueryClients()));
   run.postingNotices = await job("notify_posting_subscribers", () => notifyOverdueSubscribers(now, options));
   // After escalation, so its notifications go out in the same pass (they were queued after `now`).
   run.relay = await job("relay_outbox", () => relayOutbox({ now: new Date(Math.max(now.getTime(), Date.now())), transports }));
   run.purgedRateLimits = await job("purge_rate_limits", () => purgeRateLimitsOnce(new Date(now.getTime() - DAY_MS)));
+  run.channelBillExceptions = await job("raise_channel_bill_exceptions", () => raiseChannelBillExceptions(now, options));
   run.retentionPurged = await job("purge_expired_ticket_data", () => purgeExpiredTicketData(now, env().RETENTION_DAYS));
   // Last: reading proofs is the slow job (about a second each), and nothing above waits for it.
   run.proofsChecked = await job("check_proofs", () => runProofChecks(now, { extract: (bytes, contentType) => extractOffThread(bytes, contentType), timeZone: options.timeZone }));
@@ -56,6 +66,12 @@ async function job<T>(name: string, work: () => Promise<T>): Promise<T | null> {
     logUnexpected("worker_job_failed", error, { job: name });
     return null;
   }
+}
+
+let cachedClients: OrderQueryClient[] | undefined;
+function defaultOrderQueryClients(): OrderQueryClient[] {
+  cachedClients ??= orderQueryClientsFromConfig(env());
+  return cachedClients;
 }
 
 let cachedTransports: Transports | undefined;

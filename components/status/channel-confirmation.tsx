@@ -1,5 +1,5 @@
 import type { PublicConfirmation } from "@/db/queries/status";
-import type { Locale, Messages } from "@/lib/i18n";
+import { fill, type Locale, type Messages } from "@/lib/i18n";
 import { formatDate, formatDateTime } from "@/lib/i18n/format";
 import { Notice } from "../ui/notice";
 
@@ -26,6 +26,14 @@ export function ChannelConfirmation({ confirmation, expectedDate, t, locale, tim
           <dd>{expectedDate ? formatDate(expectedDate, locale) : c.expectedUnknown}</dd>
         </dl>
       </Notice>
+      {confirmation.paymentsConfirmed > 1 && (
+        <div className="mt-4" data-duplicate-confirmations={confirmation.paymentsConfirmed}>
+          <Notice tone="warn">
+            <h2 className="mb-2 text-xl font-bold">{t.channels.duplicate.title}</h2>
+            <p>{fill(t.channels.duplicate.body, { n: confirmation.paymentsConfirmed })}</p>
+          </Notice>
+        </div>
+      )}
     </div>
   );
 }

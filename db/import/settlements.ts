@@ -10,6 +10,7 @@ import { recordImport, sha256Of, timed, type FileSource, type ImportHooks } from
 import { stageFile } from "./stage";
 import { ANALYZE_AFTER, SETTLEMENT_STAGING, tuneImportSession, type CopyLane } from "./staging";
 import { matchSettlements, type MatchSummary } from "./matching";
+import { linkChannelBill, type ChannelBillSummary } from "./channel-bills";
 
 export type SettlementImportSummary = {
   /** What the file was read with: as given, or recognised from the file. */
@@ -28,6 +29,8 @@ export type SettlementImportSummary = {
   /** Lines of this file left unmatched. */
   exceptions: number;
   matching: MatchSummary | null;
+  /** Channel bills only (wechat-merchant, alipay-merchant): lines recorded by transaction id, and how many a confirmation names. */
+  channelBill?: ChannelBillSummary | null;
 };
 
 /** Advisory lock key that serialises statement imports ("paysts" + 2). */
@@ -74,6 +77,7 @@ export async function importSettlementFile(file: FileSource, options: Settlement
 
       const inserted = await timed(hooks.onPhase, "merge", () => mergeStagedLines(t, batch.id));
       await t.update(settlementBatches).set({ linesRead: tally.read, linesInserted: inserted }).where(eq(settlementBatches.id, batch.id));
+      const channelBill = await linkChannelBill(t, batch.id, profile.name);
       const matching = await matchSettlements({ timeZone: options.timeZone, analyze: inserted > ANALYZE_AFTER && "settlement_lines", onPhase: hooks.onPhase }, t);
       const [{ exceptions }] = (await queryRows<{ exceptions: number }>(
         t,
@@ -94,6 +98,7 @@ export async function importSettlementFile(file: FileSource, options: Settlement
         rejected: tally.rejected,
         exceptions,
         matching,
+        channelBill,
       };
     });
   },

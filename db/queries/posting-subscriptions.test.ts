@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { eq, like } from "drizzle-orm";
+import { eq, inArray, like } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "../client";
 import { matchSettlements } from "../import/matching";
@@ -65,6 +65,27 @@ describe(`status with a channel confirmation on ${databaseKind()}`, () => {
   });
 });
 
+describe(`a payment made twice through the channel, before the statement, on ${databaseKind()}`, () => {
+  it("two confirmations with different transaction ids are evidence of a duplicate on the pending page; a retry of one is not", async () => {
+    const r = await receipt();
+    const first = { channel: "wechat" as const, transactionId: `4200${unique()}${unique()}`, outTradeNo: r.receiptNo, amountFen: 38000, paidAt: new Date(), terminalId: null, batchId: null };
+    await recordConfirmation(first);
+    await recordConfirmation(first); // the channel's retry
+    let status = await publicStatus(r.receiptNo, { now: new Date(), timeZone: TZ });
+    expect(status?.confirmation?.paymentsConfirmed).toBe(1);
+    await confirm(r.receiptNo);
+    status = await publicStatus(r.receiptNo, { now: new Date(), timeZone: TZ });
+    // SPEC §2.1: `duplicate` needs two settlements; until the statement arrives it stays pending, with the evidence.
+    expect(status?.status.code).toBe("pending");
+    expect(status?.confirmation?.paymentsConfirmed).toBe(2);
+    // Once the bank statement shows both payments, matching makes it `duplicate` as before.
+    const [batch] = await db().insert(settlementBatches).values({ fileHash: `test-${unique()}`, fileName: "test", format: "csv" }).returning({ id: settlementBatches.id });
+    for (let i = 0; i < 2; i++) await db().insert(settlementLines).values({ batchId: batch!.id, lineKey: `test:${unique()}`, bankRef: `REF-${r.receiptNo}`, amountFen: 38000, valueDate: "2026-11-19", channel: "wechat" });
+    await matchSettlements({ timeZone: TZ });
+    expect((await publicStatus(r.receiptNo, { now: new Date(), timeZone: TZ }))?.status.code).toBe("duplicate");
+  });
+});
+
 describe(`"tell me when it posts" on ${databaseKind()}`, () => {
   it("one notice when the statement posts the payment, then the contact is gone", async () => {
     const r = await receipt();
@@ -111,6 +132,28 @@ describe(`"tell me when it posts" on ${databaseKind()}`, () => {
     await statement(r);
     expect((await noticesFor(r.receiptNo)).map((n) => (n.payload as { kind: string }).kind).sort()).toEqual(["payment_overdue", "payment_posted"]);
     expect(await subscriptionsOf(r.id)).toHaveLength(0);
+  });
+
+  it.each([
+    ["voided", "payment_voided", { billingStatus: "voided" as const }],
+    ["refunded", "payment_refunded", { billingStatus: "refunded" as const, refundAmountFen: 38000, refundedAt: new Date() }],
+    ["refund_pending (the refund approved, not yet paid out)", "payment_refunded", { billingStatus: "refund_pending" as const, refundAmountFen: 38000 }],
+  ])("a receipt that becomes %s gets one notice (even after an overdue one), then the contact is gone", async (_name, kind, change) => {
+    const r = await receipt({ paidAt: new Date(Date.now() - 10 * 86_400_000) });
+    const recent = await receipt(); // paid just now: not overdue, but a void ends it all the same
+    await subscribeToPosting(r.receiptNo, "resident@example.com", "en", options);
+    await subscribeToPosting(recent.receiptNo, "13800138000", "zh-CN", options);
+    await notifyOverdueSubscribers(new Date(), options);
+    await db().update(receipts).set(change).where(inArray(receipts.id, [r.id, recent.id]));
+    const run = await notifyOverdueSubscribers(new Date(), options);
+    expect(run.ended).toBeGreaterThanOrEqual(2);
+    await notifyOverdueSubscribers(new Date(), options);
+    expect((await noticesFor(r.receiptNo)).map((n) => (n.payload as { kind: string }).kind).sort()).toEqual([kind, "payment_overdue"].sort());
+    const [sms] = await noticesFor(recent.receiptNo);
+    expect(sms).toMatchObject({ channel: "webhook", payload: { kind, to: "13800138000" } });
+    expect(await noticesFor(recent.receiptNo)).toHaveLength(1);
+    expect(await subscriptionsOf(r.id)).toHaveLength(0);
+    expect(await subscriptionsOf(recent.id)).toHaveLength(0);
   });
 
   it("unsubscribing deletes the contact; no notice follows", async () => {

@@ -75,36 +75,60 @@ const OVERDUE_BATCH = 200;
  * one whose payment posted without the hook seeing it gets its posting notice
  * now. Rows are taken FOR UPDATE SKIP LOCKED, so workers share the work.
  */
-export async function notifyOverdueSubscribers(now: Date, options: NoticeOptions = {}, executor: Executor = db()): Promise<{ overdue: number; posted: number }> {
+export async function notifyOverdueSubscribers(now: Date, options: NoticeOptions = {}, executor: Executor = db()): Promise<{ overdue: number; posted: number; ended: number }> {
   const timeZone = options.timeZone ?? env().TZ;
   return executor.transaction(async (tx) => {
     const candidates = await tx
-      .select({ id: postingSubscriptions.id, receiptId: postingSubscriptions.receiptId, contact: postingSubscriptions.contact, locale: postingSubscriptions.locale, receiptNo: receipts.receiptNo })
+      .select({
+        id: postingSubscriptions.id,
+        receiptId: postingSubscriptions.receiptId,
+        contact: postingSubscriptions.contact,
+        locale: postingSubscriptions.locale,
+        receiptNo: receipts.receiptNo,
+        overdueNotifiedAt: postingSubscriptions.overdueNotifiedAt,
+      })
       .from(postingSubscriptions)
       .innerJoin(receipts, eq(receipts.id, postingSubscriptions.receiptId))
       // A payment made less than a day ago cannot be overdue yet (its expected date is today at the earliest).
-      .where(and(isNull(postingSubscriptions.overdueNotifiedAt), or(isNull(receipts.paidAt), lt(receipts.paidAt, new Date(now.getTime() - 86_400_000)))))
+      .where(
+        or(
+          // A receipt voided or refunded ends its subscription whenever it happens.
+          inArray(receipts.billingStatus, ["voided", "refunded", "refund_pending"]),
+          and(isNull(postingSubscriptions.overdueNotifiedAt), or(isNull(receipts.paidAt), lt(receipts.paidAt, new Date(now.getTime() - 86_400_000)))),
+        ),
+      )
       .orderBy(asc(postingSubscriptions.id))
       .limit(OVERDUE_BATCH)
       .for("update", { of: postingSubscriptions, skipLocked: true });
     let overdue = 0;
+    let ended = 0;
     const postedReceipts: number[] = [];
+    const endedSubscriptions: number[] = [];
     const statuses = new Map<string, string>();
     for (const s of candidates) {
       if (!statuses.has(s.receiptNo)) statuses.set(s.receiptNo, (await publicStatus(s.receiptNo, { now, timeZone }, tx))?.status.code ?? "not_found");
       const code = statuses.get(s.receiptNo);
       if (code === "posted") postedReceipts.push(s.receiptId);
-      if (code !== "overdue") continue;
+      const last = code === "voided" ? "payment_voided" : code === "refunded" || code === "refund_pending" ? "payment_refunded" : null;
+      if (last) {
+        // The last notice: nothing will post any more, so the contact goes with it (as after the posting notice).
+        await notice(tx, last, s, { ...options, now });
+        endedSubscriptions.push(s.id);
+        ended++;
+        continue;
+      }
+      if (code !== "overdue" || s.overdueNotifiedAt) continue;
       await notice(tx, "payment_overdue", s, { ...options, now });
       await tx.update(postingSubscriptions).set({ overdueNotifiedAt: now }).where(eq(postingSubscriptions.id, s.id));
       overdue++;
     }
+    if (endedSubscriptions.length > 0) await tx.delete(postingSubscriptions).where(inArray(postingSubscriptions.id, endedSubscriptions));
     const posted = await notifyPostedSubscribers([...new Set(postedReceipts)], tx, options);
-    return { overdue, posted };
+    return { overdue, posted, ended };
   });
 }
 
-async function notice(tx: Executor, kind: "payment_posted" | "payment_overdue", s: { id: number; contact: string; locale: string; receiptNo: string }, options: NoticeOptions): Promise<void> {
+async function notice(tx: Executor, kind: "payment_posted" | "payment_overdue" | "payment_voided" | "payment_refunded", s: { id: number; contact: string; locale: string; receiptNo: string }, options: NoticeOptions): Promise<void> {
   const config = env();
   const base = options.baseUrl ?? config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`;
   await enqueueNotification(tx, {

@@ -24,7 +24,17 @@ export type PublicReceipt = {
 };
 
 /** A channel's confirmation as the status page shows it: the transaction id masked. */
-export type PublicConfirmation = { channel: "wechat" | "alipay" | "acquirer"; paidAt: Date; transactionIdMasked: string };
+export type PublicConfirmation = {
+  channel: "wechat" | "alipay" | "acquirer";
+  paidAt: Date;
+  transactionIdMasked: string;
+  /**
+   * Different channel transactions confirmed for this receipt (one row per transaction id). Two or more is a
+   * payment made twice: SPEC §2.1 calls a receipt `duplicate` only on two settlements, so before the statement
+   * the page stays `pending` and shows this as evidence ("possibly paid twice").
+   */
+  paymentsConfirmed: number;
+};
 
 export type PublicStatus = { receipt: PublicReceipt; status: PaymentStatus; incidents: Incident[]; confirmation: PublicConfirmation | null };
 
@@ -81,7 +91,7 @@ export async function publicStatus(receiptNo: string, options: { now: Date; time
       paidAt: row.paidAt,
     },
     status,
-    confirmation: first && confirmation ? { channel: first.channel, paidAt: confirmation.paidAt, transactionIdMasked: maskTransactionId(first.transactionId) } : null,
+    confirmation: first && confirmation ? { channel: first.channel, paidAt: confirmation.paidAt, transactionIdMasked: maskTransactionId(first.transactionId), paymentsConfirmed: row.confirmations.length } : null,
     incidents: incidentsFor(row.incidents, status, {
       channel: row.channel,
       paidDate: row.paidAt ? zonedParts(row.paidAt, options.timeZone).date : null,

@@ -10,3 +10,4 @@ export * from "./staff";
 export * from "./tickets";
 export * from "./channel-confirmations";
 export * from "./proof-checks";
+export * from "./channel-bills";

@@ -1,4 +1,4 @@
-import { createPublicKey, createVerify, generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
+import { createPrivateKey, createPublicKey, createVerify, generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
 
 /**
  * Channel keys as they come in environment variables. A public key may be a PEM
@@ -26,6 +26,15 @@ function readPublicKey(value: string): KeyObject {
 export function isRsaPublicKey(value: string): boolean {
   try {
     return parsePublicKey(value).asymmetricKeyType === "rsa";
+  } catch {
+    return false;
+  }
+}
+
+/** true when the value is an RSA private key (PEM; line breaks as newlines or `\\n`) we can sign with. */
+export function isRsaPrivateKey(value: string): boolean {
+  try {
+    return createPrivateKey(value.trim().replaceAll("\\n", "\n")).asymmetricKeyType === "rsa";
   } catch {
     return false;
   }

@@ -830,6 +830,22 @@ export const en: Messages = {
       ages: { under_1d: "under 1 day", "1_3d": "1–3 days", over_3d: "over 3 days" },
       count: "Payments",
     },
+    bills: {
+      missingTitle: "Confirmed by the channel, not on its bill",
+      missingIntro: "The channel notified these payments, but its transaction bill still did not show them by the end of the next business day after payment. Check with the channel; a bill imported later takes them off this list by itself.",
+      missingNone: "No channel confirmation is missing from a bill.",
+      dueAt: "Due on the bill by",
+      unconfirmedTitle: "On the channel's bill, never notified",
+      unconfirmedIntro: "These transactions of a channel bill have no channel confirmation (the notification may have been lost). A late notification takes them off this list by itself.",
+      unconfirmedNone: "Every transaction on the bills has a channel confirmation.",
+      valueDate: "Bill date",
+      file: "Bill file",
+      remittance: "Order number / item",
+    },
+    duplicate: {
+      title: "Possibly paid twice",
+      body: "The payment channel confirmed {n} different payments for this receipt. The extra payment will be refunded once the bank statement arrives; do not pay again. Report a problem if in doubt.",
+    },
   },
   proofChecks: {
     title: "Proof reading",

@@ -825,6 +825,22 @@ export const zhCN = {
       ages: { under_1d: "1 天内", "1_3d": "1–3 天", over_3d: "3 天以上" },
       count: "笔数",
     },
+    bills: {
+      missingTitle: "渠道已确认，对账单中没有",
+      missingIntro: "支付渠道通知了这些付款，但到付款后下一个工作日结束时，渠道的交易账单中仍没有这笔交易。请向渠道核实；账单补到后会自动从此列表消失。",
+      missingNone: "没有缺少账单行的渠道确认。",
+      dueAt: "应出现在账单的期限",
+      unconfirmedTitle: "账单中有，渠道未通知",
+      unconfirmedIntro: "渠道交易账单中的这些交易没有对应的支付渠道确认（通知可能丢失）。渠道补发通知后会自动从此列表消失。",
+      unconfirmedNone: "账单中的每笔交易都有渠道确认。",
+      valueDate: "账单日期",
+      file: "账单文件",
+      remittance: "商户订单号 / 商品",
+    },
+    duplicate: {
+      title: "可能重复付款",
+      body: "支付渠道确认了此收据的 {n} 笔不同付款。多付的款项将在银行对账后退回，无需再次缴费；如有疑问可报告问题。",
+    },
   },
   proofChecks: {
     title: "凭证识别",

@@ -50,6 +50,16 @@ const COPY: Record<NotificationLocale, Record<NotificationKind, (ref: string) =>
       lead: `您的缴费（收据尾号 ${ref}）已入账，无需任何操作，请勿重复缴费。`,
       sms: `您的缴费（收据尾号${ref}）已入账，无需任何操作。`,
     }),
+    payment_voided: (ref) => ({
+      subject: `您的收据已作废（收据尾号 ${ref}）`,
+      lead: `收费系统已将此收据（尾号 ${ref}）作废，因此不会再有入账通知。请勿重复缴费；如您已付款，请打开缴费状态页面查看处理办法。`,
+      sms: `收据尾号${ref}已作废，不再有入账通知，请勿重复缴费。`,
+    }),
+    payment_refunded: (ref) => ({
+      subject: `您的缴费已登记退款（收据尾号 ${ref}）`,
+      lead: `此收据（尾号 ${ref}）的缴费已登记退款，因此不会再有入账通知。退款金额和到账时间请打开缴费状态页面查看。`,
+      sms: `收据尾号${ref}的缴费已登记退款，不再有入账通知。`,
+    }),
     payment_overdue: (ref) => ({
       subject: `您的缴费尚未入账（收据尾号 ${ref}）`,
       lead: `您的缴费（收据尾号 ${ref}）未在预计日期入账。请勿重复缴费；您可以在缴费状态页面提交问题，工作人员会跟进。入账后我们会再通知您一次。`,
@@ -87,6 +97,16 @@ const COPY: Record<NotificationLocale, Record<NotificationKind, (ref: string) =>
       lead: `Your payment (receipt ${ref}) has posted. You do not need to do anything; do not pay again.`,
       sms: `Your payment (receipt ${ref}) has posted. Nothing more to do.`,
     }),
+    payment_voided: (ref) => ({
+      subject: `Your receipt has been voided (receipt ${ref})`,
+      lead: `The billing system has voided this receipt (${ref}), so there will be no posting notice. Do not pay again; if you did pay, the status page says what to do.`,
+      sms: `Receipt ${ref} was voided; no posting notice will follow. Do not pay again.`,
+    }),
+    payment_refunded: (ref) => ({
+      subject: `A refund is recorded for your payment (receipt ${ref})`,
+      lead: `A refund has been recorded for the payment of this receipt (${ref}), so there will be no posting notice. The status page shows the amount and when it arrives.`,
+      sms: `Receipt ${ref}: a refund is recorded; no posting notice will follow.`,
+    }),
     payment_overdue: (ref) => ({
       subject: `Your payment has not posted yet (receipt ${ref})`,
       lead: `Your payment (receipt ${ref}) has not posted by the expected date. Do not pay again; you can report it from the status page and staff will follow it up. We will tell you once more when it posts.`,
@@ -122,7 +142,7 @@ const FOOTER: Record<NotificationLocale, { track: string; status: string; unsubs
 export function renderMessage(payload: Pick<NotificationPayload, "kind" | "ticketRef" | "locale" | "trackingUrl" | "unsubscribeUrl">): RenderedMessage {
   const copy = COPY[payload.locale][payload.kind](payload.ticketRef);
   const footer = FOOTER[payload.locale];
-  const isPayment = payload.kind === "payment_posted" || payload.kind === "payment_overdue";
+  const isPayment = payload.kind.startsWith("payment_");
   const link = payload.trackingUrl ? `${isPayment ? footer.status : footer.track}${payload.trackingUrl}` : footer.noLink;
   const unsubscribe = payload.unsubscribeUrl ? ["", `${footer.unsubscribe}${payload.unsubscribeUrl}`] : [];
   const text = [copy.lead, "", link, ...unsubscribe, "", footer.safety, footer.noReply, ""].join("\n");

@@ -3,6 +3,7 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { StaffForm } from "@/components/console/staff-form";
 import { unlinkedConfirmations } from "@/db/queries/channel-confirmations";
+import { billLinesWithoutConfirmation, confirmationsMissingFromBill } from "@/db/queries/channel-bills";
 import { listExceptions } from "@/db/queries/exceptions";
 import { channelChoices } from "@/db/queries/incidents-admin";
 import { requestLocale } from "@/app/locale";
@@ -21,11 +22,15 @@ export default async function ExceptionsPage({ searchParams }: { searchParams: P
   const e = b.exceptions;
   const q = exceptionQuery(raw);
   const tz = env().TZ;
-  const [page, channels, unlinked] = await Promise.all([
+  const [page, channels, unlinked, missingFromBill, unconfirmedLines] = await Promise.all([
     listExceptions(staff, { channel: q.channel, from: q.from, to: q.to, amountFen: q.amountFen }, { cursor: q.cursor, timeZone: tz }),
     channelChoices(),
     unlinkedConfirmations(staff, { limit: 25 }),
+    confirmationsMissingFromBill(staff, { limit: 25 }),
+    billLinesWithoutConfirmation(staff, { limit: 25 }),
   ]);
+  const bills = t.channels.bills;
+  const notifyChannel = (code: string) => t.channels.names[code as keyof typeof t.channels.names] ?? code;
   const c = t.channels.console;
   const error = redirectedError(raw, t);
   const channelName = (code: string | null) => {
@@ -136,6 +141,70 @@ export default async function ExceptionsPage({ searchParams }: { searchParams: P
                   <dd>{formatFen(k.amountFen)}</dd>
                   <dt className="font-semibold">{c.paidAt}</dt>
                   <dd>{formatDateTime(k.paidAt, locale, tz)}</dd>
+                </dl>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="bill-missing-title" className="mt-10">
+        <h2 id="bill-missing-title" className="mb-2 text-2xl font-bold">
+          {bills.missingTitle}
+        </h2>
+        <p className="mb-4 text-lg">{bills.missingIntro}</p>
+        {missingFromBill.rows.length === 0 ? (
+          <p data-empty-bill-missing>{bills.missingNone}</p>
+        ) : (
+          <ul className="space-y-4">
+            {missingFromBill.rows.map((k) => (
+              <li key={k.id} data-bill-missing={k.transactionId} className="rounded-md border-2 border-gray-300 p-4">
+                <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1">
+                  <dt className="font-semibold">{t.channels.confirmed.channel}</dt>
+                  <dd>{notifyChannel(k.channel)}</dd>
+                  <dt className="font-semibold">{c.transaction}</dt>
+                  <dd className="font-mono">{k.transactionId}</dd>
+                  <dt className="font-semibold">{c.order}</dt>
+                  <dd className="font-mono">{k.outTradeNo}</dd>
+                  <dt className="font-semibold">{c.receiptNo}</dt>
+                  <dd className="font-mono">{k.receiptNo ?? "—"}</dd>
+                  <dt className="font-semibold">{c.amount}</dt>
+                  <dd>{formatFen(k.amountFen)}</dd>
+                  <dt className="font-semibold">{c.paidAt}</dt>
+                  <dd>{formatDateTime(k.paidAt, locale, tz)}</dd>
+                  <dt className="font-semibold">{bills.dueAt}</dt>
+                  <dd>{formatDateTime(k.dueAt, locale, tz)}</dd>
+                </dl>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="bill-unconfirmed-title" className="mt-10">
+        <h2 id="bill-unconfirmed-title" className="mb-2 text-2xl font-bold">
+          {bills.unconfirmedTitle}
+        </h2>
+        <p className="mb-4 text-lg">{bills.unconfirmedIntro}</p>
+        {unconfirmedLines.rows.length === 0 ? (
+          <p data-empty-bill-unconfirmed>{bills.unconfirmedNone}</p>
+        ) : (
+          <ul className="space-y-4">
+            {unconfirmedLines.rows.map((l) => (
+              <li key={l.id} data-bill-unconfirmed={l.transactionId} className="rounded-md border-2 border-gray-300 p-4">
+                <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1">
+                  <dt className="font-semibold">{t.channels.confirmed.channel}</dt>
+                  <dd>{notifyChannel(l.channel)}</dd>
+                  <dt className="font-semibold">{c.transaction}</dt>
+                  <dd className="font-mono">{l.transactionId}</dd>
+                  <dt className="font-semibold">{c.amount}</dt>
+                  <dd>{formatFen(l.amountFen)}</dd>
+                  <dt className="font-semibold">{bills.valueDate}</dt>
+                  <dd>{formatDate(l.valueDate, locale)}</dd>
+                  <dt className="font-semibold">{bills.remittance}</dt>
+                  <dd>{l.remittance ?? "—"}</dd>
+                  <dt className="font-semibold">{bills.file}</dt>
+                  <dd>{l.fileName}</dd>
                 </dl>
               </li>
             ))}
