@@ -55,7 +55,7 @@ type Query = Record<string, string | string[] | undefined>;
 
 /** The fields of a verification link, or null unless every one is well-formed and the signature matches (constant-time). */
 export function verifyCertificateLink(secret: string, id: string, query: Query): CertificateFields | null {
-  const one = (k: string) => (typeof query[k] === "string" ? (query[k] as string) : null);
+  const one = (k: string) => (typeof query[k] === "string" ? (query[k]) : null);
   const [n, a, s, d, t] = ["n", "a", "s", "d", "t"].map(one);
   if (!n || !a || !s || !d || !t) return null;
   if (!/^JF-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}$/.test(id) || !/^[0-9A-Za-z*]{1,40}$/.test(n) || !/^\d{1,12}$/.test(a) || !/^[^\p{C}]{1,60}$/u.test(s) || !/^\d{4}-\d{2}-\d{2}$/.test(d)) return null;
