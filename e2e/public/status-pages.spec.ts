@@ -13,7 +13,7 @@ const phones = [
 
 const texts = {
   "zh-CN": { certificate: "下载缴费证明（PDF）", invoice: /没有收到票据/, refundBy: /预计 \d{4}年\d{1,2}月\d{1,2}日 前退回/, retry: /请在 \d{1,2}月\d{1,2}日 \d{2}:\d{2} 之后再查询/, difference: /还需补缴 ¥5\.00/, doNotPay: "请勿重复缴费", channel: "缴费渠道", elderOn: "长辈版", elderOff: "标准版", valid: "这份缴费证明由本平台出具" },
-  "en-US": { certificate: "Download a payment certificate (PDF)", invoice: /Did not receive the official receipt/, refundBy: /Expected back by \d{1,2} \w+ \d{4}/, retry: /\d{1,2} \w+ at \d{2}:\d{2}/, difference: /¥5\.00 is still to be paid/, doNotPay: "Do not pay again", channel: "Paid via", elderOn: "Larger text", elderOff: "Standard view", valid: "This payment certificate was issued by this service" },
+  "en-US": { certificate: "Download a payment certificate (PDF)", invoice: /Did not receive the official receipt/, refundBy: /Expected back by \d{1,2} \w+ \d{4}/, retry: /\d{1,2} \w+ at \d{2}:\d{2}/, difference: /¥5\.00 is still to be paid/, doNotPay: "do not pay twice", channel: "Paid via", elderOn: "Larger text", elderOff: "Standard view", valid: "This payment certificate was issued by this service" },
 } as const;
 
 for (const [phone, device] of phones) {
@@ -125,8 +125,9 @@ test.describe("payment certificate access and verification", () => {
   });
 
   for (const locale of ["zh-CN", "en-US"] as const) {
-    test(`the QR link shows only what the certificate shows (${locale})`, async ({ page }) => {
-      await page.context().setExtraHTTPHeaders({ "accept-language": locale });
+    test(`the QR link shows only what the certificate shows (${locale})`, async ({ browser, baseURL }) => {
+      const context = await browser.newContext({ locale, baseURL });
+      const page = await context.newPage();
       const fields = certificateFields(E2E_SECRETS.RECEIPT_LINK_SECRET, demo.posted.receiptNo, "户籍业务", 2500, "2026-11-30");
       const link = new URL(certificateLink("http://x", E2E_SECRETS.RECEIPT_LINK_SECRET, fields));
       await page.goto(link.pathname + link.search);
