@@ -12,6 +12,10 @@ const nextConfig = {
     // scripts/http-server.mjs refuses a larger Content-Length with 413 before Next.js reads it.
     serverActions: { bodySizeLimit: `${MAX_REQUEST_BODY_MB}mb` },
     proxyClientMaxBodySize: `${MAX_REQUEST_BODY_MB}mb`,
+    // Issue 18: the stylesheet (~5 KB) goes into the HTML as a <style> tag, so a page paints with its
+    // HTML on a slow connection instead of waiting one more round trip (CSP allows inline styles).
+    // PAYSTATUS_EXTERNAL_CSS=1 builds the old way, for measuring the difference (scripts/measure-paint.ts).
+    inlineCss: process.env.PAYSTATUS_EXTERNAL_CSS !== "1",
   },
   reactStrictMode: true,
   // PGlite ships WebAssembly and data files that must be loaded from node_modules, not bundled.

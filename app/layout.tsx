@@ -1,8 +1,10 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
-import { headers } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { REQUEST_ID_HEADER } from "@/lib/request-id.mjs";
-import { setLocaleAction } from "./actions";
+import { ELDER_COOKIE } from "@/lib/elder";
+import { HELP_PATH, HOTLINE } from "@/lib/help";
+import { setElderModeAction, setLocaleAction } from "./actions";
 import { requestLocale } from "@/app/locale";
 import { RequestIdProvider } from "./request-id";
 import "./globals.css";
@@ -15,10 +17,12 @@ export async function generateMetadata(): Promise<Metadata> {
 export const viewport: Viewport = { width: "device-width", initialScale: 1, themeColor: "#0b4f8a" };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const [{ locale, t }, requestHeaders] = await Promise.all([requestLocale(), headers()]);
+  const [{ locale, t }, requestHeaders, cookieStore] = await Promise.all([requestLocale(), headers(), cookies()]);
   const other = locale === "en" ? "zh-CN" : "en";
+  // Issue 18 item 9: elder mode (长辈版) — larger type and targets (app/globals.css), the hotline always in view.
+  const elder = cookieStore.get(ELDER_COOKIE)?.value === "1";
   return (
-    <html lang={t.htmlLang}>
+    <html lang={t.htmlLang} data-elder={elder ? "true" : undefined}>
       <body className="min-h-screen bg-white text-gray-900">
         <a href="#main" className="sr-only focus:not-sr-only focus:block focus:bg-focus focus:p-3 focus:text-black">
           {t.site.skipToContent}
@@ -28,6 +32,18 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             <a href="/" className="text-xl font-bold text-white no-underline">
               {t.site.name}
             </a>
+            <div className="flex flex-wrap gap-2">
+            <form action={setElderModeAction}>
+              <input type="hidden" name="elder" value={elder ? "off" : "on"} />
+              <button
+                type="submit"
+                aria-label={`${t.care.elder.label}: ${elder ? t.care.elder.off : t.care.elder.on}`}
+                data-testid="elder-switch"
+                className="min-h-11 rounded-md border-2 border-white px-4 py-2 font-semibold text-white underline-offset-4 hover:underline"
+              >
+                {elder ? t.care.elder.off : t.care.elder.on}
+              </button>
+            </form>
             <form action={setLocaleAction}>
               <input type="hidden" name="locale" value={other} />
               <button
@@ -40,8 +56,21 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 {t.site.switchTo}
               </button>
             </form>
+            </div>
           </div>
         </header>
+        {elder && (
+          <p data-elder-hotline className="sticky top-0 z-10 border-b-2 border-brand bg-white px-4 py-2 text-center text-lg font-semibold">
+            {t.care.elder.hotline}{" "}
+            <a href={`tel:${HOTLINE}`} className="inline-flex min-h-12 items-center text-brand underline">
+              {HOTLINE}
+            </a>
+            {" · "}
+            <a href={HELP_PATH} className="inline-flex min-h-12 items-center text-brand underline">
+              {t.care.elder.help}
+            </a>
+          </p>
+        )}
         {process.env.PAYSTATUS_DEMO === "1" && (
           <p className="bg-amber-100 px-4 py-2 text-center text-base text-amber-950" data-testid="demo-banner">
             {t.site.demoBanner}
@@ -50,7 +79,11 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         <main id="main" className="mx-auto max-w-3xl px-4 py-6">
           <RequestIdProvider value={requestHeaders.get(REQUEST_ID_HEADER) ?? undefined}>{children}</RequestIdProvider>
         </main>
-        <footer className="mx-auto max-w-3xl border-t border-gray-300 px-4 py-6 text-base text-gray-700">{t.site.footer}</footer>
+        <footer className="mx-auto max-w-3xl border-t border-gray-300 px-4 py-6 text-base text-gray-700">
+          {/* The status-aware footer (issue 18): an unpaid page asks the resident to pay, so it drops "do not pay again" (app/globals.css). */}
+          <p data-footer="default">{t.site.footer}</p>
+          <p data-footer="unpaid">{t.care.unpaidFooter}</p>
+        </footer>
       </body>
     </html>
   );

@@ -36,7 +36,15 @@ export type StatusReceipt = {
   paidAt: Date | null;
   refundAmountFen: number | null;
   refundedAt: Date | null;
+  /** When the refund was recorded (the receipt's last change); without it no refund date is promised. */
+  refundRecordedAt?: Date | null;
 };
+
+/**
+ * A recorded refund is paid out within this many business days (the refunds queue's SLA in
+ * lib/routing.ts), counted on the same calendar as posting dates.
+ */
+export const REFUND_BUSINESS_DAYS = 5;
 
 export type StatusChannel = ChannelTiming & { lockWindowMinutes: number | null };
 
@@ -74,7 +82,7 @@ export type PaymentStatus =
       feeChange: FeeChange | null;
     }
   | { code: "duplicate"; settlementCount: number; settledFen: number; refundableFen: number }
-  | { code: "refund_pending"; refundFen: number }
+  | { code: "refund_pending"; refundFen: number; expectedDate: IsoDate | null }
   | { code: "refunded"; refundFen: number; refundedOn: IsoDate | null }
   | { code: "unpaid" }
   | { code: "voided" }
@@ -98,7 +106,7 @@ export function derivePaymentStatus(
         refundedOn: receipt.refundedAt ? zonedParts(receipt.refundedAt, ctx.timeZone).date : null,
       };
     case "refund_pending":
-      return { code: "refund_pending", refundFen };
+      return { code: "refund_pending", refundFen, expectedDate: expectedRefundDate(receipt.refundRecordedAt ?? null, ctx) };
   }
 
   const settledFen = lines.reduce((sum, l) => sum + l.amountFen, 0);
@@ -152,4 +160,15 @@ export function derivePaymentStatus(
   const today = zonedParts(ctx.now, ctx.timeZone).date;
   if (today > expectedDate) return { code: "overdue", expectedDate };
   return { code: "pending", expectedDate, unknownYear: null };
+}
+
+/** The business day by which a recorded refund is paid out; null when unknown (no record time, or an unpublished year). */
+function expectedRefundDate(recordedAt: Date | null, ctx: StatusContext): IsoDate | null {
+  if (!recordedAt) return null;
+  try {
+    return ctx.calendar.addBusinessDays(zonedParts(recordedAt, ctx.timeZone).date, REFUND_BUSINESS_DAYS);
+  } catch (error) {
+    if (error instanceof UnknownYearError) return null;
+    throw error;
+  }
 }

@@ -20,6 +20,7 @@ import { setupTestDatabase } from "@/db/testing/test-db";
 const PUBLIC_ACTIONS = new Set([
   "lookupAction", // resident lookup (app/(public)/actions.ts)
   "setLocaleAction", // language switcher (app/actions.ts)
+  "setElderModeAction", // elder mode switch (app/actions.ts)
   "signInAction", // staff email + password sign-in (app/staff/login/actions.ts)
   "oidcSignInAction", // staff single sign-on start (app/staff/login/actions.ts)
   // Resident ticket actions: no account by design; each proves access itself — the receipt's QR token or

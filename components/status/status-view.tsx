@@ -2,11 +2,12 @@ import type { ReactNode } from "react";
 import type { PublicConfirmation, PublicReceipt } from "@/db/queries/status";
 import type { Incident } from "@/lib/incidents";
 import type { Locale, Messages } from "@/lib/i18n";
-import { formatDate, formatDateTime } from "@/lib/i18n/format";
+import { formatDate, formatDateTime, formatDayTime } from "@/lib/i18n/format";
 import { formatFen } from "@/lib/money";
 import type { PaymentStatus, StatusCode } from "@/lib/status";
 import { Notice } from "../ui/notice";
 import { ChannelConfirmation } from "./channel-confirmation";
+import { StatusNextSteps } from "./next-steps";
 
 type View = { tone: "ok" | "info" | "warn" | "bad"; body: string; extra?: string[]; doNotPayAgain: boolean; canReport: boolean; expectedDate?: string };
 
@@ -14,7 +15,7 @@ type View = { tone: "ok" | "info" | "warn" | "bad"; body: string; extra?: string
  * One view per status, through an exhaustive switch: adding a status code
  * without a view here is a type error, so nothing can fall through.
  */
-function viewFor(status: PaymentStatus, t: Messages, locale: Locale): View {
+function viewFor(status: PaymentStatus, t: Messages, locale: Locale, timeZone: string): View {
   const v = t.status.views;
   const date = (d: string) => formatDate(d, locale);
   switch (status.code) {
@@ -25,7 +26,7 @@ function viewFor(status: PaymentStatus, t: Messages, locale: Locale): View {
         ? { tone: "info", body: v.pending.body(date(status.expectedDate)), doNotPayAgain: true, canReport: false, expectedDate: status.expectedDate }
         : { tone: "info", body: v.pending.unknownYear(status.unknownYear ?? 0), doNotPayAgain: true, canReport: false };
     case "awaiting_bank":
-      return { tone: "warn", body: v.awaiting_bank.body(status.retryAtLocal), doNotPayAgain: true, canReport: false };
+      return { tone: "warn", body: v.awaiting_bank.body(formatDayTime(status.retryAt, locale, timeZone)), doNotPayAgain: true, canReport: false };
     case "overdue":
       return { tone: "warn", body: v.overdue.body(date(status.expectedDate)), doNotPayAgain: true, canReport: true, expectedDate: status.expectedDate };
     case "amount_mismatch":
@@ -42,7 +43,7 @@ function viewFor(status: PaymentStatus, t: Messages, locale: Locale): View {
     case "duplicate":
       return { tone: "warn", body: v.duplicate.body(status.settlementCount, status.refundableFen), doNotPayAgain: true, canReport: true };
     case "refund_pending":
-      return { tone: "info", body: v.refund_pending.body(status.refundFen), doNotPayAgain: false, canReport: true };
+      return { tone: "info", body: v.refund_pending.body(status.refundFen), extra: status.expectedDate ? [t.care.refundBy(date(status.expectedDate))] : undefined, doNotPayAgain: false, canReport: true };
     case "refunded":
       return { tone: "info", body: v.refunded.body(status.refundFen, status.refundedOn && date(status.refundedOn)), doNotPayAgain: false, canReport: true };
     case "unpaid":
@@ -73,10 +74,12 @@ type Props = {
   confirmation?: PublicConfirmation | null;
   /** "Tell me when it posts": the form, or the note that this browser subscribed (the page decides which). */
   subscription?: ReactNode;
+  /** The payment certificate's download link (posted only). */
+  certificateHref?: string;
 };
 
-export function StatusView({ receiptNo, receipt, status, incidents, t, locale, timeZone, reportHref, confirmation = null, subscription }: Props) {
-  const view = viewFor(status, t, locale);
+export function StatusView({ receiptNo, receipt, status, incidents, t, locale, timeZone, reportHref, confirmation = null, subscription, certificateHref }: Props) {
+  const view = viewFor(status, t, locale, timeZone);
   const showConfirmation = confirmation && (status.code === "pending" || status.code === "overdue");
   const title = t.status.views[status.code].title;
   return (
@@ -96,6 +99,8 @@ export function StatusView({ receiptNo, receipt, status, incidents, t, locale, t
           {view.doNotPayAgain && <p className="mt-2 font-bold">{t.status.doNotPayAgain}</p>}
         </Notice>
       </div>
+
+      <StatusNextSteps status={status} t={t} reportHref={reportHref} certificateHref={certificateHref} />
 
       {showConfirmation && (
         <ChannelConfirmation confirmation={confirmation} expectedDate={status.code === "pending" || status.code === "overdue" ? status.expectedDate : null} t={t} locale={locale} timeZone={timeZone} />
@@ -128,8 +133,13 @@ export function StatusView({ receiptNo, receipt, status, incidents, t, locale, t
                 <dd>{formatFen(receipt.amountPaidFen)}</dd>
               </>
             )}
-            <dt className="font-semibold">{t.status.channel}</dt>
-            <dd>{locale === "en" ? receipt.channelEn : receipt.channelZh}</dd>
+            {/* Issue 18: an unpaid receipt names no channel, so the page never reads as "pay through this one". */}
+            {status.code !== "unpaid" && (
+              <>
+                <dt className="font-semibold">{t.status.channel}</dt>
+                <dd>{locale === "en" ? receipt.channelEn : receipt.channelZh}</dd>
+              </>
+            )}
             {receipt.paidAt && (
               <>
                 <dt className="font-semibold">{t.status.paidAt}</dt>

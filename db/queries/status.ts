@@ -114,6 +114,8 @@ function statusQuery(tx: Executor) {
       billingStatus: receipts.billingStatus,
       refundAmountFen: receipts.refundAmountFen,
       refundedAt: receipts.refundedAt,
+      // A refund's expected date counts from when it was recorded: the receipt's last change (lib/status.ts).
+      refundRecordedAt: receipts.updatedAt,
       channel: channels.code,
       channelZh: channels.nameZh,
       channelEn: channels.nameEn,

@@ -65,3 +65,25 @@ test.describe("ticket pages", () => {
     });
   }
 });
+
+// Issue 18 item 9: elder mode (长辈版) stays at zero violations.
+test.describe("elder mode", () => {
+  for (const locale of ["zh-CN", "en-US"]) {
+    for (const [name, path] of [pages[0]!, ...pages.filter(([n]) => /posted|amount_mismatch|unpaid|refund_pending/.test(n))]) {
+      test(`${name} has no axe violations in elder mode (${locale})`, async ({ page, baseURL }) => {
+        await page.context().setExtraHTTPHeaders({ "accept-language": locale });
+        await page.context().addCookies([{ name: "paystatus_elder", value: "1", url: baseURL! }]);
+        await page.goto(path);
+        await expect(page.locator("html")).toHaveAttribute("data-elder", "true");
+        const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+        expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+      });
+    }
+  }
+  test("the certificate verification page has no axe violations", async ({ page }) => {
+    await page.goto("/certificate/JF-0000-0000-0000?n=x");
+    await expect(page.locator('[data-certificate-valid="false"]')).toBeVisible();
+    const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+    expect(results.violations.map((v) => v.id)).toEqual([]);
+  });
+});

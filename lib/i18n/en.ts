@@ -873,4 +873,38 @@ export const en: Messages = {
     confirm: "Confirm match and resolve",
     prefilled: "Amount, time of payment and bank reference are filled in from the uploaded proof (its reference is on a statement line); check them against the proof before you submit.",
   },
+  // Issue 18 items 6 and 9: fuller status pages, the payment certificate, elder mode.
+  care: {
+    certificate: {
+      download: "Download a payment certificate (PDF)",
+      hint: "The certificate shows the receipt number (partly hidden), the fee, the amount, the posting date and a certificate number; scan its QR code to check it is genuine.",
+      title: "Payment certificate",
+      intro: "This certifies that the payment below has been made and posted.",
+      receiptNo: "Receipt number",
+      service: "Fee",
+      amount: "Amount",
+      postedOn: "Posted on",
+      id: "Certificate number",
+      scan: "Scan to verify",
+      issuer: "Payment status",
+      verifyTitle: "Check a payment certificate",
+      verifyOk: "This payment certificate was issued by this service; the details below are those on the certificate.",
+      verifyBad: "This payment certificate cannot be verified: the link is incomplete or has been changed. Rely on the receipt or the payment record, or call the service hotline.",
+    },
+    invoice: "Did not receive the official receipt (票据)? Ask for it",
+    refundBy: (date: string) => `Expected back by ${date} (business days; weekends and public holidays are not counted).`,
+    payDifference: {
+      title: "Pay the difference",
+      body: (fen: string) => `${fen} is still to be paid. Pay it at the service counter where you applied, bringing the receipt, or through a payment channel listed on the receipt, quoting the receipt number. It usually arrives within 1 to 3 business days.`,
+      report: "Paid the difference and still see this? Report a problem",
+    },
+    unpaidFooter: "Government service payment status. Questions? Call the service hotline.",
+    elder: {
+      on: "Larger text",
+      off: "Standard view",
+      label: "Change display mode",
+      hotline: "Service hotline",
+      help: "Help",
+    },
+  },
 };

@@ -22,3 +22,14 @@ export function formatDate(day: IsoDate, locale: Locale): string {
 export function formatDateTime(instant: Date, locale: Locale, timeZone: string): string {
   return formatter(locale, timeZone, true).format(instant);
 }
+
+/** Day and time without the year, for a moment within the next day or so: 12月3日 23:22 / 3 December, 23:22. */
+export function formatDayTime(instant: Date, locale: Locale, timeZone: string): string {
+  const key = `${locale} ${timeZone} daytime`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale === "en" ? "en-GB" : "zh-CN", { month: "long", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone });
+    formatters.set(key, f);
+  }
+  return f.format(instant);
+}

@@ -868,6 +868,40 @@ export const zhCN = {
     confirm: "确认匹配并解决工单",
     prefilled: "金额、付款时间和银行流水号已按上传凭证的识别结果填好（该流水号在对账单中），请与凭证核对后再提交。",
   },
+  // Issue 18 items 6 and 9: fuller status pages, the payment certificate, elder mode.
+  care: {
+    certificate: {
+      download: "下载缴费证明（PDF）",
+      hint: "缴费证明载明收据号（部分隐藏）、缴费项目、金额、入账日期和证明编号，扫描证明上的二维码可核验真伪。",
+      title: "缴费证明",
+      intro: "兹证明以下款项已缴纳并入账。",
+      receiptNo: "收据号",
+      service: "缴费项目",
+      amount: "金额",
+      postedOn: "入账日期",
+      id: "证明编号",
+      scan: "扫码核验",
+      issuer: "缴费入账查询",
+      verifyTitle: "缴费证明核验",
+      verifyOk: "这份缴费证明由本平台出具，以下信息与证明一致。",
+      verifyBad: "无法核验这份缴费证明：链接不完整或内容被改动。请以收据或缴费记录为准，或拨打服务热线咨询。",
+    },
+    invoice: "没有收到票据？提交申请",
+    refundBy: (date: string) => `预计 ${date} 前退回（按工作日计算，已考虑周末和法定节假日）。`,
+    payDifference: {
+      title: "补缴差额",
+      body: (fen: string) => `还需补缴 ${fen}。请持收据到办理业务的服务窗口补缴，或通过收据上列出的缴费渠道按收据号补缴差额。补缴后到账一般需要 1 至 3 个工作日。`,
+      report: "已补缴但仍显示差额？提交问题",
+    },
+    unpaidFooter: "政务服务缴费入账查询。如有疑问，请拨打服务热线。",
+    elder: {
+      on: "长辈版",
+      off: "标准版",
+      label: "切换显示模式",
+      hotline: "服务热线",
+      help: "帮助",
+    },
+  },
 } as const;
 
 type Widen<T> = T extends string ? string : T extends (...args: infer A) => infer R ? (...args: A) => Widen<R> : { [K in keyof T]: Widen<T[K]> };

@@ -71,6 +71,7 @@ export default async function ReceiptStatusPage({ params, searchParams }: Props)
       locale={locale}
       timeZone={config.TZ}
       reportHref={reportHref}
+      certificateHref={status.code === "posted" ? `/r/${receiptNo}/certificate${viaToken && token ? `?t=${encodeURIComponent(token)}` : ""}` : undefined}
     />
   );
 }
