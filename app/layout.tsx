@@ -1,6 +1,9 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 import { headers } from "next/headers";
+import { env } from "@/lib/env";
+import { helpContact } from "@/lib/help-contact";
+import { fill } from "@/lib/i18n/fill";
 import { REQUEST_ID_HEADER } from "@/lib/request-id.mjs";
 import { setLocaleAction } from "./actions";
 import { requestLocale } from "@/app/locale";
@@ -17,6 +20,7 @@ export const viewport: Viewport = { width: "device-width", initialScale: 1, them
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const [{ locale, t }, requestHeaders] = await Promise.all([requestLocale(), headers()]);
   const other = locale === "en" ? "zh-CN" : "en";
+  const help = helpContact(env(), locale, t);
   return (
     <html lang={t.htmlLang}>
       <body className="min-h-screen bg-white text-gray-900">
@@ -50,7 +54,17 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         <main id="main" className="mx-auto max-w-3xl px-4 py-6">
           <RequestIdProvider value={requestHeaders.get(REQUEST_ID_HEADER) ?? undefined}>{children}</RequestIdProvider>
         </main>
-        <footer className="mx-auto max-w-3xl border-t border-gray-300 px-4 py-6 text-base text-gray-700">{t.site.footer}</footer>
+        <footer className="mx-auto max-w-3xl border-t border-gray-300 px-4 py-6 text-base text-gray-700">
+          <p className="mb-2">{t.site.footer}</p>
+          <p className="flex flex-wrap gap-x-6 gap-y-2">
+            <a href="/help" data-help-link className="inline-flex min-h-11 items-center text-brand underline">
+              {t.resident.help.link}
+            </a>
+            <a href={`tel:${help.hotline.replace(/[^0-9+]/g, "")}`} className="inline-flex min-h-11 items-center text-brand underline">
+              {fill(t.resident.help.footerHotline, { hotline: help.hotline })}
+            </a>
+          </p>
+        </footer>
       </body>
     </html>
   );

@@ -2,6 +2,7 @@ import { db } from "@/db/client";
 import { relayOutbox, type RelayResult } from "@/db/queries/outbox";
 import { notifyOverdueSubscribers } from "@/db/queries/posting-subscriptions";
 import { purgeRateLimitsOnce } from "@/db/queries/rate-limit";
+import { purgeExpiredFormProofs } from "@/db/queries/form-proofs";
 import { purgeExpiredTicketData } from "@/db/queries/retention";
 import { escalateWaitingTickets } from "@/db/queries/ticket-jobs";
 import { env } from "@/lib/env";
@@ -24,6 +25,8 @@ export type WorkerRun = {
   purgedRateLimits: number | null;
   /** Tickets whose personal data the retention job erased this pass (db/queries/retention.ts). */
   retentionPurged: number | null;
+  /** Kept proofs of report forms never sent again (issue 18). */
+  purgedFormProofs: number | null;
 };
 
 export type WorkerOptions = { transports?: Transports; timeZone?: string; baseUrl?: string };
@@ -33,13 +36,14 @@ const DAY_MS = 24 * 60 * 60_000;
 /** One pass of every job. A failing job is logged (no data, no stack) and does not stop the others. Null = that job failed. */
 export async function runWorkerOnce(now: Date = new Date(), options: WorkerOptions = {}): Promise<WorkerRun> {
   const transports = options.transports ?? defaultTransports();
-  const run: WorkerRun = { relay: null, escalated: null, postingNotices: null, purgedRateLimits: null, retentionPurged: null };
+  const run: WorkerRun = { relay: null, escalated: null, postingNotices: null, purgedRateLimits: null, retentionPurged: null, purgedFormProofs: null };
   run.escalated = await job("escalate_waiting_tickets", () => escalateWaitingTickets(now, db(), options));
   run.postingNotices = await job("notify_posting_subscribers", () => notifyOverdueSubscribers(now, options));
   // After escalation, so its notifications go out in the same pass (they were queued after `now`).
   run.relay = await job("relay_outbox", () => relayOutbox({ now: new Date(Math.max(now.getTime(), Date.now())), transports }));
   run.purgedRateLimits = await job("purge_rate_limits", () => purgeRateLimitsOnce(new Date(now.getTime() - DAY_MS)));
   run.retentionPurged = await job("purge_expired_ticket_data", () => purgeExpiredTicketData(now, env().RETENTION_DAYS));
+  run.purgedFormProofs = await job("purge_expired_form_proofs", () => purgeExpiredFormProofs(now));
   return run;
 }
 

@@ -56,6 +56,25 @@ function viewFor(status: PaymentStatus, t: Messages, locale: Locale): View {
   }
 }
 
+/** The report button names what the resident is asking for (issue 18), not just "report a problem". */
+function actionLabel(status: PaymentStatus, t: Messages): string {
+  const a = t.resident.actions;
+  switch (status.code) {
+    case "amount_mismatch":
+      return status.differenceFen > 0 ? a.amount_mismatch_topUp : a.amount_mismatch_refund;
+    case "overdue":
+    case "duplicate":
+    case "refund_pending":
+    case "refunded":
+    case "unpaid":
+    case "voided":
+    case "not_found":
+      return a[status.code];
+    default:
+      return t.status.reportProblem;
+  }
+}
+
 function assertNever(value: never): never {
   throw new Error(`unhandled payment status ${(value as { code: StatusCode }).code}`);
 }
@@ -73,9 +92,11 @@ type Props = {
   confirmation?: PublicConfirmation | null;
   /** "Tell me when it posts": the form, or the note that this browser subscribed (the page decides which). */
   subscription?: ReactNode;
+  /** The tickets already made for this receipt, to reopen on this device (the page decides who sees them). */
+  receiptTickets?: ReactNode;
 };
 
-export function StatusView({ receiptNo, receipt, status, incidents, t, locale, timeZone, reportHref, confirmation = null, subscription }: Props) {
+export function StatusView({ receiptNo, receipt, status, incidents, t, locale, timeZone, reportHref, confirmation = null, subscription, receiptTickets }: Props) {
   const view = viewFor(status, t, locale);
   const showConfirmation = confirmation && (status.code === "pending" || status.code === "overdue");
   const title = t.status.views[status.code].title;
@@ -95,6 +116,23 @@ export function StatusView({ receiptNo, receipt, status, incidents, t, locale, t
           ))}
           {view.doNotPayAgain && <p className="mt-2 font-bold">{t.status.doNotPayAgain}</p>}
         </Notice>
+      </div>
+
+      {/* The next step comes before the details (issue 18), so it is on the first screen of a phone. */}
+      <div className="mb-6 flex flex-wrap gap-4">
+        {!view.canReport && (status.code === "pending" || status.code === "awaiting_bank") && (
+          <a href={reportHref} data-report-link className="inline-flex min-h-12 items-center text-lg text-brand underline">
+            {t.status.reportProblem}
+          </a>
+        )}
+        {view.canReport && (
+          <a href={reportHref} data-next-step className="inline-flex min-h-12 items-center rounded-md bg-brand px-6 py-3 text-lg font-semibold text-white">
+            {actionLabel(status, t)}
+          </a>
+        )}
+        <a href="/" className="inline-flex min-h-12 items-center text-lg text-brand underline">
+          {t.status.lookupAnother}
+        </a>
       </div>
 
       {showConfirmation && (
@@ -142,21 +180,7 @@ export function StatusView({ receiptNo, receipt, status, incidents, t, locale, t
 
       {subscription}
 
-      <div className="flex flex-wrap gap-4">
-        {!view.canReport && (status.code === "pending" || status.code === "awaiting_bank") && (
-          <a href={reportHref} data-report-link className="inline-flex min-h-12 items-center text-lg text-brand underline">
-            {t.status.reportProblem}
-          </a>
-        )}
-        {view.canReport && (
-          <a href={reportHref} className="inline-flex min-h-12 items-center rounded-md bg-brand px-6 py-3 text-lg font-semibold text-white">
-            {t.status.reportProblem}
-          </a>
-        )}
-        <a href="/" className="inline-flex min-h-12 items-center text-lg text-brand underline">
-          {t.status.lookupAnother}
-        </a>
-      </div>
+      {receiptTickets}
     </section>
   );
 }

@@ -22,3 +22,8 @@ export function formatDate(day: IsoDate, locale: Locale): string {
 export function formatDateTime(instant: Date, locale: Locale, timeZone: string): string {
   return formatter(locale, timeZone, true).format(instant);
 }
+
+/** The service-zone date of an instant: 2026年12月4日 / 4 December 2026. */
+export function formatZonedDate(instant: Date, locale: Locale, timeZone: string): string {
+  return formatter(locale, timeZone, false).format(instant);
+}
