@@ -13,7 +13,7 @@ async function lookup(page: Page, receipt: string, amount: string) {
   await page.goto("/");
   await page.locator("input[name=receipt]").fill(receipt);
   await page.locator("input[name=amount]").fill(amount);
-  await page.locator("form button[type=submit]").click();
+  await page.locator("main form button[type=submit]").click();
   await expect(page.locator("[data-error]")).toHaveAttribute("data-error", "no_match");
 }
 
@@ -60,9 +60,11 @@ for (const locale of ["zh-CN", "en-US"] as const) {
       });
 
       test("a proof attached to a form that comes back with an error is kept and used", async ({ page }) => {
-        await page.goto(qrPath(demo.unpaid.receiptNo).replace("?", "/ticket?"));
+        // One open ticket per receipt and category (SPEC §2.3): each variant reports its own pair.
+        const [status, category] = ({ "zh-CN": { true: ["unpaid", "other"], false: ["unpaid", "locked"] }, "en-US": { true: ["not_found", "other"], false: ["not_found", "locked"] } } as const)[locale][`${javaScriptEnabled}`];
+        await page.goto(qrPath(demo[status].receiptNo).replace("?", "/ticket?"));
         await expect(page.locator("label[for=field-proof]")).toHaveText(/必填|required/);
-        await page.locator("input[name=category][value=other]").check();
+        await page.locator(`input[name=category][value=${category}]`).check();
         await page.locator("textarea[name=description]").fill("已通过柜台缴费，附回单。");
         await page.locator("input[name=contact]").fill("1380013");
         await page.locator("input[name=proof]").setInputFiles([proof]);
