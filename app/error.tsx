@@ -19,9 +19,14 @@ export default function ErrorPage({ error }: { error: Error & { digest?: string 
         </p>
       )}
       {error.digest && <p className="mb-2 text-base text-gray-700">Ref: {error.digest}</p>}
-      <a href="/" className="text-lg text-brand underline">
-        返回首页 · Home
-      </a>
+      <p className="flex flex-wrap gap-x-6 gap-y-2 text-lg">
+        <a href="/" className="text-brand underline">
+          返回首页 · Home
+        </a>
+        <a href="/help" data-help-link className="text-brand underline">
+          办事指南与服务热线 · Help and hotline
+        </a>
+      </p>
     </>
   );
 }

@@ -16,7 +16,9 @@ export default function GlobalError({ error }: { error: Error & { digest?: strin
               如需联系我们，请提供此编号 · Quote this number if you contact us: <code data-error-digest>{error.digest}</code>
             </p>
           )}
-          <a href="/">返回首页 · Home</a>
+          <p>
+            <a href="/">返回首页 · Home</a> · <a href="/help">办事指南与服务热线 · Help and hotline</a>
+          </p>
         </main>
       </body>
     </html>

@@ -1,9 +1,11 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 import { cookies, headers } from "next/headers";
+import { env } from "@/lib/env";
+import { helpContact } from "@/lib/help-contact";
+import { fill } from "@/lib/i18n/fill";
 import { REQUEST_ID_HEADER } from "@/lib/request-id.mjs";
 import { ELDER_COOKIE } from "@/lib/elder";
-import { HELP_PATH, HOTLINE } from "@/lib/help";
 import { setElderModeAction, setLocaleAction } from "./actions";
 import { requestLocale } from "@/app/locale";
 import { RequestIdProvider } from "./request-id";
@@ -21,6 +23,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   const other = locale === "en" ? "zh-CN" : "en";
   // Issue 18 item 9: elder mode (长辈版) — larger type and targets (app/globals.css), the hotline always in view.
   const elder = cookieStore.get(ELDER_COOKIE)?.value === "1";
+  const help = helpContact(env(), locale, t);
   return (
     <html lang={t.htmlLang} data-elder={elder ? "true" : undefined}>
       <body className="min-h-screen bg-white text-gray-900">
@@ -62,11 +65,11 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         {elder && (
           <p data-elder-hotline className="sticky top-0 z-10 border-b-2 border-brand bg-white px-4 py-2 text-center text-lg font-semibold">
             {t.care.elder.hotline}{" "}
-            <a href={`tel:${HOTLINE}`} className="inline-flex min-h-12 items-center text-brand underline">
-              {HOTLINE}
+            <a href={`tel:${help.hotline.replace(/[^0-9+]/g, "")}`} className="inline-flex min-h-12 items-center text-brand underline">
+              {help.hotline}
             </a>
             {" · "}
-            <a href={HELP_PATH} className="inline-flex min-h-12 items-center text-brand underline">
+            <a href="/help" className="inline-flex min-h-12 items-center text-brand underline">
               {t.care.elder.help}
             </a>
           </p>
@@ -80,9 +83,16 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           <RequestIdProvider value={requestHeaders.get(REQUEST_ID_HEADER) ?? undefined}>{children}</RequestIdProvider>
         </main>
         <footer className="mx-auto max-w-3xl border-t border-gray-300 px-4 py-6 text-base text-gray-700">
-          {/* The status-aware footer (issue 18): an unpaid page asks the resident to pay, so it drops "do not pay again" (app/globals.css). */}
-          <p data-footer="default">{t.site.footer}</p>
-          <p data-footer="unpaid">{t.care.unpaidFooter}</p>
+          <p data-footer="default" className="mb-2">{t.site.footer}</p>
+          <p data-footer="unpaid" className="mb-2">{t.care.unpaidFooter}</p>
+          <p className="flex flex-wrap gap-x-6 gap-y-2">
+            <a href="/help" data-help-link className="inline-flex min-h-11 items-center text-brand underline">
+              {t.resident.help.link}
+            </a>
+            <a href={`tel:${help.hotline.replace(/[^0-9+]/g, "")}`} className="inline-flex min-h-11 items-center text-brand underline">
+              {fill(t.resident.help.footerHotline, { hotline: help.hotline })}
+            </a>
+          </p>
         </footer>
       </body>
     </html>

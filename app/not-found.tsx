@@ -14,9 +14,14 @@ export default async function NotFound() {
           {t.requestId.quote} <code data-request-id>{requestId}</code>
         </p>
       )}
-      <a href="/" className="text-lg text-brand underline">
-        {t.errors.backHome}
-      </a>
+      <p className="flex flex-wrap gap-x-6 gap-y-2 text-lg">
+        <a href="/" className="text-brand underline">
+          {t.errors.backHome}
+        </a>
+        <a href="/help" data-help-link className="text-brand underline">
+          {t.resident.help.link}
+        </a>
+      </p>
     </>
   );
 }

@@ -30,6 +30,8 @@ export type LookupState = {
   values: { receipt: string; amount: string };
   retryAfterMinutes?: number;
   errorId?: string;
+  /** The normalised number of a well-formed lookup that found nothing: the "still can't find it?" link's target (the same for both failures). */
+  receiptNo?: string;
 };
 
 export type TicketFormState = {
@@ -39,6 +41,10 @@ export type TicketFormState = {
   ref?: string;
   retryAfterMinutes?: number;
   errorId?: string;
+  /** The form's idempotency key, echoed so a page re-rendered without JavaScript keeps the same form (and its kept proofs). */
+  formKey?: string;
+  /** Proofs kept server-side from an earlier try of this form (issue 18). */
+  keptProofs?: number;
 };
 
 export type SignInState = { code?: "invalid" | "invalid_credentials" | "rate_limited" | "error"; email: string; errorId?: string; retryAfterMinutes?: number };

@@ -56,6 +56,17 @@ const schema = z.object({
   TRUSTED_PROXY_HOPS: wholeNumber("TRUSTED_PROXY_HOPS must be a whole number from 0 to 5", 0, 5).default(0),
   /** Days after resolution (or closing) that a ticket keeps the payer's contact, proofs and free text (PIPL). */
   RETENTION_DAYS: wholeNumber("RETENTION_DAYS must be a whole number of days from 1 to 3650", 1, 3650).default(180),
+  /**
+   * The help page (/help) and every page's footer: the service hotline, opening hours and counter
+   * addresses (several separated by "|"). Deployment facts that change with the office, so they are
+   * environment settings beside PUBLIC_BASE_URL rather than admin data; hours and counters fall back
+   * to the catalogue's wording when unset.
+   */
+  HELP_HOTLINE: z.string().trim().regex(/^[0-9+\- ]{3,20}$/, { error: "HELP_HOTLINE must be a phone number such as 12345 or 010-12345678" }).default("12345"),
+  HELP_HOURS_ZH: optional(z.string().max(200)),
+  HELP_HOURS_EN: optional(z.string().max(200)),
+  HELP_COUNTERS_ZH: optional(z.string().max(2000)),
+  HELP_COUNTERS_EN: optional(z.string().max(2000)),
   RECEIPT_NO_PATTERN: optional(z.string()),
   RECEIPT_NO_CHECK: z.enum(["luhn", "none"], { error: "RECEIPT_NO_CHECK must be luhn or none" }).default("luhn"),
   /** Notifications by email: smtp://user:pass@host:587 or smtps://…:465 (unset: email notifications stay queued). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hashTrackingSecret, newTicketRef, newTrackingSecret, normaliseContact, TICKET_REF_PATTERN, trackingSecretMatches, ZOpenTicketInput } from "./tickets";
+import { hashTrackingSecret, isPoorRating, newTicketRef, newTrackingSecret, normaliseContact, progressStages, RATING_SCALE, TICKET_REF_PATTERN, trackingSecretMatches, ZOpenTicketInput } from "./tickets";
 
 describe("ticket identities", () => {
   it("references look like T-7K4M-2Q9X and do not repeat", () => {
@@ -49,4 +49,45 @@ describe("ZOpenTicketInput", () => {
     if (error === null) expect(result.success).toBe(true);
     else expect(result.error?.issues[0]?.message).toBe(error);
   });
+});
+
+describe("progressStages (办件进度)", () => {
+  const made = new Date("2026-11-30T02:00:00Z");
+  const later = (h: number) => new Date(made.getTime() + h * 3_600_000);
+  it.each([
+    ["just received", { status: "open", resolvedAt: null, events: [{ actor: "resident", kind: "created", at: made }] }, [made, null, null]],
+    [
+      "a resident reply alone does not start handling",
+      { status: "open", resolvedAt: null, events: [{ actor: "resident", kind: "created", at: made }, { actor: "resident", kind: "resident_reply", at: later(1) }] },
+      [made, null, null],
+    ],
+    [
+      "staff asked for information",
+      { status: "waiting_on_payer", resolvedAt: null, events: [{ actor: "resident", kind: "created", at: made }, { actor: "staff", kind: "info_requested", at: later(3) }] },
+      [made, later(3), null],
+    ],
+    [
+      "escalated by the system, then resolved",
+      { status: "resolved", resolvedAt: later(30), events: [{ actor: "resident", kind: "created", at: made }, { actor: "system", kind: "escalated", at: later(24) }, { actor: "staff", kind: "resolved", at: later(30) }] },
+      [made, later(24), later(30)],
+    ],
+    ["closed by itself when the payment posted", { status: "closed", resolvedAt: later(5), events: [{ actor: "resident", kind: "created", at: made }] }, [made, later(5), later(5)]],
+  ] as const)("%s", (_name, ticket, expected) => {
+    const stages = progressStages({ createdAt: made, ...ticket, events: [...ticket.events] });
+    expect(stages.map((s) => s.stage)).toEqual(["received", "handling", "done"]);
+    expect(stages.map((s) => s.at)).toEqual(expected);
+  });
+});
+
+describe("好差评", () => {
+  it.each([
+    [5, false],
+    [4, false],
+    [3, false],
+    [2, true],
+    [1, true],
+  ])("rating %i is 差评: %s", (rating, poor) => {
+    expect(isPoorRating(rating)).toBe(poor);
+  });
+  it("lists the scale best first", () => expect(RATING_SCALE).toEqual([5, 4, 3, 2, 1]));
 });

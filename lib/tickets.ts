@@ -85,3 +85,25 @@ export const REPLY_LIMIT = { limit: 20, windowSeconds: 60 * 60 };
 export const RATE_LIMIT = { limit: 30, windowSeconds: 60 * 60 };
 /** Files one client may upload per hour, over reports and replies (each is read and decoded only within it). */
 export const UPLOAD_BUDGET = { limit: 25, windowSeconds: 60 * 60 };
+
+/** 好差评 (the national five-point scale): 5 非常满意 … 1 非常不满意; 不满意 and 非常不满意 are 差评 and need a follow-up. */
+export const RATING_SCALE = [5, 4, 3, 2, 1] as const;
+export const isPoorRating = (rating: number) => rating <= 2;
+
+export type ProgressStage = { stage: "received" | "handling" | "done"; at: Date | null };
+
+/**
+ * 办件进度: the three stages a resident sees with their dates. Received when the ticket was made;
+ * handling from the first thing anyone but the resident did on it (a reply, a request, an escalation);
+ * done when it was resolved or closed.
+ */
+export function progressStages(ticket: { createdAt: Date; resolvedAt: Date | null; status: string; events: { actor: string; kind: string; at: Date }[] }): ProgressStage[] {
+  const finished = ticket.status === "resolved" || ticket.status === "closed";
+  const done = finished ? (ticket.resolvedAt ?? ticket.events.at(-1)?.at ?? ticket.createdAt) : null;
+  const firstAction = ticket.events.find((e) => e.actor !== "resident" && e.kind !== "created")?.at ?? null;
+  return [
+    { stage: "received", at: ticket.createdAt },
+    { stage: "handling", at: firstAction ?? done },
+    { stage: "done", at: done },
+  ];
+}

@@ -6,6 +6,7 @@ import { relayOutbox, type RelayResult } from "@/db/queries/outbox";
 import { notifyOverdueSubscribers } from "@/db/queries/posting-subscriptions";
 import { runProofChecks } from "@/db/queries/proof-checks";
 import { purgeRateLimitsOnce } from "@/db/queries/rate-limit";
+import { purgeExpiredFormProofs } from "@/db/queries/form-proofs";
 import { purgeExpiredTicketData } from "@/db/queries/retention";
 import { escalateWaitingTickets } from "@/db/queries/ticket-jobs";
 import { env } from "@/lib/env";
@@ -35,6 +36,8 @@ export type WorkerRun = {
   channelBillExceptions: number | null;
   /** Active order queries this pass (db/queries/channel-order-queries.ts); all zero while no channel's query URL is set. */
   orderQueries: OrderQueryRun | null;
+  /** Kept proofs of report forms never sent again (issue 18). */
+  purgedFormProofs: number | null;
 };
 
 export type WorkerOptions = { transports?: Transports; timeZone?: string; baseUrl?: string; orderQueryClients?: OrderQueryClient[] };
@@ -44,7 +47,7 @@ const DAY_MS = 24 * 60 * 60_000;
 /** One pass of every job. A failing job is logged (no data, no stack) and does not stop the others. Null = that job failed. */
 export async function runWorkerOnce(now: Date = new Date(), options: WorkerOptions = {}): Promise<WorkerRun> {
   const transports = options.transports ?? defaultTransports();
-  const run: WorkerRun = { relay: null, escalated: null, postingNotices: null, purgedRateLimits: null, retentionPurged: null, proofsChecked: null, channelBillExceptions: null, orderQueries: null };
+  const run: WorkerRun = { relay: null, escalated: null, postingNotices: null, purgedRateLimits: null, retentionPurged: null, proofsChecked: null, channelBillExceptions: null, orderQueries: null, purgedFormProofs: null };
   run.escalated = await job("escalate_waiting_tickets", () => escalateWaitingTickets(now, db(), options));
   // Before the subscribers' job: a payment the channel confirms now is not called overdue in the same pass.
   run.orderQueries = await job("query_channel_orders", () => queryChannelOrders(now, options.orderQueryClients ?? defaultOrderQueryClients()));
@@ -54,6 +57,7 @@ export async function runWorkerOnce(now: Date = new Date(), options: WorkerOptio
   run.purgedRateLimits = await job("purge_rate_limits", () => purgeRateLimitsOnce(new Date(now.getTime() - DAY_MS)));
   run.channelBillExceptions = await job("raise_channel_bill_exceptions", () => raiseChannelBillExceptions(now, options));
   run.retentionPurged = await job("purge_expired_ticket_data", () => purgeExpiredTicketData(now, env().RETENTION_DAYS));
+  run.purgedFormProofs = await job("purge_expired_form_proofs", () => purgeExpiredFormProofs(now));
   // Last: reading proofs is the slow job (about a second each), and nothing above waits for it.
   run.proofsChecked = await job("check_proofs", () => runProofChecks(now, { extract: (bytes, contentType) => extractOffThread(bytes, contentType), timeZone: options.timeZone }));
   return run;

@@ -42,7 +42,7 @@ export const lookupAction = publicAction<{ receiptNo: string; amountFen: number;
     const found = receipt !== null && amountMatches(receipt, amountFen);
     metrics().lookups.inc({ outcome: found ? "found" : "no_match" });
     countLookup(found ? "found" : "no_match", config.TZ);
-    if (!found) return { code: "no_match", values };
+    if (!found) return { code: "no_match", values, receiptNo };
 
     const expiresAt = Date.now() + LOOKUP_TTL_MS;
     (await cookies()).set(lookupCookieName, lookupProof(config.AUTH_SECRET, receiptNo, expiresAt), {

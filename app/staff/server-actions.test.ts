@@ -26,6 +26,7 @@ const PUBLIC_ACTIONS = new Set([
   // Resident ticket actions: no account by design; each proves access itself — the receipt's QR token or
   // lookup cookie, or the ticket's tracking secret, checked in db/queries/tickets.ts (see tickets.test.ts).
   "openTicketAction",
+  "reportMissingReceiptAction", // the lookup's "still can't find it?": proves nothing, so always routed as a missing record with proof, within per-client, per-receipt and upload limits
   "residentReplyAction",
   "rateTicketAction",
   // "Tell me when it posts" (app/(public)/subscribe-actions.ts): subscribing needs the receipt's QR token or

@@ -16,6 +16,10 @@ export type LookupTexts = {
   summaryTitle: string;
   codes: Record<"no_match" | "mistyped" | "rate_limited" | "invalid" | "error", string>;
   fields: Record<"receiptRequired" | "receiptInvalid" | "amountRequired" | "amountInvalid", string>;
+  stillNotFound: string;
+  stillNotFoundBody: string;
+  reportMissing: string;
+  help: string;
 };
 
 type Props = {
@@ -37,7 +41,29 @@ export function LookupForm({ action, texts, initialReceipt = "" }: Props) {
 
   return (
     <form action={formAction} noValidate>
-      {state.code && <ErrorSummary title={texts.summaryTitle} code={state.code} message={summaryMessage} fieldErrors={fieldErrors} />}
+      {state.code && (
+        <ErrorSummary title={texts.summaryTitle} code={state.code} message={summaryMessage} fieldErrors={fieldErrors}>
+          {state.code === "no_match" && state.receiptNo ? (
+            // One block for an unknown receipt and a wrong amount alike (SPEC §3.2): same words, same link.
+            <div data-still-not-found className="mt-3 border-t border-gray-300 pt-3">
+              <h3 className="mb-1 text-lg font-bold">{texts.stillNotFound}</h3>
+              <p className="mb-2">{texts.stillNotFoundBody}</p>
+              <p className="flex flex-wrap gap-x-6 gap-y-2">
+                <a href={`/r/${state.receiptNo}/missing`} className="inline-flex min-h-11 items-center font-semibold text-brand underline">
+                  {texts.reportMissing}
+                </a>
+                <a href="/help" data-help-link className="inline-flex min-h-11 items-center text-brand underline">
+                  {texts.help}
+                </a>
+              </p>
+            </div>
+          ) : (
+            <a href="/help" data-help-link className="mt-2 inline-flex min-h-11 items-center text-brand underline">
+              {texts.help}
+            </a>
+          )}
+        </ErrorSummary>
+      )}
       <Field
         name="receipt"
         label={texts.receiptLabel}

@@ -17,5 +17,9 @@ export function lookupTexts(t: Messages): LookupTexts {
       amountRequired: t.errors.amountRequired,
       amountInvalid: t.errors.amountInvalid,
     },
+    stillNotFound: t.resident.lookup.stillNotFound,
+    stillNotFoundBody: t.resident.lookup.stillNotFoundBody,
+    reportMissing: t.resident.lookup.reportMissing,
+    help: t.resident.help.link,
   };
 }

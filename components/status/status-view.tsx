@@ -57,6 +57,25 @@ function viewFor(status: PaymentStatus, t: Messages, locale: Locale, timeZone: s
   }
 }
 
+/** The report button names what the resident is asking for (issue 18), not just "report a problem". */
+function actionLabel(status: PaymentStatus, t: Messages): string {
+  const a = t.resident.actions;
+  switch (status.code) {
+    case "amount_mismatch":
+      return status.differenceFen > 0 ? a.amount_mismatch_topUp : a.amount_mismatch_refund;
+    case "overdue":
+    case "duplicate":
+    case "refund_pending":
+    case "refunded":
+    case "unpaid":
+    case "voided":
+    case "not_found":
+      return a[status.code];
+    default:
+      return t.status.reportProblem;
+  }
+}
+
 function assertNever(value: never): never {
   throw new Error(`unhandled payment status ${(value as { code: StatusCode }).code}`);
 }
@@ -76,9 +95,11 @@ type Props = {
   subscription?: ReactNode;
   /** The payment certificate's download link (posted only). */
   certificateHref?: string;
+  /** The tickets already made for this receipt, to reopen on this device (the page decides who sees them). */
+  receiptTickets?: ReactNode;
 };
 
-export function StatusView({ receiptNo, receipt, status, incidents, t, locale, timeZone, reportHref, confirmation = null, subscription, certificateHref }: Props) {
+export function StatusView({ receiptNo, receipt, status, incidents, t, locale, timeZone, reportHref, confirmation = null, subscription, certificateHref, receiptTickets }: Props) {
   const view = viewFor(status, t, locale, timeZone);
   const showConfirmation = confirmation && (status.code === "pending" || status.code === "overdue");
   const title = t.status.views[status.code].title;
@@ -100,7 +121,23 @@ export function StatusView({ receiptNo, receipt, status, incidents, t, locale, t
         </Notice>
       </div>
 
+      {/* The next step comes before the details (issue 18), so it is on the first screen of a phone. */}
       <StatusNextSteps status={status} t={t} reportHref={reportHref} certificateHref={certificateHref} />
+      <div className="mb-6 flex flex-wrap gap-4">
+        {!view.canReport && (status.code === "pending" || status.code === "awaiting_bank") && (
+          <a href={reportHref} data-report-link className="inline-flex min-h-12 items-center text-lg text-brand underline">
+            {t.status.reportProblem}
+          </a>
+        )}
+        {view.canReport && (
+          <a href={reportHref} data-next-step className="inline-flex min-h-12 items-center rounded-md bg-brand px-6 py-3 text-lg font-semibold text-white">
+            {actionLabel(status, t)}
+          </a>
+        )}
+        <a href="/" className="inline-flex min-h-12 items-center text-lg text-brand underline">
+          {t.status.lookupAnother}
+        </a>
+      </div>
 
       {showConfirmation && (
         <ChannelConfirmation confirmation={confirmation} expectedDate={status.code === "pending" || status.code === "overdue" ? status.expectedDate : null} t={t} locale={locale} timeZone={timeZone} />
@@ -152,21 +189,7 @@ export function StatusView({ receiptNo, receipt, status, incidents, t, locale, t
 
       {subscription}
 
-      <div className="flex flex-wrap gap-4">
-        {!view.canReport && (status.code === "pending" || status.code === "awaiting_bank") && (
-          <a href={reportHref} data-report-link className="inline-flex min-h-12 items-center text-lg text-brand underline">
-            {t.status.reportProblem}
-          </a>
-        )}
-        {view.canReport && (
-          <a href={reportHref} className="inline-flex min-h-12 items-center rounded-md bg-brand px-6 py-3 text-lg font-semibold text-white">
-            {t.status.reportProblem}
-          </a>
-        )}
-        <a href="/" className="inline-flex min-h-12 items-center text-lg text-brand underline">
-          {t.status.lookupAnother}
-        </a>
-      </div>
+      {receiptTickets}
     </section>
   );
 }

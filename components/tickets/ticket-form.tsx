@@ -15,9 +15,14 @@ export type TicketTexts = {
   contactLabel: string;
   contactHint: string;
   proofLabel: string;
+  proofLabelRequired: string;
   proofHint: string;
+  /** "{n} file(s) kept" after a form error (issue 18). */
+  keptProofs: string;
   submit: string;
+  submitWithProof: string;
   summaryTitle: string;
+  help: string;
   /** Field error codes and outcome codes → text (templates may hold {minutes}, {ref}, {time}, {id}). */
   messages: Record<string, string>;
 };
@@ -30,10 +35,16 @@ type Props = {
   idempotencyKey: string;
   retryTime?: string;
   initialCategory?: string;
+  /** Proof is needed for this receipt's status (no record of the payment): the label and button say so. */
+  proofRequired?: boolean;
+  /** The form reports one kind of problem only (the missing-record form): no category choice. */
+  fixedCategory?: string;
+  /** Overrides the description's hint (the missing-record form asks for amount and date). */
+  descriptionHint?: string;
 };
 
 /** A plain multipart form posting to a server action: works, uploads included, without JavaScript. */
-export function TicketForm({ action, texts, receiptNo, token, idempotencyKey, retryTime = "", initialCategory = "" }: Props) {
+export function TicketForm({ action, texts, receiptNo, token, idempotencyKey, retryTime = "", initialCategory = "", proofRequired = false, fixedCategory, descriptionHint }: Props) {
   const [state, formAction, pending] = useActionState(action, { values: { category: initialCategory, description: "", contact: "" } });
   const m = texts.messages;
   const fieldError = (field: "category" | "description" | "contact" | "proof") => {
@@ -48,7 +59,13 @@ export function TicketForm({ action, texts, receiptNo, token, idempotencyKey, re
 
   return (
     <form action={formAction} noValidate>
-      {dataError && <ErrorSummary title={texts.summaryTitle} code={dataError} message={outcome} fieldErrors={fieldErrors} />}
+      {dataError && (
+        <ErrorSummary title={texts.summaryTitle} code={dataError} message={outcome} fieldErrors={fieldErrors}>
+          <a href="/help" data-help-link className="mt-2 inline-flex min-h-11 items-center text-brand underline">
+            {texts.help}
+          </a>
+        </ErrorSummary>
+      )}
       {!dataError && outcome && (
         <div role="status" data-outcome={state.code} className="mb-6 rounded-md border-l-8 border-brand bg-blue-50 p-4 text-lg">
           {outcome}
@@ -56,8 +73,11 @@ export function TicketForm({ action, texts, receiptNo, token, idempotencyKey, re
       )}
       <input type="hidden" name="receipt" value={receiptNo} />
       {token && <input type="hidden" name="t" value={token} />}
-      <input type="hidden" name="idempotency_key" value={idempotencyKey} />
+      <input type="hidden" name="idempotency_key" value={state.formKey ?? idempotencyKey} />
 
+      {fixedCategory ? (
+        <input type="hidden" name="category" value={fixedCategory} />
+      ) : (
       <fieldset className={`mb-6 ${fieldError("category") ? "border-l-4 border-bad pl-4" : ""}`} aria-describedby={fieldError("category") ? "field-category-error" : undefined}>
         <legend className="mb-2 text-lg font-semibold">{texts.categoryLegend}</legend>
         {fieldError("category") && (
@@ -72,11 +92,12 @@ export function TicketForm({ action, texts, receiptNo, token, idempotencyKey, re
           </label>
         ))}
       </fieldset>
+      )}
 
       <TextAreaField
         name="description"
         label={texts.descriptionLabel}
-        hint={texts.descriptionHint}
+        hint={descriptionHint ?? texts.descriptionHint}
         error={fieldError("description")}
         rows={5}
         maxLength={2000}
@@ -85,10 +106,22 @@ export function TicketForm({ action, texts, receiptNo, token, idempotencyKey, re
 
       <Field name="contact" label={texts.contactLabel} hint={texts.contactHint} error={fieldError("contact")} defaultValue={state.values.contact} autoComplete="tel" maxLength={100} />
 
-      <FileField name="proof" label={texts.proofLabel} hint={texts.proofHint} error={fieldError("proof")} multiple accept="image/jpeg,image/png,application/pdf" />
+      {!!state.keptProofs && (
+        <p role="status" data-kept-proofs={state.keptProofs} className="mb-2 rounded-md border-l-8 border-ok bg-green-50 p-3 text-lg">
+          {fill(texts.keptProofs, { n: state.keptProofs })}
+        </p>
+      )}
+      <FileField
+        name="proof"
+        label={proofRequired ? texts.proofLabelRequired : texts.proofLabel}
+        hint={texts.proofHint}
+        error={fieldError("proof")}
+        multiple
+        accept="image/jpeg,image/png,application/pdf"
+      />
 
       <Button type="submit" disabled={pending}>
-        {texts.submit}
+        {proofRequired ? texts.submitWithProof : texts.submit}
       </Button>
     </form>
   );

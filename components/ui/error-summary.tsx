@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 
 type ErrorSummaryProps = {
   title: string;
@@ -8,10 +8,12 @@ type ErrorSummaryProps = {
   code: string;
   message?: string;
   fieldErrors?: { field: string; message: string }[];
+  /** The way forward under the message (issue 18: every error links to help). */
+  children?: ReactNode;
 };
 
 /** GOV.UK-style error summary: focused on render, linking to each field in error. */
-export function ErrorSummary({ title, code, message, fieldErrors = [] }: ErrorSummaryProps) {
+export function ErrorSummary({ title, code, message, fieldErrors = [], children }: ErrorSummaryProps) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => ref.current?.focus(), [code, message]);
   return (
@@ -31,6 +33,7 @@ export function ErrorSummary({ title, code, message, fieldErrors = [] }: ErrorSu
           ))}
         </ul>
       )}
+      {children}
     </div>
   );
 }

@@ -1,14 +1,14 @@
 import "server-only";
-import { and, asc, eq, inArray, isNull, notInArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, notInArray } from "drizzle-orm";
 import { routeTicket, type TicketCategory } from "@/lib/routing";
 import { env } from "@/lib/env";
 import { slaDueAt } from "@/lib/sla";
 import { resumedDueAt } from "@/lib/ticket-desk";
 import type { StatusCode } from "@/lib/status";
-import { formTrackingSecret, hashTrackingSecret, newTicketRef, REPLAY_WINDOW_MS, trackingSecretMatches } from "@/lib/tickets";
+import { formTrackingSecret, hashTrackingSecret, isPoorRating, newTicketRef, REPLAY_WINDOW_MS, trackingSecretMatches } from "@/lib/tickets";
 import type { VerifiedProof } from "@/lib/uploads/verify-proof";
 import { db, type Executor, type Tx } from "../client";
-import { receipts, ticketAttachments, ticketEvents, tickets } from "../schema";
+import { receipts, services, ticketAttachments, ticketEvents, tickets } from "../schema";
 import { recordAudit } from "./audit";
 import { loadCalendar } from "./calendar";
 import { enqueueNotification } from "./outbox";
@@ -27,6 +27,13 @@ export type OpenTicketInput = {
   timeZone: string;
   /** Origin for the clean tracking URL in notifications (never the secret). */
   baseUrl: string;
+  /**
+   * Sent from the lookup's "still can't find it?" (issue 18) by someone who has NOT proven access to the
+   * receipt: always routed as not_found with proof (→ data_entry), never joined to the receipt's record or
+   * to another open ticket, so its answer says nothing about whether the receipt exists. The number the
+   * resident typed goes into the description for staff.
+   */
+  withoutAccess?: boolean;
 };
 
 export type OpenTicketResult =
@@ -69,24 +76,26 @@ async function openTicketIn(tx: Tx, input: OpenTicketInput): Promise<OpenTicketR
     .where(eq(tickets.idempotencyKey, input.idempotencyKey))
     .limit(1);
   if (replay) {
-    const sameProblem = replay.receiptNo === input.receiptNo && replay.category === input.category;
+    const sameProblem = replay.receiptNo === (input.withoutAccess ? null : input.receiptNo) && replay.category === input.category;
     if (!sameProblem || input.now.getTime() - replay.createdAt.getTime() > REPLAY_WINDOW_MS) return { kind: "stale_form" };
     const secret = formTrackingSecret(env().AUTH_SECRET, replay.ref, input.idempotencyKey);
     // Tickets made before form-derived secrets (or whose secret was reissued) get the ref only.
     return { kind: "replayed", ref: replay.ref, secret: trackingSecretMatches(secret, replay.trackingTokenHash) ? secret : undefined, status: replay.paymentStatus as StatusCode };
   }
 
-  const current = await publicStatus(input.receiptNo, { now: input.now, timeZone: input.timeZone }, tx);
+  const current = input.withoutAccess ? null : await publicStatus(input.receiptNo, { now: input.now, timeZone: input.timeZone }, tx);
   const status = current?.status ?? ({ code: "not_found" } as const);
   const routing = routeTicket(status.code, input.category, input.proofs.length > 0);
   if (routing.kind === "answer") return { kind: "answer", reason: routing.reason };
   if (routing.kind === "needs_proof") return { kind: "needs_proof" };
 
-  const [existing] = await tx
-    .select({ id: tickets.id, ref: tickets.ref })
-    .from(tickets)
-    .where(and(eq(tickets.receiptNo, input.receiptNo), eq(tickets.category, input.category), inArray(tickets.status, [...OPEN_STATUSES]), isNull(tickets.mergedIntoId)))
-    .limit(1);
+  const [existing] = input.withoutAccess
+    ? []
+    : await tx
+        .select({ id: tickets.id, ref: tickets.ref })
+        .from(tickets)
+        .where(and(eq(tickets.receiptNo, input.receiptNo), eq(tickets.category, input.category), inArray(tickets.status, [...OPEN_STATUSES]), isNull(tickets.mergedIntoId)))
+        .limit(1);
   if (existing) {
     const [event] = await tx
       .insert(ticketEvents)
@@ -97,7 +106,8 @@ async function openTicketIn(tx: Tx, input: OpenTicketInput): Promise<OpenTicketR
     return { kind: "existing", ref: existing.ref };
   }
 
-  const [receipt] = await tx.select({ id: receipts.id }).from(receipts).where(eq(receipts.receiptNo, input.receiptNo)).limit(1);
+  const [receipt] = input.withoutAccess ? [] : await tx.select({ id: receipts.id }).from(receipts).where(eq(receipts.receiptNo, input.receiptNo)).limit(1);
+  const description = input.withoutAccess ? `${reportedReceiptLine(input.locale, input.receiptNo)}\n${input.description}` : input.description;
   const calendar = await loadCalendar(tx);
   const ref = newTicketRef();
   const secret = formTrackingSecret(env().AUTH_SECRET, ref, input.idempotencyKey);
@@ -105,7 +115,7 @@ async function openTicketIn(tx: Tx, input: OpenTicketInput): Promise<OpenTicketR
     .insert(tickets)
     .values({
       ref,
-      receiptNo: input.receiptNo,
+      receiptNo: input.withoutAccess ? null : input.receiptNo,
       receiptId: receipt?.id ?? null,
       category: input.category,
       status: routing.status,
@@ -115,7 +125,7 @@ async function openTicketIn(tx: Tx, input: OpenTicketInput): Promise<OpenTicketR
       expectedDate: "expectedDate" in status ? status.expectedDate : null,
       dueAt: routing.slaBusinessDays === null ? null : slaDueAt(input.now, routing.slaBusinessDays, calendar, input.timeZone),
       incidentId: current?.incidents[0]?.id ?? null,
-      description: input.description,
+      description,
       payerContact: input.contact.value,
       locale: input.locale,
       trackingTokenHash: hashTrackingSecret(secret),
@@ -126,7 +136,15 @@ async function openTicketIn(tx: Tx, input: OpenTicketInput): Promise<OpenTicketR
     .returning({ id: tickets.id });
   const [event] = await tx
     .insert(ticketEvents)
-    .values({ ticketId: ticket!.id, at: input.now, actor: "resident", kind: "created", public: true, body: input.description, data: { queue: routing.queue, paymentStatus: status.code } })
+    .values({
+      ticketId: ticket!.id,
+      at: input.now,
+      actor: "resident",
+      kind: "created",
+      public: true,
+      body: description,
+      data: { queue: routing.queue, paymentStatus: status.code, ...(input.withoutAccess ? { reportedReceiptNo: input.receiptNo } : {}) },
+    })
     .returning({ id: ticketEvents.id });
   await attachProofs(tx, ticket!.id, event!.id, input.receiptNo, input.proofs);
   await enqueueNotification(tx, {
@@ -134,9 +152,12 @@ async function openTicketIn(tx: Tx, input: OpenTicketInput): Promise<OpenTicketR
     dedupeKey: `ticket_created:${ref}`,
     payload: { kind: "ticket_created", ticketRef: ref, locale: input.locale, to: input.contact.value, trackingUrl: new URL(`/t/${ref}`, input.baseUrl).toString() },
   });
-  await recordAudit(tx, { actor: "resident", action: "ticket.create", objectType: "ticket", objectId: ref, outcome: "ok", detail: { queue: routing.queue, paymentStatus: status.code, proofs: input.proofs.length } });
+  await recordAudit(tx, { actor: "resident", action: "ticket.create", objectType: "ticket", objectId: ref, outcome: "ok", detail: { queue: routing.queue, paymentStatus: status.code, proofs: input.proofs.length, withoutAccess: !!input.withoutAccess } });
   return { kind: "created", ref, secret, status: status.code };
 }
+
+/** The typed receipt number at the head of a report sent without access (staff read it to re-enter the record). */
+const reportedReceiptLine = (locale: "zh-CN" | "en", receiptNo: string) => (locale === "en" ? `Receipt number given: ${receiptNo}` : `居民填写的收据号：${receiptNo}`);
 
 /** Stores proofs in the caller's transaction and links them to the event that brought them. */
 async function attachProofs(tx: Tx, ticketId: number, eventId: number, receiptNo: string | null, proofs: VerifiedProof[]): Promise<void> {
@@ -167,6 +188,12 @@ export type TrackedTicket = {
   queue: string;
   createdAt: Date;
   resolvedAt: Date | null;
+  /** SLA due time (null: waiting on settlement, which closes by itself) and when the clock was paused. */
+  dueAt: Date | null;
+  pausedAt: Date | null;
+  expectedDate: string | null;
+  /** What the status page shows of the receipt (masked), for tickets joined to a receipt record. */
+  receipt: { serviceZh: string; serviceEn: string; amountDueFen: number; amountPaidFen: number | null; paidAt: Date | null } | null;
   rating: number | null;
   events: { id: number; at: Date; actor: string; kind: string; body: string | null; data: Record<string, string | number | null>; attachments: { id: number; contentType: string; sizeBytes: number }[] }[];
 };
@@ -194,9 +221,53 @@ export async function ticketForHolder(ref: string, secret: string | undefined, t
     queue: ticket.queue,
     createdAt: ticket.createdAt,
     resolvedAt: ticket.resolvedAt,
+    dueAt: ticket.dueAt,
+    pausedAt: ticket.pausedAt,
+    expectedDate: ticket.expectedDate,
+    receipt: ticket.receiptId === null ? null : await trackedReceipt(ticket.receiptId, tx),
     rating: ticket.rating,
     events: events.map((e) => ({ ...e, attachments: attachments.filter((a) => a.eventId === e.id) })),
   };
+}
+
+async function trackedReceipt(receiptId: number, tx: Executor): Promise<TrackedTicket["receipt"]> {
+  const [row] = await tx
+    .select({ serviceZh: services.nameZh, serviceEn: services.nameEn, amountDueFen: receipts.amountDueFen, amountPaidFen: receipts.amountPaidFen, paidAt: receipts.paidAt })
+    .from(receipts)
+    .innerJoin(services, eq(services.code, receipts.service))
+    .where(eq(receipts.id, receiptId))
+    .limit(1);
+  return row ?? null;
+}
+
+/**
+ * The recovery path (issue 18): tickets made for a receipt, for a caller who has just proven access to
+ * that receipt (its QR token or a lookup with the right amount — the page checks that first). Merged
+ * tickets and those reported without access are not listed.
+ */
+export async function ticketsForReceipt(receiptNo: string): Promise<{ ref: string; status: TrackedTicket["status"]; category: TicketCategory; createdAt: Date }[]> {
+  return db()
+    .select({ ref: tickets.ref, status: tickets.status, category: tickets.category, createdAt: tickets.createdAt })
+    .from(tickets)
+    .where(and(eq(tickets.receiptNo, receiptNo), isNull(tickets.mergedIntoId)))
+    .orderBy(desc(tickets.createdAt))
+    .limit(20);
+}
+
+/**
+ * The tracking secret of a receipt's ticket, handed again to someone who has proven access to the receipt.
+ * It is the form-derived secret the ticket was made with (never a new one, so the first device keeps its
+ * access); null when it cannot be derived any more (retention erased the form key, or it was reissued).
+ */
+export async function holderSecretForReceipt(receiptNo: string, ref: string): Promise<string | null> {
+  const [ticket] = await db()
+    .select({ key: tickets.idempotencyKey, hash: tickets.trackingTokenHash })
+    .from(tickets)
+    .where(and(eq(tickets.ref, ref), eq(tickets.receiptNo, receiptNo), isNull(tickets.mergedIntoId)))
+    .limit(1);
+  if (!ticket?.key) return null;
+  const secret = formTrackingSecret(env().AUTH_SECRET, ref, ticket.key);
+  return trackingSecretMatches(secret, ticket.hash) ? secret : null;
 }
 
 /** True when the secret opens this ticket (the tracking link handler uses it before setting the cookie). */
@@ -238,6 +309,18 @@ export async function rateTicket(ref: string, secret: string | undefined, rating
     if (!ticket || !trackingSecretMatches(secret, ticket.trackingTokenHash) || !["resolved", "closed"].includes(ticket.status)) return "not_allowed";
     await tx.update(tickets).set({ rating, updatedAt: now }).where(eq(tickets.id, ticket.id));
     await tx.insert(ticketEvents).values({ ticketId: ticket.id, at: now, actor: "resident", kind: "rated", public: false, data: { rating } });
+    // 好差评: every 差评 (不满意, 非常不满意) gets a follow-up task for the queue — once per ticket, however often it is tapped.
+    if (isPoorRating(rating)) {
+      const [already] = await tx
+        .select({ id: ticketEvents.id })
+        .from(ticketEvents)
+        .where(and(eq(ticketEvents.ticketId, ticket.id), eq(ticketEvents.kind, "rating_follow_up")))
+        .limit(1);
+      if (!already) {
+        await tx.insert(ticketEvents).values({ ticketId: ticket.id, at: now, actor: "system", kind: "rating_follow_up", public: false, data: { rating, queue: ticket.queue } });
+        await recordAudit(tx, { actor: "resident", action: "ticket.poor_rating", objectType: "ticket", objectId: ticket.ref, outcome: "ok", detail: { rating } });
+      }
+    }
     return "ok";
   });
 }

@@ -155,3 +155,25 @@ export const outbox = pgTable(
   },
   (t) => [uniqueIndex("outbox_dedupe_idx").on(t.dedupeKey), index("outbox_due_idx").on(t.nextAttemptAt).where(sql`${t.sentAt} is null`)],
 );
+
+/**
+ * Proofs a resident attached to a report form that came back with an error (issue 18): verified and
+ * kept under the form's idempotency key and receipt, so sending the corrected form without choosing
+ * the files again still brings them. Short-lived: the worker removes expired rows.
+ */
+export const formProofs = pgTable(
+  "form_proofs",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    formKey: text("form_key").notNull(),
+    receiptNo: text("receipt_no").notNull(),
+    position: smallint("position").notNull(),
+    contentType: text("content_type").notNull(),
+    extension: text("extension").notNull(),
+    content: bytea("content").notNull(),
+    sha256: text("sha256").notNull(),
+    originalSha256: text("original_sha256").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex("form_proofs_form_idx").on(t.formKey, t.position), index("form_proofs_expiry_idx").on(t.expiresAt)],
+);

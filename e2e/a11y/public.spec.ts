@@ -6,6 +6,10 @@ import { demo, qrPath } from "../fixtures";
 
 const pages: [string, string][] = [
   ["lookup", "/"],
+  ["help", "/help"],
+  ["missing-record report", `/r/${demo.not_found.receiptNo}/missing`],
+  ["ticket report", qrPath(demo.unpaid.receiptNo).replace("?", "/ticket?")],
+  ["tracking without access", "/t/T-AAAA-AAAA"],
   ...Object.entries(demo).map(([code, { receiptNo }]): [string, string] => [`status ${code}`, qrPath(receiptNo)]),
 ];
 

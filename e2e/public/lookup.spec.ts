@@ -42,7 +42,7 @@ test.describe("lookup", () => {
     const r = demo.posted.receiptNo;
     await lookUp(page, r.slice(0, 15) + ((Number(r[15]) + 1) % 10), "25");
     await expect(page.locator("[data-error]")).toHaveAttribute("data-error", "mistyped");
-    await expect(page.locator("[data-error]")).toContainText("输错");
+    await expect(page.locator("[data-error]")).toContainText("收据号有误");
   });
 
   const badInputs: [string, string, string][] = [

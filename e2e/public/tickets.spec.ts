@@ -11,7 +11,7 @@ async function report(page: Page, receiptNo: string, category: string, options: 
   await page.getByLabel(/问题说明|What happened/).fill("我已付款，请帮我查一下。");
   await page.getByLabel(/^联系方式$|^Contact$/).fill(options.contact ?? "13800138000");
   if (options.proof) await page.locator("input[name=proof]").setInputFiles([proof]);
-  await page.getByRole("button", { name: /^(提交|Send)$/ }).click();
+  await page.getByRole("button", { name: /^(提交申请|上传付款凭证并提交|Send request|Upload proof and send)$/ }).click();
 }
 
 
@@ -53,7 +53,7 @@ test.describe("report a problem: SPEC §2.3 routing", () => {
 
   test("bad input gets clear messages and changes nothing", async ({ page }) => {
     await page.goto(qrPath(demo.overdue.receiptNo).replace("?", "/ticket?"));
-    await page.getByRole("button", { name: "提交" }).click();
+    await page.getByRole("button", { name: /^(提交申请|上传付款凭证并提交|Send request|Upload proof and send)$/ }).click();
     await expect(page.locator("[data-error]")).toHaveAttribute("data-error", "invalid");
     await expect(page.locator("#field-category-error")).toBeVisible();
     await expect(page.locator("#field-description-error")).toBeVisible();
@@ -66,7 +66,7 @@ test.describe("report a problem: SPEC §2.3 routing", () => {
     await page.getByLabel("问题说明").fill("见附件");
     await page.getByLabel("联系方式").fill("someone@example.cn");
     await page.locator("input[name=proof]").setInputFiles([{ name: "receipt.png", mimeType: "image/png", buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>') }]);
-    await page.getByRole("button", { name: "提交" }).click();
+    await page.getByRole("button", { name: /^(提交申请|上传付款凭证并提交|Send request|Upload proof and send)$/ }).click();
     await expect(page.locator("#field-proof-error")).toContainText("JPG");
   });
 });
@@ -105,7 +105,7 @@ for (const locale of ["zh-CN", "en-US"] as const) {
         await page.getByLabel(/问题说明|What happened/).fill("见附件");
         await page.getByLabel(/^联系方式$|^Contact$/).fill("someone@example.cn");
         await page.locator("input[name=proof]").setInputFiles([file]);
-        await page.getByRole("button", { name: /^(提交|Send)$/ }).click();
+        await page.getByRole("button", { name: /^(提交申请|上传付款凭证并提交|Send request|Upload proof and send)$/ }).click();
         await expect(page.locator("#field-proof-error")).toHaveText(locale === "zh-CN" ? zh : en);
         await expect(page.locator("[data-error]")).toHaveAttribute("data-error", "invalid");
         await expect(page).toHaveURL(/\/ticket\?t=/);

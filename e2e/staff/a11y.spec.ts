@@ -86,7 +86,7 @@ for (const locale of ["zh-CN", "en-US"]) {
       await page.locator("input[name=category][value=locked]").check();
       await page.getByLabel(/问题说明|What happened/).fill("a11y");
       await page.getByLabel(/^联系方式$|^Contact$/).fill("a11y@example.cn");
-      await page.getByRole("button", { name: /^(提交|Send)$/ }).click();
+      await page.getByRole("button", { name: /^(提交申请|上传付款凭证并提交|Send request|Upload proof and send)$/ }).click();
       await signIn(page, demoStaff("supervisor").email);
       await expect(page.getByTestId("queue-counts")).toBeVisible();
       expect(await violations(page)).toEqual([]);

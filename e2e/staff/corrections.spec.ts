@@ -31,7 +31,7 @@ test("a refund prepared by a clerk cannot be approved by that clerk; a superviso
   await page.getByLabel("问题说明").fill("同一笔费用被扣了两次。");
   await page.getByLabel(/^联系方式$/).fill("13800138021");
   await page.locator("input[name=proof]").setInputFiles([{ name: "bank-sms.png", mimeType: "image/png", buffer: PNG }]);
-  await page.getByRole("button", { name: "提交" }).click();
+  await page.getByRole("button", { name: /^(提交申请|上传付款凭证并提交|Send request|Upload proof and send)$/ }).click();
   await expect(page).toHaveURL(/\/t\/T-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
   const ref = page.url().split("/t/")[1]!;
 

@@ -96,7 +96,7 @@ test("the tickets CSV download neutralises formulas and opens as UTF-8", async (
   await page.getByLabel(/问题说明|What happened/).fill(`${formula} 我付了款但查不到`);
   await page.getByLabel(/^联系方式$|^Contact$/).fill("13800138077");
   await page.locator("input[name=proof]").setInputFiles([{ name: "voucher.png", mimeType: "image/png", buffer: PNG }]);
-  await page.getByRole("button", { name: /^(提交|Send)$/ }).click();
+  await page.getByRole("button", { name: /^(提交申请|上传付款凭证并提交|Send request|Upload proof and send)$/ }).click();
   await expect(page).toHaveURL(/\/t\/T-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
   const ref = /\/t\/(T-[0-9A-Z]{4}-[0-9A-Z]{4})$/.exec(page.url())![1]!;
 

@@ -48,7 +48,7 @@ test("an incident shows on the affected status page, groups its tickets, and goe
   await page.locator("input[name=category][value=not_posted]").check();
   await page.getByLabel("问题说明").fill("十天前缴费，至今未入账。");
   await page.getByLabel(/^联系方式$/).fill("13800138023");
-  await page.getByRole("button", { name: "提交" }).click();
+  await page.getByRole("button", { name: /^(提交申请|上传付款凭证并提交|Send request|Upload proof and send)$/ }).click();
   await expect(page).toHaveURL(/\/t\/T-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
   const ref = page.url().split("/t/")[1]!;
   await page.goto(qrPath(receiptNo));

@@ -21,7 +21,7 @@ async function reportAndGetRef(page: Page, receiptNo: string, category: string, 
   await page.getByLabel("问题说明").fill("付款后一直没有入账。");
   await page.getByLabel(/^联系方式$/).fill("13800138000");
   if (proof) await page.locator("input[name=proof]").setInputFiles([{ name: "bank-sms.png", mimeType: "image/png", buffer: PNG }]);
-  await page.getByRole("button", { name: "提交" }).click();
+  await page.getByRole("button", { name: /^(提交申请|上传付款凭证并提交|Send request|Upload proof and send)$/ }).click();
   const created = page.locator("[data-ticket-status]");
   const existing = page.locator("[data-outcome=existing]");
   await expect(created.or(existing)).toBeVisible();

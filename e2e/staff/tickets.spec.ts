@@ -30,7 +30,7 @@ test("an agent takes a resident's ticket, asks for information, sees the reply a
   await page.locator(`input[name=category][value=${CATEGORIES[(testInfo.retry + testInfo.repeatEachIndex) % CATEGORIES.length]}]`).check();
   await page.getByLabel("问题说明").fill("付款后一直没有入账。");
   await page.getByLabel(/^联系方式$/).fill("resident-e2e@example.cn");
-  await page.getByRole("button", { name: "提交" }).click();
+  await page.getByRole("button", { name: /^(提交申请|上传付款凭证并提交|Send request|Upload proof and send)$/ }).click();
   await expect(page).toHaveURL(/\/t\/T-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
   const ref = page.url().split("/t/")[1]!;
   const privateLink = (await page.getByTestId("private-link").textContent())!;

@@ -33,3 +33,8 @@ export function formatDayTime(instant: Date, locale: Locale, timeZone: string): 
   }
   return f.format(instant);
 }
+
+/** The service-zone date of an instant: 2026年12月4日 / 4 December 2026. */
+export function formatZonedDate(instant: Date, locale: Locale, timeZone: string): string {
+  return formatter(locale, timeZone, false).format(instant);
+}

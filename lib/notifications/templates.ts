@@ -62,7 +62,7 @@ const COPY: Record<NotificationLocale, Record<NotificationKind, (ref: string) =>
     }),
     payment_overdue: (ref) => ({
       subject: `您的缴费尚未入账（收据尾号 ${ref}）`,
-      lead: `您的缴费（收据尾号 ${ref}）未在预计日期入账。请勿重复缴费；您可以在缴费状态页面提交问题，工作人员会跟进。入账后我们会再通知您一次。`,
+      lead: `您的缴费（收据尾号 ${ref}）未在预计日期入账。请勿重复缴费；您可以在缴费状态页面申请核查，工作人员将跟进办理。入账后我们会再通知您一次。`,
       sms: `收据尾号${ref}的缴费尚未入账，请勿重复缴费。`,
     }),
   },
@@ -121,7 +121,7 @@ const FOOTER: Record<NotificationLocale, { track: string; status: string; unsubs
     status: "查看缴费状态：",
     unsubscribe: "不再接收此通知：",
     smsUnsubscribe: "退订：",
-    noLink: "您可以使用提交问题时获得的进度链接查看进度。",
+    noLink: "您可以使用提交时获得的私人链接查看办件进度。",
     safety: "我们不会通过短信或邮件要求您转账、重复缴费或提供验证码。",
     noReply: "此邮件由系统自动发送，请勿直接回复。",
     sender: "【缴费查询】",

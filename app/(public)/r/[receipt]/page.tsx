@@ -6,6 +6,8 @@ import { SubscribeForm } from "@/components/status/subscribe-form";
 import { Notice } from "@/components/ui/notice";
 import { countLookup } from "@/db/queries/lookup-stats";
 import { publicStatus } from "@/db/queries/status";
+import { ticketsForReceipt } from "@/db/queries/tickets";
+import { formatZonedDate } from "@/lib/i18n/format";
 import { env } from "@/lib/env";
 import { SUBSCRIBABLE } from "@/lib/posting-notice";
 import { checkReceiptNo } from "@/lib/receipt-number";
@@ -59,8 +61,31 @@ export default async function ReceiptStatusPage({ params, searchParams }: Props)
       />
     );
   }
+  const made = await ticketsForReceipt(receiptNo);
+  const query_t = viaToken && token ? `?t=${encodeURIComponent(token)}` : "";
+  const receiptTickets =
+    made.length > 0 ? (
+      <section aria-labelledby="receipt-tickets-title" className="mb-6" data-receipt-tickets>
+        <h2 id="receipt-tickets-title" className="mb-2 text-xl font-bold">
+          {t.resident.tracking.listTitle}
+        </h2>
+        <ul className="list-none space-y-2 text-lg">
+          {made.map((ticket) => (
+            <li key={ticket.ref}>
+              <a href={`/r/${receiptNo}/tickets/${ticket.ref}${query_t}`} className="inline-flex min-h-11 flex-wrap items-center gap-x-3 text-brand underline">
+                <span className="font-mono">{ticket.ref}</span>
+                <span>{t.ticket.categories[ticket.category]}</span>
+                <span>{t.tracking.statuses[ticket.status]}</span>
+                <span>{formatZonedDate(ticket.createdAt, locale, config.TZ)}</span>
+              </a>
+            </li>
+          ))}
+        </ul>
+      </section>
+    ) : null;
   return (
     <StatusView
+      receiptTickets={receiptTickets}
       receiptNo={receiptNo}
       receipt={result?.receipt ?? null}
       status={status}

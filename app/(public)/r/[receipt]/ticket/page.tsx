@@ -41,9 +41,7 @@ export default async function ReportProblemPage({ params, searchParams }: Props)
     <>
       <h1 className="mb-3 text-3xl font-bold">{t.ticket.title}</h1>
       <p className="mb-2 text-lg">{t.ticket.intro}</p>
-      <p className="mb-6 text-base text-gray-700">
-        {t.status.receiptNo}: <span className="break-all">{checked.receiptNo}</span>
-      </p>
+      <p className="mb-6 break-all text-base text-gray-700">{fill(t.resident.ticket.receiptLine, { receipt: checked.receiptNo })}</p>
       {status.code === "posted" && <Notice tone="ok">{t.ticket.answers.posted}</Notice>}
       {(status.code === "unpaid" || status.code === "not_found") && <Notice tone="warn">{t.ticket.errors.needsProof}</Notice>}
       <TicketForm
@@ -53,6 +51,7 @@ export default async function ReportProblemPage({ params, searchParams }: Props)
         token={access.viaToken ? token : undefined}
         idempotencyKey={randomBytes(16).toString("base64url")}
         initialCategory={status.code === "posted" ? "invoice_missing" : ""}
+        proofRequired={status.code === "unpaid" || status.code === "not_found"}
       />
     </>
   );
