@@ -94,7 +94,8 @@ describe(`references of the bulk tables on ${databaseKind()}`, () => {
     ["deleting a matched line", () => sql`delete from settlement_lines where id = ${matchedLine}`, FK],
     ["renaming a channel", () => sql`update channels set code = 'wechat_pay' where code = 'wechat'`, FK],
     ["changing a receipt's id", () => sql`update receipts set id = id + 1000 where id = ${receipt}`, FK],
-    ["emptying the lines while matches refer to them", () => sql`truncate settlement_lines`, FK],
+    // channel_bill_lines holds a declared foreign key to settlement_lines, which PostgreSQL checks before any trigger: 0A000.
+    ["emptying the lines while matches refer to them", () => sql`truncate settlement_lines`, "0A000"],
     ["emptying the batches while lines refer to them", () => sql`truncate settlement_batches`, FK],
     ["a channel's settings changing", () => sql`update channels set lag_days = 2 where code = 'wechat'`, "accepted"],
   ];

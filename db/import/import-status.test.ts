@@ -118,9 +118,9 @@ describe(`statuses from imported files on ${databaseKind()}`, () => {
       return;
     }
     expect(result?.status).toMatchObject(expected);
-    // data-expected-date is shown for pending and overdue only: nothing else carries a date to show.
+    // Only pending and overdue (expected posting date) and refund_pending (expected refund date) carry a date to show.
     const hasDate = "expectedDate" in (result?.status ?? {});
-    expect(hasDate).toBe(expected.code === "pending" || expected.code === "overdue");
+    expect(hasDate).toBe(["pending", "overdue", "refund_pending"].includes(expected.code as string));
   });
 
   it("covers every status code", () => {
