@@ -66,12 +66,6 @@ export async function stageByCopy<T>(
       const writable = await client.unsafe(`copy import_raw (${raw.join(", ")}) from stdin with (format csv, header true)`).writable();
       await timed(input.hooks.onPhase, "copy file to staging", () => pipeline(Readable.from(guarded(first.value, chunks, input.hooks.onStaged)), writable));
 
-      const [shape] = await queryRows<{ rows: number; multiline: boolean }>(
-        sp,
-        sql.raw(`select count(*)::int as rows, coalesce(bool_or(${raw.map((c) => `strpos(${c}, E'\\n') > 0`).join(" or ")}), false) as multiline from import_raw`),
-      );
-      if (!shape || shape.rows === 0 || shape.multiline) throw new Decline();
-
       const cell = (column: string) => {
         const at = columns.indexOf(column);
         return at < 0 ? sql`''` : sql`coalesce(${sql.identifier(raw[at]!)}, '')`;
@@ -202,7 +196,9 @@ const LF = 0x0a;
  * The line structure PostgreSQL's CSV reader insists on, checked byte by
  * byte as the file streams: every line has the header's number of fields, no
  * blank lines, one kind of line ending throughout, no bare carriage return
- * outside quotes, no quote left open at the end. A quote toggles quoting
+ * outside quotes, no quote left open at the end, no line feed inside quotes
+ * (a cell spanning lines would shift the parser's line numbers), at least one
+ * data line after the header. A quote toggles quoting
  * wherever it appears, as in PostgreSQL ("" inside quotes toggles twice).
  */
 export class CsvShape {
@@ -212,12 +208,14 @@ export class CsvShape {
   private sawCr = false;
   private crlf: boolean | null = null;
   private expected = 0;
+  private lines = 0;
 
   /** False as soon as the bytes so far are not a file COPY would read whole. */
   feed(chunk: Uint8Array): boolean {
     for (const byte of chunk) {
       if (this.sawCr && byte !== LF) return false;
       if (this.inQuote) {
+        if (byte === LF) return false;
         if (byte === QUOTE) this.inQuote = false;
         this.lineBytes++;
       } else if (byte === QUOTE) {
@@ -237,10 +235,11 @@ export class CsvShape {
     return true;
   }
 
-  /** At the end of the file: the last line (if it has no line ending) is checked too. */
+  /** At the end of the file: the last line (if it has no line ending) is checked too, and there must be a data line after the header. */
   end(): boolean {
-    if (this.inQuote || this.sawCr) return false;
-    return this.lineBytes === 0 ? this.expected > 0 : this.expected > 0 && this.fields === this.expected;
+    if (this.inQuote || this.sawCr || this.expected === 0) return false;
+    if (this.lineBytes > 0 && this.fields !== this.expected) return false;
+    return this.lines + (this.lineBytes > 0 ? 1 : 0) > 1;
   }
 
   private endLine(): boolean {
@@ -252,6 +251,7 @@ export class CsvShape {
     this.fields = 1;
     this.lineBytes = 0;
     this.sawCr = false;
+    this.lines++;
     return true;
   }
 }

@@ -417,6 +417,8 @@ describe(`imports and matching on ${databaseKind()}`, () => {
     ["a long line near the end", (rows: string[]) => `${rows.join("\n")}\nLAST,1.00,2026-11-04,wechat,,a,b\n`],
     ["mixed line endings", (rows: string[]) => `${rows.slice(0, 1000).join("\r\n")}\r\n${rows.slice(1000).join("\n")}\n`],
     ["a bare carriage return", (rows: string[]) => `${rows.join("\n")}\nLAST,1.00,2026-11-04,wechat,,a\rb\n`],
+    ["a quoted cell spanning lines in the middle", (rows: string[]) => [...rows.slice(0, 900), `SPAN,1.00,2026-11-04,wechat,,"缴费\n第二行"`, ...rows.slice(900)].join("\n")],
+    ["a quoted cell spanning CRLF lines", (rows: string[]) => `${rows.join("\r\n")}\r\nSPAN,1.00,2026-11-04,wechat,,"缴费\r\n第二行"\r\n`],
     ["a quote left open at the end", (rows: string[]) => `${rows.join("\n")}\nLAST,1.00,2026-11-04,wechat,,"open\n`],
     ["bytes that are not UTF-8 near the end", (rows: string[]) => Buffer.concat([Buffer.from(`${rows.join("\n")}\nLAST,1.00,2026-11-04,wechat,,`), Buffer.from([0xff, 0xfe, 0x0a])])],
     [
