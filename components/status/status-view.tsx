@@ -122,7 +122,6 @@ export function StatusView({ receiptNo, receipt, status, incidents, t, locale, t
       </div>
 
       {/* The next step comes before the details (issue 18), so it is on the first screen of a phone. */}
-      <StatusNextSteps status={status} t={t} reportHref={reportHref} certificateHref={certificateHref} />
       <div className="mb-6 flex flex-wrap gap-4">
         {!view.canReport && (status.code === "pending" || status.code === "awaiting_bank") && (
           <a href={reportHref} data-report-link className="inline-flex min-h-12 items-center text-lg text-brand underline">
@@ -138,6 +137,7 @@ export function StatusView({ receiptNo, receipt, status, incidents, t, locale, t
           {t.status.lookupAnother}
         </a>
       </div>
+      <StatusNextSteps status={status} t={t} reportHref={reportHref} certificateHref={certificateHref} />
 
       {showConfirmation && (
         <ChannelConfirmation confirmation={confirmation} expectedDate={status.code === "pending" || status.code === "overdue" ? status.expectedDate : null} t={t} locale={locale} timeZone={timeZone} />

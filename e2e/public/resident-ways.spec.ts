@@ -60,8 +60,8 @@ for (const locale of ["zh-CN", "en-US"] as const) {
       });
 
       test("a proof attached to a form that comes back with an error is kept and used", async ({ page }) => {
-        // One open ticket per receipt and category (SPEC §2.3): each variant reports its own pair.
-        const [status, category] = ({ "zh-CN": { true: ["unpaid", "other"], false: ["unpaid", "locked"] }, "en-US": { true: ["not_found", "other"], false: ["not_found", "locked"] } } as const)[locale][`${javaScriptEnabled}`];
+        // One open ticket per receipt and category (SPEC §2.3): each variant reports its own pair, and none that another spec reports.
+        const [status, category] = ({ "zh-CN": { true: ["unpaid", "wrong_amount"], false: ["unpaid", "duplicate_charge"] }, "en-US": { true: ["not_found", "other"], false: ["not_found", "locked"] } } as const)[locale][`${javaScriptEnabled}`];
         await page.goto(qrPath(demo[status].receiptNo).replace("?", "/ticket?"));
         await expect(page.locator("label[for=field-proof]")).toHaveText(/必填|required/);
         await page.locator(`input[name=category][value=${category}]`).check();
@@ -89,7 +89,7 @@ for (const locale of ["zh-CN", "en-US"] as const) {
     test("stages, due date, receipt summary and reference; another device gets back in from the receipt", async ({ page, browser }) => {
       await page.goto(qrPath(demo.overdue.receiptNo).replace("?", "/ticket?"));
       // One open ticket per receipt and category: each language reports its own category.
-      await page.locator(`input[name=category][value=${locale === "zh-CN" ? "locked" : "other"}]`).check();
+      await page.locator(`input[name=category][value=${locale === "zh-CN" ? "invoice_missing" : "duplicate_charge"}]`).check();
       await page.locator("textarea[name=description]").fill("预计入账日已过。");
       await page.locator("input[name=contact]").fill("13800138000");
       await page.getByRole("button", { name: SUBMIT }).click();

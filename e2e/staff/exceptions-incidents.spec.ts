@@ -25,7 +25,7 @@ test("a supervisor filters the exceptions and matches a line to its candidate re
   const { receiptNo, amount } = DEMO_BACK_OFFICE.exception;
   const supervisor = await staffPage(browser, demoStaff("supervisor").email);
   await supervisor.goto("/staff/exceptions");
-  await supervisor.getByLabel("渠道").selectOption("alipay");
+  await supervisor.getByLabel("渠道", { exact: true }).selectOption("alipay");
   await supervisor.getByLabel("金额（元）").fill(amount);
   await supervisor.getByRole("button", { name: "筛选" }).click();
   await expect(supervisor).toHaveURL(/channel=alipay/);
@@ -58,7 +58,7 @@ test("an incident shows on the affected status page, groups its tickets, and goe
   const supervisor = await staffPage(browser, demoStaff("supervisor").email);
   await supervisor.goto("/staff/incidents");
   // Bad input first: the last day before the first one.
-  await supervisor.getByLabel("渠道").selectOption(DEMO_BACK_OFFICE.incident.channel);
+  await supervisor.getByLabel("渠道", { exact: true }).selectOption(DEMO_BACK_OFFICE.incident.channel);
   await supervisor.getByLabel("受影响的第一个起息日").fill(serviceDate(0));
   await supervisor.getByLabel("受影响的最后一个起息日").fill(serviceDate(-14));
   await supervisor.getByLabel("给居民的中文说明").fill("现金解款系统故障，入账延迟。");
