@@ -22,6 +22,11 @@ export const staff = pgTable(
     lockedUntil: timestamp("locked_until", { withTimezone: true }),
     /** Demo accounts are created by `npm run demo` only and say so on every page. */
     isDemo: boolean("is_demo").notNull().default(false),
+    /** TOTP secret sealed under AUTH_SECRET (lib/auth/totp.ts); set at enrolment start, in force once totp_enabled_at is set. */
+    totpSecret: text("totp_secret"),
+    totpEnabledAt: timestamp("totp_enabled_at", { withTimezone: true }),
+    /** The 30-second step of the last code accepted: a code from it or before is refused. */
+    totpLastStep: bigint("totp_last_step", { mode: "number" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -61,4 +66,40 @@ export const staffSessions = pgTable(
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
   },
   (t) => [index("staff_sessions_staff_idx").on(t.staffId)],
+);
+
+/** Recovery codes of a TOTP enrolment: only SHA-256 of each code is kept; a code is spent once. */
+export const staffRecoveryCodes = pgTable(
+  "staff_recovery_codes",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    staffId: bigint("staff_id", { mode: "number" })
+      .notNull()
+      .references(() => staff.id),
+    codeHash: text("code_hash").notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("staff_recovery_codes_hash_idx").on(t.staffId, t.codeHash)],
+);
+
+/**
+ * A sign-in between the password and the session: the password was right, and `need` says what is
+ * still owed (a code, or enrolment first). Kept in an httpOnly cookie as a random token (only its
+ * hash is here), short-lived and spent by the one sign-in it leads to.
+ */
+export const staffSignInChallenges = pgTable(
+  "staff_sign_in_challenges",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    staffId: bigint("staff_id", { mode: "number" })
+      .notNull()
+      .references(() => staff.id),
+    sessionVersion: integer("session_version").notNull(),
+    need: text("need").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    /** Set when the second factor was shown (or enrolment confirmed): the token may now start a session, once. */
+    satisfiedAt: timestamp("satisfied_at", { withTimezone: true }),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+  },
+  (t) => [index("staff_sign_in_challenges_staff_idx").on(t.staffId)],
 );
