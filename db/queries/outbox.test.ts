@@ -73,7 +73,7 @@ describe(`outbox on ${databaseKind()}`, () => {
       expect(await relayOutbox({ now: later(24 * 3600_000), transports: { email } })).toMatchObject({ claimed: 0, sent: 0 });
       expect(smtp.received).toHaveLength(1);
       const mail = smtp.received[0]!;
-      expect(mail.subject).toBe("您的缴费问题已受理（T-7K4M-2Q9X）");
+      expect(mail.subject).toBe("您反映的缴费事项已受理（T-7K4M-2Q9X）");
       expect(mail.text).toContain("https://pay.example.gov.cn/t/T-7K4M-2Q9X");
       expect(mail.headers.get("x-paystatus-dedupe-key")).toBe("ticket_created:T-7K4M-2Q9X");
       expect(JSON.stringify(mail.to)).toContain(EMAIL);

@@ -48,13 +48,13 @@ export const zhCN = {
     doNotPayAgain: "请勿重复缴费。",
     reportProblem: "反映问题",
     lookupAnother: "查询其他收据",
-    incidentTitle: "已知问题",
-    incidentNoAction: "这是已知的系统问题，工作人员正在处理，您无需任何操作，也请勿重复缴费。",
+    incidentTitle: "已知故障",
+    incidentNoAction: "这是已知的系统故障，工作人员正在处理，您无需任何操作，也请勿重复缴费。",
     views: {
       posted: { title: "已入账", body: (date: string) => `您的缴费已于 ${date} 入账，无需任何操作。` },
       pending: {
         title: "处理中，尚未入账",
-        body: (date: string) => `银行结算需要时间，预计 ${date} 前入账（已考虑周末和法定节假日）。目前无需任何操作。`,
+        body: (date: string) => `银行结算需要时间，预计 ${date} 前入账（按工作日计算，已排除周末和法定节假日）。目前无需任何操作。`,
         unknownYear: (year: number) => `预计入账日期暂时无法确定：${year} 年的节假日安排尚未公布。目前无需任何操作。`,
       },
       awaiting_bank: {
@@ -269,7 +269,7 @@ export const zhCN = {
       resolved: "已办结",
       closed: "已关闭",
       status_changed: "状态已更新",
-      merged: "已与同类问题合并处理",
+      merged: "已与同类事项合并办理",
     },
     attachment: "附件 {n}",
     replyLabel: "回复",
@@ -878,7 +878,7 @@ export const zhCN = {
     },
     duplicate: {
       title: "可能重复付款",
-      body: "支付渠道确认了此收据的 {n} 笔不同付款。多付的款项将在银行对账后退回，无需再次缴费；如有疑问可报告问题。",
+      body: "支付渠道确认了此收据的 {n} 笔不同付款。多付的款项将在银行对账后退回，无需再次缴费；如有疑问可提交申请。",
     },
   },
   proofChecks: {
@@ -926,11 +926,11 @@ export const zhCN = {
       verifyBad: "无法核验这份缴费证明：链接不完整或内容被改动。请以收据或缴费记录为准，或拨打服务热线咨询。",
     },
     invoice: "没有收到票据？提交申请",
-    refundBy: (date: string) => `预计 ${date} 前退回（按工作日计算，已考虑周末和法定节假日）。`,
+    refundBy: (date: string) => `预计 ${date} 前退回（按工作日计算，已排除周末和法定节假日）。`,
     payDifference: {
       title: "补缴差额",
       body: (fen: string) => `还需补缴 ${fen}。请持收据到办理业务的服务窗口补缴，或通过收据上列出的缴费渠道按收据号补缴差额。补缴后到账一般需要 1 至 3 个工作日。`,
-      report: "已补缴但仍显示差额？提交问题",
+      report: "已补缴但仍显示差额？申请核查",
     },
     unpaidFooter: "政务服务缴费入账查询。查询不到或有疑问，请查看办事指南或拨打服务热线。",
     elder: {

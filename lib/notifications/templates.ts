@@ -21,29 +21,29 @@ type Copy = { subject: string; lead: string; sms: string };
 const COPY: Record<NotificationLocale, Record<NotificationKind, (ref: string) => Copy>> = {
   "zh-CN": {
     ticket_created: (ref) => ({
-      subject: `您的缴费问题已受理（${ref}）`,
-      lead: `我们已收到您反映的缴费问题，受理编号 ${ref}。工作人员会尽快处理，处理进展会在进度页面更新。`,
-      sms: `您的缴费问题已受理，编号${ref}。`,
+      subject: `您反映的缴费事项已受理（${ref}）`,
+      lead: `我们已收到您反映的缴费事项，受理编号 ${ref}。工作人员会尽快办理，办理进展会在办件进度页面更新。`,
+      sms: `您反映的缴费事项已受理，受理编号${ref}。`,
     }),
     info_requested: (ref) => ({
       subject: `请补充材料（${ref}）`,
-      lead: `处理您的问题（编号 ${ref}）需要您补充信息或缴费凭证。请打开进度页面查看需要什么并回复。`,
-      sms: `您的缴费问题（编号${ref}）需要补充材料，请打开进度页面回复。`,
+      lead: `办理您的事项（受理编号 ${ref}）需要您补充信息或付款凭证。请打开办件进度页面查看需要什么并回复。`,
+      sms: `您的缴费事项（受理编号${ref}）需要补充材料，请打开办件进度页面回复。`,
     }),
     ticket_resolved: (ref) => ({
-      subject: `您的缴费问题已办结（${ref}）`,
-      lead: `您反映的缴费问题（编号 ${ref}）已办结。详情请见进度页面。`,
-      sms: `您的缴费问题（编号${ref}）已办结。`,
+      subject: `您反映的缴费事项已办结（${ref}）`,
+      lead: `您反映的缴费事项（受理编号 ${ref}）已办结。详情请见办件进度页面。`,
+      sms: `您的缴费事项（受理编号${ref}）已办结。`,
     }),
     ticket_escalated: (ref) => ({
-      subject: `您的缴费问题已转人工跟进（${ref}）`,
-      lead: `您的款项尚未在预计日期入账，您的问题（编号 ${ref}）已转交银行联络专员跟进。您无需重复缴费。`,
-      sms: `您的款项尚未入账，问题（编号${ref}）已转人工跟进，无需重复缴费。`,
+      subject: `您的缴费事项已转人工跟进（${ref}）`,
+      lead: `您的款项尚未在预计日期入账，您的事项（受理编号 ${ref}）已转交银行对接人员跟进。您无需重复缴费。`,
+      sms: `您的款项尚未入账，事项（受理编号${ref}）已转人工跟进，无需重复缴费。`,
     }),
     staff_replied: (ref) => ({
       subject: `工作人员已回复（${ref}）`,
-      lead: `工作人员回复了您的问题（编号 ${ref}）。请打开进度页面查看。`,
-      sms: `工作人员已回复您的缴费问题（编号${ref}），请打开进度页面查看。`,
+      lead: `工作人员回复了您的事项（受理编号 ${ref}）。请打开办件进度页面查看。`,
+      sms: `工作人员已回复您的缴费事项（受理编号${ref}），请打开办件进度页面查看。`,
     }),
     payment_posted: (ref) => ({
       subject: `您的缴费已入账（收据尾号 ${ref}）`,
@@ -68,29 +68,29 @@ const COPY: Record<NotificationLocale, Record<NotificationKind, (ref: string) =>
   },
   en: {
     ticket_created: (ref) => ({
-      subject: `We have received your payment query (${ref})`,
-      lead: `We have received your query about a payment. Your reference is ${ref}. We will update the tracking page as we work on it.`,
-      sms: `We have received your payment query, reference ${ref}.`,
+      subject: `We have received your report about a payment (${ref})`,
+      lead: `We have received your report about a payment. Your reference number is ${ref}. We will update the tracking page as we work on it.`,
+      sms: `We have received your payment report, reference number ${ref}.`,
     }),
     info_requested: (ref) => ({
       subject: `We need more information (${ref})`,
-      lead: `To deal with your query (reference ${ref}) we need more information or proof of payment. Open the tracking page to see what is needed and reply.`,
-      sms: `Your payment query ${ref} needs more information. Please reply on the tracking page.`,
+      lead: `To deal with your report (reference number ${ref}) we need more information or proof of payment. Open the tracking page to see what is needed and reply.`,
+      sms: `Your payment report ${ref} needs more information. Please reply on the tracking page.`,
     }),
     ticket_resolved: (ref) => ({
-      subject: `Your payment query is resolved (${ref})`,
-      lead: `Your payment query (reference ${ref}) has been resolved. The tracking page has the details.`,
-      sms: `Your payment query ${ref} has been resolved.`,
+      subject: `Your payment report is completed (${ref})`,
+      lead: `Your payment report (reference number ${ref}) has been completed. The tracking page has the details.`,
+      sms: `Your payment report ${ref} has been completed.`,
     }),
     ticket_escalated: (ref) => ({
       subject: `A member of staff is following up your payment (${ref})`,
-      lead: `Your payment has not posted by the expected date, so your query (reference ${ref}) has been passed to our bank liaison team. You do not need to pay again.`,
-      sms: `Your payment has not posted yet; query ${ref} is now with our staff. Do not pay again.`,
+      lead: `Your payment has not posted by the expected date, so your report (reference number ${ref}) has been passed to our bank liaison team. You do not need to pay again.`,
+      sms: `Your payment has not posted yet; report ${ref} is now with our staff. Do not pay again.`,
     }),
     staff_replied: (ref) => ({
-      subject: `Staff have replied to your query (${ref})`,
-      lead: `A member of staff has replied to your query (reference ${ref}). Open the tracking page to read it.`,
-      sms: `Staff have replied to your payment query ${ref}. See the tracking page.`,
+      subject: `Staff have replied to your report (${ref})`,
+      lead: `A member of staff has replied to your report (reference number ${ref}). Open the tracking page to read it.`,
+      sms: `Staff have replied to your payment report ${ref}. See the tracking page.`,
     }),
     payment_posted: (ref) => ({
       subject: `Your payment has posted (receipt ${ref})`,
