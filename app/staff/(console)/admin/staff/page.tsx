@@ -26,7 +26,7 @@ export default async function StaffAdminPage() {
               {row.isDemo && <span className="ml-2 rounded bg-amber-200 px-2 text-sm text-amber-950">{a.demo}</span>}
             </td>
             <td className="p-2">{t.staff.roles[row.role]}</td>
-            <td className="p-2">{row.queues.join(", ")}</td>
+            <td className="p-2" data-staff-queues={row.queues.join(",")}>{row.queues.map((q) => t.desk.queueNames[q as keyof typeof t.desk.queueNames] ?? "—").join(t.htmlLang === "en" ? ", " : "、")}</td>
             <td className="p-2" data-staff-status={row.disabled ? "disabled" : "active"}>
               {row.disabled ? a.disabled : a.active}
               {row.locked && ` · ${a.locked}`}
