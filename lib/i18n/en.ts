@@ -10,7 +10,7 @@ const staffCategories = {
   wrong_amount: "Wrong amount",
   locked: "Payment locked",
   info_change: "Payer details change",
-  invoice_missing: "Invoice missing",
+  invoice_missing: "Official receipt missing",
   other: "Other",
 };
 
