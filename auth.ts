@@ -58,7 +58,7 @@ function authConfig(): NextAuthConfig {
   const providers: NextAuthConfig["providers"] = [
     Credentials({
       id: "credentials",
-      credentials: { email: {}, password: {} },
+      credentials: { email: {}, password: {}, challenge: {}, code: {} },
       // Every route to a password check comes through here — the login form's server action and a bare
       // POST /api/auth/callback/credentials alike — so the limits live here, before any hashing.
       async authorize(input, request) {

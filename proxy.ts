@@ -19,7 +19,7 @@ export async function proxy(request: NextRequest) {
   const nonce = btoa(crypto.randomUUID());
   const production = process.env.NODE_ENV === "production";
   const https = env().secureCookies;
-  const csp = [
+  let csp = [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${production ? "" : " 'unsafe-eval'"}`,
     "style-src 'self' 'unsafe-inline'",
@@ -32,6 +32,9 @@ export async function proxy(request: NextRequest) {
     "frame-ancestors 'none'",
     ...(https ? ["upgrade-insecure-requests"] : []),
   ].join("; ");
+
+  // A proof previewed inline on the ticket page (issue 18) gets a policy of its own: nothing to load or run, framed by this origin only.
+  if (PROOF_PREVIEW_PATH.test(request.nextUrl.pathname) && request.nextUrl.searchParams.get("preview") === "1") csp = PROOF_PREVIEW_CSP;
 
   let response: NextResponse;
   // /api/health reports the outage itself, in its own shape.
@@ -51,6 +54,10 @@ export async function proxy(request: NextRequest) {
   if (https) response.headers.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
   return response;
 }
+
+const PROOF_PREVIEW_PATH = /^\/staff\/tickets\/[^/]+\/attachments\/\d+$/;
+/** No scripts, no fetches, no forms, no plugins; images and inline styles only for the PDF viewer's own page. frame-ancestors overrides X-Frame-Options. */
+const PROOF_PREVIEW_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; object-src 'none'; script-src 'none'; form-action 'none'; base-uri 'none'; frame-ancestors 'self'";
 
 export const config = {
   matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico).*)" }],

@@ -11,7 +11,17 @@ export default defineConfig({
   test: {
     projects: [
       // *.db.test.ts outside db/ and app/ (the worker loop in scripts/) need the database, so they run with the integration tests.
-      { resolve: { alias }, test: { name: "unit", include: ["lib/**/*.test.ts", "scripts/**/*.test.ts"], exclude: ["**/*.db.test.ts", "**/node_modules/**"], environment: "node" } },
+      {
+        resolve: { alias },
+        test: {
+          name: "unit",
+          include: ["lib/**/*.test.ts", "scripts/**/*.test.ts"],
+          exclude: ["**/*.db.test.ts", "**/node_modules/**"],
+          environment: "node",
+          // Some unit tests start worker threads and child processes: on a loaded 2-core machine 5 s is not enough.
+          testTimeout: 30_000,
+        },
+      },
       {
         resolve: { alias },
         test: {

@@ -79,7 +79,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             {t.site.demoBanner}
           </p>
         )}
-        <main id="main" className="mx-auto max-w-3xl px-4 py-6">
+        <main id="main" className="mx-auto max-w-3xl px-4 py-6 has-[[data-console]]:max-w-7xl">
           <RequestIdProvider value={requestHeaders.get(REQUEST_ID_HEADER) ?? undefined}>{children}</RequestIdProvider>
         </main>
         <footer className="mx-auto max-w-3xl border-t border-gray-300 px-4 py-6 text-base text-gray-700">

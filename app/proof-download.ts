@@ -12,6 +12,25 @@ export function proofDownload(file: { bytes: Uint8Array; contentType: string }, 
   });
 }
 
+export { isPreviewableProof } from "@/lib/uploads/previewable";
+
+/**
+ * A stored proof shown inline in the console (issue 18): images as <img>, PDFs in an <iframe> of the
+ * ticket page. The proof was verified at upload (type from the bytes, images re-encoded, PDFs with
+ * actions or scripts refused); its CSP (proxy.ts, PROOF_PREVIEW_CSP) lets it load nothing, run
+ * nothing and be framed only by this origin. Never cached.
+ */
+export function proofPreview(file: { bytes: Uint8Array; contentType: string }, fileName: string): Response {
+  return new Response(new Uint8Array(file.bytes), {
+    headers: {
+      "Content-Type": file.contentType,
+      "Content-Disposition": `inline; filename="${fileName}"`,
+      "X-Content-Type-Options": "nosniff",
+      "Cache-Control": "private, no-store",
+    },
+  });
+}
+
 /** The proofs' own names: the ticket's reference, the attachment's id, the stored file's extension. */
 export const ticketProofName = (ref: string, attachmentId: number, storageKey: string) => `${ref}-${attachmentId}.${storageKey.split(".").pop()}`;
 

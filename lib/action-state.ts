@@ -49,6 +49,17 @@ export type TicketFormState = {
 
 export type SignInState = { code?: "invalid" | "invalid_credentials" | "rate_limited" | "error"; email: string; errorId?: string; retryAfterMinutes?: number };
 
+/**
+ * The second factor: the code step of sign-in (app/staff/login/code) and the enrolment page
+ * (app/staff/two-factor). `recoveryCodes` are shown once, after enrolment or regeneration.
+ */
+export type SecondFactorState = {
+  code?: "invalid" | "wrong_code" | "rate_limited" | "expired" | "unauthorized" | "enrolled" | "error";
+  errorId?: string;
+  retryAfterMinutes?: number;
+  recoveryCodes?: string[];
+};
+
 /** "Tell me when it posts" (app/(public)/subscribe-actions.ts, components/status/subscribe-form.tsx). */
 export type SubscribeState = {
   code?: "required" | "invalid" | "rate_limited" | "not_allowed" | "error";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { maskName, maskTransactionId } from "./mask";
+import { maskContact, maskName, maskTransactionId } from "./mask";
 
 describe("maskName", () => {
   it.each([
@@ -23,5 +23,17 @@ describe("maskTransactionId", () => {
     ["1234", "…"],
   ])("%s → %s", (id, masked) => {
     expect(maskTransactionId(id)).toBe(masked);
+  });
+});
+
+describe("maskContact", () => {
+  it.each([
+    ["13800138000", "138****8000"],
+    ["resident-e2e@example.cn", "r***@example.cn"],
+    [" a@b.cn ", "a***@b.cn"],
+    ["1234567", "***4567"],
+    ["123", "***"],
+  ])("%s → %s", (contact, masked) => {
+    expect(maskContact(contact)).toBe(masked);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createCalendar, UnknownYearError } from "./calendar";
 import { zonedInstant } from "./dates";
-import { escalatedDueAt, escalationDue, rescheduledDueAt, slaDueAt } from "./sla";
+import { businessDaysLeft, escalatedDueAt, escalationDue, rescheduledDueAt, slaDueAt } from "./sla";
 
 const calendar = createCalendar();
 const TZ = "Asia/Shanghai";
@@ -74,5 +74,24 @@ describe("escalatedDueAt", () => {
     ["Friday evening: Monday and Tuesday, whatever the hour", "2026-11-27T20:00:00+08:00", "2026-12-02T00:00:00+08:00"],
   ])("%s", (_name, now, due) => {
     expect(escalatedDueAt(new Date(now), calendar, TZ).toISOString()).toBe(new Date(due).toISOString());
+  });
+});
+
+describe("businessDaysLeft", () => {
+  const at = (s: string) => new Date(s);
+  it.each([
+    ["due Thursday night, Monday morning: Mon–Thu", "2026-11-27T00:00:00+08:00", "2026-11-23T10:00:00+08:00", { kind: "left", businessDays: 4, dueToday: false }],
+    ["due tonight", "2026-11-24T00:00:00+08:00", "2026-11-23T23:00:00+08:00", { kind: "left", businessDays: 1, dueToday: true }],
+    ["due Monday night, seen on Saturday: the weekend does not count", "2026-11-24T00:00:00+08:00", "2026-11-21T10:00:00+08:00", { kind: "left", businessDays: 1, dueToday: false }],
+    ["over the Golden Week: only 10-08 and 10-09 count", "2026-10-10T00:00:00+08:00", "2026-09-30T20:00:00+08:00", { kind: "left", businessDays: 3, dueToday: false }],
+    ["just past due", "2026-11-24T00:00:00+08:00", "2026-11-24T00:00:01+08:00", { kind: "overdue", businessDays: 1 }],
+    ["due Friday, seen on Tuesday: Mon and Tue past", "2026-11-21T00:00:00+08:00", "2026-11-24T09:00:00+08:00", { kind: "overdue", businessDays: 2 }],
+    ["due Friday, seen on Sunday: still one", "2026-11-21T00:00:00+08:00", "2026-11-22T09:00:00+08:00", { kind: "overdue", businessDays: 1 }],
+  ] as const)("%s", (_name, due, now, expected) => {
+    expect(businessDaysLeft(at(due), at(now), calendar, TZ)).toEqual(expected);
+  });
+
+  it("is null when the calendar does not know the year", () => {
+    expect(businessDaysLeft(at("2099-03-03T00:00:00+08:00"), at("2099-03-01T10:00:00+08:00"), calendar, TZ)).toBeNull();
   });
 });

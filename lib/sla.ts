@@ -51,3 +51,28 @@ export function escalationDue(expectedDate: IsoDate, today: IsoDate, calendar: B
 export function escalatedDueAt(now: Date, calendar: BusinessCalendar, timeZone: string): Date {
   return slaDueAt(now, ESCALATED_SLA_BUSINESS_DAYS, calendar, timeZone);
 }
+
+export type TimeLeft = { kind: "left"; businessDays: number; dueToday: boolean } | { kind: "overdue"; businessDays: number };
+
+/**
+ * What the queue and the ticket summary show beside the due date (issue 18): the business days left,
+ * today included when it is one (so a ticket due tonight has 1 day left and is "due today"), or the
+ * business days it is past due (at least 1 once the due time has passed). Null when the calendar cannot
+ * answer (an unknown year): the due date alone is shown then.
+ */
+export function businessDaysLeft(dueAt: Date, now: Date, calendar: BusinessCalendar, timeZone: string): TimeLeft | null {
+  const today = zonedParts(now, timeZone).date;
+  const dueDay = zonedParts(new Date(dueAt.getTime() - 1), timeZone).date;
+  try {
+    if (now.getTime() < dueAt.getTime()) {
+      let n = 0;
+      for (let d = today; d <= dueDay; d = addDays(d, 1)) if (calendar.isBusinessDay(d)) n++;
+      return { kind: "left", businessDays: n, dueToday: today === dueDay };
+    }
+    let n = 0;
+    for (let d = addDays(dueDay, 1); d <= today; d = addDays(d, 1)) if (calendar.isBusinessDay(d)) n++;
+    return { kind: "overdue", businessDays: Math.max(1, n) };
+  } catch {
+    return null;
+  }
+}

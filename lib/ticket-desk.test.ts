@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createCalendar } from "./calendar";
 import { TICKET_STATUSES } from "./routing";
-import { actionAllowed, decodeCursor, encodeCursor, pausedBusinessDays, resumedDueAt, slaState, TICKET_ACTIONS, ZQueueFilters, type TicketAction } from "./ticket-desk";
+import { actionAllowed, decodeCursor, encodeCursor, pausedBusinessDays, resumedDueAt, slaState, TICKET_ACTIONS, ticketAge, ZQueueFilters, type TicketAction } from "./ticket-desk";
 
 const calendar = createCalendar();
 const TZ = "Asia/Shanghai";
@@ -94,5 +94,19 @@ describe("queue cursor and filters", () => {
       category: "other",
       cursor: "abc",
     });
+  });
+});
+
+describe("ticketAge", () => {
+  const now = new Date("2026-11-23T10:00:00+08:00");
+  it.each([
+    ["2026-11-23T09:59:00+08:00", { unit: "hours", n: 0 }],
+    ["2026-11-23T05:00:00+08:00", { unit: "hours", n: 5 }],
+    ["2026-11-22T10:00:01+08:00", { unit: "hours", n: 23 }],
+    ["2026-11-22T10:00:00+08:00", { unit: "days", n: 1 }],
+    ["2026-11-13T09:00:00+08:00", { unit: "days", n: 10 }],
+    ["2026-11-23T11:00:00+08:00", { unit: "hours", n: 0 }],
+  ] as const)("created %s → %j", (created, age) => {
+    expect(ticketAge(new Date(created), now)).toEqual(age);
   });
 });

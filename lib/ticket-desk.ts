@@ -9,6 +9,13 @@ import { TICKET_CATEGORIES, TICKET_QUEUES, TICKET_STATUSES, type TicketStatus } 
  * the resident, and the queue page's keyset cursor and filters.
  */
 
+/** Every kind of ticket_events row the code writes: the console names each (lib/i18n/staff-terms.test.ts). */
+export const TICKET_EVENT_KINDS = [
+  "created", "resident_reply", "reply", "note", "info_requested", "escalated", "resolved", "closed", "claimed", "assigned", "transferred",
+  "merged", "merged_from", "rated", "rating_follow_up", "proof_added", "status_changed", "proof_checked",
+  "correction_prepared", "correction_approved", "correction_rejected", "correction_paid_out",
+] as const;
+
 export const ACTIVE_STATUSES = ["open", "waiting_on_payer", "waiting_on_settlement"] as const satisfies readonly TicketStatus[];
 
 export const TICKET_ACTIONS = ["claim", "assign", "reply", "note", "ask_info", "transfer", "merge", "resolve", "close"] as const;
@@ -98,12 +105,23 @@ export const ZQueueFilters = z.object({
   assigned: z.enum(["any", "me", "unassigned"]).catch("any"),
   category: z.preprocess(emptyToUndefined, z.enum(TICKET_CATEGORIES).optional()).catch(undefined),
   cursor: z.preprocess(emptyToUndefined, z.string().max(64).optional()).catch(undefined),
+  /** Issue 18, the dashboard's headline links: open tickets past their due time, or due by the end of today. */
+  due: z.preprocess(emptyToUndefined, z.enum(["overdue", "today"]).optional()).catch(undefined),
 });
 export type TQueueFilters = z.infer<typeof ZQueueFilters>;
 
 export const ZQueueName = z.enum(TICKET_QUEUES);
+/** A queue page, or `all`: every queue the caller may see, in one list (the dashboard links there). */
+export const ZQueueView = z.enum([...TICKET_QUEUES, "all"]);
+export type QueueView = z.infer<typeof ZQueueView>;
 
 /** The due day a resident or clerk reads (the last business day of the SLA), from the stored end-of-day instant. */
 export function dueDay(dueAt: Date, timeZone: string): IsoDate {
   return zonedParts(new Date(dueAt.getTime() - 1), timeZone).date;
+}
+
+/** How long a ticket has been open, for the queue (issue 18): whole hours under a day, then whole days. */
+export function ticketAge(createdAt: Date, now: Date): { unit: "hours" | "days"; n: number } {
+  const hours = Math.max(0, Math.floor((now.getTime() - createdAt.getTime()) / 3_600_000));
+  return hours < 24 ? { unit: "hours", n: hours } : { unit: "days", n: Math.floor(hours / 24) };
 }

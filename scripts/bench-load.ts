@@ -7,6 +7,7 @@ import autocannon from "autocannon";
 import postgres from "postgres";
 import sharp from "sharp";
 import { receiptToken } from "@/lib/receipt-link";
+import { flateInFlatePdf } from "@/lib/uploads/testing";
 import { withLuhnDigit } from "@/lib/receipt-number";
 import { CliError, runCli } from "./cli";
 import { scratchDatabase } from "./bench-db";
@@ -24,7 +25,10 @@ import { buildIsStale, buildNext, productionServerArgs } from "./next-server";
  * step: throughput, p50/p95/p99, errors and 5xx, and the CPU the servers and
  * the database used, to name the step where
  * throughput stops rising and why. A last step adds one abusive client among
- * the normal ones: it must be rate limited, the others must not notice.
+ * the normal ones: it must be rate limited, the others must not notice. Then
+ * residents alone, and residents beside an attacker sending one PDF bomb a
+ * second (issue 12: 932 bytes, 256 MB inside, each from a new address so no
+ * upload budget stops it): resident p99 must stay within 1.5× and no 5xx.
  */
 const PORT = Number(process.env.BENCH_PORT ?? 3450);
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -133,6 +137,21 @@ runCli(async () => {
       `  abusive: ${abusiveLookups} lookups answered, ${abusive.rateLimited} refused as rate limited (${((abusive.rateLimited / Math.max(1, abusiveLookups)) * 100).toFixed(1)} %), errors/timeouts ${attacker.errors}, p99 ${attacker.p99} ms`,
     );
     console.log(`  residents: ${residents.rps.toFixed(0)} req/s, p99 ${residents.p99} ms, 5xx ${residents.fivexx}, rate limited ${normal.rateLimited}, lookups answered ${normal.lookupsOk}, reports made ${normal.ticketsOk}`);
+
+    // Residents alone, then the same residents beside one PDF bomb a second (issue 12).
+    const BOMB_CONNECTIONS = 40;
+    const calm = await run(mix(forms, photo), BOMB_CONNECTIONS, SECONDS);
+    const bombs = bombEverySecond(forms.ticket, SECONDS);
+    const [underAttack, bombed] = await Promise.all([run(mix(forms, photo), BOMB_CONNECTIONS, SECONDS), bombs]);
+    const ratio = underAttack.p99 / Math.max(1, calm.p99);
+    console.log(`
+PDF bomb (${bombed.bytes} bytes, 256 MB inside) once a second, each from a new address, beside ${BOMB_CONNECTIONS} connections of residents:`);
+    console.log(`  residents alone:         ${calm.rps.toFixed(0).padStart(5)} req/s, p50 ${calm.p50} ms, p99 ${calm.p99} ms, 5xx ${calm.fivexx}`);
+    console.log(`  residents beside bombs:  ${underAttack.rps.toFixed(0).padStart(5)} req/s, p50 ${underAttack.p50} ms, p99 ${underAttack.p99} ms, 5xx ${underAttack.fivexx}`);
+    console.log(`  bombs sent ${bombed.sent}, refused as a proof that cannot be read ${bombed.refused}, other answers ${JSON.stringify(bombed.other)}, 5xx ${bombed.fivexx}`);
+    console.log(
+      `  resident p99 ratio ${ratio.toFixed(2)}× (target ≤ 1.5×, no 5xx): ${ratio <= 1.5 && underAttack.fivexx === 0 && bombed.fivexx === 0 ? "met" : "MISSED"}`,
+    );
   } finally {
     await Promise.all(
       servers.map((server) => {
@@ -256,6 +275,39 @@ function ticketRequest(form: FormTemplate, photo: Buffer, outcome?: Outcome): au
       if (outcome && status === 303) outcome.ticketsOk++;
     },
   };
+}
+
+/** One PDF-bomb report a second for `seconds`, round robin over the instances, each from a fresh address; every answer is counted. */
+async function bombEverySecond(form: FormTemplate, seconds: number) {
+  const bomb = flateInFlatePdf(256 * 1024 * 1024);
+  const answers: Promise<void>[] = [];
+  const tally = { bytes: bomb.length, sent: 0, refused: 0, fivexx: 0, other: {} as Record<string, number> };
+  for (let i = 0; i < seconds; i++) {
+    const no = anyReceipt();
+    const token = receiptToken(SECRETS.RECEIPT_LINK_SECRET, no);
+    const fields = form.fields.filter(([name]) => !["receipt", "t", "idempotency_key"].includes(name));
+    const { body, type } = multipart(
+      [...fields, ["receipt", no], ["t", token], ["idempotency_key", randomUUID()], ["category", "not_posted"], ["description", "见附件。"], ["contact", "13800138000"]],
+      { name: "proof", filename: "receipt.pdf", type: "application/pdf", data: bomb },
+    );
+    const url = `http://127.0.0.1:${PORT + (i % INSTANCES)}/r/${no}/ticket?t=${token}`;
+    tally.sent++;
+    answers.push(
+      fetch(url, { method: "POST", body: new Uint8Array(body), redirect: "manual", headers: { "content-type": type, host: HOST, origin: BASE, "x-forwarded-for": `203.0.113.${(i % 250) + 1}`, "accept-language": "zh-CN" } })
+        .then(async (response) => {
+          const html = await response.text();
+          if (response.status >= 500) tally.fivexx++;
+          else if (response.status === 200 && html.includes('data-error="invalid"')) tally.refused++;
+          else tally.other[String(response.status)] = (tally.other[String(response.status)] ?? 0) + 1;
+        })
+        .catch(() => {
+          tally.other.network = (tally.other.network ?? 0) + 1;
+        }),
+    );
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  await Promise.all(answers);
+  return tally;
 }
 
 function mix(forms: { lookup: FormTemplate; ticket: FormTemplate }, photo: Buffer, outcome?: Outcome): autocannon.Request[] {

@@ -1,7 +1,7 @@
 import { closeDb, dbHandle } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import { seedDemo } from "@/db/seed/demo";
-import { DEMO_STAFF_PASSWORD, seedDemoStaff } from "@/db/seed/demo-staff";
+import { DEMO_STAFF_PASSWORD, DEMO_TOTP_SECRETS, demoTotpUri, seedDemoStaff } from "@/db/seed/demo-staff";
 import { env } from "@/lib/env";
 import { receiptLink } from "@/lib/receipt-link";
 import { runCli } from "./cli";
@@ -42,7 +42,12 @@ runCli(async () => {
     console.log(`  ${r.status.padEnd(16)} ${r.receiptNo}  ${r.amount.padStart(8)}  ${receiptLink(base, config.RECEIPT_LINK_SECRET, r.receiptNo)}`);
   }
   console.log(`\nDemo staff accounts (password "${DEMO_STAFF_PASSWORD}"), sign in at ${base}/staff/login:`);
-  for (const s of demoStaff) console.log(`  ${s.role.padEnd(10)} ${s.email}`);
+  for (const s of demoStaff) {
+    const secret = DEMO_TOTP_SECRETS[s.email];
+    console.log(`  ${s.role.padEnd(10)} ${s.email}${secret ? `  TOTP secret ${secret}` : ""}`);
+    if (secret) console.log(`  ${"".padEnd(10)} ${demoTotpUri(s.email)}`);
+  }
+  console.log("Supervisor and admin sign-ins ask for the 6-digit code from an authenticator app holding that secret (published: demo only).");
   console.log("");
   startNext(config.PORT, { PAYSTATUS_DEMO: "1", PAYSTATUS_INPROCESS_WORKER: "1" });
 });

@@ -58,7 +58,7 @@ describe(`worker on ${databaseKind()}`, () => {
     const { sent, transport } = recorder();
 
     const run = await runWorkerOnce(now, { transports: { email: transport }, timeZone: "Asia/Shanghai", baseUrl: "https://pay.example.gov.cn" });
-    expect(run).toEqual({ escalated: 1, relay: { claimed: 2, sent: 2, failed: 0, unconfigured: 0 }, postingNotices: { overdue: 0, posted: 0, ended: 0 }, purgedRateLimits: 1, retentionPurged: 0, proofsChecked: 0, channelBillExceptions: 0, orderQueries: { asked: 0, confirmed: 0, notPaid: 0, notFound: 0, errors: 0 }, purgedFormProofs: 0 });
+    expect(run).toEqual({ escalated: 1, relay: { claimed: 2, sent: 2, failed: 0, unconfigured: 0 }, postingNotices: { overdue: 0, posted: 0, ended: 0 }, purgedRateLimits: 1, retentionPurged: 0, proofsChecked: 0, channelBillExceptions: 0, orderQueries: { asked: 0, confirmed: 0, notPaid: 0, notFound: 0, errors: 0 }, purgedFormProofs: 0, purgedSignInChallenges: 0 });
     expect(sent.map((m) => m.payload.kind).sort()).toEqual(["ticket_created", "ticket_escalated"]);
     expect((await db().select().from(tickets).where(eq(tickets.id, t!.id)))[0]).toMatchObject({ status: "open" });
     expect((await db().select().from(rateLimits)).map((r) => r.key)).toContain("test:fresh");

@@ -8,6 +8,7 @@ import { runProofChecks } from "@/db/queries/proof-checks";
 import { purgeRateLimitsOnce } from "@/db/queries/rate-limit";
 import { purgeExpiredFormProofs } from "@/db/queries/form-proofs";
 import { purgeExpiredTicketData } from "@/db/queries/retention";
+import { purgeSignInChallenges } from "@/db/queries/staff-totp";
 import { escalateWaitingTickets } from "@/db/queries/ticket-jobs";
 import { env } from "@/lib/env";
 import { extractOffThread } from "@/lib/proofs/extract-off-thread";
@@ -38,6 +39,8 @@ export type WorkerRun = {
   orderQueries: OrderQueryRun | null;
   /** Kept proofs of report forms never sent again (issue 18). */
   purgedFormProofs: number | null;
+  /** Staff sign-in challenges spent or past their 10 minutes (db/queries/staff-totp.ts). */
+  purgedSignInChallenges: number | null;
 };
 
 export type WorkerOptions = { transports?: Transports; timeZone?: string; baseUrl?: string; orderQueryClients?: OrderQueryClient[] };
@@ -47,7 +50,7 @@ const DAY_MS = 24 * 60 * 60_000;
 /** One pass of every job. A failing job is logged (no data, no stack) and does not stop the others. Null = that job failed. */
 export async function runWorkerOnce(now: Date = new Date(), options: WorkerOptions = {}): Promise<WorkerRun> {
   const transports = options.transports ?? defaultTransports();
-  const run: WorkerRun = { relay: null, escalated: null, postingNotices: null, purgedRateLimits: null, retentionPurged: null, proofsChecked: null, channelBillExceptions: null, orderQueries: null, purgedFormProofs: null };
+  const run: WorkerRun = { relay: null, escalated: null, postingNotices: null, purgedRateLimits: null, retentionPurged: null, proofsChecked: null, channelBillExceptions: null, orderQueries: null, purgedFormProofs: null, purgedSignInChallenges: null };
   run.escalated = await job("escalate_waiting_tickets", () => escalateWaitingTickets(now, db(), options));
   // Before the subscribers' job: a payment the channel confirms now is not called overdue in the same pass.
   run.orderQueries = await job("query_channel_orders", () => queryChannelOrders(now, options.orderQueryClients ?? defaultOrderQueryClients()));
@@ -58,6 +61,7 @@ export async function runWorkerOnce(now: Date = new Date(), options: WorkerOptio
   run.channelBillExceptions = await job("raise_channel_bill_exceptions", () => raiseChannelBillExceptions(now, options));
   run.retentionPurged = await job("purge_expired_ticket_data", () => purgeExpiredTicketData(now, env().RETENTION_DAYS));
   run.purgedFormProofs = await job("purge_expired_form_proofs", () => purgeExpiredFormProofs(now));
+  run.purgedSignInChallenges = await job("purge_sign_in_challenges", () => purgeSignInChallenges(now));
   // Last: reading proofs is the slow job (about a second each), and nothing above waits for it.
   run.proofsChecked = await job("check_proofs", () => runProofChecks(now, { extract: (bytes, contentType) => extractOffThread(bytes, contentType), timeZone: options.timeZone }));
   return run;

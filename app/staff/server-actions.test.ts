@@ -23,6 +23,8 @@ const PUBLIC_ACTIONS = new Set([
   "setElderModeAction", // elder mode switch (app/actions.ts)
   "signInAction", // staff email + password sign-in (app/staff/login/actions.ts)
   "oidcSignInAction", // staff single sign-on start (app/staff/login/actions.ts)
+  "secondFactorAction", // staff sign-in, the code step: before any session (app/staff/login/actions.ts)
+  "twoFactorAction", // TOTP enrolment: before the session of a supervisor/admin, or for the signed-in staff member (app/staff/two-factor/actions.ts)
   // Resident ticket actions: no account by design; each proves access itself — the receipt's QR token or
   // lookup cookie, or the ticket's tracking secret, checked in db/queries/tickets.ts (see tickets.test.ts).
   "openTicketAction",

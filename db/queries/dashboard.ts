@@ -159,3 +159,29 @@ export async function dashboard(actor: StaffPrincipal, options: DashboardOptions
     lookups: { found, qr, noMatch, tickets: ticketsOpened, withoutTicket },
   };
 }
+
+export type DashboardHeadline = { open: number; overdue: number; dueToday: number; unmatchedLines: number };
+
+/**
+ * The dashboard's headline numbers (issue 18), each the count of a list it links to: open tickets,
+ * open tickets past due (as the console home counts breaches), active tickets due by the end of today
+ * in the service zone with the clock running, and statement lines no receipt is matched to (the
+ * exceptions page). Supervisors and admins, like the rest of the dashboard.
+ */
+export async function dashboardHeadline(actor: StaffPrincipal, options: { now: Date; timeZone: string }, tx: Executor = db()): Promise<DashboardHeadline> {
+  if (!ALLOWED.has(actor.role)) throw new AppError("forbidden");
+  const now = options.now.toISOString();
+  const endOfToday = zonedInstant(addDays(zonedParts(options.now, options.timeZone).date, 1), "00:00", options.timeZone).toISOString();
+  const [tickets, lines] = await Promise.all([
+    queryRows<{ open: number; overdue: number; due_today: number }>(
+      tx,
+      sql`select count(*) filter (where status = 'open')::int as open,
+            count(*) filter (where status = 'open' and due_at <= ${now}::timestamptz and paused_at is null)::int as overdue,
+            count(*) filter (where status = 'open' and due_at > ${now}::timestamptz and due_at <= ${endOfToday}::timestamptz and paused_at is null)::int as due_today
+          from tickets
+          where status = 'open'`,
+    ),
+    queryRows<{ n: number }>(tx, sql`select count(*)::int as n from settlement_lines l where not exists (select 1 from matches m where m.settlement_line_id = l.id)`),
+  ]);
+  return { open: tickets[0]?.open ?? 0, overdue: tickets[0]?.overdue ?? 0, dueToday: tickets[0]?.due_today ?? 0, unmatchedLines: lines[0]?.n ?? 0 };
+}

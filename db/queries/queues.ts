@@ -2,9 +2,10 @@ import "server-only";
 import { and, asc, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { canSeeQueue, type StaffScope } from "@/lib/auth/roles";
 import { TICKET_QUEUES, type TicketCategory, type TicketQueue, type TicketStatus } from "@/lib/routing";
-import { decodeCursor, encodeCursor, type TQueueFilters } from "@/lib/ticket-desk";
+import { addDays, zonedInstant, zonedParts } from "@/lib/dates";
+import { decodeCursor, encodeCursor, type QueueView, type TQueueFilters } from "@/lib/ticket-desk";
 import { db, type Executor, queryRows } from "../client";
-import { staff as staffTable, ticketEvents, tickets } from "../schema";
+import { receipts, staff as staffTable, ticketEvents, tickets } from "../schema";
 import { recordAudit, staffActor } from "./audit";
 import type { StaffPrincipal } from "./staff";
 
@@ -70,6 +71,10 @@ export type QueueRow = {
   category: TicketCategory;
   priority: number;
   receiptNo: string | null;
+  /** The receipt's amount due and paid (null without a receipt in the store), and the payment status the ticket was routed on. */
+  amountDueFen: number | null;
+  amountPaidFen: number | null;
+  paymentStatus: string;
   dueAt: Date | null;
   pausedAt: Date | null;
   createdAt: Date;
@@ -89,16 +94,22 @@ export const QUEUE_PAGE_SIZE = 50;
  */
 export async function queuePage(
   scope: StaffScope & { id: number },
-  queue: TicketQueue,
+  queue: QueueView,
   filters: TQueueFilters,
-  options: { limit?: number } = {},
+  options: { limit?: number; now?: Date; timeZone?: string } = {},
   tx: Executor = db(),
 ): Promise<QueuePage | null> {
-  if (!canSeeQueue(scope, queue)) return null;
+  const queues = queue === "all" ? visibleQueues(scope) : canSeeQueue(scope, queue) ? [queue] : [];
+  if (queues.length === 0) return null;
   const limit = options.limit ?? QUEUE_PAGE_SIZE;
   const cursor = decodeCursor(filters.cursor);
+  const now = options.now ?? new Date();
+  const endOfToday = zonedInstant(addDays(zonedParts(now, options.timeZone ?? "Asia/Shanghai").date, 1), "00:00", options.timeZone ?? "Asia/Shanghai");
   const base: (SQL | undefined)[] = [
-    eq(tickets.queue, queue),
+    queues.length === 1 ? eq(tickets.queue, queues[0]!) : inArray(tickets.queue, queues),
+    // The same rule as the console home's "breached" count: past due and the clock not paused.
+    filters.due === "overdue" ? sql`${tickets.dueAt} <= ${now.toISOString()}::timestamptz and ${tickets.pausedAt} is null` : undefined,
+    filters.due === "today" ? sql`${tickets.dueAt} > ${now.toISOString()}::timestamptz and ${tickets.dueAt} <= ${endOfToday.toISOString()}::timestamptz and ${tickets.pausedAt} is null` : undefined,
     filters.status === "open" && filters.assigned === "unassigned" ? unassignedOpen() : eq(tickets.status, filters.status),
     filters.assigned === "me" ? eq(tickets.assigneeId, scope.id) : undefined,
     filters.assigned === "unassigned" ? isNull(tickets.assigneeId) : undefined,
@@ -113,6 +124,9 @@ export async function queuePage(
         category: tickets.category,
         priority: tickets.priority,
         receiptNo: tickets.receiptNo,
+        amountDueFen: receipts.amountDueFen,
+        amountPaidFen: receipts.amountPaidFen,
+        paymentStatus: tickets.paymentStatus,
         dueAt: tickets.dueAt,
         pausedAt: tickets.pausedAt,
         createdAt: tickets.createdAt,
@@ -121,6 +135,7 @@ export async function queuePage(
       })
       .from(tickets)
       .leftJoin(staffTable, eq(staffTable.id, tickets.assigneeId))
+      .leftJoin(receipts, eq(receipts.id, tickets.receiptId))
       .where(and(...base, position))
       .orderBy(asc(tickets.dueAt), asc(tickets.id))
       .limit(take);

@@ -33,12 +33,24 @@ export type StaffListRow = {
   disabled: boolean;
   locked: boolean;
   isDemo: boolean;
+  /** A TOTP second factor in force (db/queries/staff-totp.ts). */
+  twoFactor: boolean;
 };
 
 export async function listStaff(actor: Actor, now = new Date(), tx: Executor = db()): Promise<StaffListRow[]> {
   requireAdmin(actor);
   const rows = await tx
-    .select({ id: staff.id, email: staff.email, name: staff.name, role: staff.role, queues: staff.queues, disabledAt: staff.disabledAt, lockedUntil: staff.lockedUntil, isDemo: staff.isDemo })
+    .select({
+      id: staff.id,
+      email: staff.email,
+      name: staff.name,
+      role: staff.role,
+      queues: staff.queues,
+      disabledAt: staff.disabledAt,
+      lockedUntil: staff.lockedUntil,
+      isDemo: staff.isDemo,
+      totpEnabledAt: staff.totpEnabledAt,
+    })
     .from(staff)
     .orderBy(asc(staff.email));
   return rows.map((r) => ({
@@ -50,6 +62,7 @@ export async function listStaff(actor: Actor, now = new Date(), tx: Executor = d
     disabled: r.disabledAt !== null,
     locked: r.lockedUntil !== null && r.lockedUntil > now,
     isDemo: r.isDemo,
+    twoFactor: r.totpEnabledAt !== null,
   }));
 }
 

@@ -28,7 +28,7 @@ describe(`staff sign-in on ${databaseKind()}`, () => {
   it("accepts the right password, case-insensitive email, and stores only an argon2id hash", async () => {
     const { id, email } = await newStaff();
     const result = await verifyStaffPassword(`  ${email.toUpperCase()} `, PASSWORD);
-    expect(result).toEqual({ ok: true, staffId: id, sessionVersion: 1 });
+    expect(result).toEqual({ ok: true, staffId: id, sessionVersion: 1, need: "none" });
     const [row] = await handle().db.select({ hash: staff.passwordHash }).from(staff).where(eq(staff.id, id));
     expect(row!.hash).toMatch(/^\$argon2id\$/);
     expect(row!.hash).not.toContain(PASSWORD);
@@ -165,5 +165,17 @@ describe(`demo staff on ${databaseKind()}`, () => {
     expect(again).toMatchObject({ ok: true, staffId: first.staffId });
     const rows = await handle().db.select({ email: staff.email, isDemo: staff.isDemo }).from(staff).where(eq(staff.isDemo, true));
     expect(rows.map((r) => r.email).sort()).toEqual(DEMO_STAFF.map((s) => s.email).sort());
+  });
+
+  it("enrols the demo supervisor and admin with their published TOTP secrets, and no one else", async () => {
+    await seedDemoStaff(handle().db);
+    const needs = await Promise.all(DEMO_STAFF.map(async (s) => [s.role, (await verifyStaffPassword(s.email, DEMO_STAFF_PASSWORD)) as { need?: string }] as const));
+    expect(needs.map(([role, r]) => [role, r.need])).toEqual([
+      ["admin", "code"],
+      ["supervisor", "code"],
+      ["agent", "none"],
+      ["agent", "none"],
+      ["agent", "none"],
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import "server-only";
 import { and, eq, isNull } from "drizzle-orm";
 import { verifyAgainstDummy, verifyPassword } from "@/lib/auth/password";
+import { secondFactorNeed, type SecondFactorNeed } from "@/lib/auth/totp";
 import { normaliseEmail, type StaffRole } from "@/lib/auth/roles";
 import { db, type Executor } from "../client";
 import { staff } from "../schema";
@@ -32,7 +33,7 @@ const principalColumns = {
   sessionVersion: staff.sessionVersion,
 };
 
-export type SignInResult = { ok: true; staffId: number; sessionVersion: number } | { ok: false; retryAfterSeconds?: number };
+export type SignInResult = { ok: true; staffId: number; sessionVersion: number; need: SecondFactorNeed } | { ok: false; retryAfterSeconds?: number };
 
 /**
  * Email + password, for one client (the keyed hash of its address). Unknown
@@ -46,7 +47,15 @@ export async function verifyStaffPassword(emailInput: string, password: string, 
   const email = normaliseEmail(emailInput);
   return db().transaction(async (tx) => {
     const [row] = await tx
-      .select({ id: staff.id, passwordHash: staff.passwordHash, disabledAt: staff.disabledAt, sessionVersion: staff.sessionVersion, failedLogins: staff.failedLogins })
+      .select({
+        id: staff.id,
+        role: staff.role,
+        passwordHash: staff.passwordHash,
+        disabledAt: staff.disabledAt,
+        sessionVersion: staff.sessionVersion,
+        failedLogins: staff.failedLogins,
+        totpEnabledAt: staff.totpEnabledAt,
+      })
       .from(staff)
       .where(eq(staff.email, email))
       .for("update")
@@ -80,8 +89,11 @@ export async function verifyStaffPassword(emailInput: string, password: string, 
     }
     await clearSignInFailures(email, client, tx);
     await tx.update(staff).set({ failedLogins: 0, lockedUntil: null }).where(eq(staff.id, row.id));
-    await recordAudit(tx, { actor: `staff:${row.id}`, action: "staff.sign_in", objectType: "staff", objectId: row.id, outcome: "ok", detail: { method: "password" } });
-    return { ok: true, staffId: row.id, sessionVersion: row.sessionVersion };
+    // A second factor still owed: the password step is audited as such, the sign-in itself when the code is shown.
+    const need = secondFactorNeed(row.role, row.totpEnabledAt !== null);
+    if (need === "none") await recordAudit(tx, { actor: `staff:${row.id}`, action: "staff.sign_in", objectType: "staff", objectId: row.id, outcome: "ok", detail: { method: "password" } });
+    else await recordAudit(tx, { actor: `staff:${row.id}`, action: "staff.sign_in_password", objectType: "staff", objectId: row.id, outcome: "ok", detail: { next: need } });
+    return { ok: true, staffId: row.id, sessionVersion: row.sessionVersion, need };
   });
 }
 

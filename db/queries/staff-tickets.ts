@@ -168,7 +168,7 @@ export async function staffTicket(ref: string, staff: StaffPrincipal, options: {
 }
 
 /** A proof of a ticket the staff member may see; null otherwise. The route handler serves it as a download. */
-export async function staffAttachment(ref: string, attachmentId: number, staff: StaffPrincipal) {
+export async function staffAttachment(ref: string, attachmentId: number, staff: StaffPrincipal, purpose: "download" | "preview" = "download") {
   const [row] = await db()
     .select({ storageKey: ticketAttachments.storageKey, contentType: ticketAttachments.contentType, queue: tickets.queue })
     .from(ticketAttachments)
@@ -178,7 +178,7 @@ export async function staffAttachment(ref: string, attachmentId: number, staff: 
   if (!row || !canSeeQueue(staff, row.queue)) return null;
   const bytes = await proofStorage().get(row.storageKey);
   if (!bytes) return null;
-  await recordAudit(db(), { actor: staffActor(staff.id), action: "ticket.attachment_download", objectType: "ticket", objectId: ref, outcome: "ok", detail: { attachmentId } });
+  await recordAudit(db(), { actor: staffActor(staff.id), action: "ticket.attachment_download", objectType: "ticket", objectId: ref, outcome: "ok", detail: purpose === "preview" ? { attachmentId, preview: true } : { attachmentId } });
   return { bytes, contentType: row.contentType, storageKey: row.storageKey };
 }
 

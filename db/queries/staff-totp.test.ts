@@ -3,10 +3,21 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { totpCode } from "@/lib/auth/totp";
 import { db } from "../client";
-import { auditEvents, staff } from "../schema";
+import { auditEvents, staff, staffSignInChallenges } from "../schema";
 import { databaseKind, setupTestDatabase } from "../testing/test-db";
 import { createStaff } from "./staff-accounts";
-import { challengeNeed, confirmTotpEnrolment, openSignInChallenge, redeemSignInChallenge, resetStaffTotp, startTotpEnrolment, verifySecondFactor } from "./staff-totp";
+import {
+  challengeNeed,
+  confirmTotpEnrolment,
+  openSignInChallenge,
+  purgeSignInChallenges,
+  redeemSignInChallenge,
+  regenerateRecoveryCodes,
+  resetStaffTotp,
+  startTotpEnrolment,
+  totpStatus,
+  verifySecondFactor,
+} from "./staff-totp";
 
 setupTestDatabase();
 const t0 = new Date();
@@ -110,5 +121,43 @@ describe(`staff TOTP on ${databaseKind()}`, () => {
     const challenge = await openSignInChallenge(db(), member.id, 2, "code", t0);
     expect(await verifySecondFactor(challenge, member.recoveryCodes[0]!, "client-f", t0)).toEqual({ ok: false, reason: "expired" });
     expect(await actions(member.id)).toContainEqual({ action: "staff.totp_reset", outcome: "ok" });
+  });
+
+  it("an admin cannot reset their own second factor", async () => {
+    const member = await enrolled();
+    await expect(resetStaffTotp(member.id, member.id, t0)).rejects.toMatchObject({ code: "self_change" });
+  });
+
+  it("new recovery codes need a current code, replace every older one, and count wrong codes", async () => {
+    const member = await enrolled();
+    expect(await totpStatus(member.id)).toEqual({ enrolled: true, recoveryCodesLeft: 10 });
+    expect(await regenerateRecoveryCodes(member.id, "000000", "client-g", t0)).toEqual({ ok: false, reason: "wrong_code" });
+    const fresh = await regenerateRecoveryCodes(member.id, totpCode(member.secret, t0), "client-g", t0);
+    expect(fresh.ok && fresh.recoveryCodes).toHaveLength(10);
+    if (!fresh.ok) return;
+    expect(fresh.recoveryCodes).not.toContain(member.recoveryCodes[0]);
+    // The old set is dead, the new one works.
+    const one = await openSignInChallenge(db(), member.id, 1, "code", at(5));
+    expect(await verifySecondFactor(one, member.recoveryCodes[0]!, "client-g", at(5))).toEqual({ ok: false });
+    expect(await verifySecondFactor(one, fresh.recoveryCodes[0]!, "client-g", at(5))).toMatchObject({ ok: true });
+    expect(await totpStatus(member.id)).toEqual({ enrolled: true, recoveryCodesLeft: 9 });
+    // The code that minted them is spent too.
+    expect(await regenerateRecoveryCodes(member.id, totpCode(member.secret, t0), "client-g", at(5))).toEqual({ ok: false, reason: "wrong_code" });
+    const { id: plain } = await supervisor();
+    expect(await regenerateRecoveryCodes(plain, "123456", "client-g", t0)).toEqual({ ok: false, reason: "not_enrolled" });
+    expect(await actions(member.id)).toContainEqual({ action: "staff.recovery_codes_regenerate", outcome: "ok" });
+  });
+
+  it("the worker's purge removes spent and expired challenges and keeps live ones", async () => {
+    const member = await supervisor();
+    const live = await openSignInChallenge(db(), member.id, 1, "enrol", t0);
+    const old = await openSignInChallenge(db(), member.id, 1, "none", at(-11 * 60));
+    const spent = await openSignInChallenge(db(), member.id, 1, "none", t0);
+    expect(await redeemSignInChallenge(spent, t0)).toMatchObject({ ok: true });
+    expect(await purgeSignInChallenges(t0)).toBeGreaterThanOrEqual(2);
+    const left = await db().select({ staffId: staffSignInChallenges.staffId }).from(staffSignInChallenges).where(eq(staffSignInChallenges.staffId, member.id));
+    expect(left).toHaveLength(1);
+    expect(await challengeNeed(live, t0)).toMatchObject({ need: "enrol" });
+    expect(await challengeNeed(old, t0)).toBeNull();
   });
 });

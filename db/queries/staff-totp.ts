@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import type { StaffRole } from "@/lib/auth/roles";
 import {
   checkTotp,
@@ -12,8 +12,10 @@ import {
   secondFactorInput,
   secondFactorNeed,
   totpUri,
+  type SecondFactorNeed,
 } from "@/lib/auth/totp";
 import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
 import { db, type Executor } from "../client";
 import { staff, staffRecoveryCodes, staffSignInChallenges } from "../schema";
 import { recordAudit } from "./audit";
@@ -30,7 +32,7 @@ import { revokeAllStaffSessions } from "./staff-sessions";
  */
 
 export const CHALLENGE_MINUTES = 10;
-export type SecondFactorNeed = "none" | "code" | "enrol";
+export type { SecondFactorNeed };
 export type FactorResult = { ok: true; staffId: number; sessionVersion: number } | { ok: false; retryAfterSeconds?: number; reason?: "expired" };
 
 const tokenHash = (token: string) => createHash("sha256").update(`challenge:${token}`).digest("hex");
@@ -149,6 +151,10 @@ export async function redeemSignInChallenge(token: unknown, now = new Date(), tx
     const row = await lockStaff(t, challenge.staffId);
     if (!row || row.disabledAt !== null || row.sessionVersion !== challenge.sessionVersion) return { ok: false, reason: "expired" };
     await t.update(staffSignInChallenges).set({ usedAt: now }).where(eq(staffSignInChallenges.tokenHash, challenge.tokenHash));
+    // A password-only sign-in was audited with its password; one that went through enrolment is audited here.
+    if (challenge.need === "enrol") {
+      await recordAudit(t, { actor: `staff:${row.id}`, action: "staff.sign_in", objectType: "staff", objectId: row.id, outcome: "ok", detail: { method: "totp_enrolment" } });
+    }
     return { ok: true, staffId: row.id, sessionVersion: row.sessionVersion };
   };
   return tx ? run(tx) : db().transaction(run);
@@ -212,6 +218,8 @@ export async function confirmTotpEnrolment(staffId: number, code: string, client
  * must enrol again at the next sign-in. Audited.
  */
 export async function resetStaffTotp(adminId: number, staffId: number, now = new Date()): Promise<boolean> {
+  // Not one's own: an admin who lost their phone asks another admin (or uses a recovery code).
+  if (adminId === staffId) throw new AppError("self_change");
   return db().transaction(async (tx) => {
     const row = await lockStaff(tx, staffId);
     if (!row) return false;
@@ -224,4 +232,55 @@ export async function resetStaffTotp(adminId: number, staffId: number, now = new
     await recordAudit(tx, { actor: `staff:${adminId}`, action: "staff.totp_reset", objectType: "staff", objectId: row.id, outcome: "ok", detail: { wasEnrolled: row.totpEnabledAt !== null } });
     return true;
   });
+}
+
+export type TotpStatus = { enrolled: boolean; recoveryCodesLeft: number };
+
+/** Whether the account has a second factor in force, and how many recovery codes are unspent. */
+export async function totpStatus(staffId: number, tx: Executor = db()): Promise<TotpStatus> {
+  const [row] = await tx.select({ enabled: staff.totpEnabledAt }).from(staff).where(eq(staff.id, staffId)).limit(1);
+  const [left] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(staffRecoveryCodes)
+    .where(and(eq(staffRecoveryCodes.staffId, staffId), isNull(staffRecoveryCodes.usedAt)));
+  return { enrolled: Boolean(row?.enabled), recoveryCodesLeft: left?.n ?? 0 };
+}
+
+export type RegenerateResult = { ok: true; recoveryCodes: string[] } | { ok: false; reason: "wrong_code" | "not_enrolled"; retryAfterSeconds?: number };
+
+/**
+ * New recovery codes for an enrolled account, on a current code from the authenticator (a stolen
+ * session alone cannot mint them): the 10 new ones replace every older one, spent or not. Wrong
+ * codes count in the sign-in throttle. Audited.
+ */
+export async function regenerateRecoveryCodes(staffId: number, code: string, client: string, now = new Date()): Promise<RegenerateResult> {
+  return db().transaction(async (tx) => {
+    const row = await lockStaff(tx, staffId);
+    if (!row || row.disabledAt !== null || !row.totpEnabledAt || !row.totpSecret) return { ok: false, reason: "not_enrolled" };
+    const wait = await signInWait(row.email, client, now, tx);
+    if (wait > 0) return { ok: false, reason: "wrong_code", retryAfterSeconds: wait };
+    const secret = openTotpSecret(row.totpSecret, env().AUTH_SECRET);
+    const check = secret ? checkTotp(secret, code, now, row.totpLastStep, row.isDemo) : null;
+    if (!check?.ok) {
+      await recordSignInFailure(row.email, client, now, tx);
+      await recordAudit(tx, { actor: `staff:${row.id}`, action: "staff.recovery_codes_regenerate", objectType: "staff", objectId: row.id, outcome: "refused", detail: { reason: "wrong_code" } });
+      return { ok: false, reason: "wrong_code" };
+    }
+    const recoveryCodes = newRecoveryCodes();
+    await tx.update(staff).set({ totpLastStep: check.step }).where(eq(staff.id, row.id));
+    await tx.delete(staffRecoveryCodes).where(eq(staffRecoveryCodes.staffId, row.id));
+    await tx.insert(staffRecoveryCodes).values(recoveryCodes.map((c) => ({ staffId: row.id, codeHash: recoveryCodeHash(c.replaceAll("-", "")) })));
+    await clearSignInFailures(row.email, client, tx);
+    await recordAudit(tx, { actor: `staff:${row.id}`, action: "staff.recovery_codes_regenerate", objectType: "staff", objectId: row.id, outcome: "ok", detail: { recoveryCodes: recoveryCodes.length } });
+    return { ok: true, recoveryCodes };
+  });
+}
+
+/** Housekeeping (the worker): challenges spent or older than their 10 minutes are of no further use. */
+export async function purgeSignInChallenges(now = new Date(), tx: Executor = db()): Promise<number> {
+  const rows = await tx
+    .delete(staffSignInChallenges)
+    .where(or(isNotNull(staffSignInChallenges.usedAt), lt(staffSignInChallenges.createdAt, new Date(now.getTime() - CHALLENGE_MINUTES * 60_000))))
+    .returning({ tokenHash: staffSignInChallenges.tokenHash });
+  return rows.length;
 }

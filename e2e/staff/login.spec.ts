@@ -7,7 +7,9 @@ test.describe("staff sign-in", () => {
     await signIn(page, agent.email);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("工作台");
     await expect(page.locator("[data-staff-role]")).toHaveAttribute("data-staff-role", "agent");
-    await expect(page.locator("[data-staff-queues]")).toHaveText(agent.queues.join(", "));
+    // Queues by their staff names (issue 18), the codes only in the attribute.
+    await expect(page.locator("[data-staff-queues]")).toHaveAttribute("data-staff-queues", agent.queues.join(","));
+    await expect(page.locator("[data-staff-queues]")).toHaveText("银行对接、补录");
     await expect(page.getByTestId("demo-account")).toBeVisible();
     // Agents get no admin link, and the admin page refuses them.
     await expect(page.getByRole("link", { name: "管理工作人员账号" })).toHaveCount(0);

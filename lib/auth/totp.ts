@@ -29,8 +29,10 @@ export function secondFactorRequired(role: StaffRole): boolean {
   return role === "supervisor" || role === "admin";
 }
 
+export type SecondFactorNeed = "none" | "code" | "enrol";
+
 /** After a right password: nothing more, a code, or enrolment first. */
-export function secondFactorNeed(role: StaffRole, enrolled: boolean): "none" | "code" | "enrol" {
+export function secondFactorNeed(role: StaffRole, enrolled: boolean): SecondFactorNeed {
   if (enrolled) return "code";
   return secondFactorRequired(role) ? "enrol" : "none";
 }

@@ -32,6 +32,9 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
             </span>
           )}
           <span data-testid="signed-in-as">{staff.email}</span>
+          <a href="/staff/two-factor" className="font-semibold text-brand underline">
+            {t.staff.twoFactor.link}
+          </a>
           <StaffForm action={signOutAction} texts={{ errors: t.appErrors }}>
             <button type="submit" className="min-h-11 rounded-md border-2 border-gray-800 px-4 py-2 font-semibold">
               {c.signOut}

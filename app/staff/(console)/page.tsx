@@ -11,7 +11,8 @@ import { consoleStaff } from "./guard";
 export default async function ConsoleHome() {
   const [staff, { t }] = await Promise.all([consoleStaff("/staff"), requestLocale()]);
   const c = t.staff.console;
-  const queues = staff.role === "agent" ? (staff.queues.length > 0 ? staff.queues.join(", ") : c.noQueues) : c.allQueues;
+  const queueName = (q: string) => t.desk.queueNames[q as keyof typeof t.desk.queueNames] ?? "—";
+  const queues = staff.role === "agent" ? (staff.queues.length > 0 ? staff.queues.map(queueName).join(t.htmlLang === "en" ? ", " : "、") : c.noQueues) : c.allQueues;
   const counts = await queueCounts(staff, new Date());
   return (
     <>
@@ -23,7 +24,7 @@ export default async function ConsoleHome() {
         <dt className="font-semibold">{c.role}</dt>
         <dd data-staff-role={staff.role}>{t.staff.roles[staff.role]}</dd>
         <dt className="font-semibold">{c.queues}</dt>
-        <dd data-staff-queues>{queues}</dd>
+        <dd data-staff-queues={staff.queues.join(",")}>{queues}</dd>
       </dl>
       <h2 className="mb-3 text-2xl font-bold">{t.desk.home.title}</h2>
       {counts.length === 0 ? (

@@ -3,18 +3,28 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { isCredentialsRefusal, oidcSettings, signIn, throttledMinutes } from "@/auth";
+import { oidcSettings, signIn } from "@/auth";
+import { beginStaffSignIn, SignInThrottledError } from "@/db/queries/staff-sign-in";
+import { challengeNeed } from "@/db/queries/staff-totp";
 import { PASSWORD_MAX_LENGTH } from "@/lib/auth/roles";
-import type { SignInState } from "@/lib/action-state";
-import { DEFAULT_AFTER_SIGN_IN, safeCallbackPath } from "@/lib/auth/safe-redirect";
+import { secondFactorInput } from "@/lib/auth/totp";
+import type { SecondFactorState, SignInState } from "@/lib/action-state";
+import { safeCallbackPath } from "@/lib/auth/safe-redirect";
 import { publicAction, stop } from "../../public-action";
+import { challengeCookie, clearChallengeCookie, setChallengeCookie, startSession } from "./challenge";
 
 /**
  * Public by nature (on the allow-list of the server-action test): signing in.
  * One answer for unknown email, wrong password or disabled account. The
- * limits (per client, and per account and client) are enforced inside
- * Auth.js's authorize() (auth.ts), which every route to a password check
- * passes through; this action only reads the form and shows the answer.
+ * limits (per client, and per account and client) are enforced in the data
+ * layer (db/queries/staff-sign-in.ts) that both this action and Auth.js's
+ * authorize() (auth.ts) go through; this action only reads the form, keeps
+ * the sign-in challenge in its cookie and shows the answer.
+ *
+ * Two steps: a right password opens a challenge. An account that owes
+ * nothing more is signed in at once; one with a second factor goes to the
+ * code step (/staff/login/code); a supervisor or admin without one goes to
+ * enrol first (/staff/two-factor).
  */
 
 const ZSignIn = z.object({
@@ -28,6 +38,8 @@ async function requestOrigin(): Promise<string> {
   return `${proto}://${h.get("host") ?? "localhost"}`;
 }
 
+const withCallback = (path: string, callbackPath: string) => `${path}?callbackUrl=${encodeURIComponent(callbackPath)}`;
+
 export const signInAction = publicAction({
   event: "staff_sign_in_failed",
   guard: async ({ text }) => {
@@ -38,26 +50,49 @@ export const signInAction = publicAction({
   },
   rateLimited: (retryAfterMinutes, { typed }): SignInState => ({ code: "rate_limited", email: typed, retryAfterMinutes }),
   failed: (errorId, request): SignInState => ({ code: "error", email: request?.text("email", 254) ?? "", errorId }),
-  run: async ({ email, password, typed, callbackPath }): Promise<SignInState> => {
-    let destination: string;
+  run: async ({ email, password, typed, callbackPath }, request): Promise<SignInState> => {
+    let begun: Awaited<ReturnType<typeof beginStaffSignIn>>;
     try {
-      const answer: unknown = await signIn("credentials", { email, password, redirectTo: callbackPath, redirect: false });
-      destination = typeof answer === "string" ? answer : DEFAULT_AFTER_SIGN_IN;
+      begun = await beginStaffSignIn({ email, password }, request.headers);
     } catch (error) {
-      const minutes = throttledMinutes(error);
-      if (minutes !== null) return { code: "rate_limited", email: typed, retryAfterMinutes: minutes };
-      if (isCredentialsRefusal(error)) return { code: "invalid_credentials", email: typed };
+      if (error instanceof SignInThrottledError) return { code: "rate_limited", email: typed, retryAfterMinutes: Math.max(1, Math.ceil(error.retryAfterSeconds / 60)) };
       throw error;
     }
-    // Auth.js has already passed the destination through the same-origin redirect callback.
-    let path = DEFAULT_AFTER_SIGN_IN;
-    try {
-      const url = new URL(destination);
-      path = safeCallbackPath(`${url.pathname}${url.search}`, url.origin);
-    } catch {
-      // keep the console home
+    if (!begun) return { code: "invalid_credentials", email: typed };
+    if (begun.need === "code" || begun.need === "enrol") {
+      await setChallengeCookie(begun.token);
+      redirect(withCallback(begun.need === "code" ? "/staff/login/code" : "/staff/two-factor", callbackPath));
     }
-    redirect(path);
+    const session = await startSession({ challenge: begun.token }, callbackPath);
+    if (!session.ok) return session.retryAfterMinutes ? { code: "rate_limited", email: typed, retryAfterMinutes: session.retryAfterMinutes } : { code: "invalid_credentials", email: typed };
+    redirect(session.path);
+  },
+});
+
+/** The code step: a 6-digit TOTP code or a recovery code against the challenge in the cookie, checked by authorize(). */
+export const secondFactorAction = publicAction({
+  event: "staff_second_factor_failed",
+  guard: async ({ text }) => {
+    const token = await challengeCookie();
+    if (!token) return stop<SecondFactorState>({ code: "expired" });
+    const code = text("code", 40);
+    if (!secondFactorInput(code)) return stop<SecondFactorState>({ code: "invalid" });
+    return { ok: true, value: { token, code, callbackPath: safeCallbackPath(text("callbackUrl", 2000), await requestOrigin()) } };
+  },
+  rateLimited: (retryAfterMinutes): SecondFactorState => ({ code: "rate_limited", retryAfterMinutes }),
+  failed: (errorId): SecondFactorState => ({ code: "error", errorId }),
+  run: async ({ token, code, callbackPath }): Promise<SecondFactorState> => {
+    const session = await startSession({ challenge: token, code }, callbackPath);
+    if (session.ok) {
+      await clearChallengeCookie();
+      redirect(session.path);
+    }
+    if (session.retryAfterMinutes) return { code: "rate_limited", retryAfterMinutes: session.retryAfterMinutes };
+    if (!(await challengeNeed(token))) {
+      await clearChallengeCookie();
+      return { code: "expired" };
+    }
+    return { code: "wrong_code" };
   },
 });
 

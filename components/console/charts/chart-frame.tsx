@@ -21,7 +21,7 @@ export const CHART_COLOURS = ["#1d4ed8", "#b45309", "#047857", "#b91c1c", "#6d28
 export const colourOf = (index: number) => CHART_COLOURS[index % CHART_COLOURS.length]!;
 
 export const CHART_WIDTH = 640;
-export const CHART_HEIGHT = 240;
+export const CHART_HEIGHT = 200;
 
 type FrameProps = {
   id: string;
@@ -46,7 +46,7 @@ type FrameProps = {
 export function ChartFrame({ id, title, desc, categories, categoryHeader, series, texts, format = String, children }: FrameProps) {
   const empty = series.every((s) => s.values.every((v) => v === null || v === 0));
   return (
-    <figure data-chart={id} aria-labelledby={`${id}-title`} className="mb-10">
+    <figure data-chart={id} aria-labelledby={`${id}-title`} className="mb-8">
       <h2 id={`${id}-title`} className="mb-1 text-2xl font-bold">
         {title}
       </h2>

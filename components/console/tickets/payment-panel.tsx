@@ -53,7 +53,7 @@ export function PaymentPanel({ view, matchAction, t, locale, timeZone, confirmat
   const { receipt, status, lines, candidates, ticket } = view;
   const settled = lines.reduce((sum, l) => sum + l.amountFen, 0);
   const texts = { done: t.desk.actions.done, errors: t.appErrors, refusals: t.desk.actions.refusals };
-  const submittedStatus = ticket.paymentStatus in t.status.views ? t.status.views[ticket.paymentStatus as StatusCode].title : ticket.paymentStatus;
+  const submittedStatus = ticket.paymentStatus in t.desk.paymentStatuses ? t.desk.paymentStatuses[ticket.paymentStatus as StatusCode] : "—";
   return (
     <section aria-labelledby="payment-title" className="mb-8">
       <h2 id="payment-title" className="mb-3 text-2xl font-bold">
@@ -81,8 +81,7 @@ export function PaymentPanel({ view, matchAction, t, locale, timeZone, confirmat
       )}
       {status && (
         <div data-status={status.code} className="mb-4 rounded-md border-l-8 border-brand bg-blue-50 p-4">
-          <p className="text-xl font-bold">{t.status.views[status.code].title}</p>
-          <p>{statusSentence(status, t, locale)}</p>
+          <p className="text-xl font-bold">{t.desk.paymentStatuses[status.code]}</p>
           <h3 className="mt-3 font-semibold">{p.derivation}</h3>
           <ol className="ml-6 list-decimal">
             {receipt && <li>{fill(p.steps.billing, { status: p.billingStatuses[receipt.billingStatus as keyof typeof p.billingStatuses] ?? receipt.billingStatus })}</li>}
@@ -90,6 +89,11 @@ export function PaymentPanel({ view, matchAction, t, locale, timeZone, confirmat
             {receipt && <li>{fill(p.steps.timing, { lag: receipt.lagDays, cutoff: receipt.cutoff })}</li>}
             <li>{fill(p.steps.submitted, { status: submittedStatus })}</li>
           </ol>
+          {/* The resident's own sentence, marked as theirs: what the payer was told, for replying in the same terms. */}
+          <details className="mt-3">
+            <summary className="cursor-pointer font-semibold">{p.residentView}</summary>
+            <p className="mt-1" lang={t.htmlLang}>{statusSentence(status, t, locale)}</p>
+          </details>
         </div>
       )}
 
@@ -144,7 +148,7 @@ function LineTable({ rows, t, extraHeader, action }: { rows: LineRow[]; t: Messa
           <td className="p-2 font-mono">{l.bankRef ?? "—"}</td>
           <td className="p-2">{formatFen(l.amountFen)}</td>
           <td className="p-2">{l.valueDate}</td>
-          <td className="p-2">{l.channel ?? "—"}</td>
+          <td className="p-2">{l.channel ? (t.desk.channelNames[l.channel as keyof typeof t.desk.channelNames] ?? "—") : "—"}</td>
           <td className="p-2 font-mono">{l.payerAccount ?? "—"}</td>
           <td className="p-2">{l.remittance ?? "—"}</td>
           <td className="p-2">{l.extra}</td>
@@ -167,7 +171,7 @@ function ConfirmationTable({ confirmations, t, locale, timeZone }: { confirmatio
         <DataTable className="mb-4" headers={[t.channels.confirmed.channel, c.transaction, c.order, c.amount, c.paidAt, c.receivedAt, c.terminal]}>
           {confirmations.map((k) => (
             <tr key={k.id} data-channel-confirmation={k.channel} className="border-b border-gray-300 align-top">
-              <td className="p-2">{t.channels.names[k.channel as keyof typeof t.channels.names] ?? k.channel}</td>
+              <td className="p-2">{t.channels.names[k.channel as keyof typeof t.channels.names] ?? t.desk.channelNames[k.channel as keyof typeof t.desk.channelNames] ?? "—"}</td>
               <td className="p-2 font-mono">{k.transactionId}</td>
               <td className="p-2 font-mono">{k.outTradeNo}</td>
               <td className="p-2">{formatFen(k.amountFen)}</td>

@@ -5,11 +5,12 @@ import { fill } from "@/lib/i18n";
 import { formatDate } from "@/lib/i18n/format";
 import { formatFen } from "@/lib/money";
 import { StaffForm } from "@/components/console/staff-form";
+import { isPreviewableProof } from "@/lib/uploads/previewable";
 
 type Props = {
   checks: ProofCheckView[];
   /** The ticket's attachments in timeline order, so that "Proof 2" here is "Proof 2" in the timeline. */
-  attachmentIds: number[];
+  attachments: { id: number; contentType: string }[];
   ticket: { ref: string; version: number };
   /** Whether the ticket's receipt is in the store; without it there is nothing to match. */
   hasReceipt: boolean;
@@ -24,8 +25,8 @@ type Props = {
  * (issue 15), in plain words, one element per proof carrying
  * `data-proof-check` (SPEC §3.6). A proposed line is a button, never a match.
  */
-export function ProofChecks({ checks, attachmentIds, ticket, hasReceipt, confirmAction, t, locale }: Props) {
-  if (attachmentIds.length === 0) return null;
+export function ProofChecks({ checks, attachments, ticket, hasReceipt, confirmAction, t, locale }: Props) {
+  if (attachments.length === 0) return null;
   const p = t.proofChecks;
   const byAttachment = new Map(checks.map((c) => [c.attachmentId, c]));
   const texts = { done: t.desk.actions.done, errors: t.appErrors, refusals: t.desk.actions.refusals };
@@ -36,11 +37,17 @@ export function ProofChecks({ checks, attachmentIds, ticket, hasReceipt, confirm
       </h2>
       <p className="mb-3 text-gray-700">{p.intro}</p>
       <ul className="space-y-3">
-        {attachmentIds.map((attachmentId, i) => {
+        {attachments.map(({ id: attachmentId, contentType }, i) => {
           const check = byAttachment.get(attachmentId);
           return (
             <li key={attachmentId} className="rounded-md border-2 border-gray-300 p-3" data-proof-attachment={attachmentId} data-proof-check={check?.result ?? undefined}>
-              <p className="font-semibold">{fill(p.proof, { n: i + 1 })}</p>
+              <p className="font-semibold">
+                {fill(p.proof, { n: i + 1 })}{" "}
+                <a href={`/staff/tickets/${ticket.ref}/attachments/${attachmentId}`} className="ml-2 font-normal text-brand underline">
+                  {fill(t.desk.ticket.download, { n: i + 1 })}
+                </a>
+              </p>
+              <ProofPreview ticketRef={ticket.ref} attachmentId={attachmentId} contentType={contentType} n={i + 1} t={t} />
               {!check?.result ? <p>{p.pending}</p> : <CheckSentences check={check} t={t} locale={locale} />}
               {check?.result && check.result !== "unreadable" && <ReadFields check={check} t={t} locale={locale} />}
               {check?.proposedLine && !check.proposedLine.matched && hasReceipt && (
@@ -62,6 +69,21 @@ export function ProofChecks({ checks, attachmentIds, ticket, hasReceipt, confirm
       </ul>
     </section>
   );
+}
+
+/**
+ * The proof itself, inline (issue 18), from the same authorised route as the download: an image as
+ * <img>, a PDF in an <iframe> under the preview CSP (proxy.ts). Other types are only downloaded.
+ */
+function ProofPreview({ ticketRef, attachmentId, contentType, n, t }: { ticketRef: string; attachmentId: number; contentType: string; n: number; t: Messages }) {
+  if (!isPreviewableProof(contentType)) return null;
+  const src = `/staff/tickets/${ticketRef}/attachments/${attachmentId}?preview=1`;
+  const p = t.desk.ticket;
+  if (contentType === "application/pdf") {
+    return <iframe src={src} title={fill(p.pdfPreview, { n })} data-proof-preview="pdf" className="my-2 h-96 w-full rounded border border-gray-300 bg-gray-50" />;
+  }
+  // eslint-disable-next-line @next/next/no-img-element -- a private, per-request proof: never through the image optimiser
+  return <img src={src} alt={fill(p.preview, { n })} data-proof-preview="image" className="my-2 max-h-72 max-w-full rounded border border-gray-300 object-contain" />;
 }
 
 function CheckSentences({ check, t, locale }: { check: ProofCheckView; t: Messages; locale: Locale }) {

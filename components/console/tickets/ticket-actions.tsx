@@ -13,7 +13,8 @@ import { StaffForm } from "@/components/console/staff-form";
 /** The desk's server actions (app/staff/tickets-actions.ts), one per form below. */
 export type TicketDeskActions = Record<"claim" | "assign" | "reply" | "askInfo" | "note" | "resolve" | "transfer" | "merge" | "close", StaffFormAction>;
 
-type Props = { view: StaffTicketView; actions: TicketDeskActions; staff: StaffPrincipal; t: Messages; cannedText: string; canned: CannedReplyId | null };
+/** `primary` (claim, reply, resolve) sits in the ticket's first screen; `more` (the rest) below the details (issue 18). */
+type Props = { view: StaffTicketView; actions: TicketDeskActions; staff: StaffPrincipal; t: Messages; cannedText: string; canned: CannedReplyId | null; part: "primary" | "more" };
 
 const button = "min-h-12 rounded-md border-2 border-gray-800 px-4 py-2 text-lg font-semibold";
 const primary = "min-h-12 rounded-md bg-brand px-5 py-2 text-lg font-semibold text-white hover:bg-brand-dark";
@@ -26,7 +27,7 @@ const body = { name: "body", rows: 4, maxLength: 4000, required: true } as const
  * by status). Every form carries the ticket version it was rendered with: a
  * form that is out of date is refused by the data layer and says so.
  */
-export function TicketActions({ view, actions, staff, t, cannedText, canned }: Props) {
+export function TicketActions({ view, actions, staff, t, cannedText, canned, part }: Props) {
   const { ticket } = view;
   const a = t.desk.actions;
   const texts = { done: a.done, errors: t.appErrors, refusals: a.refusals };
@@ -37,15 +38,16 @@ export function TicketActions({ view, actions, staff, t, cannedText, canned }: P
     </>
   );
   const can = (action: Parameters<typeof actionAllowed>[0]) => actionAllowed(action, ticket.status);
-  const residentLanguage = ticket.locale === "en" ? "English" : "中文";
+  const residentLanguage = t.desk.localeNames[ticket.locale === "en" ? "en" : "zh-CN"];
 
-  return (
-    <section aria-labelledby="actions-title" className="mb-8">
-      <h2 id="actions-title" className="mb-3 text-2xl font-bold">
-        {a.title}
-      </h2>
+  if (part === "primary") {
+    return (
+      <section aria-labelledby="actions-title" className="mb-6">
+        <h2 id="actions-title" className="mb-3 text-2xl font-bold">
+          {a.title}
+        </h2>
       {can("claim") && ticket.assigneeId !== staff.id && (staff.role !== "agent" || ticket.assigneeId === null) && (
-        <StaffForm action={actions.claim} texts={texts} className="mb-6">
+        <StaffForm action={actions.claim} texts={texts} className="mb-4">
           {hidden}
           <button type="submit" className={primary} data-action="claim">
             {a.claim}
@@ -53,6 +55,48 @@ export function TicketActions({ view, actions, staff, t, cannedText, canned }: P
         </StaffForm>
       )}
 
+      {can("reply") && (
+        <Section id="reply" title={a.reply}>
+          <p className="mb-2">{a.canned}</p>
+          <ul className="mb-3 flex flex-wrap gap-3">
+            {CANNED_REPLY_IDS.map((id) => (
+              <li key={id}>
+                <a href={`?canned=${id}#reply-body`} aria-current={canned === id || undefined} className="font-semibold text-brand underline">
+                  {CANNED_REPLIES[id].title[t.htmlLang === "en" ? "en" : "zh-CN"]}
+                </a>
+              </li>
+            ))}
+          </ul>
+          <StaffForm action={actions.reply} texts={texts}>
+            {hidden}
+            <TextAreaField {...body} rows={3} id="reply-body" label={a.message} hint={fill(a.replyHint, { lang: residentLanguage })} defaultValue={cannedText} />
+            <button type="submit" className={primary} data-action="reply">
+              {a.send}
+            </button>
+          </StaffForm>
+        </Section>
+      )}
+
+      {can("resolve") && (
+        <Section id="resolve" title={a.resolve}>
+          <StaffForm action={actions.resolve} texts={texts}>
+            {hidden}
+            <TextAreaField {...body} rows={2} id="resolve-body" label={a.resolveNote} required={false} />
+            <button type="submit" className={primary} data-action="resolve">
+              {a.doResolve}
+            </button>
+          </StaffForm>
+        </Section>
+      )}
+
+      </section>
+    );
+  }
+  return (
+    <section aria-labelledby="more-actions-title" className="mb-8">
+      <h2 id="more-actions-title" className="mb-3 text-2xl font-bold">
+        {a.more}
+      </h2>
       {staff.role !== "agent" && can("assign") && (
         <Section id="assign" title={a.assign}>
           <StaffForm action={actions.assign} texts={texts} className="flex flex-wrap items-end gap-3">
@@ -70,28 +114,6 @@ export function TicketActions({ view, actions, staff, t, cannedText, canned }: P
             </label>
             <button type="submit" className={button}>
               {a.assign}
-            </button>
-          </StaffForm>
-        </Section>
-      )}
-
-      {can("reply") && (
-        <Section id="reply" title={a.reply}>
-          <p className="mb-2">{a.canned}</p>
-          <ul className="mb-3 flex flex-wrap gap-3">
-            {CANNED_REPLY_IDS.map((id) => (
-              <li key={id}>
-                <a href={`?canned=${id}#reply-body`} aria-current={canned === id || undefined} className="font-semibold text-brand underline">
-                  {CANNED_REPLIES[id].title[t.htmlLang === "en" ? "en" : "zh-CN"]}
-                </a>
-              </li>
-            ))}
-          </ul>
-          <StaffForm action={actions.reply} texts={texts}>
-            {hidden}
-            <TextAreaField {...body} id="reply-body" label={a.message} hint={fill(a.replyHint, { lang: residentLanguage })} defaultValue={cannedText} />
-            <button type="submit" className={primary} data-action="reply">
-              {a.send}
             </button>
           </StaffForm>
         </Section>
@@ -118,18 +140,6 @@ export function TicketActions({ view, actions, staff, t, cannedText, canned }: P
           </button>
         </StaffForm>
       </Section>
-
-      {can("resolve") && (
-        <Section id="resolve" title={a.resolve}>
-          <StaffForm action={actions.resolve} texts={texts}>
-            {hidden}
-            <TextAreaField {...body} id="resolve-body" label={a.resolveNote} required={false} />
-            <button type="submit" className={primary} data-action="resolve">
-              {a.doResolve}
-            </button>
-          </StaffForm>
-        </Section>
-      )}
 
       {can("transfer") && (
         <Section id="transfer" title={a.transfer}>
@@ -180,8 +190,8 @@ export function TicketActions({ view, actions, staff, t, cannedText, canned }: P
 
 function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
   return (
-    <section aria-labelledby={`${id}-title`} className="mb-6 rounded-md border-2 border-gray-300 p-4" data-action-section={id}>
-      <h3 id={`${id}-title`} className="mb-2 text-xl font-bold">
+    <section aria-labelledby={`${id}-title`} className="mb-4 rounded-md border-2 border-gray-300 p-3" data-action-section={id}>
+      <h3 id={`${id}-title`} className="mb-1 text-xl font-bold">
         {title}
       </h3>
       {children}

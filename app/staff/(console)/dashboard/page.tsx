@@ -2,7 +2,7 @@ import { BarChart } from "@/components/console/charts/bar-chart";
 import { LineChart } from "@/components/console/charts/line-chart";
 import { DataTable } from "@/components/ui/data-table";
 import { confirmedNotSettled, type UnsettledBucket } from "@/db/queries/channel-confirmations";
-import { dashboard } from "@/db/queries/dashboard";
+import { dashboard, dashboardHeadline, type DashboardHeadline } from "@/db/queries/dashboard";
 import { env } from "@/lib/env";
 import { fill } from "@/lib/i18n";
 import { formatDate } from "@/lib/i18n/format";
@@ -20,7 +20,7 @@ export default async function DashboardPage() {
   const read = await readOrRefusal(dashboard(staff, { now, timeZone: env().TZ }));
   if (!read.ok) return <PageRefusal title={d.title} code={read.code} message={o.forbidden} />;
   const data = read.value;
-  const unsettled = await confirmedNotSettled(staff, now);
+  const [unsettled, headline] = await Promise.all([confirmedNotSettled(staff, now), dashboardHeadline(staff, { now, timeZone: env().TZ })]);
   const texts = o.chart;
   const weekRows = data.weeks.map((w) => fill(d.week, { date: formatDate(w, locale) }));
   const weekAxis = data.weeks.map((w) => w.slice(5));
@@ -42,10 +42,14 @@ export default async function DashboardPage() {
           {d.export}
         </a>
       </div>
-      <p className="mb-8 text-lg">{d.intro}</p>
+      <p className="mb-4 text-lg">{d.intro}</p>
+
+      <Headline figures={headline} unsettled={unsettled.reduce((sum, b) => sum + b.count, 0)} t={t} />
 
       <UnsettledTile buckets={unsettled} t={t} />
 
+      {/* Two charts a row on a console screen, so the page is half as tall (issue 18). */}
+      <div className="grid gap-x-8 lg:grid-cols-2">
       <BarChart
         id="backlog"
         title={d.backlog.title}
@@ -99,6 +103,7 @@ export default async function DashboardPage() {
         series={[{ key: "median", label: d.resolution.series, values: data.medianHours }]}
       />
 
+      <div>
       <BarChart
         id="ratings"
         title={d.ratings.title}
@@ -108,9 +113,10 @@ export default async function DashboardPage() {
         texts={texts}
         series={[{ key: "ratings", label: d.ratings.count, values: data.ratings.counts }]}
       />
-      <p className="-mt-6 mb-10 text-lg" data-rating-average={data.ratings.average ?? ""}>
+      <p className="-mt-6 mb-8 text-lg" data-rating-average={data.ratings.average ?? ""}>
         {data.ratings.average === null ? d.ratings.none : fill(d.ratings.average, { average: data.ratings.average, count: rated })}
       </p>
+      </div>
 
       <BarChart
         id="lookups"
@@ -125,7 +131,42 @@ export default async function DashboardPage() {
           { key: "tickets", label: d.lookups.tickets, values: data.lookups.tickets },
         ]}
       />
+      </div>
     </>
+  );
+}
+
+/**
+ * The headline numbers (issue 18), above the charts: each is a link to the list it counts — the
+ * all-queues list filtered by status and due time, the exceptions page, the unsettled tile below.
+ */
+function Headline({ figures, unsettled, t }: { figures: DashboardHeadline; unsettled: number; t: Awaited<ReturnType<typeof requestLocale>>["t"] }) {
+  const h = t.oversight.dashboard.headline;
+  const items: { key: string; label: string; value: number; href: string; alert?: boolean }[] = [
+    { key: "open", label: h.open, value: figures.open, href: "/staff/queues/all?status=open&assigned=any" },
+    { key: "overdue", label: h.overdue, value: figures.overdue, href: "/staff/queues/all?status=open&assigned=any&due=overdue", alert: figures.overdue > 0 },
+    { key: "due-today", label: h.dueToday, value: figures.dueToday, href: "/staff/queues/all?status=open&assigned=any&due=today" },
+    { key: "unmatched", label: h.unmatched, value: figures.unmatchedLines, href: "/staff/exceptions" },
+    { key: "confirmed-not-settled", label: h.confirmedNotSettled, value: unsettled, href: "#unsettled-title" },
+  ];
+  return (
+    <section aria-labelledby="headline-title" className="mb-8">
+      <h2 id="headline-title" className="sr-only">
+        {h.title}
+      </h2>
+      <ul className="grid grid-cols-2 gap-4 sm:grid-cols-3 lg:grid-cols-5">
+        {items.map((item) => (
+          <li key={item.key}>
+            <a href={item.href} data-headline={item.key} className="flex h-full flex-col rounded-md border-2 border-gray-300 p-4 text-gray-900 no-underline hover:border-brand focus:border-brand">
+              <span className={`text-4xl font-bold tabular-nums ${item.alert ? "text-bad" : "text-brand"}`} data-headline-value>
+                {item.value}
+              </span>
+              <span className="mt-1 text-lg font-semibold underline">{item.label}</span>
+            </a>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
@@ -137,7 +178,7 @@ function UnsettledTile({ buckets, t }: { buckets: UnsettledBucket[]; t: Awaited<
   const channels = [...new Set(buckets.map((b) => b.channel))];
   const cell = (channel: string, age: UnsettledBucket["age"]) => buckets.find((b) => b.channel === channel && b.age === age)?.count ?? 0;
   return (
-    <section data-tile="confirmed-not-settled" className="mb-10 rounded-md border-2 border-gray-300 p-4">
+    <section data-tile="confirmed-not-settled" className="mb-8 rounded-md border-2 border-gray-300 p-4">
       <h2 id="unsettled-title" className="mb-1 text-2xl font-bold">
         {c.tileTitle}
       </h2>

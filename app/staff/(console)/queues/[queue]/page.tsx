@@ -1,11 +1,12 @@
 import { notFound } from "next/navigation";
 import { NextTicketButton } from "@/components/console/queues/next-ticket-button";
 import { QueueTable } from "@/components/console/queues/queue-table";
+import { loadCalendar } from "@/db/queries/calendar";
 import { queuePage } from "@/db/queries/queues";
 import { env } from "@/lib/env";
 import { fill } from "@/lib/i18n";
 import { TICKET_CATEGORIES, TICKET_STATUSES } from "@/lib/routing";
-import { ZQueueFilters, ZQueueName } from "@/lib/ticket-desk";
+import { ZQueueFilters, ZQueueView } from "@/lib/ticket-desk";
 import { requestLocale } from "@/app/locale";
 import { claimNextTicketAction } from "../../../tickets-actions";
 import { PageRefusal, type SearchParams } from "../../console-page";
@@ -18,17 +19,18 @@ const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v
 export default async function QueuePage({ params, searchParams }: Props) {
   const [{ queue: raw }, query] = await Promise.all([params, searchParams]);
   const [staff, { t, locale }] = await Promise.all([consoleStaff(`/staff/queues/${encodeURIComponent(raw)}`), requestLocale()]);
-  const queue = ZQueueName.safeParse(raw);
+  const queue = ZQueueView.safeParse(raw);
   if (!queue.success) notFound();
-  const filters = ZQueueFilters.parse({ status: first(query.status), assigned: first(query.assigned), category: first(query.category), cursor: first(query.cursor) });
+  const filters = ZQueueFilters.parse({ status: first(query.status), assigned: first(query.assigned), category: first(query.category), cursor: first(query.cursor), due: first(query.due) });
   const q = t.desk.queue;
-  const title = fill(q.title, { queue: t.desk.queueNames[queue.data] });
-  const page = await queuePage(staff, queue.data, filters);
+  const title = fill(q.title, { queue: queue.data === "all" ? t.staff.console.allQueues : t.desk.queueNames[queue.data] });
+  const timeZone = env().TZ;
+  const page = await queuePage(staff, queue.data, filters, { now: new Date(), timeZone });
   if (!page) {
     return <PageRefusal title={title} code="forbidden" message={q.forbidden} />;
   }
   const link = (cursor?: string) => {
-    const search = new URLSearchParams({ status: filters.status, assigned: filters.assigned, ...(filters.category ? { category: filters.category } : {}), ...(cursor ? { cursor } : {}) });
+    const search = new URLSearchParams({ status: filters.status, assigned: filters.assigned, ...(filters.category ? { category: filters.category } : {}), ...(filters.due ? { due: filters.due } : {}), ...(cursor ? { cursor } : {}) });
     return `/staff/queues/${queue.data}?${search.toString()}`;
   };
   const select = "min-h-12 rounded-md border-2 border-gray-800 px-3 text-lg";
@@ -61,9 +63,17 @@ export default async function QueuePage({ params, searchParams }: Props) {
             <option value="">{q.anyCategory}</option>
             {TICKET_CATEGORIES.map((c) => (
               <option key={c} value={c}>
-                {t.ticket.categories[c]}
+                {t.desk.categories[c]}
               </option>
             ))}
+          </select>
+        </label>
+        <label className="flex flex-col font-semibold">
+          {q.dueFilter}
+          <select name="due" defaultValue={filters.due ?? ""} className={select}>
+            <option value="">{q.dueAny}</option>
+            <option value="overdue">{q.dueOverdue}</option>
+            <option value="today">{q.dueToday}</option>
           </select>
         </label>
         <button type="submit" className="min-h-12 rounded-md border-2 border-gray-800 px-4 font-semibold">
@@ -75,7 +85,7 @@ export default async function QueuePage({ params, searchParams }: Props) {
           {q.empty}
         </p>
       ) : (
-        <QueueTable rows={page.rows} t={t} locale={locale} timeZone={env().TZ} caption={q.caption} />
+        <QueueTable rows={page.rows} t={t} locale={locale} timeZone={timeZone} calendar={await loadCalendar()} caption={q.caption} />
       )}
       <nav aria-label={q.next} className="flex flex-wrap gap-6">
         {filters.cursor && (

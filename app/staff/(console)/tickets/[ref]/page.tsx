@@ -1,14 +1,16 @@
 import { PaymentPanel } from "@/components/console/tickets/payment-panel";
 import { ProofChecks } from "@/components/console/tickets/proof-check";
-import { SlaBadge } from "@/components/console/tickets/sla-badge";
 import { TicketActions } from "@/components/console/tickets/ticket-actions";
+import { TicketSummary } from "@/components/console/tickets/ticket-summary";
 import { TicketTimeline } from "@/components/console/tickets/ticket-timeline";
+import { loadCalendar } from "@/db/queries/calendar";
 import { unsafeConfirmationsForReceipt } from "@/db/queries/channel-confirmations";
 import { unsafeProofChecksForTicket } from "@/db/queries/proof-checks";
 import { staffTicket } from "@/db/queries/staff-tickets";
 import { cannedReplyText, isCannedReplyId } from "@/lib/canned-replies";
 import { env } from "@/lib/env";
 import { fill } from "@/lib/i18n";
+import { businessDaysLeft } from "@/lib/sla";
 import { TICKET_REF_PATTERN } from "@/lib/tickets";
 import { requestLocale } from "@/app/locale";
 import * as desk from "../../../tickets-actions";
@@ -44,72 +46,60 @@ export default async function StaffTicketPage({ params, searchParams }: Props) {
   // Only after staffTicket has checked this staff member may see the ticket (and so its receipt).
   const [confirmations, proofChecks] = await Promise.all([receipt ? unsafeConfirmationsForReceipt(receipt.receiptNo) : [], unsafeProofChecksForTicket(ticket.id)]);
   const canned = isCannedReplyId(query.canned) ? query.canned : null;
+  // Time left on the same business calendar as the due date (lib/sla.ts); the due date alone when the calendar cannot say.
+  const timeLeft = ticket.dueAt ? businessDaysLeft(ticket.dueAt, now, await loadCalendar(), timeZone) : null;
+  const actionProps = { view, actions: DESK_ACTIONS, staff, t, canned, cannedText: canned ? cannedReplyText(canned, ticket.locale) : "" };
   return (
     <>
-      <p className="mb-2">
+      <div className="mb-3 flex flex-wrap items-baseline gap-x-6 gap-y-1">
+        <h1 className="text-3xl font-bold">{fill(p.title, { ref: ticket.ref })}</h1>
         <a href={`/staff/queues/${ticket.queue}`} className="font-semibold text-brand underline">
           {p.back}
         </a>
-      </p>
-      <h1 className="mb-4 text-3xl font-bold">{fill(p.title, { ref: ticket.ref })}</h1>
-      <dl className="mb-4 grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1 text-lg" data-ticket={ticket.ref} data-version={ticket.version}>
-        <dt className="font-semibold">{p.status}</dt>
-        <dd data-ticket-status={ticket.status}>
-          {t.desk.statuses[ticket.status]}
-          {view.ticket.mergedIntoRef && (
-            <>
-              {" · "}
-              <a href={`/staff/tickets/${view.ticket.mergedIntoRef}`} className="text-brand underline">
-                {fill(p.mergedInto, { ref: view.ticket.mergedIntoRef })}
-              </a>
-            </>
-          )}
-        </dd>
-        <dt className="font-semibold">{p.queue}</dt>
-        <dd data-ticket-queue={ticket.queue}>{t.desk.queueNames[ticket.queue]}</dd>
-        <dt className="font-semibold">{p.category}</dt>
-        <dd>{t.ticket.categories[ticket.category]}</dd>
-        <dt className="font-semibold">{p.priority}</dt>
-        <dd>{ticket.priority}</dd>
-        <dt className="font-semibold">{p.sla}</dt>
-        <dd>
-          <SlaBadge ticket={ticket} now={now} t={t} locale={locale} timeZone={timeZone} />
-        </dd>
-        <dt className="font-semibold">{p.assignee}</dt>
-        <dd data-assignee={ticket.assigneeId ?? ""}>{ticket.assigneeName || (ticket.assigneeId ? `#${ticket.assigneeId}` : p.unassigned)}</dd>
-      </dl>
-      <p className="mb-6">
         <a href={`/staff/corrections/new?ticket=${encodeURIComponent(ticket.ref)}`} className="font-semibold text-brand underline" data-testid="prepare-correction">
           {p.correction}
         </a>
-      </p>
+      </div>
 
-      <section aria-labelledby="resident-title" className="mb-8">
-        <h2 id="resident-title" className="mb-3 text-2xl font-bold">
-          {p.resident}
-        </h2>
-        <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1">
-          <dt className="font-semibold">{p.contact}</dt>
-          <dd data-payer-contact>{ticket.payerContact}</dd>
-          <dt className="font-semibold">{p.language}</dt>
-          <dd>{ticket.locale}</dd>
-          {receipt && (
-            <>
-              <dt className="font-semibold">{p.payerName}</dt>
-              <dd data-payer-name>{receipt.payerName}</dd>
-              <dt className="font-semibold">{p.payerPhone}</dt>
-              <dd data-payer-phone>{receipt.payerPhone ?? "—"}</dd>
-            </>
-          )}
-          <dt className="font-semibold">{p.description}</dt>
-          <dd className="whitespace-pre-wrap">{ticket.description}</dd>
-        </dl>
-      </section>
+      {/* First screen at 1366×768 (issue 18): the summary and the proofs on the left, claim / reply / resolve on the right. */}
+      <div className="grid gap-x-8 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+        <div>
+          <TicketSummary view={view} now={now} timeLeft={timeLeft} t={t} locale={locale} timeZone={timeZone} />
+          <ProofChecks checks={proofChecks} attachments={view.attachments} ticket={ticket} hasReceipt={receipt !== null} confirmAction={desk.confirmProposedMatchAction} t={t} locale={locale} />
+        </div>
+        <div>
+          <TicketActions {...actionProps} part="primary" />
+        </div>
+      </div>
 
-      <PaymentPanel view={view} matchAction={desk.manualMatchAction} t={t} locale={locale} timeZone={timeZone} confirmations={confirmations} />
-      <ProofChecks checks={proofChecks} attachmentIds={view.attachments.map((a) => a.id)} ticket={ticket} hasReceipt={receipt !== null} confirmAction={desk.confirmProposedMatchAction} t={t} locale={locale} />
-      <TicketTimeline view={view} t={t} locale={locale} timeZone={timeZone} />
-      <TicketActions view={view} actions={DESK_ACTIONS} staff={staff} t={t} canned={canned} cannedText={canned ? cannedReplyText(canned, ticket.locale) : ""} />
+      <div className="grid gap-x-8 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+        <div>
+          <PaymentPanel view={view} matchAction={desk.manualMatchAction} t={t} locale={locale} timeZone={timeZone} confirmations={confirmations} />
+          <section aria-labelledby="resident-title" className="mb-8">
+            <h2 id="resident-title" className="mb-3 text-2xl font-bold">
+              {p.resident}
+            </h2>
+            <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1">
+              <dt className="font-semibold">{p.contact}</dt>
+              <dd data-payer-contact>{ticket.payerContact}</dd>
+              {receipt && (
+                <>
+                  <dt className="font-semibold">{p.payerName}</dt>
+                  <dd data-payer-name>{receipt.payerName}</dd>
+                  <dt className="font-semibold">{p.payerPhone}</dt>
+                  <dd data-payer-phone>{receipt.payerPhone ?? "—"}</dd>
+                </>
+              )}
+              <dt className="font-semibold">{p.description}</dt>
+              <dd className="whitespace-pre-wrap">{ticket.description}</dd>
+            </dl>
+          </section>
+        </div>
+        <div>
+          <TicketTimeline view={view} t={t} locale={locale} timeZone={timeZone} />
+          <TicketActions {...actionProps} part="more" />
+        </div>
+      </div>
     </>
   );
 }
