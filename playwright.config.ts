@@ -48,7 +48,8 @@ export default defineConfig({
     command: "tsx --conditions=react-server e2e/serve.ts",
     url: `http://127.0.0.1:${PORT}/api/health`,
     reuseExistingServer: !process.env.CI,
-    timeout: 240_000,
+    // It builds first when the build is stale: minutes on a busy 2-core machine.
+    timeout: 600_000,
     stdout: "pipe",
     // The test runner plays the load balancer (one trusted hop): each test sends its own X-Forwarded-For.
     // e2e/security/second-server.spec.ts starts a second server without a trusted proxy.
