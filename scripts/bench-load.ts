@@ -38,7 +38,9 @@ const HOST = new URL(BASE).host;
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? cpus().length);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const STEPS = (process.env.BENCH_STEPS ?? "1,5,10,25,50,100").split(",").map(Number);
-const DB = "paystatus_bench_load";
+/** BENCH_DB: another scratch database name, so two runs on one server do not drop each other's. */
+const DB = process.env.BENCH_DB ?? "paystatus_bench_load";
+if (!/^[a-z_][a-z0-9_]{0,62}$/.test(DB)) throw new CliError("BENCH_DB must be a plain lower-case database name");
 const RECEIPTS = 6000;
 const SECRETS = { AUTH_SECRET: "bench-auth-secret-0123456789abcdef0123456789", RECEIPT_LINK_SECRET: "bench-receipt-link-secret-0123456789abcdef" };
 const AMOUNT = "120.50";
