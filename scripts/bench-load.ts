@@ -37,8 +37,13 @@ const HOST = new URL(BASE).host;
 /** Instances of the build, on PORT, PORT+1, …; connections are spread evenly across them, as an L4 balancer would. */
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? cpus().length);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const STEPS = (process.env.BENCH_STEPS ?? "1,5,10,25,50,100").split(",").map(Number);
-const DB = "paystatus_bench_load";
+/** BENCH_STEPS=none skips the steps (and the abusive-client step), for the PDF-bomb comparison alone. */
+const STEPS = process.env.BENCH_STEPS === "none" ? [] : (process.env.BENCH_STEPS ?? "1,5,10,25,50,100").split(",").map(Number);
+/** Resident connections of the PDF-bomb comparison (fewer on a busy machine, so p99 is not pinned at the 10 s timeout). */
+const BOMB_CONNECTIONS = Number(process.env.BENCH_BOMB_CONNECTIONS ?? 40);
+/** BENCH_DB: another scratch database name, so two runs on one server do not drop each other's. */
+const DB = process.env.BENCH_DB ?? "paystatus_bench_load";
+if (!/^[a-z_][a-z0-9_]{0,62}$/.test(DB)) throw new CliError("BENCH_DB must be a plain lower-case database name");
 const RECEIPTS = 6000;
 const SECRETS = { AUTH_SECRET: "bench-auth-secret-0123456789abcdef0123456789", RECEIPT_LINK_SECRET: "bench-receipt-link-secret-0123456789abcdef" };
 const AMOUNT = "120.50";
@@ -121,36 +126,40 @@ runCli(async () => {
       console.log("\nthroughput still rising at the last step.");
     }
     const at50 = rows.find((r) => r.connections === 50);
-    if (at50) console.log(`target at 50 connections (no 5xx, p99 < 500 ms): ${at50.fivexx === 0 && at50.p99 < 500 ? "met" : "MISSED"} (5xx ${at50.fivexx}, p99 ${at50.p99} ms)`);
+    if (STEPS.length > 0) {
+      if (at50) console.log(`target at 50 connections (no 5xx, p99 < 500 ms): ${at50.fivexx === 0 && at50.p99 < 500 ? "met" : "MISSED"} (5xx ${at50.fivexx}, p99 ${at50.p99} ms)`);
 
-    // One abusive client (one address, wrong amounts, 10 connections) among 40 connections of residents.
-    const normal: Outcome = { rateLimited: 0, lookupsOk: 0, ticketsOk: 0 };
-    const abusive: Outcome = { rateLimited: 0, lookupsOk: 0, ticketsOk: 0 };
-    const abuser = `192.0.2.${randomInt(1, 254)}`;
-    const [residents, attacker] = await Promise.all([
-      run(mix(forms, photo, normal), 40, SECONDS),
-      run([lookupRequest(forms.lookup, () => anyReceipt(), () => `${randomInt(1, 999)}.00`, abusive, () => abuser)], 10, SECONDS),
-    ]);
-    const abusiveLookups = attacker.total;
-    console.log(`\nabusive client (${abuser}, 10 connections of wrong-amount lookups) beside 40 connections of residents:`);
-    console.log(
-      `  abusive: ${abusiveLookups} lookups answered, ${abusive.rateLimited} refused as rate limited (${((abusive.rateLimited / Math.max(1, abusiveLookups)) * 100).toFixed(1)} %), errors/timeouts ${attacker.errors}, p99 ${attacker.p99} ms`,
-    );
-    console.log(`  residents: ${residents.rps.toFixed(0)} req/s, p99 ${residents.p99} ms, 5xx ${residents.fivexx}, rate limited ${normal.rateLimited}, lookups answered ${normal.lookupsOk}, reports made ${normal.ticketsOk}`);
+      // One abusive client (one address, wrong amounts, 10 connections) among 40 connections of residents.
+      const normal: Outcome = { rateLimited: 0, lookupsOk: 0, ticketsOk: 0 };
+      const abusive: Outcome = { rateLimited: 0, lookupsOk: 0, ticketsOk: 0 };
+      const abuser = `192.0.2.${randomInt(1, 254)}`;
+      const [residents, attacker] = await Promise.all([
+        run(mix(forms, photo, normal), 40, SECONDS),
+        run([lookupRequest(forms.lookup, () => anyReceipt(), () => `${randomInt(1, 999)}.00`, abusive, () => abuser)], 10, SECONDS),
+      ]);
+      const abusiveLookups = attacker.total;
+      console.log(`\nabusive client (${abuser}, 10 connections of wrong-amount lookups) beside 40 connections of residents:`);
+      console.log(
+        `  abusive: ${abusiveLookups} lookups answered, ${abusive.rateLimited} refused as rate limited (${((abusive.rateLimited / Math.max(1, abusiveLookups)) * 100).toFixed(1)} %), errors/timeouts ${attacker.errors}, p99 ${attacker.p99} ms`,
+      );
+      console.log(`  residents: ${residents.rps.toFixed(0)} req/s, p99 ${residents.p99} ms, 5xx ${residents.fivexx}, rate limited ${normal.rateLimited}, lookups answered ${normal.lookupsOk}, reports made ${normal.ticketsOk}`);
+    }
 
     // Residents alone, then the same residents beside one PDF bomb a second (issue 12).
-    const BOMB_CONNECTIONS = 40;
+    // Let the previous step's backlog drain first.
+    await new Promise((r) => setTimeout(r, 5000));
     const calm = await run(mix(forms, photo), BOMB_CONNECTIONS, SECONDS);
     const bombs = bombEverySecond(forms.ticket, SECONDS);
     const [underAttack, bombed] = await Promise.all([run(mix(forms, photo), BOMB_CONNECTIONS, SECONDS), bombs]);
-    const ratio = underAttack.p99 / Math.max(1, calm.p99);
-    console.log(`
-PDF bomb (${bombed.bytes} bytes, 256 MB inside) once a second, each from a new address, beside ${BOMB_CONNECTIONS} connections of residents:`);
-    console.log(`  residents alone:         ${calm.rps.toFixed(0).padStart(5)} req/s, p50 ${calm.p50} ms, p99 ${calm.p99} ms, 5xx ${calm.fivexx}`);
-    console.log(`  residents beside bombs:  ${underAttack.rps.toFixed(0).padStart(5)} req/s, p50 ${underAttack.p50} ms, p99 ${underAttack.p99} ms, 5xx ${underAttack.fivexx}`);
+    const ratio = calm.total > 0 && calm.p99 > 0 ? underAttack.p99 / calm.p99 : Number.NaN;
+    console.log(`\nPDF bomb (${bombed.bytes} bytes, 256 MB inside) once a second, each from a new address, beside ${BOMB_CONNECTIONS} connections of residents:`);
+    console.log(`  residents alone:         ${calm.rps.toFixed(0).padStart(5)} req/s, p50 ${calm.p50} ms, p99 ${calm.p99} ms, 5xx ${calm.fivexx}, errors/timeouts ${calm.errors}`);
+    console.log(`  residents beside bombs:  ${underAttack.rps.toFixed(0).padStart(5)} req/s, p50 ${underAttack.p50} ms, p99 ${underAttack.p99} ms, 5xx ${underAttack.fivexx}, errors/timeouts ${underAttack.errors}`);
     console.log(`  bombs sent ${bombed.sent}, refused as a proof that cannot be read ${bombed.refused}, other answers ${JSON.stringify(bombed.other)}, 5xx ${bombed.fivexx}`);
     console.log(
-      `  resident p99 ratio ${ratio.toFixed(2)}× (target ≤ 1.5×, no 5xx): ${ratio <= 1.5 && underAttack.fivexx === 0 && bombed.fivexx === 0 ? "met" : "MISSED"}`,
+      Number.isNaN(ratio)
+        ? "  resident p99 ratio: no figure (the run without the attacker got no answers: the machine is saturated)"
+        : `  resident p99 ratio ${ratio.toFixed(2)}× (target ≤ 1.5×, no 5xx): ${ratio <= 1.5 && underAttack.fivexx === 0 && bombed.fivexx === 0 ? "met" : "MISSED"}`,
     );
   } finally {
     await Promise.all(
