@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream, createWriteStream, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -76,7 +76,7 @@ runCli(async () => {
     console.error(`generated ${n.toLocaleString("en")} receipts and lines (4 files) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
     const floor = await measure("floor", () => inScratch((url) => floorCopy(url, files)));
-    const results: { path: string; ms: number; rss: number; note: string; receiptsMs?: number }[] = [];
+    const results: { path: string; ms: number; cpuMs: number; rss: number; note: string; receiptsMs?: number; receiptsCpuMs?: number }[] = [];
     const formats: Record<Exclude<PathName, "refused">, { file: string; format: SettlementFormat; profile?: string }> = {
       utf8: { file: files.lines, format: "csv" },
       gbk: { file: files.linesGbk, format: "csv", profile: "cn-bank" },
@@ -85,32 +85,41 @@ runCli(async () => {
     for (const path of paths) {
       if (path === "refused") {
         const run = await measure(path, () => inScratch(() => importRefused(files.refused)));
-        results.push({ path, ...run, note: run.value });
+        results.push({ path, ms: run.ms, cpuMs: run.cpuMs, rss: run.rss, note: run.value });
         continue;
       }
       const { file, format, profile } = formats[path];
       const run = await measure(path, () =>
-        inScratch(async () => {
+        inScratch(async (url) => {
           const started = Date.now();
+          const cpu = process.cpuUsage();
           const receipts = await importReceiptsFile(readFile("receipts.csv", files.receipts), { timeZone: TZ }, { onPhase: phase(`${path} receipts`) });
           const receiptsMs = Date.now() - started;
+          const used = process.cpuUsage(cpu);
+          const receiptsCpuMs = (used.user + used.system) / 1000 + (await pgCpuSinceSetup(url));
           const lines = await importSettlementFile(readFile(`statement.${format}`, file), { format, profile, timeZone: TZ }, { onPhase: phase(`${path} lines`) });
           const m = lines.matching!;
           return {
             receiptsMs,
+            receiptsCpuMs,
             note: `receipts ${(receiptsMs / 1000).toFixed(1)} s (${receipts.inserted} stored, ${receipts.rejectedCount} refused); lines ${lines.inserted} stored, ${lines.rejectedCount} refused; matched ${m.reference} ref, ${m.remittance} text, ${m.amountDate} amount+date`,
           };
         }),
       );
-      results.push({ path, ms: run.ms, rss: run.rss, ...run.value });
+      results.push({ path, ms: run.ms, cpuMs: run.cpuMs, rss: run.rss, ...run.value });
     }
 
-    const utf8Receipts = results.find((r) => r.path === "utf8")?.receiptsMs;
+    const utf8 = results.find((r) => r.path === "utf8");
     console.log(`N = ${n.toLocaleString("en")} receipts + ${n.toLocaleString("en")} statement lines (PostgreSQL); load average ${loadAverage()}`);
-    console.log(`  ${"floor".padEnd(9)} ${secs(floor.ms)}          peak RSS ${mb(floor.rss)}   typed rows COPY'd into indexed tables + reference matches`);
+    console.log(`  ${"".padEnd(9)} ${"wall".padStart(8)} ${"ratio".padStart(7)}  ${"CPU".padStart(8)} ${"ratio".padStart(7)}   (CPU: this process + its PostgreSQL backends; the ratio that holds on a busy machine)`);
+    console.log(`  ${"floor".padEnd(9)} ${secs(floor.ms)}          ${secs(floor.cpuMs)}          peak RSS ${mb(floor.rss)}   typed rows COPY'd into indexed tables + reference matches`);
     for (const r of results) {
-      const ratio = r.path === "refused" ? (utf8Receipts ? `${(r.ms / utf8Receipts).toFixed(2)}× of the accepted UTF-8 receipts` : "") : `${(r.ms / floor.ms).toFixed(2)}×`;
-      console.log(`  ${r.path.padEnd(9)} ${secs(r.ms)} ${ratio.padStart(7)}  peak RSS ${mb(r.rss)}   ${r.note}`);
+      const [wall, cpu] =
+        r.path === "refused"
+          ? [utf8?.receiptsMs ? `${(r.ms / utf8.receiptsMs).toFixed(2)}×` : "", utf8?.receiptsCpuMs ? `${(r.cpuMs / utf8.receiptsCpuMs).toFixed(2)}×` : ""]
+          : [`${(r.ms / floor.ms).toFixed(2)}×`, `${(r.cpuMs / floor.cpuMs).toFixed(2)}×`];
+      const of = r.path === "refused" ? " (of the accepted UTF-8 receipts)" : "";
+      console.log(`  ${r.path.padEnd(9)} ${secs(r.ms)} ${wall.padStart(7)}  ${secs(r.cpuMs)} ${cpu.padStart(7)}   peak RSS ${mb(r.rss)}   ${r.note}${of}`);
     }
     console.log(`  targets: each accepting path ≤ 2.5× the floor; refused ≤ 1× the accepted UTF-8 receipts; peak RSS < 300 MB (process max ${mb(process.resourceUsage().maxRSS * 1024)})`);
   } finally {
@@ -141,8 +150,13 @@ async function inScratch<T>(run: (url: string) => Promise<T>): Promise<T> {
     const handle = openDatabase({ url: database.url });
     replaceDbHandle(handle);
     await migrateDatabase(handle);
+    timing.setupCpu = await backendCpu(database.url);
     timing.setupMs += Date.now() - started;
-    return await run(database.url);
+    const value = await run(database.url);
+    started = Date.now();
+    timing.pgCpuMs += await pgCpuSinceSetup(database.url);
+    timing.setupMs += Date.now() - started;
+    return value;
   } finally {
     started = Date.now();
     await closeDb();
@@ -151,24 +165,61 @@ async function inScratch<T>(run: (url: string) => Promise<T>): Promise<T> {
   }
 }
 
-/** Wall time of `run` (less the scratch database's setup, which it reports itself) and the peak RSS while it ran. */
-async function measure<T>(name: string, run: () => Promise<T>): Promise<{ ms: number; rss: number; value: T }> {
+/** CPU time of the database's PostgreSQL backends since the scratch database was set up (less what was counted already). */
+async function pgCpuSinceSetup(url: string): Promise<number> {
+  let ms = 0;
+  for (const [pid, now] of await backendCpu(url)) if (!timing.counted.has(pid)) ms += now - (timing.setupCpu.get(pid) ?? 0);
+  return ms;
+}
+
+/**
+ * CPU time (user + system, ms) of each PostgreSQL backend connected to the database, read from
+ * /proc (the server is local): on a machine shared with other work, CPU time is the figure that
+ * does not depend on how busy the machine is. Empty where /proc cannot be read.
+ */
+async function backendCpu(url: string): Promise<Map<number, number>> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const rows = await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`;
+    return new Map(rows.flatMap(({ pid }) => (procCpuMs(pid) === null ? [] : [[pid, procCpuMs(pid)!] as [number, number]])));
+  } finally {
+    await sql.end();
+  }
+}
+
+/** utime + stime of a process in ms (clock ticks of 10 ms), or null. */
+function procCpuMs(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+/** Wall time of `run` (less the scratch database's setup, which it reports itself), its CPU time (this process and its PostgreSQL backends) and the peak RSS while it ran. */
+async function measure<T>(name: string, run: () => Promise<T>): Promise<{ ms: number; cpuMs: number; rss: number; value: T }> {
   let rss = process.memoryUsage.rss();
   const sampler = setInterval(() => (rss = Math.max(rss, process.memoryUsage.rss())), 25);
   try {
     timing.setupMs = 0;
+    timing.pgCpuMs = 0;
+    timing.counted.clear();
     const started = Date.now();
+    const cpu = process.cpuUsage();
     const value = await run();
     const ms = Date.now() - started - timing.setupMs;
-    console.error(`${name}: ${secs(ms)}`);
-    return { ms, rss, value };
+    const used = process.cpuUsage(cpu);
+    const cpuMs = (used.user + used.system) / 1000 + timing.pgCpuMs;
+    console.error(`${name}: ${secs(ms)}   cpu ${secs(cpuMs)} (postgres ${secs(timing.pgCpuMs)})`);
+    return { ms, cpuMs, rss, value };
   } finally {
     clearInterval(sampler);
   }
 }
 
-/** Time spent creating and migrating scratch databases inside a measured path, taken off its time. */
-const timing = { setupMs: 0 };
+/** Time spent creating and migrating scratch databases inside a measured path, taken off its time; CPU time of the path's PostgreSQL backends. */
+const timing = { setupMs: 0, pgCpuMs: 0, setupCpu: new Map<number, number>(), counted: new Set<number>() };
 
 async function importRefused(file: string): Promise<string> {
   try {
@@ -197,6 +248,10 @@ async function floorCopy(url: string, files: Files): Promise<void> {
     );
     await sql.unsafe(`insert into floor_matches (settlement_line_id, receipt_id, method)
       select l.id, r.id, 'reference' from floor_lines l join floor_receipts r on r.bank_ref = l.bank_ref`);
+    // This connection ends before the path does: its CPU time is counted here.
+    const [{ pid }] = (await sql<{ pid: number }[]>`select pg_backend_pid() as pid`) as unknown as [{ pid: number }];
+    timing.pgCpuMs += procCpuMs(pid) ?? 0;
+    timing.counted.add(pid);
   } finally {
     await sql.end();
   }

@@ -512,4 +512,48 @@ describe(`imports and matching on ${databaseKind()}`, () => {
     expect(await matchSettlements({ timeZone: TZ })).toMatchObject({ reference: 0, remittance: 0, amountDate: 0, posted: 0 });
     expect(await snapshot()).toEqual(before);
   });
+
+  // Two transactions at once: PostgreSQL only (the embedded store runs one at a time).
+  it.skipIf(databaseKind() !== "postgres")("merges a receipt another transaction stores meanwhile, and leaves a line another transaction matches meanwhile to it", async () => {
+    const d = handle().db;
+    /** Runs `write` in a transaction held open until the import or matching below waits on its rows, then commits it. */
+    const meanwhile = async <T>(write: ReturnType<typeof sql>, run: () => Promise<T>): Promise<T> => {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let written!: () => void;
+      const ready = new Promise<void>((resolve) => (written = resolve));
+      const other = d.transaction(async (tx) => {
+        await tx.execute(write);
+        written();
+        await held;
+      });
+      await Promise.race([ready, other]);
+      const running = run();
+      for (let tries = 0; ; tries++) {
+        const [{ n }] = (await queryRows<{ n: number }>(d, sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)) as [{ n: number }];
+        if (n > 0) break;
+        if (tries > 400) throw new Error("the import never waited for the other transaction");
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      release();
+      await other;
+      return running;
+    };
+
+    const no = receiptNo();
+    const stored = sql`insert into receipts (receipt_no, service, payer_name, amount_due_fen, channel, billing_status) values (${no}, 'hukou', '张三', 2500, 'wechat', 'unpaid')`;
+    const summary = await meanwhile(stored, () => importReceipts([{ no, due: "25.00", status: "paid" }, { no: receiptNo(), due: "30.00" }]));
+    expect(summary).toMatchObject({ inserted: 1, updated: 1, stale: 0 });
+    const [receipt] = await queryRows<{ id: number; billing_status: string; amount_paid_fen: number }>(d, sql`select id::int as id, billing_status, amount_paid_fen::int as amount_paid_fen from receipts where receipt_no = ${no}`);
+    expect(receipt).toMatchObject({ billing_status: "paid", amount_paid_fen: 2500 });
+
+    const bankRef = ref("RACE");
+    // An amount and a date no receipt has, so that only the reference can match it.
+    await importLines([{ ref: bankRef, amount: "24.99", date: "2026-12-30" }]);
+    await d.execute(sql`update receipts set bank_ref = ${bankRef} where id = ${receipt!.id}`);
+    const [line] = await queryRows<{ id: number }>(d, sql`select id::int as id from settlement_lines where bank_ref = ${bankRef}`);
+    const matched = sql`insert into matches (settlement_line_id, receipt_id, method, matched_by) values (${line!.id}, ${receipt!.id}, 'manual', 'clerk')`;
+    await meanwhile(matched, () => matchSettlements({ timeZone: TZ }));
+    expect(await queryRows(d, sql`select method, matched_by from matches where settlement_line_id = ${line!.id}`)).toEqual([{ method: "manual", matched_by: "clerk" }]);
+  });
 });

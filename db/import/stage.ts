@@ -30,7 +30,7 @@ export async function stageFile<T>(tx: Tx, table: StagingTable, input: StageInpu
     hash = createHash("sha256");
     await timed(hooks.onPhase, "parse + copy to staging", () => stageRows(tx, table, parsedRows(input, tapBytes(input.file.open(), hash, hooks.onProgress), tally)));
   }
-  if (tally.records > ANALYZE_AFTER) await timed(hooks.onPhase, "analyze staging", () => tx.execute(sql`analyze ${sql.identifier(table.name)}`));
+  if (tally.records > ANALYZE_AFTER) await timed(hooks.onPhase, "analyze staging", () => tx.execute(table.analyze));
 
   if (hash.digest("hex") !== input.fileHash) throw new StatementFileError("the file changed while it was being imported; try again");
   if (tally.records === 0 && tally.rejectedCount > 0) {

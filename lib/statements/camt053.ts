@@ -118,7 +118,7 @@ function entryEvents(entryXml: string, line: number, channel: string | null, out
   const valueDate = dateOf(entry.ValDt) || dateOf(entry.BookgDt);
   const date = dateField("ValDt", valueDate, "YYYY-MM-DD");
   const transactions = list(entry.NtryDtls).flatMap((d) => list(node(d).TxDtls)).map(node);
-  const txLines = [...entryXml.matchAll(TX_OPEN)].map((m) => line + countLines(entryXml, m.index));
+  const txLines = txLinesOf(entryXml, line);
 
   const entryAmount = amountOf(entry.Amt);
   if (typeof entryAmount === "string") {
@@ -131,7 +131,7 @@ function entryEvents(entryXml: string, line: number, channel: string | null, out
   }
 
   if (transactions.length <= 1) {
-    out.push({ kind: "record", line: txLines[0] ?? line, record: recordOf(entry, transactions[0] ?? {}, null, entryAmount, date.value, channel) });
+    out.push({ kind: "record", line: txLines(0), record: recordOf(entry, transactions[0] ?? {}, null, entryAmount, date.value, channel) });
     return;
   }
 
@@ -139,21 +139,36 @@ function entryEvents(entryXml: string, line: number, channel: string | null, out
   const amounts = transactions.map((tx) => amountOf(node(tx).Amt ?? node(node(node(tx).AmtDtls).TxAmt).Amt));
   const bad = amounts.findIndex((a) => typeof a === "string");
   if (bad >= 0) {
-    for (let i = 0; i < transactions.length; i++) out.push({ kind: "rejected", line: txLines[i] ?? line, reason: `batch entry: transaction ${bad + 1} ${String(amounts[bad])}` });
+    for (let i = 0; i < transactions.length; i++) out.push({ kind: "rejected", line: txLines(i), reason: `batch entry: transaction ${bad + 1} ${String(amounts[bad])}` });
     return;
   }
   const total = (amounts as number[]).reduce((s, a) => s + a, 0);
   if (total !== entryAmount) {
-    for (let i = 0; i < transactions.length; i++) out.push({ kind: "rejected", line: txLines[i] ?? line, reason: "batch entry: transaction amounts do not add up to the entry amount" });
+    for (let i = 0; i < transactions.length; i++) out.push({ kind: "rejected", line: txLines(i), reason: "batch entry: transaction amounts do not add up to the entry amount" });
     return;
   }
   for (const [i, tx] of transactions.entries()) {
     if (str(tx.CdtDbtInd) === "DBIT") {
-      out.push({ kind: "skipped", line: txLines[i] ?? line, reason: "debit" });
+      out.push({ kind: "skipped", line: txLines(i), reason: "debit" });
       continue;
     }
-    out.push({ kind: "record", line: txLines[i] ?? line, record: recordOf(entry, tx, i, amounts[i] as number, date.value, channel) });
+    out.push({ kind: "record", line: txLines(i), record: recordOf(entry, tx, i, amounts[i] as number, date.value, channel) });
   }
+}
+
+/** The line of the entry's i-th <TxDtls> (the entry's own line when it has none): one search for an entry of one payment, the rest when a batch asks. */
+function txLinesOf(entryXml: string, line: number): (i: number) => number {
+  let all: number[] | null = null;
+  return (i) => {
+    if (i === 0 && all === null) {
+      TX_OPEN.lastIndex = 0;
+      const first = TX_OPEN.exec(entryXml);
+      TX_OPEN.lastIndex = 0;
+      return first ? line + countLines(entryXml, first.index) : line;
+    }
+    all ??= [...entryXml.matchAll(TX_OPEN)].map((m) => line + countLines(entryXml, m.index));
+    return all[i] ?? line;
+  };
 }
 
 /** The entry through fast-xml-parser, validated first so that a malformed entry is refused at its line and column. */
@@ -165,7 +180,6 @@ export function parsedEntry(entryXml: string, line: number): Node {
   return node(node(xml.parse(entryXml)).Ntry);
 }
 
-const OPEN_TAG = /<([A-Za-z_][\w.-]*)(?::([A-Za-z_][\w.-]*))?/y;
 const ATTRIBUTE = /\s+([A-Za-z_][\w.-]*)=(?:"([^"<&]*)"|'([^'<&]*)')/y;
 const TAG_END = /\s*(\/?)>/y;
 const NAMED_ENTITY = /&(?:lt|gt|amp|apos|quot);/g;
@@ -173,7 +187,56 @@ const ENTITY_CHARS: Record<string, string> = { "&lt;": "<", "&gt;": ">", "&amp;"
 /** Names fast-xml-parser refuses, renames or drops (namespace declarations), and that would reach a prototype here. */
 const UNSAFE_NAMES = new Set([...Object.getOwnPropertyNames(Object.prototype), "prototype", "xmlns"]);
 
-type Frame = { tag: string; name: string; children: Node | null; attributes: Node | null; text: string };
+/** A name's first character ([A-Za-z_]) and the rest ([\w.-]), as char codes. */
+const nameStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+const nameChar = (c: number) => nameStart(c) || (c >= 48 && c <= 57) || c === 45 || c === 46;
+
+/**
+ * The element names of camt.053 entries, so that the scanner hands out the same (internalised)
+ * string for each rather than a fresh slice per tag: a fresh key costs a hash and a string-table
+ * lookup on every property it names. Keyed by length and first character.
+ */
+const KNOWN_NAMES = new Map<number, string[]>();
+for (const name of [
+  "Ntry", "NtryRef", "Amt", "CdtDbtInd", "RvslInd", "Sts", "Cd", "BookgDt", "ValDt", "Dt", "DtTm", "AcctSvcrRef", "BkTxCd", "Domn", "Fmly", "SubFmlyCd", "Prtry",
+  "NtryDtls", "Btch", "NbOfTxs", "TxDtls", "Refs", "MsgId", "PmtInfId", "InstrId", "EndToEndId", "TxId", "MndtId", "ChqNb", "AmtDtls", "InstdAmt", "TxAmt",
+  "RltdPties", "Dbtr", "Nm", "PstlAdr", "Ctry", "AdrLine", "DbtrAcct", "Id", "IBAN", "Othr", "Cdtr", "CdtrAcct", "UltmtDbtr", "UltmtCdtr", "RltdAgts", "DbtrAgt",
+  "CdtrAgt", "FinInstnId", "BIC", "BICFI", "RmtInf", "Ustrd", "Strd", "CdtrRefInf", "Ref", "Tp", "CdOrPrtry", "RfrdDocInf", "Nb", "RfrdDocAmt", "AddtlRmtInf",
+  "AddtlTxInf", "AddtlNtryInf", "Purp", "Chrgs", "RltdDts", "AccptncDtTm", "IntrBkSttlmDt", "Issr", "SchmeNm", "Ccy",
+]) {
+  const key = name.length * 128 + name.charCodeAt(0);
+  KNOWN_NAMES.set(key, [...(KNOWN_NAMES.get(key) ?? []), name]);
+}
+
+/** src[from, to) as one of KNOWN_NAMES when it is one, else a slice. */
+function nameAt(src: string, from: number, to: number): string {
+  const known = KNOWN_NAMES.get((to - from) * 128 + src.charCodeAt(from));
+  if (known) for (const name of known) if (src.startsWith(name, from)) return name;
+  return src.slice(from, to);
+}
+
+class Frame {
+  children: Node | null = null;
+  attributes: Node | null = null;
+  /** The element's latest run of text, as offsets into the entry (a slice only when it is a leaf's value). */
+  textFrom = 0;
+  textTo = 0;
+  constructor(
+    readonly tag: string,
+    readonly name: string,
+  ) {}
+}
+
+/** True when src[from, to) is empty or white space only, as String.prototype.trim sees it. */
+function blank(src: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    const c = src.charCodeAt(k);
+    if (c === 32 || c === 10 || c === 13 || c === 9) continue;
+    if (c < 128 && c !== 11 && c !== 12) return false;
+    return src.slice(k, to).trim() === "";
+  }
+  return true;
+}
 
 /**
  * The tree fast-xml-parser builds for an entry with the options above (leaves as trimmed
@@ -182,7 +245,8 @@ type Frame = { tag: string; name: string; children: Node | null; attributes: Nod
  * attributes, text with the five predefined entities. Anything else (comments, CDATA,
  * processing instructions, other references, text beside elements, any malformed markup)
  * gives null and goes through parsedEntry, which refuses it or reads it as before.
- * Validating and building each entry with fast-xml-parser was about two thirds of the parse.
+ * Validating and building each entry with fast-xml-parser was about two thirds of the parse;
+ * the scanner reads char codes rather than running a regular expression per tag.
  */
 export function plainEntry(src: string): Node | null {
   const stack: Frame[] = [];
@@ -190,49 +254,68 @@ export function plainEntry(src: string): Node | null {
   for (;;) {
     const lt = src.indexOf("<", i);
     if (lt < 0) return null;
-    const top = stack.at(-1);
+    const top = stack.length > 0 ? stack[stack.length - 1]! : undefined;
     if (lt > i) {
       if (!top) return null;
-      top.text = src.slice(i, lt);
-      if (top.children && top.text.trim() !== "") return null;
+      top.textFrom = i;
+      top.textTo = lt;
+      if (top.children && !blank(src, i, lt)) return null;
     }
     if (src.charCodeAt(lt + 1) === 47 /* "/" */) {
-      const gt = src.indexOf(">", lt + 2);
-      if (!top || gt < 0 || src.slice(lt + 2, gt) !== top.tag) return null;
+      const gt = lt + 2 + (top ? top.tag.length : 0);
+      if (!top || src.charCodeAt(gt) !== 62 /* ">" */ || !src.startsWith(top.tag, lt + 2)) return null;
       stack.pop();
-      const value = valueOf(top);
+      const value = valueOf(src, top);
       if (value === null) return null;
-      const parent = stack.at(-1);
+      const parent = stack.length > 0 ? stack[stack.length - 1]! : undefined;
       if (!parent) return gt + 1 === src.length ? node(value) : null;
       addChild(parent, top.name, value);
       i = gt + 1;
       continue;
     }
-    OPEN_TAG.lastIndex = lt;
-    const open = OPEN_TAG.exec(src);
-    if (!open) return null;
-    const name = open[2] ?? open[1]!;
-    if (UNSAFE_NAMES.has(name) || (open[2] !== undefined && UNSAFE_NAMES.has(open[1]!)) || (top && top.text.trim() !== "")) return null;
+    // <name> or <prefix:name>, names as [A-Za-z_][\w.-]*
+    let at = lt + 1;
+    if (!nameStart(src.charCodeAt(at))) return null;
+    for (at++; nameChar(src.charCodeAt(at)); ) at++;
+    let colon = -1;
+    if (src.charCodeAt(at) === 58 /* ":" */) {
+      colon = at;
+      if (!nameStart(src.charCodeAt(++at))) return null;
+      for (at++; nameChar(src.charCodeAt(at)); ) at++;
+    }
+    const tag = colon < 0 ? nameAt(src, lt + 1, at) : src.slice(lt + 1, at);
+    const name = colon < 0 ? tag : nameAt(src, colon + 1, at);
+    if (UNSAFE_NAMES.has(name) || (colon >= 0 && UNSAFE_NAMES.has(src.slice(lt + 1, colon))) || (top && top.textTo > top.textFrom && !blank(src, top.textFrom, top.textTo))) return null;
     if (top) {
-      top.text = "";
+      top.textFrom = top.textTo = 0;
       top.children ??= {};
     }
-    const frame: Frame = { tag: open[0].slice(1), name, children: null, attributes: null, text: "" };
-    let at = OPEN_TAG.lastIndex;
-    for (;;) {
-      ATTRIBUTE.lastIndex = at;
-      const attribute = ATTRIBUTE.exec(src);
-      if (!attribute) break;
-      const key = `@${attribute[1]!}`;
-      if (UNSAFE_NAMES.has(attribute[1]!) || (frame.attributes && key in frame.attributes)) return null;
-      (frame.attributes ??= {})[key] = lineBreaks((attribute[2] ?? attribute[3]!).trim());
-      at = ATTRIBUTE.lastIndex;
+    const frame = new Frame(tag, name);
+    let selfClosing: boolean;
+    const next = src.charCodeAt(at);
+    if (next === 62 /* ">" */) {
+      selfClosing = false;
+      i = at + 1;
+    } else if (next === 47 /* "/" */ && src.charCodeAt(at + 1) === 62) {
+      selfClosing = true;
+      i = at + 2;
+    } else {
+      for (;;) {
+        ATTRIBUTE.lastIndex = at;
+        const attribute = ATTRIBUTE.exec(src);
+        if (!attribute) break;
+        const key = `@${attribute[1]!}`;
+        if (UNSAFE_NAMES.has(attribute[1]!) || (frame.attributes && key in frame.attributes)) return null;
+        (frame.attributes ??= {})[key] = lineBreaks((attribute[2] ?? attribute[3]!).trim());
+        at = ATTRIBUTE.lastIndex;
+      }
+      TAG_END.lastIndex = at;
+      const end = TAG_END.exec(src);
+      if (!end) return null;
+      selfClosing = end[1] !== "";
+      i = TAG_END.lastIndex;
     }
-    TAG_END.lastIndex = at;
-    const end = TAG_END.exec(src);
-    if (!end) return null;
-    i = TAG_END.lastIndex;
-    if (end[1]) {
+    if (selfClosing) {
       if (!top) return null;
       addChild(top, name, frame.attributes ?? "");
     } else {
@@ -242,12 +325,12 @@ export function plainEntry(src: string): Node | null {
 }
 
 /** An element's value as compress() in fast-xml-parser gives it; null for text it would read differently. */
-function valueOf(frame: Frame): Node | string | null {
+function valueOf(src: string, frame: Frame): Node | string | null {
   if (frame.children) {
     if (frame.attributes) Object.assign(frame.children, frame.attributes);
     return frame.children;
   }
-  let text = lineBreaks(frame.text.trim());
+  let text = frame.textTo > frame.textFrom ? lineBreaks(src.slice(frame.textFrom, frame.textTo).trim()) : "";
   if (text.includes("&")) {
     if (text.replace(NAMED_ENTITY, "").includes("&")) return null;
     text = text.replace(NAMED_ENTITY, (e) => ENTITY_CHARS[e]!);
