@@ -2,9 +2,9 @@ import "server-only";
 import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { RECEIPT_CHANNEL_FOR, receiptNoForOrder, type ChannelPayment } from "@/lib/channels";
 import { AppError } from "@/lib/errors";
-import { db, queryRows, type Executor } from "../client";
+import { db, preparedRows, type Executor } from "../client";
 import type { StaffPrincipal } from "./staff";
-import { channelConfirmations, channels, receipts } from "../schema";
+import { channelConfirmations, receipts } from "../schema";
 
 /**
  * Channel confirmations (issue 14): what WeChat Pay, Alipay and the acquirer
@@ -37,23 +37,18 @@ export async function recordConfirmation(payment: ChannelPayment, executor: Exec
   let pattern = lastPatterns.get(receiptChannel) ?? null;
   for (let attempt = 0; attempt < 3; attempt++) {
     const receiptNo = receiptNoForOrder(payment.outTradeNo, pattern);
-    const [row] = await queryRows<StoreRow>(
-      executor,
-      sql`with ch as (select ${channels.orderNoPattern} as pattern from ${channels} where ${channels.code} = ${receiptChannel}),
-        r as (select ${receipts.channel} as channel, ${receipts.amountDueFen} as amount_due_fen from ${receipts} where ${receipts.receiptNo} = ${receiptNo}::text),
-        c as (select (select pattern from ch) is not distinct from ${pattern}::text as same_pattern,
-                     coalesce((select channel from r) = ${receiptChannel}, true) as channel_ok),
-        ins as (
-          insert into ${channelConfirmations} (channel, transaction_id, out_trade_no, receipt_no, amount_fen, paid_at, terminal_id, batch_id)
-          select ${payment.channel}, ${payment.transactionId}, ${payment.outTradeNo}, ${receiptNo}::text, ${payment.amountFen}::bigint,
-                 ${payment.paidAt.toISOString()}::timestamptz, ${payment.terminalId}::text, ${payment.batchId}::text
-          from c where c.same_pattern and c.channel_ok
-          on conflict (channel, transaction_id) do nothing
-          returning id)
-      select c.same_pattern, c.channel_ok, (select pattern from ch) as pattern, (select channel from r) as receipt_channel,
-             (select amount_due_fen from r)::text as amount_due_fen, (select id from ins) as id
-      from c`,
-    );
+    const [row] = await preparedRows<StoreRow>(executor, STORE_CONFIRMATION, [
+      receiptChannel,
+      receiptNo,
+      pattern,
+      payment.channel,
+      payment.transactionId,
+      payment.outTradeNo,
+      payment.amountFen,
+      payment.paidAt.toISOString(),
+      payment.terminalId,
+      payment.batchId,
+    ]);
     if (!row) throw new Error("recordConfirmation: no result row");
     if (!row.same_pattern) {
       pattern = row.pattern;
@@ -67,6 +62,25 @@ export async function recordConfirmation(payment: ChannelPayment, executor: Exec
   }
   throw new Error("recordConfirmation: the channel's order_no_pattern kept changing");
 }
+
+/**
+ * $1 receipt channel, $2 receipt number (or null), $3 the pattern it was mapped with, $4–$10 the confirmation.
+ * Inserts only while the channel's pattern is still $3 and the receipt (if any) is on $1.
+ */
+const STORE_CONFIRMATION = `
+with ch as (select order_no_pattern as pattern from channels where code = $1::text),
+r as (select channel, amount_due_fen from receipts where receipt_no = $2::text),
+c as (select (select pattern from ch) is not distinct from $3::text as same_pattern,
+             coalesce((select channel from r) = $1::text, true) as channel_ok),
+ins as (
+  insert into channel_confirmations (channel, transaction_id, out_trade_no, receipt_no, amount_fen, paid_at, terminal_id, batch_id)
+  select $4::text, $5::text, $6::text, $2::text, $7::bigint, $8::timestamptz, $9::text, $10::text
+  from c where c.same_pattern and c.channel_ok
+  on conflict (channel, transaction_id) do nothing
+  returning id)
+select c.same_pattern, c.channel_ok, (select pattern from ch) as pattern, (select channel from r) as receipt_channel,
+       (select amount_due_fen from r)::text as amount_due_fen, (select id from ins)::text as id
+from c`;
 
 type StoreRow = { same_pattern: boolean; channel_ok: boolean; pattern: string | null; receipt_channel: string | null; amount_due_fen: string | null; id: string | number | null };
 
