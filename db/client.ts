@@ -89,6 +89,18 @@ export async function queryRows<T>(tx: Executor, query: SQL): Promise<T[]> {
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
+/**
+ * The rows of a fixed statement with `$n` parameters, for the hottest writes: on PostgreSQL a named
+ * prepared statement (parsed and planned once per connection), on PGlite a plain parameterised query.
+ * Write the casts (`$1::text`) into the text: no type comes from a query builder here.
+ */
+export async function preparedRows<T>(tx: Executor, text: string, params: (string | number | boolean | null)[]): Promise<T[]> {
+  const pg = postgresClient(tx);
+  if (pg) return (await pg.unsafe(text, params, { prepare: true })) as unknown as T[];
+  const lite = (tx as unknown as { session: { client: { query(text: string, params: unknown[]): Promise<{ rows: T[] }> } } }).session.client;
+  return (await lite.query(text, params)).rows;
+}
+
 /** The postgres.js connection of a transaction (for COPY), or null on PGlite. */
 export function postgresClient(tx: Executor): postgres.Sql | null {
   const client = (tx as unknown as { session?: { client?: { unsafe?: unknown } } }).session?.client;

@@ -18,6 +18,12 @@ function createMetrics() {
     registry,
     lookups: new Counter({ name: "paystatus_lookups_total", help: "Resident lookups by outcome", labelNames: ["outcome"] as const, registers: [registry] }),
     tickets: new Counter({ name: "paystatus_tickets_opened_total", help: "Resident reports by outcome (created, replayed, existing, answer, needs_proof)", labelNames: ["outcome"] as const, registers: [registry] }),
+    channelNotifications: new Counter({
+      name: "paystatus_channel_notifications_total",
+      help: "Payment-channel notifications by channel and outcome (recorded, recorded_unlinked, amount_differs, duplicate, not_success, or the refusal reason)",
+      labelNames: ["channel", "outcome"] as const,
+      registers: [registry],
+    }),
     importRows: new Counter({
       name: "paystatus_import_rows_total",
       help: "Lines of committed receipt and statement imports by outcome (inserted, updated, duplicate, stale, skipped, rejected)",

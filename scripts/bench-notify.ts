@@ -25,6 +25,7 @@ import { buildIsStale, buildNext, productionServerArgs } from "./next-server";
  * the channel would. Afterwards the database is counted: every transaction
  * sent is one row in channel_confirmations, none lost, none twice. Prints
  * throughput, p50/p99, the ratio to the trivial handler and the targets.
+ * BENCH_SERVER_NODE_ARGS passes flags to the server's node (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
 const args = process.argv.slice(2);
 const option = (flag: string, variable: string | undefined, fallback: number) => {
@@ -81,7 +82,9 @@ runCli(async () => {
 });
 
 async function measure(keys: TestKeySet, url: string, sql: postgres.Sql): Promise<void> {
-  const server = spawn(process.execPath, productionServerArgs(PORT, "127.0.0.1"), {
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server (NODE_OPTIONS may not carry --cpu-prof).
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
+  const server = spawn(process.execPath, [...nodeArgs, ...productionServerArgs(PORT, "127.0.0.1")], {
     env: {
       ...process.env,
       ...SECRETS,

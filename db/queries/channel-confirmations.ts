@@ -2,9 +2,9 @@ import "server-only";
 import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { RECEIPT_CHANNEL_FOR, receiptNoForOrder, type ChannelPayment } from "@/lib/channels";
 import { AppError } from "@/lib/errors";
-import { db, type Executor } from "../client";
+import { db, preparedRows, type Executor } from "../client";
 import type { StaffPrincipal } from "./staff";
-import { channelConfirmations, channels, receipts } from "../schema";
+import { channelConfirmations, receipts } from "../schema";
 
 /**
  * Channel confirmations (issue 14): what WeChat Pay, Alipay and the acquirer
@@ -17,40 +17,75 @@ export type RecordOutcome =
   | { kind: "refused"; reason: "channel_mismatch" };
 
 /**
- * Stores a verified payment, in one transaction: the order number is mapped to
- * a receipt number with the channel's `order_no_pattern`; a receipt paid on
- * another channel refuses the confirmation (nothing stored); an unknown receipt
- * stores it unlinked (the console's "channel confirmed, no receipt"). A retry or
- * duplicate of the same transaction adds nothing (`on conflict do nothing`, safe
- * under concurrent deliveries).
+ * Stores a verified payment in ONE statement (the notify endpoints' whole cost in
+ * the database: no transaction, one round trip). The order number is mapped to a
+ * receipt number with the channel's `order_no_pattern` (a JavaScript regular
+ * expression, applied here, not in SQL); a receipt paid on another channel refuses
+ * the confirmation (nothing stored); an unknown receipt stores it unlinked (the
+ * console's "channel confirmed, no receipt"). A retry or duplicate of the same
+ * transaction adds nothing (`on conflict do nothing`, safe under concurrent
+ * deliveries).
+ *
+ * The statement carries the pattern the receipt number was mapped with and
+ * inserts only while the channel still has that pattern; otherwise it returns the
+ * current one and the payment is mapped and stored again with it. The last pattern
+ * seen per channel is remembered, so an unchanged pattern (the usual case: none)
+ * costs one round trip and a changed one two — never a stale mapping.
  */
 export async function recordConfirmation(payment: ChannelPayment, executor: Executor = db()): Promise<RecordOutcome> {
   const receiptChannel = RECEIPT_CHANNEL_FOR[payment.channel];
-  return executor.transaction(async (tx) => {
-    const [channel] = await tx.select({ pattern: channels.orderNoPattern }).from(channels).where(eq(channels.code, receiptChannel)).limit(1);
-    const receiptNo = receiptNoForOrder(payment.outTradeNo, channel?.pattern);
-    const [receipt] = receiptNo
-      ? await tx.select({ channel: receipts.channel, amountDueFen: receipts.amountDueFen }).from(receipts).where(eq(receipts.receiptNo, receiptNo)).limit(1)
-      : [];
-    if (receipt && receipt.channel !== receiptChannel) return { kind: "refused", reason: "channel_mismatch" };
-    const [row] = await tx
-      .insert(channelConfirmations)
-      .values({
-        channel: payment.channel,
-        transactionId: payment.transactionId,
-        outTradeNo: payment.outTradeNo,
-        receiptNo,
-        amountFen: payment.amountFen,
-        paidAt: payment.paidAt,
-        terminalId: payment.terminalId,
-        batchId: payment.batchId,
-      })
-      .onConflictDoNothing({ target: [channelConfirmations.channel, channelConfirmations.transactionId] })
-      .returning({ id: channelConfirmations.id });
-    if (!row) return { kind: "duplicate" };
-    return { kind: "recorded", id: row.id, linked: Boolean(receipt), amountDiffers: Boolean(receipt && receipt.amountDueFen !== payment.amountFen) };
-  });
+  let pattern = lastPatterns.get(receiptChannel) ?? null;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const receiptNo = receiptNoForOrder(payment.outTradeNo, pattern);
+    const [row] = await preparedRows<StoreRow>(executor, STORE_CONFIRMATION, [
+      receiptChannel,
+      receiptNo,
+      pattern,
+      payment.channel,
+      payment.transactionId,
+      payment.outTradeNo,
+      payment.amountFen,
+      payment.paidAt.toISOString(),
+      payment.terminalId,
+      payment.batchId,
+    ]);
+    if (!row) throw new Error("recordConfirmation: no result row");
+    if (!row.same_pattern) {
+      pattern = row.pattern;
+      lastPatterns.set(receiptChannel, pattern);
+      continue;
+    }
+    if (!row.channel_ok) return { kind: "refused", reason: "channel_mismatch" };
+    if (row.id === null) return { kind: "duplicate" };
+    const linked = row.receipt_channel !== null;
+    return { kind: "recorded", id: Number(row.id), linked, amountDiffers: linked && Number(row.amount_due_fen) !== payment.amountFen };
+  }
+  throw new Error("recordConfirmation: the channel's order_no_pattern kept changing");
 }
+
+/**
+ * $1 receipt channel, $2 receipt number (or null), $3 the pattern it was mapped with, $4–$10 the confirmation.
+ * Inserts only while the channel's pattern is still $3 and the receipt (if any) is on $1.
+ */
+const STORE_CONFIRMATION = `
+with ch as (select order_no_pattern as pattern from channels where code = $1::text),
+r as (select channel, amount_due_fen from receipts where receipt_no = $2::text),
+c as (select (select pattern from ch) is not distinct from $3::text as same_pattern,
+             coalesce((select channel from r) = $1::text, true) as channel_ok),
+ins as (
+  insert into channel_confirmations (channel, transaction_id, out_trade_no, receipt_no, amount_fen, paid_at, terminal_id, batch_id)
+  select $4::text, $5::text, $6::text, $2::text, $7::bigint, $8::timestamptz, $9::text, $10::text
+  from c where c.same_pattern and c.channel_ok
+  on conflict (channel, transaction_id) do nothing
+  returning id)
+select c.same_pattern, c.channel_ok, (select pattern from ch) as pattern, (select channel from r) as receipt_channel,
+       (select amount_due_fen from r)::text as amount_due_fen, (select id from ins)::text as id
+from c`;
+
+type StoreRow = { same_pattern: boolean; channel_ok: boolean; pattern: string | null; receipt_channel: string | null; amount_due_fen: string | null; id: string | number | null };
+
+/** The order_no_pattern last seen per receipt channel (a hint only: every statement checks it). */
+const lastPatterns = new Map<string, string | null>();
 
 /**
  * For the staff ticket: every confirmation of a receipt, oldest first (transaction ids unmasked). Unscoped: the

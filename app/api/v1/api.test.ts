@@ -64,4 +64,20 @@ describe("GET /api/v1/openapi.json", () => {
     expect(Object.keys(doc.paths).sort()).toEqual(["/channels/acquirer/notify", "/channels/alipay/notify", "/channels/wechat/notify", "/receipts", "/receipts/{no}/status", "/tickets", "/tickets/{ref}"]);
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: "http", scheme: "bearer" });
   });
+
+  it("documents each channel notification's request and every answer the route gives, with no token", async () => {
+    const text = await openapi().text();
+    const doc = JSON.parse(text) as { paths: Record<string, { post?: { security?: unknown[]; requestBody?: { content: Record<string, unknown> }; responses: Record<string, unknown> } }>; components: { schemas: Record<string, unknown> } };
+    const answers = { wechat: ["204", "400", "401", "404", "413", "422", "500"], alipay: ["200", "400", "401", "404", "413", "422", "500"], acquirer: ["200", "400", "401", "404", "413", "422", "500"] };
+    const bodies = { wechat: "application/json", alipay: "application/x-www-form-urlencoded", acquirer: "application/json" };
+    for (const channel of ["wechat", "alipay", "acquirer"] as const) {
+      const post = doc.paths[`/channels/${channel}/notify`]?.post;
+      expect(post?.security, channel).toEqual([]);
+      expect(Object.keys(post?.requestBody?.content ?? {}), channel).toEqual([bodies[channel]]);
+      expect(Object.keys(post?.responses ?? {}).sort(), channel).toEqual(answers[channel]);
+    }
+    // Every reference resolves.
+    for (const [, name] of text.matchAll(/"\$ref":"#\/components\/schemas\/(\w+)"/g)) expect(doc.components.schemas[name!], name).toBeDefined();
+    expect((doc.components.schemas.WechatTransaction as { required: string[] }).required).toEqual(["out_trade_no", "transaction_id", "trade_state", "success_time", "amount"]);
+  });
 });

@@ -5,6 +5,7 @@ import { unlinkedConfirmations } from "@/db/queries/channel-confirmations";
 import { channelConfirmations, receipts } from "@/db/schema";
 import { databaseKind, setupTestDatabase } from "@/db/testing/test-db";
 import { acquirerSignature, generateTestKeys, signAlipayNotification, signWechatNotification } from "@/lib/channels";
+import { metrics } from "@/lib/metrics";
 import { POST as acquirerNotify } from "./channels/acquirer/notify/route";
 import { POST as alipayNotify } from "./channels/alipay/notify/route";
 import { POST as wechatNotify } from "./channels/wechat/notify/route";
@@ -200,5 +201,24 @@ describe(`POST /api/v1/channels/acquirer/notify on ${databaseKind()}`, () => {
     const response = await postAcquirer(acquirerBody(no, "UPCOUNTER1"));
     expect(response.status).toBe(422);
     expect(await stored("acquirer", "UPCOUNTER1")).toBe(0);
+  });
+});
+
+describe(`paystatus_channel_notifications_total on ${databaseKind()}`, () => {
+  const counted = async (channel: string, outcome: string) =>
+    (await metrics().channelNotifications.get()).values.find((v) => v.labels.channel === channel && v.labels.outcome === outcome)?.value ?? 0;
+
+  it("counts each notification by channel and outcome", async () => {
+    const outcomes = ["recorded", "duplicate", "recorded_unlinked", "amount_differs", "bad_signature", "channel_mismatch"];
+    const before = Object.fromEntries(await Promise.all(outcomes.map(async (o) => [o, await counted("acquirer", o)] as const)));
+    const no = await receipt("pos");
+    const body = acquirerBody(no, `UPCOUNT${databaseKind()}1`);
+    expect((await postAcquirer(body)).status).toBe(200);
+    expect((await postAcquirer(body)).status).toBe(200);
+    expect((await postAcquirer(acquirerBody("20269999999999991", `UPCOUNT${databaseKind()}2`))).status).toBe(200);
+    expect((await postAcquirer(acquirerBody(await receipt("pos"), `UPCOUNT${databaseKind()}3`, "1.00"))).status).toBe(200);
+    expect((await postAcquirer(body, acquirerSignature(other.env.ACQUIRER_NOTIFY_SECRET, body))).status).toBe(401);
+    expect((await postAcquirer(acquirerBody(await receipt("counter"), `UPCOUNT${databaseKind()}4`))).status).toBe(422);
+    for (const outcome of outcomes) expect(await counted("acquirer", outcome), outcome).toBe(before[outcome]! + 1);
   });
 });

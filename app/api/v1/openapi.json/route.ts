@@ -35,6 +35,18 @@ const document = {
           },
         },
       },
+      WechatTransaction: {
+        type: "object",
+        description: "The plain text of a WeChat Pay notification's `resource` (AEAD_AES_256_GCM with WECHATPAY_APIV3_KEY; ciphertext base64 with the 16-byte tag at the end, nonce and associated_data as sent).",
+        required: ["out_trade_no", "transaction_id", "trade_state", "success_time", "amount"],
+        properties: {
+          out_trade_no: { type: "string", maxLength: 64, description: "The merchant order number: the receipt number unless channels.order_no_pattern says otherwise." },
+          transaction_id: { type: "string", maxLength: 64, description: "微信支付订单号: one confirmation per transaction id." },
+          trade_state: { type: "string", description: "SUCCESS is stored; any other state is acknowledged (204) and not stored." },
+          success_time: { type: "string", format: "date-time", examples: ["2026-11-04T10:34:50+08:00"], description: "RFC 3339 with an offset." },
+          amount: { type: "object", required: ["total"], properties: { total: { type: "integer", minimum: 1, description: "Order amount in fen (what the receipt is for)." }, payer_total: { type: "integer" }, currency: { type: "string", examples: ["CNY"] } } },
+        },
+      },
       WechatFailure: {
         type: "object",
         required: ["code", "message"],
@@ -215,12 +227,18 @@ function channelPaths() {
         operationId: "wechatPayNotify",
         summary: "WeChat Pay API v3 payment notification (支付结果通知).",
         description:
-          "Verified with WECHATPAY_PLATFORM_PUBLIC_KEY: `Wechatpay-Signature` is base64 RSA-SHA256 over `Wechatpay-Timestamp\\nWechatpay-Nonce\\nbody\\n`; a timestamp more than 5 minutes off is refused. `resource` is decrypted with WECHATPAY_APIV3_KEY (AEAD_AES_256_GCM); trade_state SUCCESS with out_trade_no, transaction_id, success_time and amount.total (fen) is stored.",
+          "Verified with WECHATPAY_PLATFORM_PUBLIC_KEY: `Wechatpay-Signature` is base64 RSA-SHA256 over `Wechatpay-Timestamp\\nWechatpay-Nonce\\nbody\\n`; a timestamp more than 5 minutes off is refused. `resource` is decrypted with WECHATPAY_APIV3_KEY (AEAD_AES_256_GCM); its plain text is a WechatTransaction (components): trade_state SUCCESS with out_trade_no, transaction_id, success_time and amount.total (fen) is stored; another trade_state is acknowledged (204) and not stored. A retry or duplicate of a stored transaction id is accepted again (204) and adds nothing.",
         security: [],
-        parameters: ["Wechatpay-Signature", "Wechatpay-Timestamp", "Wechatpay-Nonce", "Wechatpay-Serial"].map((name) => ({ name, in: "header", required: true, schema: { type: "string" } })),
+        parameters: [
+          { name: "Wechatpay-Signature", in: "header", required: true, description: "base64 RSA-SHA256 (PKCS#1 v1.5) by the platform key.", schema: { type: "string" } },
+          { name: "Wechatpay-Timestamp", in: "header", required: true, description: "Unix seconds; more than 300 s from our clock is refused (401).", schema: { type: "string", pattern: "^\\d{1,12}$" } },
+          { name: "Wechatpay-Nonce", in: "header", required: true, schema: { type: "string" } },
+          { name: "Wechatpay-Serial", in: "header", required: true, description: "Serial of the platform key (must be present).", schema: { type: "string" } },
+          { name: "Wechatpay-Signature-Type", in: "header", required: false, schema: { type: "string", examples: ["WECHATPAY2-SHA256-RSA2048"] } },
+        ],
         requestBody: { required: true, content: { "application/json": { schema: { type: "object", required: ["resource"], properties: { id: { type: "string" }, event_type: { type: "string" }, resource: { type: "object", required: ["algorithm", "ciphertext", "nonce"], properties: { algorithm: { const: "AEAD_AES_256_GCM" }, ciphertext: { type: "string" }, nonce: { type: "string" }, associated_data: { type: "string" } } } } } } } },
         responses: {
-          "204": { description: "Accepted (WeChat Pay stops retrying)" },
+          "204": { description: "Accepted, no body (WeChat Pay stops retrying): stored, a retry or duplicate of a stored transaction, or an authentic notice of a payment that did not succeed" },
           "400": { description: "Malformed, undecryptable, or an invalid amount", content: wechatFail },
           "401": { description: "Missing headers, bad signature or stale timestamp", content: wechatFail },
           "404": { description: "Channel not configured" },
@@ -235,11 +253,11 @@ function channelPaths() {
         operationId: "alipayNotify",
         summary: "Alipay asynchronous notification (异步通知), RSA2.",
         description:
-          "Form-encoded. Verified with ALIPAY_PUBLIC_KEY: RSA-SHA256 over all parameters but sign, sign_type and empty ones, sorted by key, `k=v` joined with `&`. trade_status TRADE_SUCCESS or TRADE_FINISHED with out_trade_no, trade_no, total_amount (yuan, ≤ 2 decimals) and gmt_payment (Beijing time) is stored.",
+          "Form-encoded. Verified with ALIPAY_PUBLIC_KEY: RSA-SHA256 over all parameters but sign, sign_type and empty ones, sorted by key, `k=v` joined with `&`. trade_status TRADE_SUCCESS or TRADE_FINISHED with out_trade_no, trade_no, total_amount (yuan, ≤ 2 decimals) and gmt_payment (Beijing time) is stored; another trade_status (e.g. TRADE_CLOSED, WAIT_BUYER_PAY) is acknowledged (`success`) and not stored. A parameter given twice is malformed. A retry or duplicate of a stored trade_no is accepted again and adds nothing.",
         security: [],
-        requestBody: { required: true, content: { "application/x-www-form-urlencoded": { schema: { type: "object", required: ["sign", "trade_status", "out_trade_no", "trade_no", "total_amount", "gmt_payment"], properties: { sign: { type: "string" }, sign_type: { const: "RSA2" }, trade_status: { type: "string" }, out_trade_no: { type: "string" }, trade_no: { type: "string" }, total_amount: { type: "string", pattern: "^\\d+(\\.\\d{1,2})?$" }, gmt_payment: { type: "string", examples: ["2026-11-04 10:34:50"] } } } } } },
+        requestBody: { required: true, content: { "application/x-www-form-urlencoded": { schema: { type: "object", required: ["sign", "trade_status", "out_trade_no", "trade_no", "total_amount", "gmt_payment"], properties: { sign: { type: "string", description: "base64 RSA-SHA256 by Alipay's key." }, sign_type: { const: "RSA2" }, trade_status: { type: "string", examples: ["TRADE_SUCCESS"] }, out_trade_no: { type: "string", maxLength: 64, description: "The merchant order number: the receipt number unless channels.order_no_pattern says otherwise." }, trade_no: { type: "string", maxLength: 64, description: "支付宝交易号: one confirmation per trade_no." }, total_amount: { type: "string", pattern: "^\\d+(\\.\\d{1,2})?$", examples: ["25.00"] }, gmt_payment: { type: "string", examples: ["2026-11-04 10:34:50"] }, notify_id: { type: "string" }, notify_time: { type: "string" }, app_id: { type: "string" }, charset: { type: "string", examples: ["utf-8"] } } } } } },
         responses: {
-          "200": { description: "Accepted: the plain text `success` (Alipay stops retrying)", content: plain("success") },
+          "200": { description: "Accepted: the plain text `success` (Alipay stops retrying): stored, a retry or duplicate, or a trade that did not succeed", content: plain("success") },
           "400": { description: "Not a form, malformed, or an invalid amount: `fail`", content: plain("fail") },
           "401": { description: "Missing or bad signature: `fail`", content: plain("fail") },
           "404": { description: "Channel not configured" },
@@ -253,7 +271,8 @@ function channelPaths() {
       post: {
         operationId: "acquirerNotify",
         summary: "UnionPay / POS acquirer payment notification.",
-        description: "`X-Signature` is the lowercase hex HMAC-SHA256 of the raw body with ACQUIRER_NOTIFY_SECRET (a `sha256=` prefix is accepted). Confirms receipts whose channel is `pos`.",
+        description:
+          "`X-Signature` is the lowercase hex HMAC-SHA256 of the raw body bytes with ACQUIRER_NOTIFY_SECRET (a `sha256=` prefix is accepted; compared in constant time). Confirms receipts whose channel is `pos`. A retry or duplicate of a stored transaction_id is accepted again and adds nothing.",
         security: [],
         parameters: [{ name: "X-Signature", in: "header", required: true, schema: { type: "string", pattern: "^(sha256=)?[0-9a-f]{64}$" } }],
         requestBody: {
@@ -276,7 +295,7 @@ function channelPaths() {
           },
         },
         responses: {
-          "200": { description: "Accepted", content: { "application/json": { schema: { type: "object", properties: { result: { const: "ok" } } } } } },
+          "200": { description: "Accepted (also a retry or duplicate: nothing added); anything else is retried by the acquirer", content: { "application/json": { schema: { type: "object", required: ["result"], properties: { result: { const: "ok" } } } } } },
           "400": { description: "Malformed JSON or an invalid amount", content: acquirerError },
           "401": { description: "Missing or bad signature", content: acquirerError },
           "404": { description: "Channel not configured" },
