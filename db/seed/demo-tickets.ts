@@ -10,7 +10,7 @@ import type { Db, Tx } from "../client";
 import { loadCalendar } from "../queries/calendar";
 import { newStorageKey, proofStorage } from "../queries/proof-storage";
 import { matches, receipts, settlementBatches, settlementLines, staff, ticketAttachments, ticketEvents, tickets } from "../schema";
-import { demoReceiptNo as no } from "./demo-receipts";
+import { DEMO_TICKET_RECEIPTS } from "./demo-receipts";
 import { DEMO_STAFF } from "./demo-staff";
 
 /**
@@ -20,15 +20,7 @@ import { DEMO_STAFF } from "./demo-staff";
  * report on, so "one open ticket per receipt and category" never meets a test's report. Re-running
  * leaves tickets already seeded as the newcomer left them (their receipts are reset in place).
  */
-export const DEMO_TICKET_RECEIPTS = {
-  bankLiaison: no(41),
-  finance: no(42),
-  refunds: no(43),
-  imageProof: no(44),
-  pdfProof: no(45),
-  records: no(46),
-  invoices: no(47),
-} as const;
+export { DEMO_TICKET_RECEIPTS };
 
 type Seeded = {
   receiptNo: string;
