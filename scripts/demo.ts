@@ -2,6 +2,7 @@ import { closeDb, dbHandle } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import { seedDemo } from "@/db/seed/demo";
 import { DEMO_STAFF_PASSWORD, DEMO_TOTP_SECRETS, demoTotpUri, seedDemoStaff } from "@/db/seed/demo-staff";
+import { seedDemoTickets } from "@/db/seed/demo-tickets";
 import { env } from "@/lib/env";
 import { receiptLink } from "@/lib/receipt-link";
 import { runCli } from "./cli";
@@ -31,6 +32,8 @@ runCli(async () => {
   await migrateDatabase(handle);
   const demo = await seedDemo(handle.db, { timeZone: config.TZ });
   const demoStaff = await seedDemoStaff(handle.db);
+  // After the staff: some demo tickets are claimed by demo accounts.
+  const demoTickets = await seedDemoTickets(handle.db, { timeZone: config.TZ });
   // The embedded store allows one process: release it before the server opens it.
   await closeDb();
 
@@ -48,6 +51,7 @@ runCli(async () => {
     if (secret) console.log(`  ${"".padEnd(10)} ${demoTotpUri(s.email)}`);
   }
   console.log("Supervisor and admin sign-ins ask for the 6-digit code from an authenticator app holding that secret (published: demo only).");
+  if (demoTickets > 0) console.log(`\n${demoTickets} demo tickets opened across every queue (some claimed, some past due, two with proofs).`);
   console.log("");
   startNext(config.PORT, { PAYSTATUS_DEMO: "1", PAYSTATUS_INPROCESS_WORKER: "1" });
 });

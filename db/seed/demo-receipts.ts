@@ -17,3 +17,14 @@ export const DEMO_RECEIPT_NUMBERS: Record<StatusCode, { receiptNo: string; amoun
   voided: { receiptNo: demoReceiptNo(10), amount: "25.00" },
   not_found: { receiptNo: demoReceiptNo(99), amount: "" },
 };
+
+/** Issue 18: the receipts the demo's seeded tickets are on (db/seed/demo-tickets.ts), one per queue and two with proofs; no browser test reports on them. */
+export const DEMO_TICKET_RECEIPTS = {
+  bankLiaison: demoReceiptNo(41),
+  finance: demoReceiptNo(42),
+  refunds: demoReceiptNo(43),
+  imageProof: demoReceiptNo(44),
+  pdfProof: demoReceiptNo(45),
+  records: demoReceiptNo(46),
+  invoices: demoReceiptNo(47),
+} as const;

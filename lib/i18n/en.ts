@@ -548,7 +548,7 @@ export const en: Messages = {
       category: "Category",
       anyCategory: "All categories",
       apply: "Apply filters",
-      ref: "Ticket",
+      ref: "Reference",
       receipt: "Receipt",
       due: "SLA",
       assignee: "Assignee",

@@ -86,4 +86,8 @@ describe("zh-CN staff wording", () => {
       expect(s, s).not.toMatch(/银行联络/);
     }
   });
+
+  it("the desk and the dashboard say 办结 and 缴费人 (not 已解决, 居民)", () => {
+    for (const s of strings({ desk: zh.desk, oversight: zh.oversight })) expect(s, s).not.toMatch(/已解决|居民/);
+  });
 });
