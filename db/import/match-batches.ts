@@ -76,7 +76,7 @@ export async function linkBatchDetails(tx: Tx): Promise<number> {
       select i.receipt_id, 'batch' from ins i join channel_batches b on b.id = i.batch_id where b.settlement_line_id is not null
       returning 1
     )
-    select (select count(*) from ins)::int + 0 * (select count(*) from counted) + 0 * (select count(*) from run) as n`,
+    select ((select count(*) from ins) + 0 * (select count(*) from counted) + 0 * (select count(*) from run))::int as n`,
   );
   return row?.n ?? 0;
 }
@@ -149,7 +149,7 @@ async function matchDetailBatches(tx: Tx): Promise<number> {
       select bm.receipt_id, 'batch' from channel_batch_members bm where bm.batch_id in (select batch_id from ins)
       returning 1
     )
-    select (select count(*) from ins)::int + 0 * (select count(*) from run) as n`,
+    select ((select count(*) from ins) + 0 * (select count(*) from run))::int as n`,
   );
   return row?.n ?? 0;
 }
@@ -218,7 +218,7 @@ async function matchSumBatches(tx: Tx, timeZone: string): Promise<number> {
     ), run as (
       insert into matching_run (receipt_id, method) select receipt_id, 'batch' from members returning 1
     )
-    select (select count(*) from ins)::int + 0 * (select count(*) from run) as n`,
+    select ((select count(*) from ins) + 0 * (select count(*) from run))::int as n`,
   );
   return row?.n ?? 0;
 }
