@@ -17,3 +17,10 @@ export const DEMO_RECEIPT_NUMBERS: Record<StatusCode, { receiptNo: string; amoun
   voided: { receiptNo: demoReceiptNo(10), amount: "25.00" },
   not_found: { receiptNo: demoReceiptNo(99), amount: "" },
 };
+
+/** A POS terminal's day paid by one bank credit net of the acquirer's fee (issue 16; seeded in demo.ts). */
+export const DEMO_BATCH_RECEIPTS = [
+  { receiptNo: demoReceiptNo(61), amount: "150.00", amountFen: 15000, payerName: "韩十八" },
+  { receiptNo: demoReceiptNo(62), amount: "38.00", amountFen: 3800, payerName: "杨十九" },
+  { receiptNo: demoReceiptNo(63), amount: "1234.50", amountFen: 123450, payerName: "朱二十" },
+] as const;

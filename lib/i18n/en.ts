@@ -46,6 +46,11 @@ export const en: Messages = {
     amountDue: "Amount due",
     amountPaid: "Amount paid",
     doNotPayAgain: "Do not pay again.",
+    batch: {
+      title: "Settled in a batch",
+      pos: "Settled in the terminal batch of {batch}; bank credit on {credit}.",
+      channel: "Settled in the payment channel's batch of {batch}; bank credit on {credit}.",
+    },
     reportProblem: "Report a problem",
     lookupAnother: "Check another receipt",
     incidentTitle: "Known disruption",

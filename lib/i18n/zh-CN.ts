@@ -46,6 +46,12 @@ export const zhCN = {
     amountDue: "应缴金额",
     amountPaid: "实付金额",
     doNotPayAgain: "请勿重复缴费。",
+    /** A payment settled in a batch (issue 16, SPEC §3.6 data-batch-date). */
+    batch: {
+      title: "批次结算",
+      pos: "您的款项已随 {batch} 的终端批次结算，银行于 {credit} 入账。",
+      channel: "您的款项已随 {batch} 的渠道批次结算，银行于 {credit} 入账。",
+    },
     reportProblem: "反映问题",
     lookupAnother: "查询其他收据",
     incidentTitle: "已知问题",
