@@ -100,12 +100,21 @@ const openCredits = sql`
 /** The words of each line's text (terminal ids and batch numbers are found by equal-key joins on them). */
 const tokensOf = (lines: string) => sql.raw(`select distinct l.id, t[1] as token from ${lines} l, regexp_matches(l.text, '[0-9A-Z]+', 'g') as t`);
 
-/** Candidate pairs (line_id, key): kept only when unambiguous both ways (each line one key, each key one line). */
+/**
+ * Candidate pairs (line_id, key, strong): a line's text naming the batch (strong) outranks an amount
+ * on the right channel and dates; of what is left, a pair is kept only when unambiguous both ways
+ * (each line one key, each key one line).
+ */
 const unambiguous = (pairs: SQL) => sql`
   cand as (${pairs}),
+  best as (
+    select * from (
+      select c.*, bool_or(c.strong) over (partition by c.line_id) as line_strong, bool_or(c.strong) over (partition by c.key) as key_strong from cand c
+    ) x where strong = line_strong and strong = key_strong
+  ),
   uniq as (
     select * from (
-      select c.*, count(*) over (partition by c.line_id) as per_line, count(*) over (partition by c.key) as per_key from cand c
+      select b.*, count(*) over (partition by b.line_id) as per_line, count(*) over (partition by b.key) as per_key from best b
     ) x where per_line = 1 and per_key = 1
   )`;
 
@@ -120,9 +129,9 @@ async function matchDetailBatches(tx: Tx): Promise<number> {
     ), lines as (${openCredits} and l.amount_fen in (select net_fen from open_batches union select gross_fen from open_batches)),
     tokens as (${tokensOf("lines")}),
     ${unambiguous(sql`
-      select line_id, key, min(amount_fen) as amount_fen from (
+      select line_id, key, min(amount_fen) as amount_fen, bool_or(strong) as strong from (
         -- the text names the batch's terminal or batch number
-        select l.id as line_id, b.id as key, l.amount_fen
+        select l.id as line_id, b.id as key, l.amount_fen, true as strong
         from tokens t join lines l on l.id = t.id
         join open_batches b on t.token in (b.terminal_id, b.batch_no)
         where l.amount_fen in (b.net_fen, b.gross_fen)
@@ -131,7 +140,7 @@ async function matchDetailBatches(tx: Tx): Promise<number> {
           and (l.text_date is null or l.text_date = to_char(b.batch_date, 'YYYYMMDD'))
         union
         -- or the amount on the batch's channel within its match window
-        select l.id, b.id, l.amount_fen
+        select l.id, b.id, l.amount_fen, false
         from lines l join open_batches b on l.channel = b.channel and l.amount_fen in (b.net_fen, b.gross_fen)
         where l.value_date between b.batch_date and b.batch_date + b.w
           and (l.text_date is null or l.text_date = to_char(b.batch_date, 'YYYYMMDD'))
@@ -185,7 +194,7 @@ async function matchSumBatches(tx: Tx, timeZone: string): Promise<number> {
     ), lines as (${openCredits} and l.remittance is not null),
     tokens as (${tokensOf("lines")}),
     ${unambiguous(sql`
-      select l.id as line_id, p.channel || '|' || p.terminal_id || '|' || p.day as key, l.amount_fen, p.channel, p.terminal_id, p.day, p.gross
+      select l.id as line_id, p.channel || '|' || p.terminal_id || '|' || p.day as key, l.amount_fen, true as strong, p.channel, p.terminal_id, p.day, p.gross
       from tokens t join lines l on l.id = t.id
       join priced p on p.terminal_id = t.token
       where (l.channel is null or l.channel = p.channel)
