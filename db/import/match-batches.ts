@@ -194,7 +194,7 @@ async function matchSumBatches(tx: Tx, timeZone: string): Promise<number> {
     ), lines as (${openCredits} and l.remittance is not null),
     tokens as (${tokensOf("lines")}),
     ${unambiguous(sql`
-      select l.id as line_id, p.channel || '|' || p.terminal_id || '|' || p.day as key, l.amount_fen, true as strong, p.channel, p.terminal_id, p.day, p.gross
+      select l.id as line_id, p.channel || '|' || p.terminal_id || '|' || p.day as key, l.amount_fen, true as strong, p.channel, p.terminal_id, p.day, p.gross, p.n
       from tokens t join lines l on l.id = t.id
       join priced p on p.terminal_id = t.token
       where (l.channel is null or l.channel = p.channel)
@@ -204,7 +204,7 @@ async function matchSumBatches(tx: Tx, timeZone: string): Promise<number> {
     batch as (
       insert into channel_batches (channel, terminal_id, batch_date, source, gross_fen, fee_fen, net_fen, member_count, settlement_line_id)
       select u.channel, u.terminal_id, u.day, 'sum', u.gross, u.gross - u.amount_fen, u.amount_fen,
-             (select count(*) from open_receipts o where o.channel = u.channel and o.terminal_id = u.terminal_id and o.day = u.day), u.line_id
+             u.n, u.line_id
       from uniq u
       on conflict do nothing
       returning id, channel, terminal_id, batch_date, gross_fen, fee_fen, settlement_line_id

@@ -32,16 +32,21 @@ export async function recordMatchFees(tx: Tx, timeZone: string): Promise<number>
   const [row] = await queryRows<{ n: number }>(
     tx,
     sql`
-    with priced as (
-      select m.id, g.gross, l.amount_fen as net, ${feeOf(sql`g.gross`)} as fee, f.tolerance_fen
+    with run_matches as (
+      select m.id, r.channel, coalesce(r.amount_paid_fen, r.amount_due_fen) as gross, l.amount_fen as net, (r.paid_at at time zone ${timeZone})::date as paid_date
       from matches m
       join settlement_lines l on l.id = m.settlement_line_id
       join receipts r on r.id = m.receipt_id
-      cross join lateral (select coalesce(r.amount_paid_fen, r.amount_due_fen) as gross, (r.paid_at at time zone ${timeZone})::date as paid_date) g
-      join ${ruleInForceSql(sql`r.channel`, sql`g.paid_date`)} on true
       where m.receipt_id in (select receipt_id from matching_run where method in ('reference', 'remittance'))
         and m.method in ('reference', 'remittance') and m.gross_fen is null
-        and r.paid_at is not null and l.amount_fen < g.gross
+        and r.paid_at is not null and l.amount_fen < coalesce(r.amount_paid_fen, r.amount_due_fen)
+    ), day_rules as (
+      -- the rule in force is looked up once per channel and day, not once per match
+      select d.channel, d.paid_date, f.* from (select distinct channel, paid_date from run_matches) d
+      join ${ruleInForceSql(sql`d.channel`, sql`d.paid_date`)} on true
+    ), priced as (
+      select rm.id, rm.gross, rm.net, ${feeOf(sql`rm.gross`)} as fee, f.tolerance_fen
+      from run_matches rm join day_rules f on f.channel = rm.channel and f.paid_date = rm.paid_date
     ), upd as (
       update matches m set gross_fen = p.gross, fee_fen = p.gross - p.net
       from priced p
