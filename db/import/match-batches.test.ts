@@ -5,6 +5,7 @@ import { bytesOf } from "@/lib/statements/decode";
 import { findDetailProfile } from "@/lib/statements/settlement-details";
 import { StatementFileError } from "@/lib/statements";
 import { queryRows } from "../client";
+import { feesByChannelMonth, listBatches } from "../queries/batches";
 import { publicStatus } from "../queries/status";
 import { channelBatches, channelBatchMembers, feeRules, matches, receipts, settlementBatches, settlementLines } from "../schema";
 import { setupTestDatabase } from "../testing/test-db";
@@ -172,5 +173,19 @@ describe("batches with a detail file", () => {
     await expect(importSettlementDetailFile({ name: "bad.csv", open: () => bytesOf(file) }, findDetailProfile("pos-detail"), { timeZone: TZ }, handle().db)).rejects.toThrow(StatementFileError);
     const [row] = await queryRows<{ n: number }>(handle().db, sql`select count(*)::int as n from settlement_detail_lines where terminal_id = 'T0500001'`);
     expect(row!.n).toBe(0);
+  });
+});
+
+describe("batches and fees for supervisors", () => {
+  const staff = (role: "agent" | "supervisor") => ({ id: 1, email: "s@example.cn", name: "", role, queues: [], isDemo: false, sessionVersion: 1 });
+  it("lists each batch with its members and difference, and fees by channel and month; agents are refused", async () => {
+    const batches = await listBatches(staff("supervisor"), {}, handle().db);
+    const paid = batches.find((b) => b.terminalId === "T0100001");
+    expect(paid).toMatchObject({ source: "sum", memberCount: 3, differenceFen: 0, creditDate: "2026-12-04" });
+    expect(paid!.members.map((m) => m.grossFen).sort((a, b) => a - b)).toEqual([2500, 3800, 15000]);
+    const fees = await feesByChannelMonth(staff("supervisor"), { months: 24 }, handle().db);
+    expect(fees.find((f) => f.channel === "pos" && f.month === "2026-12")?.feeFen).toBeGreaterThan(0);
+    await expect(listBatches(staff("agent"), {}, handle().db)).rejects.toThrow();
+    await expect(feesByChannelMonth(staff("agent"), {}, handle().db)).rejects.toThrow();
   });
 });

@@ -3,6 +3,8 @@ import { LineChart } from "@/components/console/charts/line-chart";
 import { DataTable } from "@/components/ui/data-table";
 import { confirmedNotSettled, type UnsettledBucket } from "@/db/queries/channel-confirmations";
 import { dashboard } from "@/db/queries/dashboard";
+import { feesByChannelMonth } from "@/db/queries/batches";
+import { formatFen } from "@/lib/money";
 import { env } from "@/lib/env";
 import { fill } from "@/lib/i18n";
 import { formatDate } from "@/lib/i18n/format";
@@ -20,7 +22,7 @@ export default async function DashboardPage() {
   const read = await readOrRefusal(dashboard(staff, { now, timeZone: env().TZ }));
   if (!read.ok) return <PageRefusal title={d.title} code={read.code} message={o.forbidden} />;
   const data = read.value;
-  const unsettled = await confirmedNotSettled(staff, now);
+  const [unsettled, fees] = await Promise.all([confirmedNotSettled(staff, now), feesByChannelMonth(staff)]);
   const texts = o.chart;
   const weekRows = data.weeks.map((w) => fill(d.week, { date: formatDate(w, locale) }));
   const weekAxis = data.weeks.map((w) => w.slice(5));
@@ -45,6 +47,25 @@ export default async function DashboardPage() {
       <p className="mb-8 text-lg">{d.intro}</p>
 
       <UnsettledTile buckets={unsettled} t={t} />
+
+      <section data-tile="fees-by-channel" className="mb-10">
+        <h2 className="mb-3 text-2xl font-bold">{o.fees.title}</h2>
+        {fees.length === 0 ? (
+          <p>{o.fees.none}</p>
+        ) : (
+          <DataTable headers={[o.fees.month, o.fees.channel, o.fees.fee, o.fees.gross, o.fees.credits]} region={o.fees.title}>
+            {fees.map((f) => (
+              <tr key={`${f.month}-${f.channel}`} className="border-b border-gray-300" data-fee-row={`${f.channel}:${f.month}`}>
+                <td className="p-2">{f.month}</td>
+                <td className="p-2">{t.channels.names[f.channel as keyof typeof t.channels.names] ?? f.channel}</td>
+                <td className="p-2">{formatFen(f.feeFen)}</td>
+                <td className="p-2">{formatFen(f.grossFen)}</td>
+                <td className="p-2">{f.credits}</td>
+              </tr>
+            ))}
+          </DataTable>
+        )}
+      </section>
 
       <BarChart
         id="backlog"
