@@ -48,7 +48,11 @@ export const REFUND_BUSINESS_DAYS = 5;
 
 export type StatusChannel = ChannelTiming & { lockWindowMinutes: number | null };
 
-export type MatchedLine = { amountFen: number; valueDate: IsoDate };
+/**
+ * What one settlement credited to the receipt: its own line (at the gross when the channel kept a fee)
+ * or its share of a batch credit, whose batch date is then given (issue 16, SPEC §3.6 data-batch-date).
+ */
+export type MatchedLine = { amountFen: number; valueDate: IsoDate; batchDate?: IsoDate | null };
 
 /**
  * A payment channel's signed confirmation of this receipt's payment (issue 14): evidence that the
@@ -66,7 +70,7 @@ export type StatusContext = {
 };
 
 export type PaymentStatus =
-  | { code: "posted"; postedOn: IsoDate; amountFen: number }
+  | { code: "posted"; postedOn: IsoDate; amountFen: number; batchDate?: IsoDate }
   | { code: "pending"; expectedDate: IsoDate | null; unknownYear: number | null }
   | { code: "awaiting_bank"; retryAt: Date; retryAtLocal: string }
   | { code: "overdue"; expectedDate: IsoDate }
@@ -115,7 +119,10 @@ export function derivePaymentStatus(
   }
   if (lines.length === 1) {
     const postedOn = lines[0]!.valueDate;
-    if (settledFen === receipt.amountDueFen) return { code: "posted", postedOn, amountFen: settledFen };
+    if (settledFen === receipt.amountDueFen) {
+      const batchDate = lines[0]!.batchDate;
+      return batchDate ? { code: "posted", postedOn, amountFen: settledFen, batchDate } : { code: "posted", postedOn, amountFen: settledFen };
+    }
     return {
       code: "amount_mismatch",
       dueFen: receipt.amountDueFen,

@@ -19,6 +19,7 @@ import { StatementFileError, type SettlementFormat } from "@/lib/statements";
 import { maskAccount } from "@/lib/statements/fields";
 import { RECEIPT_COLUMNS } from "@/lib/statements/receipts-csv";
 import { scratchDatabase } from "./bench-db";
+import { benchBatches } from "./bench-batches";
 import { CliError, runCli } from "./cli";
 
 /**
@@ -58,6 +59,8 @@ type Files = ReturnType<typeof filesIn>;
 
 runCli(async () => {
   const args = process.argv.slice(2);
+  // Issue 16's batch scenario (scripts/bench-batches.ts): npm run bench:import -- --scenario batch
+  if (args.includes("--scenario")) return benchScenario(args);
   const option = (name: string) => (args.indexOf(name) >= 0 ? args[args.indexOf(name) + 1] : undefined);
   const n = Number(option("--n") ?? 1_000_000);
   if (!Number.isInteger(n) || n < 1 || n > 50_000_000) throw new CliError("--n must be a whole number between 1 and 50,000,000");
@@ -396,3 +399,9 @@ const loadAverage = () => loadavg().map((l) => l.toFixed(2)).join(" ");
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1).padStart(6)} s`;
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0).padStart(4)} MB`;
+
+async function benchScenario(args: string[]) {
+  const scenario = args[args.indexOf("--scenario") + 1];
+  if (scenario !== "batch") throw new CliError("--scenario takes: batch");
+  await benchBatches(args);
+}

@@ -6,6 +6,9 @@ import { migrateDatabase } from "@/db/migrate";
 import { importReceiptsFile } from "@/db/import/receipts";
 import { importSettlementFile, type SettlementImportSummary } from "@/db/import/settlements";
 import type { FileSource } from "@/db/import/source";
+import { importSettlementDetailFile } from "@/db/import/settlement-details";
+import { layoutSample } from "@/lib/statements/detect";
+import { detectDetailProfile, findDetailProfile, type DetailProfile } from "@/lib/statements/settlement-details";
 import { matchSettlements, type MatchSummary } from "@/db/import/matching";
 import { env } from "@/lib/env";
 import { SETTLEMENT_FORMATS, StatementFileError, type SettlementFormat } from "@/lib/statements";
@@ -13,11 +16,12 @@ import { CliError, runCli } from "./cli";
 
 /**
  * npm run import -- receipts FILE
+ * npm run import -- details FILE [--profile pos-detail|detail-default]   (settlement detail files, 清算明细; also recognised by `settlements`)
  * npm run import -- settlements FILE [--format csv|camt053|mt940] [--profile NAME]   (recognised from the file when not given)
  * npm run import -- match
  */
 
-const USAGE = "usage: npm run import -- receipts FILE | settlements FILE [--format csv|camt053|mt940] [--profile NAME] | match";
+const USAGE = "usage: npm run import -- receipts FILE | settlements FILE [--format csv|camt053|mt940] [--profile NAME] | details FILE [--profile pos-detail|detail-default] | match";
 /** Above this size a progress line is printed even when stderr is not a terminal (cron, CI logs). */
 const LARGE_FILE_BYTES = 50 * 1024 * 1024;
 
@@ -43,6 +47,7 @@ runCli(async () => {
   const source: FileSource = { name: basename(file!), open: () => createReadStream(file!, { highWaterMark: 256 * 1024 }) };
   const progress = progressBar(size);
   const started = Date.now();
+  let detail: DetailProfile | null = null;
   try {
     if (command === "receipts") {
       const s = await importReceiptsFile(source, { timeZone: config.TZ, receiptFormat: config.receiptFormat }, { onProgress: progress.update });
@@ -51,6 +56,14 @@ runCli(async () => {
       console.log(`  read ${s.read}, inserted ${s.inserted}, updated ${s.updated}, duplicates skipped ${s.duplicates}, older status ignored ${s.stale}`);
       printRejected(s.rejectedCount, s.rejected);
       printMatching(s.matching);
+    } else if (command === "details" || (!format && !profile && (detail = detectDetailProfile(await layoutSample(source.open()))))) {
+      // A settlement detail file (清算明细) given as a statement is recognised and read as one.
+      const chosen = detail ?? (profile ? findDetailProfile(profile) : (detectDetailProfile(await layoutSample(source.open())) ?? findDetailProfile("detail-default")));
+      const d = await importSettlementDetailFile(source, chosen, { timeZone: config.TZ });
+      progress.done();
+      console.log(`${source.name}: settlement details (profile ${d.profile})`);
+      console.log(`  read ${d.read}, inserted ${d.inserted}, duplicates skipped ${d.duplicates}, batches ${d.batches}`);
+      printMatching(d.matching);
     } else {
       const s = await importSettlementFile(source, { format, profile, timeZone: config.TZ }, { onProgress: progress.update });
       progress.done();
@@ -70,7 +83,7 @@ function parseArgs(args: string[]) {
     if (rest.length > 0) throw new CliError(USAGE);
     return { command, file: undefined, format: undefined, profile: undefined } as const;
   }
-  if (command !== "receipts" && command !== "settlements") throw new CliError(USAGE);
+  if (command !== "receipts" && command !== "settlements" && command !== "details") throw new CliError(USAGE);
   let file: string | undefined;
   let format: string | undefined;
   let profile: string | undefined;
@@ -88,6 +101,7 @@ function parseArgs(args: string[]) {
     }
   }
   if (!file) throw new CliError(USAGE);
+  if (command === "details" && format) throw new CliError("detail files are CSV: --format does not apply");
   if (command === "receipts" && (format || profile)) throw new CliError("receipts files have one format: --format and --profile do not apply");
   // Without --format the import recognises the layout from the file itself (and prints the profile it used).
   if (command === "settlements" && format !== undefined && !(SETTLEMENT_FORMATS as readonly string[]).includes(format)) {
@@ -121,6 +135,7 @@ function printRejected(count: number, rejected: { line: number; reason: string }
 
 function printMatching(m: MatchSummary) {
   console.log(`  matched by reference ${m.reference}, by remittance ${m.remittance}, by amount and date ${m.amountDate}; newly posted receipts ${m.posted}`);
+  if (m.batches) console.log(`  fees recorded ${m.batches.fees}, net of fee ${m.batches.netOfFee}, batch credits ${m.batches.detailBatches} by detail file and ${m.batches.sumBatches} by terminal day`);
   console.log(`  unmatched lines in the store (exceptions): ${m.exceptions}`);
 }
 

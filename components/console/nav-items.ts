@@ -10,6 +10,7 @@ export const CONSOLE_NAV: { href: string; roles: readonly StaffRole[]; label: (t
   { href: "/staff/incidents", roles: ["agent", "supervisor", "admin"], label: (t) => t.backOffice.nav.incidents },
   { href: "/staff/imports", roles: ["admin"], label: (t) => t.backOffice.nav.imports },
   { href: "/staff/dashboard", roles: ["supervisor", "admin"], label: (t) => t.oversight.nav.dashboard },
+  { href: "/staff/batches", roles: ["supervisor", "admin"], label: (t) => t.oversight.nav.batches },
   { href: "/staff/admin/settings", roles: ["admin"], label: (t) => t.oversight.nav.settings },
   { href: "/staff/admin/audit", roles: ["supervisor", "admin"], label: (t) => t.oversight.nav.audit },
 ];

@@ -6,6 +6,7 @@ import { formatDate, formatDateTime, formatDayTime } from "@/lib/i18n/format";
 import { formatFen } from "@/lib/money";
 import type { PaymentStatus, StatusCode } from "@/lib/status";
 import { Notice } from "../ui/notice";
+import { BatchSettlement } from "./batch-settlement";
 import { ChannelConfirmation } from "./channel-confirmation";
 import { StatusNextSteps } from "./next-steps";
 
@@ -117,6 +118,9 @@ export function StatusView({ receiptNo, receipt, status, incidents, t, locale, t
               {line}
             </p>
           ))}
+          {status.code === "posted" && status.batchDate && (
+            <BatchSettlement batchDate={status.batchDate} creditDate={status.postedOn} channel={receipt?.channel ?? ""} t={t} locale={locale} />
+          )}
           {view.doNotPayAgain && <p className="mt-2 font-bold">{t.status.doNotPayAgain}</p>}
         </Notice>
       </div>

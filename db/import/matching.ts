@@ -3,6 +3,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { db, type Executor, queryRows, type Tx } from "../client";
 import { notifyPostedSubscribers } from "../queries/posting-subscriptions";
 import { resolveWaitingTickets } from "../queries/ticket-jobs";
+import { linkBatchDetails, matchFeesAndBatches, type BatchMatchSummary } from "./match-batches";
 import { timed } from "./source";
 import { ANALYZE_AFTER } from "./staging";
 
@@ -25,6 +26,8 @@ export type MatchSummary = {
   reference: number;
   remittance: number;
   amountDate: number;
+  /** Issue 16: fees recorded, net-of-fee pairs, batch credits matched (match-batches.ts). */
+  batches?: BatchMatchSummary;
   /** Receipts whose derived status became `posted` in this run. */
   posted: number;
   /** Lines still unmatched in the whole store after this run. */
@@ -65,7 +68,9 @@ export async function matchSettlements(options: MatchOptions, tx: Executor = db(
     // made only of a line group and a receipt group that each hold one row and reach only each other,
     // so matching it changes no other group's count of candidates. (A second pass, which always found
     // nothing, re-read both tables: 1.5 s at N = 1,000,000.)
+    await step("batch details", () => linkBatchDetails(t));
     await step("amount and date", () => insertingOnce(t, (x, onConflict) => matchByAmountAndDate(x, options.timeZone, onConflict)));
+    const batches = await matchFeesAndBatches(t, options.timeZone, step);
 
     if (options.analyze) await t.execute(sql`analyze matching_run`);
     const counts = await queryRows<{ method: string; n: number }>(t, sql`select method, count(*)::int as n from matching_run group by method`);
@@ -77,7 +82,7 @@ export async function matchSettlements(options: MatchOptions, tx: Executor = db(
         sql`select count(*)::int as exceptions from settlement_lines l where not exists (select 1 from matches m where m.settlement_line_id = l.id)`,
       ),
     )) as [{ exceptions: number }];
-    return { reference: count("reference"), remittance: count("remittance"), amountDate: count("amount_date"), posted, exceptions };
+    return { reference: count("reference"), remittance: count("remittance"), amountDate: count("amount_date"), batches, posted, exceptions };
   });
 }
 
@@ -179,6 +184,7 @@ async function matchByAmountAndDate(tx: Tx, timeZone: string, onConflict: SQL): 
       where r.paid_at is not null
         and r.billing_status in ('paid', 'sent_to_bank')
         and not exists (select 1 from matches m where m.receipt_id = r.id)
+        and not exists (select 1 from channel_batch_members bm where bm.receipt_id = r.id)
     ), line_groups as (
       select amount_fen, channel, value_date, count(*) as n, min(id) as line_id from open_lines group by amount_fen, channel, value_date
     ), receipt_groups as (
@@ -229,8 +235,8 @@ async function notifyPosted(tx: Tx): Promise<number> {
   const postedOnly = (receiptFilter: SQL) => sql`
       select r.id
       from receipts r
-      join matches m on m.receipt_id = r.id
-      join settlement_lines l on l.id = m.settlement_line_id
+      -- a receipt's own lines (at their gross when a fee was kept) and its share of a batch credit
+      join receipt_credits l on l.receipt_id = r.id
       where r.id in (select receipt_id from matching_run) and ${receiptFilter}
         and r.billing_status not in ('voided', 'refunded', 'refund_pending')
       group by r.id, r.amount_due_fen

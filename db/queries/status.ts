@@ -7,7 +7,7 @@ import { maskName, maskTransactionId } from "@/lib/mask";
 import type { FeeScheduleEntry } from "@/lib/fee-schedule";
 import { derivePaymentStatus, type MatchedLine, type PaymentStatus } from "@/lib/status";
 import { db, type Executor, residentReads } from "../client";
-import { calendarOverrides, calendarYears, channelConfirmations, channels, feeSchedules, incidents, matches, receipts, services, settlementLines } from "../schema";
+import { calendarOverrides, calendarYears, channelConfirmations, channels, feeSchedules, incidents, receipts, services } from "../schema";
 
 /** What the public status page may show: the payer's name masked, no phone, no account number. */
 export type PublicReceipt = {
@@ -123,10 +123,10 @@ function statusQuery(tx: Executor) {
       cutoff: channels.cutoff,
       lockWindowMinutes: channels.lockWindowMinutes,
       lines: jsonList<MatchedLine>(sql`
-        select json_build_object('amountFen', l.amount_fen, 'valueDate', l.value_date) as item
-        from ${matches} m join ${settlementLines} l on l.id = m.settlement_line_id
-        where m.receipt_id = ${receipts.id}
-        order by l.value_date, l.id`),
+        select json_build_object('amountFen', c.amount_fen, 'valueDate', c.value_date, 'batchDate', c.batch_date) as item
+        from receipt_credits c
+        where c.receipt_id = ${receipts.id}
+        order by c.value_date, c.settlement_line_id`),
       feeSchedule: jsonList<FeeScheduleEntry>(sql`
         select json_build_object('amountFen', f.amount_fen, 'effectiveFrom', f.effective_from, 'effectiveTo', f.effective_to) as item
         from ${feeSchedules} f

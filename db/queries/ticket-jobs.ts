@@ -32,8 +32,8 @@ export type TicketJobOptions = {
  */
 export const receiptPosted = sql`${receipts.billingStatus} not in ('voided', 'refunded', 'refund_pending')
   and (select count(*) = 1 and sum(l.amount_fen) = ${receipts.amountDueFen}
-       from matches m join settlement_lines l on l.id = m.settlement_line_id
-       where m.receipt_id = ${receipts.id})`;
+       from receipt_credits l
+       where l.receipt_id = ${receipts.id})`;
 
 /**
  * The receipts just became `posted` (one matched line, amount equal to the

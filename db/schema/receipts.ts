@@ -67,6 +67,8 @@ export const receipts = pgTable(
     channel: text("channel").notNull(),
     paidAt: timestamp("paid_at", { withTimezone: true }),
     bankRef: text("bank_ref"),
+    /** The POS terminal that took the payment, when known (issue 16: a terminal's day settles as one batch). */
+    terminalId: text("terminal_id"),
     billingStatus: billingStatus("billing_status").notNull(),
     refundAmountFen: bigint("refund_amount_fen", { mode: "number" }),
     refundedAt: timestamp("refunded_at", { withTimezone: true }),

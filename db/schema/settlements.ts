@@ -38,7 +38,7 @@ export const settlementLines = pgTable(
   ],
 );
 
-export const matchMethod = pgEnum("match_method", ["reference", "remittance", "amount_date", "manual"]);
+export const matchMethod = pgEnum("match_method", ["reference", "remittance", "amount_date", "manual", "batch"]);
 
 /** A settlement line belongs to at most one receipt: the unique line id is what stops double counting. */
 export const matches = pgTable(
@@ -47,11 +47,22 @@ export const matches = pgTable(
     id: bigserial("id", { mode: "number" }).primaryKey(),
     /** References settlement_lines.id and receipts.id: checked once per statement by triggers (migration 0007), not per row. */
     settlementLineId: bigint("settlement_line_id", { mode: "number" }).notNull(),
-    receiptId: bigint("receipt_id", { mode: "number" }).notNull(),
+    /** The receipt this line pays; null when it pays a batch (batch_id): exactly one of the two is set. */
+    receiptId: bigint("receipt_id", { mode: "number" }),
+    /** The batch (channel_batches) a batch credit pays (issue 16); its members are the receipts. */
+    batchId: bigint("batch_id", { mode: "number" }),
+    /** Net-of-fee matches (issue 16): what the receipt was worth and the fee the channel kept; the line's amount is the net. */
+    grossFen: bigint("gross_fen", { mode: "number" }),
+    feeFen: bigint("fee_fen", { mode: "number" }),
     method: matchMethod("method").notNull(),
     /** Staff member for manual matches; null for the matcher. */
     matchedBy: text("matched_by"),
     matchedAt: timestamp("matched_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("matches_line_idx").on(t.settlementLineId), index("matches_receipt_idx").on(t.receiptId)],
+  (t) => [
+    uniqueIndex("matches_line_idx").on(t.settlementLineId),
+    index("matches_receipt_idx").on(t.receiptId),
+    check("matches_target_check", sql`(${t.receiptId} is null) <> (${t.batchId} is null)`),
+    check("matches_fee_check", sql`(${t.grossFen} is null) = (${t.feeFen} is null) and (${t.feeFen} is null or ${t.feeFen} >= 0)`),
+  ],
 );

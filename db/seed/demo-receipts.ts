@@ -28,3 +28,10 @@ export const DEMO_TICKET_RECEIPTS = {
   records: demoReceiptNo(46),
   invoices: demoReceiptNo(47),
 } as const;
+
+/** A POS terminal's day paid by one bank credit net of the acquirer's fee (issue 16; seeded in demo.ts). */
+export const DEMO_BATCH_RECEIPTS = [
+  { receiptNo: demoReceiptNo(61), amount: "150.00", amountFen: 15000, payerName: "韩十八" },
+  { receiptNo: demoReceiptNo(62), amount: "38.00", amountFen: 3800, payerName: "杨十九" },
+  { receiptNo: demoReceiptNo(63), amount: "1234.50", amountFen: 123450, payerName: "朱二十" },
+] as const;

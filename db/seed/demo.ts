@@ -2,8 +2,9 @@ import { inArray, eq, or } from "drizzle-orm";
 import { addDays, zonedParts } from "@/lib/dates";
 import type { BillingStatus, StatusCode } from "@/lib/status";
 import type { Db, Tx } from "../client";
-import { demoReceiptNo as no, DEMO_RECEIPT_NUMBERS } from "./demo-receipts";
-import { feeSchedules, matches, postingSubscriptions, receipts, settlementBatches, settlementLines } from "../schema";
+import { demoReceiptNo as no, DEMO_BATCH_RECEIPTS, DEMO_RECEIPT_NUMBERS } from "./demo-receipts";
+import { channelBatches, channelBatchMembers, feeRules, feeSchedules, matches, postingSubscriptions, receipts, settlementBatches, settlementLines } from "../schema";
+import { feeFor } from "@/lib/fees";
 
 /**
  * Demo data: one receipt for every payment status of SPEC §2.1, with times
@@ -134,6 +135,7 @@ export async function seedDemo(db: Db, options: { now?: Date; timeZone?: string 
     await seedBackOfficeDemo(tx, now, today);
     await seedChannelDemo(tx, now);
     await seedProofDemo(tx, now, today);
+    await seedBatchDemo(tx, now, today);
   });
   return demoReceipts(now);
 }
@@ -242,3 +244,70 @@ async function seedProofDemo(tx: Tx, now: Date, today: string) {
   });
 }
 
+
+/**
+ * Fees and POS batches (issue 16): demo fee rules (POS 0.6 % per transaction, at least ¥0.01 and at
+ * most ¥50; WeChat Pay and Alipay 0.6 %), and one terminal's day — three card payments two days ago —
+ * paid by one bank credit yesterday, net of the acquirer's fee. Each receipt shows `posted` with
+ * "settled in the terminal batch of …; bank credit on …".
+ */
+export const DEMO_BATCH = {
+  terminalId: "DEMO0001",
+  receipts: DEMO_BATCH_RECEIPTS,
+} as const;
+export const DEMO_FEE_RULES = [
+  { channel: "pos", rate: 60, rateUnit: "bp" as const, rounding: "half_up" as const, minFen: 1, maxFen: 5000, appliesTo: "transaction" as const, toleranceFen: 0, effectiveFrom: "2026-01-01", effectiveTo: null },
+  { channel: "wechat", rate: 60, rateUnit: "bp" as const, rounding: "half_up" as const, minFen: null, maxFen: null, appliesTo: "transaction" as const, toleranceFen: 0, effectiveFrom: "2026-01-01", effectiveTo: null },
+  { channel: "alipay", rate: 60, rateUnit: "bp" as const, rounding: "half_up" as const, minFen: null, maxFen: null, appliesTo: "transaction" as const, toleranceFen: 0, effectiveFrom: "2026-01-01", effectiveTo: null },
+];
+const BATCH_DEMO_HASH = "demo-seed-batch";
+
+async function seedBatchDemo(tx: Tx, now: Date, today: string) {
+  await tx.insert(feeRules).values(DEMO_FEE_RULES.map((r) => ({ ...r, createdBy: "demo" }))).onConflictDoNothing();
+  const batchDate = addDays(today, -2);
+  const ids: number[] = [];
+  for (const [i, r] of DEMO_BATCH.receipts.entries()) {
+    const values = {
+      receiptNo: r.receiptNo, service: "hukou", payerName: r.payerName, payerPhone: null, amountDueFen: r.amountFen, amountPaidFen: r.amountFen, channel: "pos",
+      paidAt: new Date(`${batchDate}T${String(9 + 3 * i).padStart(2, "0")}:15:00+08:00`), bankRef: null, terminalId: DEMO_BATCH.terminalId,
+      billingStatus: "paid" as const, refundAmountFen: null, refundedAt: null, updatedAt: now,
+    };
+    const [row] = await tx.insert(receipts).values(values).onConflictDoUpdate({ target: receipts.receiptNo, set: values }).returning({ id: receipts.id });
+    ids.push(row!.id);
+  }
+  const [file] = await tx
+    .insert(settlementBatches)
+    .values({ fileHash: BATCH_DEMO_HASH, fileName: "demo-batch", format: "demo" })
+    .onConflictDoUpdate({ target: settlementBatches.fileHash, set: { fileName: "demo-batch" } })
+    .returning({ id: settlementBatches.id });
+  // Re-seeding replaces the demo batch (its match, members and credit) and nothing else.
+  const old = await tx.select({ id: channelBatchMembers.batchId }).from(channelBatchMembers).where(inArray(channelBatchMembers.receiptId, ids));
+  const oldIds = old.map((o) => o.id);
+  const batchLines = tx.select({ id: settlementLines.id }).from(settlementLines).where(eq(settlementLines.batchId, file!.id));
+  await tx.delete(matches).where(or(inArray(matches.receiptId, ids), inArray(matches.settlementLineId, batchLines), oldIds.length > 0 ? inArray(matches.batchId, oldIds) : undefined));
+  if (oldIds.length > 0) {
+    await tx.delete(channelBatchMembers).where(inArray(channelBatchMembers.batchId, oldIds));
+    await tx.delete(channelBatches).where(inArray(channelBatches.id, oldIds));
+  }
+  await tx.delete(settlementLines).where(eq(settlementLines.batchId, file!.id));
+
+  const rule = DEMO_FEE_RULES[0]!;
+  const fees = DEMO_BATCH.receipts.map((r) => feeFor(r.amountFen, rule));
+  const gross = DEMO_BATCH.receipts.reduce((s, r) => s + r.amountFen, 0);
+  const fee = fees.reduce((s, f) => s + f, 0);
+  const [credit] = await tx
+    .insert(settlementLines)
+    .values({
+      batchId: file!.id, lineKey: "demo-batch:1", bankRef: "DEMO-POS-BATCH-1", amountFen: gross - fee, valueDate: addDays(today, -1), channel: "pos", payerAccount: null,
+      remittance: `银联POS清算 终端号${DEMO_BATCH.terminalId} ${batchDate.replaceAll("-", "")}`,
+    })
+    .returning({ id: settlementLines.id });
+  const [batch] = await tx
+    .insert(channelBatches)
+    .values({ channel: "pos", terminalId: DEMO_BATCH.terminalId, batchDate, source: "sum", grossFen: gross, feeFen: fee, netFen: gross - fee, memberCount: ids.length, settlementLineId: credit!.id })
+    .onConflictDoNothing()
+    .returning({ id: channelBatches.id });
+  if (!batch) return;
+  await tx.insert(channelBatchMembers).values(ids.map((id, i) => ({ batchId: batch.id, receiptId: id, grossFen: DEMO_BATCH.receipts[i]!.amountFen, feeFen: fees[i]! })));
+  await tx.insert(matches).values({ settlementLineId: credit!.id, batchId: batch.id, method: "batch", grossFen: gross, feeFen: fee });
+}

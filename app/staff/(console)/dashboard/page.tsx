@@ -3,6 +3,8 @@ import { LineChart } from "@/components/console/charts/line-chart";
 import { DataTable } from "@/components/ui/data-table";
 import { confirmedNotSettled, type UnsettledBucket } from "@/db/queries/channel-confirmations";
 import { dashboard, dashboardHeadline, type DashboardHeadline } from "@/db/queries/dashboard";
+import { feesByChannelMonth } from "@/db/queries/batches";
+import { formatFen } from "@/lib/money";
 import { env } from "@/lib/env";
 import { fill } from "@/lib/i18n";
 import { formatDate } from "@/lib/i18n/format";
@@ -20,7 +22,11 @@ export default async function DashboardPage() {
   const read = await readOrRefusal(dashboard(staff, { now, timeZone: env().TZ }));
   if (!read.ok) return <PageRefusal title={d.title} code={read.code} message={o.forbidden} />;
   const data = read.value;
-  const [unsettled, headline] = await Promise.all([confirmedNotSettled(staff, now), dashboardHeadline(staff, { now, timeZone: env().TZ })]);
+  const [unsettled, headline, fees] = await Promise.all([
+    confirmedNotSettled(staff, now),
+    dashboardHeadline(staff, { now, timeZone: env().TZ }),
+    feesByChannelMonth(staff),
+  ]);
   const texts = o.chart;
   const weekRows = data.weeks.map((w) => fill(d.week, { date: formatDate(w, locale) }));
   const weekAxis = data.weeks.map((w) => w.slice(5));
@@ -47,6 +53,25 @@ export default async function DashboardPage() {
       <Headline figures={headline} unsettled={unsettled.reduce((sum, b) => sum + b.count, 0)} t={t} />
 
       <UnsettledTile buckets={unsettled} t={t} />
+
+      <section data-tile="fees-by-channel" className="mb-10">
+        <h2 className="mb-3 text-2xl font-bold">{o.fees.title}</h2>
+        {fees.length === 0 ? (
+          <p>{o.fees.none}</p>
+        ) : (
+          <DataTable headers={[o.fees.month, o.fees.channel, o.fees.fee, o.fees.gross, o.fees.credits]} region={o.fees.title}>
+            {fees.map((f) => (
+              <tr key={`${f.month}-${f.channel}`} className="border-b border-gray-300" data-fee-row={`${f.channel}:${f.month}`}>
+                <td className="p-2">{f.month}</td>
+                <td className="p-2">{t.channels.names[f.channel as keyof typeof t.channels.names] ?? f.channel}</td>
+                <td className="p-2">{formatFen(f.feeFen)}</td>
+                <td className="p-2">{formatFen(f.grossFen)}</td>
+                <td className="p-2">{f.credits}</td>
+              </tr>
+            ))}
+          </DataTable>
+        )}
+      </section>
 
       {/* Two charts a row on a console screen, so the page is half as tall (issue 18). */}
       <div className="grid gap-x-8 lg:grid-cols-2">
