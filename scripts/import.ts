@@ -120,7 +120,7 @@ function printRejected(count: number, rejected: { line: number; reason: string }
 }
 
 function printMatching(m: MatchSummary) {
-  console.log(`  matched by reference ${m.reference}, by remittance ${m.remittance}, by amount and date ${m.amountDate}; newly posted receipts ${m.posted}`);
+  console.log(`  reversals paired ${m.reversals}; matched by reference ${m.reference}, by remittance ${m.remittance}, by amount and date ${m.amountDate}; newly posted receipts ${m.posted}`);
   console.log(`  unmatched lines in the store (exceptions): ${m.exceptions}`);
 }
 

@@ -2,7 +2,9 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { db, type Executor, queryRows, type Tx } from "../client";
 import { notifyPostedSubscribers } from "../queries/posting-subscriptions";
-import { resolveWaitingTickets } from "../queries/ticket-jobs";
+import { postedHaving, resolveWaitingTickets } from "../queries/ticket-jobs";
+import { openRefundCases } from "./match-refunds";
+import { matchReversals, OPEN_FOR_MATCHING, UNACCOUNTED } from "./match-reversals";
 import { timed } from "./source";
 import { ANALYZE_AFTER } from "./staging";
 
@@ -22,9 +24,13 @@ import { ANALYZE_AFTER } from "./staging";
  */
 
 export type MatchSummary = {
+  /** Reversal lines paired with the credit they return this run (match-reversals.ts). */
+  reversals: number;
   reference: number;
   remittance: number;
   amountDate: number;
+  /** Refunds cases opened for receipts this run left paid twice or over (match-refunds.ts). */
+  refundCases: number;
   /** Receipts whose derived status became `posted` in this run. */
   posted: number;
   /** Lines still unmatched in the whole store after this run. */
@@ -59,6 +65,8 @@ export async function matchSettlements(options: MatchOptions, tx: Executor = db(
         if (options.analyze !== "settlement_lines") await t.execute(sql`analyze receipts`);
       });
     }
+    // Reversals first: a credit a reversal returns is never offered to the methods below.
+    const reversals = await step("reversals", () => matchReversals(t));
     if ((await step("reference", () => matchByReference(t))) > ANALYZE_AFTER) await t.execute(sql`analyze matches`);
     if ((await step("remittance", () => matchByRemittance(t))) > ANALYZE_AFTER) await t.execute(sql`analyze matches`);
     // One pass is a fixed point (so a second run is a no-op; the property tests check it): a pair is
@@ -70,14 +78,15 @@ export async function matchSettlements(options: MatchOptions, tx: Executor = db(
     if (options.analyze) await t.execute(sql`analyze matching_run`);
     const counts = await queryRows<{ method: string; n: number }>(t, sql`select method, count(*)::int as n from matching_run group by method`);
     const count = (method: string) => counts.find((c) => c.method === method)?.n ?? 0;
+    const refundCases = await step("refund cases", () => openRefundCases(t, { timeZone: options.timeZone, receipts: sql`select receipt_id from matching_run` }));
     const posted = await step("posted hook", () => notifyPosted(t));
     const [{ exceptions }] = (await step("count exceptions", () =>
       queryRows<{ exceptions: number }>(
         t,
-        sql`select count(*)::int as exceptions from settlement_lines l where not exists (select 1 from matches m where m.settlement_line_id = l.id)`,
+        sql`select count(*)::int as exceptions from settlement_lines l where ${UNACCOUNTED}`,
       ),
     )) as [{ exceptions: number }];
-    return { reference: count("reference"), remittance: count("remittance"), amountDate: count("amount_date"), posted, exceptions };
+    return { reversals: reversals.paired, reference: count("reference"), remittance: count("remittance"), amountDate: count("amount_date"), refundCases, posted, exceptions };
   });
 }
 
@@ -90,6 +99,7 @@ async function matchByReference(tx: Tx): Promise<number> {
       join receipts r on r.bank_ref = l.bank_ref
       where l.bank_ref is not null
         and not exists (select 1 from matches m where m.settlement_line_id = l.id)
+        and ${OPEN_FOR_MATCHING}
         -- a reference shared by two receipts proves nothing: leave the line for a clerk
         and not exists (select 1 from receipts r2 where r2.bank_ref = r.bank_ref and r2.id <> r.id)
       order by l.id
@@ -111,6 +121,7 @@ async function matchByRemittance(tx: Tx): Promise<number> {
       from settlement_lines l
       where l.remittance is not null
         and not exists (select 1 from matches m where m.settlement_line_id = l.id)
+        and ${OPEN_FOR_MATCHING}
     ), tokens as (
       select o.id, t[1] as token from open_lines o, regexp_matches(o.text, '[0-9A-Z]+', 'g') as t
       union
@@ -154,6 +165,7 @@ async function matchByAmountAndDate(tx: Tx, timeZone: string): Promise<number> {
       from settlement_lines l
       where l.channel is not null
         and not exists (select 1 from matches m where m.settlement_line_id = l.id)
+        and ${OPEN_FOR_MATCHING}
     ), open_receipts as (
       select r.id, coalesce(r.amount_paid_fen, r.amount_due_fen) as amount_fen, r.channel,
              (r.paid_at at time zone ${timeZone})::date as paid_date, c.match_window_days as w
@@ -203,7 +215,7 @@ async function matchByAmountAndDate(tx: Tx, timeZone: string): Promise<number> {
 }
 
 /**
- * Counts the receipts this run made `posted` (one line, amount equal to the amount due) and hands
+ * Counts the receipts this run made `posted` (postedHaving: paid once, in parts, or over) and hands
  * those a ticket is waiting on to the hook. The count is one aggregate; the hook's pages come from
  * the few receipts with a waiting ticket, so a bulk import that posts a million receipts does not
  * write them all down first.
@@ -217,8 +229,7 @@ async function notifyPosted(tx: Tx): Promise<number> {
       where r.id in (select receipt_id from matching_run) and ${receiptFilter}
         and r.billing_status not in ('voided', 'refunded', 'refund_pending')
       group by r.id, r.amount_due_fen
-      -- with one line, min() is the sum; min of a bigint stays a bigint, sum() would add up numerics
-      having count(*) = 1 and min(l.amount_fen) = r.amount_due_fen`;
+      having ${postedHaving(sql`r.amount_due_fen`)}`;
   const total = await countOf(tx, sql`select count(*)::int as n from (${postedOnly(sql`true`)}) posted`);
   if (total === 0) return 0;
   // Only receipts someone is waiting on (a ticket, or a "tell me when it posts" subscription) go to the hook (which checks them again).

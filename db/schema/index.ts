@@ -11,3 +11,4 @@ export * from "./tickets";
 export * from "./channel-confirmations";
 export * from "./proof-checks";
 export * from "./channel-bills";
+export * from "./reconciliation";

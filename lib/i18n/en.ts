@@ -237,6 +237,8 @@ export const en: Messages = {
       closed: "Closed",
       status_changed: "Status updated",
       merged: "Handled together with a similar report",
+      payment_reversed: "The bank returned a payment for this receipt; it is no longer posted",
+      refund_case_opened: "A refund of the extra payment was started",
     },
     attachment: "Attachment {n}",
     replyLabel: "Reply",
@@ -571,6 +573,8 @@ export const en: Messages = {
         correction_rejected: "Correction rejected",
         correction_paid_out: "Refund paid out",
         proof_checked: "The system read a proof",
+        payment_reversed: "The bank returned a credit matched to this receipt (the match was undone)",
+        refund_case_opened: "Matching found more paid than due and opened this refund case",
       },
     },
     actions: {
@@ -874,6 +878,21 @@ export const en: Messages = {
     prefilled: "Amount, time of payment and bank reference are filled in from the uploaded proof (its reference is on a statement line); check them against the proof before you submit.",
   },
   // Issue 18 items 6 and 9: fuller status pages, the payment certificate, elder mode.
+  /** Issue 16 / 18 item 2: every payment taken for a receipt, and the refund of any excess. */
+  settled: {
+    paymentsTitle: "Payments received for this receipt",
+    payment: (n: number, amount: string, date: string) => `Payment ${n}: ${amount}, received ${date}`,
+    total: (amount: string) => `Received in total: ${amount}`,
+    stillMissing: (amount: string) => `Still to pay: ${amount}`,
+    overpaid: (amount: string) => `You paid ${amount} more than due. The extra amount will be refunded to the account it came from; a refund case has been opened for you, nothing to do.`,
+    refundTitle: "Refund progress",
+    refundAmount: (amount: string) => `Amount to refund: ${amount}`,
+    stages: { accepted: "Accepted", in_progress: "Being handled", done: "Completed" },
+    acceptedOn: (date: string) => `Accepted on ${date}`,
+    dueBy: (date: string) => `Expected to be completed by ${date}`,
+    doneOn: (date: string) => `Completed on ${date}`,
+    noCase: "The refund case will be opened when the payments have been checked.",
+  },
   care: {
     certificate: {
       download: "Download a payment certificate (PDF)",

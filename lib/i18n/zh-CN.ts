@@ -231,6 +231,8 @@ export const zhCN = {
       closed: "已关闭",
       status_changed: "状态已更新",
       merged: "已与同类问题合并处理",
+      payment_reversed: "银行已退回此收据的一笔入账，此收据暂未入账",
+      refund_case_opened: "已启动多缴款项的退款办理",
     },
     attachment: "附件 {n}",
     replyLabel: "回复",
@@ -565,6 +567,8 @@ export const zhCN = {
         correction_rejected: "更正被驳回",
         correction_paid_out: "退款已支付",
         proof_checked: "系统识别了凭证",
+        payment_reversed: "银行退回了已匹配到此收据的一笔入账（匹配已撤销）",
+        refund_case_opened: "对账发现实收多于应收，系统已开立此退款工单",
       },
     },
     actions: {
@@ -869,6 +873,21 @@ export const zhCN = {
     prefilled: "金额、付款时间和银行流水号已按上传凭证的识别结果填好（该流水号在对账单中），请与凭证核对后再提交。",
   },
   // Issue 18 items 6 and 9: fuller status pages, the payment certificate, elder mode.
+  /** 议题 16 / 18 第 2 项：此收据收到的每一笔款项，以及多缴部分的退款。 */
+  settled: {
+    paymentsTitle: "此收据已收到的款项",
+    payment: (n: number, amount: string, date: string) => `第 ${n} 笔：${amount}，${date} 到账`,
+    total: (amount: string) => `合计到账：${amount}`,
+    stillMissing: (amount: string) => `尚需补缴：${amount}`,
+    overpaid: (amount: string) => `您多缴了 ${amount}。多缴部分将原路退还，系统已为您启动退款办理，您无需任何操作。`,
+    refundTitle: "退款办理进度",
+    refundAmount: (amount: string) => `应退金额：${amount}`,
+    stages: { accepted: "已受理", in_progress: "办理中", done: "已办结" },
+    acceptedOn: (date: string) => `${date} 已受理`,
+    dueBy: (date: string) => `预计 ${date} 前办结`,
+    doneOn: (date: string) => `${date} 已办结`,
+    noCase: "款项核对后将启动退款办理。",
+  },
   care: {
     certificate: {
       download: "下载缴费证明（PDF）",
