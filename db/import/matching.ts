@@ -5,6 +5,8 @@ import { notifyPostedSubscribers } from "../queries/posting-subscriptions";
 import { postedHaving, resolveWaitingTickets } from "../queries/ticket-jobs";
 import { openRefundCases } from "./match-refunds";
 import { matchReversals, OPEN_FOR_MATCHING, UNACCOUNTED } from "./match-reversals";
+import { loadMatchRules } from "./match-rules";
+import type { MatchRule } from "@/lib/match-rules";
 import { timed } from "./source";
 import { ANALYZE_AFTER } from "./staging";
 
@@ -67,13 +69,18 @@ export async function matchSettlements(options: MatchOptions, tx: Executor = db(
     }
     // Reversals first: a credit a reversal returns is never offered to the methods below.
     const reversals = await step("reversals", () => matchReversals(t));
-    if ((await step("reference", () => matchByReference(t))) > ANALYZE_AFTER) await t.execute(sql`analyze matches`);
-    if ((await step("remittance", () => matchByRemittance(t))) > ANALYZE_AFTER) await t.execute(sql`analyze matches`);
-    // One pass is a fixed point (so a second run is a no-op; the property tests check it): a pair is
-    // made only of a line group and a receipt group that each hold one row and reach only each other,
-    // so matching it changes no other group's count of candidates. (A second pass, which always found
-    // nothing, re-read both tables: 1.5 s at N = 1,000,000.)
-    await step("amount and date", () => matchByAmountAndDate(t, options.timeZone));
+    // The methods run in the order and with the settings of the match_rules rows (match-rules.ts); the
+    // defaults are the fixed order of SPEC §2.2.
+    for (const rule of await loadMatchRules(t)) {
+      if (!rule.enabled) continue;
+      if (rule.method === "reference" && (await step("reference", () => matchByReference(t))) > ANALYZE_AFTER) await t.execute(sql`analyze matches`);
+      if (rule.method === "remittance" && (await step("remittance", () => matchByRemittance(t))) > ANALYZE_AFTER) await t.execute(sql`analyze matches`);
+      // One pass is a fixed point (so a second run is a no-op; the property tests check it): a pair is
+      // made only of a line group and a receipt group that each hold one row and reach only each other,
+      // so matching it changes no other group's count of candidates. (A second pass, which always found
+      // nothing, re-read both tables: 1.5 s at N = 1,000,000.)
+      if (rule.method === "amount_date") await step("amount and date", () => matchByAmountAndDate(t, options.timeZone, rule));
+    }
 
     if (options.analyze) await t.execute(sql`analyze matching_run`);
     const counts = await queryRows<{ method: string; n: number }>(t, sql`select method, count(*)::int as n from matching_run group by method`);
@@ -150,7 +157,10 @@ async function matchByRemittance(tx: Tx): Promise<number> {
  * line × receipt pairs, so a popular fee paid thousands of times a day does
  * not explode into millions of candidate pairs.
  */
-async function matchByAmountAndDate(tx: Tx, timeZone: string): Promise<number> {
+async function matchByAmountAndDate(tx: Tx, timeZone: string, rule: Pick<MatchRule, "dateWindowDays" | "requireChannel">): Promise<number> {
+  // Without "same channel", every line and receipt falls in one channel group ('*').
+  const lineChannel = rule.requireChannel ? sql`l.channel` : sql`'*'::text`;
+  const receiptChannel = rule.requireChannel ? sql`r.channel` : sql`'*'::text`;
   // The group CTEs' row counts are unknowable to the planner, which then guesses "one row" and
   // nests loops over tens of thousands of rows; every join here is on equal keys, so hash joins are right.
   // Turning nested loops off inflates the plan's cost past the JIT thresholds, and compiling this
@@ -161,14 +171,14 @@ async function matchByAmountAndDate(tx: Tx, timeZone: string): Promise<number> {
     tx,
     sql`
     with open_lines as (
-      select l.id, l.amount_fen, l.channel, l.value_date
+      select l.id, l.amount_fen, ${lineChannel} as channel, l.value_date
       from settlement_lines l
       where l.channel is not null
         and not exists (select 1 from matches m where m.settlement_line_id = l.id)
         and ${OPEN_FOR_MATCHING}
     ), open_receipts as (
-      select r.id, coalesce(r.amount_paid_fen, r.amount_due_fen) as amount_fen, r.channel,
-             (r.paid_at at time zone ${timeZone})::date as paid_date, c.match_window_days as w
+      select r.id, coalesce(r.amount_paid_fen, r.amount_due_fen) as amount_fen, ${receiptChannel} as channel,
+             (r.paid_at at time zone ${timeZone})::date as paid_date, coalesce(${rule.dateWindowDays}::int, c.match_window_days) as w
       from receipts r
       join channels c on c.code = r.channel
       where r.paid_at is not null

@@ -35,7 +35,7 @@ export type SettlementImportSummary = {
 };
 
 /** Advisory lock key that serialises statement imports ("paysts" + 2). */
-const SETTLEMENT_IMPORT_LOCK_KEY = 0x7061_7973_7402;
+export const SETTLEMENT_IMPORT_LOCK_KEY = 0x7061_7973_7402;
 
 /** Without a format, the file's layout is recognised (lib/statements/detect.ts). */
 export type SettlementImportOptions = { format?: SettlementFormat; profile?: string; timeZone: string };

@@ -26,8 +26,8 @@ export const matchReversals = pgTable(
 export const MATCH_RULE_METHODS = ["reference", "remittance", "amount_date"] as const;
 
 /**
- * The rows that drive matching (issue 16): which methods run and in what order, the amount tolerance,
- * the date window and the fields required. The defaults (migration) reproduce the fixed matching of
+ * The rows that drive matching (issue 16): which methods run and in what order, the date window and
+ * whether amount-and-date matching requires the same channel (lib/match-rules.ts). The defaults (migration) reproduce the fixed matching of
  * SPEC §2.2 exactly. Finance and supervisors edit them at /staff/match-rules after a dry run.
  */
 export const matchRules = pgTable(
@@ -36,8 +36,6 @@ export const matchRules = pgTable(
     method: text("method").primaryKey(),
     position: integer("position").notNull(),
     enabled: boolean("enabled").notNull().default(true),
-    /** amount_date: a credit within this many fen of the amount due is a candidate (0 = exact). */
-    amountToleranceFen: integer("amount_tolerance_fen").notNull().default(0),
     /** amount_date: days either side of the payment date; null = the channel's match window. */
     dateWindowDays: integer("date_window_days"),
     /** amount_date: the line's channel must equal the receipt's. reference/remittance: unused. */
@@ -47,7 +45,6 @@ export const matchRules = pgTable(
   },
   (t) => [
     check("match_rules_method_check", sql`${t.method} in ('reference', 'remittance', 'amount_date')`),
-    check("match_rules_tolerance_check", sql`${t.amountToleranceFen} between 0 and 10000`),
     check("match_rules_window_check", sql`${t.dateWindowDays} is null or ${t.dateWindowDays} between 0 and 31`),
   ],
 );
