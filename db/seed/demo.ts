@@ -4,7 +4,6 @@ import type { BillingStatus, StatusCode } from "@/lib/status";
 import type { Db, Tx } from "../client";
 import { demoReceiptNo as no, DEMO_RECEIPT_NUMBERS } from "./demo-receipts";
 import { feeSchedules, matches, postingSubscriptions, receipts, settlementBatches, settlementLines } from "../schema";
-import { openRefundCases } from "../import/match-refunds";
 
 /**
  * Demo data: one receipt for every payment status of SPEC §2.1, with times
@@ -262,6 +261,8 @@ async function seedSettledDemo(tx: Tx, now: Date, today: string, timeZone: strin
     { settlementLineId: d2!.id, receiptId: ids[1]!, method: "remittance" },
   ]);
   // As matching does after a run: the receipt paid twice gets its refunds case (once, whatever the re-runs).
+  // Imported here, not at the top: browser specs read this module's constants, and the matcher is server-only.
+  const { openRefundCases } = await import("../import/match-refunds");
   await openRefundCases(tx, { timeZone, now, receipts: sql`select ${ids[1]!}::bigint` });
 }
 
