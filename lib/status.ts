@@ -70,7 +70,17 @@ export type StatusContext = {
 };
 
 export type PaymentStatus =
-  | { code: "posted"; postedOn: IsoDate; amountFen: number; batchDate?: IsoDate }
+  | {
+      code: "posted";
+      postedOn: IsoDate;
+      amountFen: number;
+      /** Paid through a terminal or channel batch (issue 16): the batch's date; the bank credit is postedOn. */
+      batchDate?: IsoDate;
+      /** Paid in parts or too much (issue 16): every credit, in value-date order. Absent for one exact credit. */
+      payments?: MatchedLine[];
+      /** Paid more than due: the excess, refunded through a `refunds` case matching opened by itself. */
+      overpaidFen?: number;
+    }
   | { code: "pending"; expectedDate: IsoDate | null; unknownYear: number | null }
   | { code: "awaiting_bank"; retryAt: Date; retryAtLocal: string }
   | { code: "overdue"; expectedDate: IsoDate }
@@ -84,8 +94,10 @@ export type PaymentStatus =
       postedOn: IsoDate | null;
       evidence: "settlement" | "channel";
       feeChange: FeeChange | null;
+      /** Paid in parts (issue 16): every credit so far; the difference is the part still missing. */
+      payments?: MatchedLine[];
     }
-  | { code: "duplicate"; settlementCount: number; settledFen: number; refundableFen: number }
+  | { code: "duplicate"; settlementCount: number; settledFen: number; refundableFen: number; payments?: MatchedLine[] }
   | { code: "refund_pending"; refundFen: number; expectedDate: IsoDate | null }
   | { code: "refunded"; refundFen: number; refundedOn: IsoDate | null }
   | { code: "unpaid" }
@@ -114,25 +126,7 @@ export function derivePaymentStatus(
   }
 
   const settledFen = lines.reduce((sum, l) => sum + l.amountFen, 0);
-  if (lines.length >= 2) {
-    return { code: "duplicate", settlementCount: lines.length, settledFen, refundableFen: settledFen - receipt.amountDueFen };
-  }
-  if (lines.length === 1) {
-    const postedOn = lines[0]!.valueDate;
-    if (settledFen === receipt.amountDueFen) {
-      const batchDate = lines[0]!.batchDate;
-      return batchDate ? { code: "posted", postedOn, amountFen: settledFen, batchDate } : { code: "posted", postedOn, amountFen: settledFen };
-    }
-    return {
-      code: "amount_mismatch",
-      dueFen: receipt.amountDueFen,
-      settledFen,
-      differenceFen: receipt.amountDueFen - settledFen,
-      postedOn,
-      evidence: "settlement",
-      feeChange: explainFeeChange(ctx.feeSchedule ?? [], receipt.amountDueFen, settledFen),
-    };
-  }
+  if (lines.length > 0) return settledStatus(receipt.amountDueFen, lines, settledFen, ctx);
 
   // Nothing settled. The channel's confirmation of a different amount is already a mismatch.
   if (confirmation && confirmation.amountFen !== receipt.amountDueFen) {
@@ -167,6 +161,36 @@ export function derivePaymentStatus(
   const today = zonedParts(ctx.now, ctx.timeZone).date;
   if (today > expectedDate) return { code: "overdue", expectedDate };
   return { code: "pending", expectedDate, unknownYear: null };
+}
+
+/**
+ * What matched credits make of a receipt (issue 16). The amount due paid once, or in parts that add up
+ * to it, is `posted`. Parts that fall short are `amount_mismatch`, the difference being the part still
+ * missing. The amount due paid again (a second credit beside one for the full amount) is `duplicate`;
+ * any other excess is an over-payment: `posted`, the excess refunded. Both excesses open a refunds case
+ * (db/import/match-refunds.ts). The SQL twin of this rule is POSTED_HAVING in db/queries/ticket-jobs.ts.
+ */
+function settledStatus(dueFen: number, lines: MatchedLine[], settledFen: number, ctx: StatusContext): PaymentStatus {
+  const payments = lines.length > 1 ? { payments: lines } : {};
+  const lastOn = lines.reduce((last, l) => (l.valueDate > last ? l.valueDate : last), lines[0]!.valueDate);
+  if (lines.length >= 2 && settledFen > dueFen && lines.some((l) => l.amountFen === dueFen)) {
+    return { code: "duplicate", settlementCount: lines.length, settledFen, refundableFen: settledFen - dueFen, payments: lines };
+  }
+  if (settledFen === dueFen) {
+    const batchDate = lines.length === 1 ? lines[0]!.batchDate : null;
+    return { code: "posted", postedOn: lastOn, amountFen: settledFen, ...(batchDate ? { batchDate } : {}), ...payments };
+  }
+  if (settledFen > dueFen) return { code: "posted", postedOn: lastOn, amountFen: settledFen, ...payments, overpaidFen: settledFen - dueFen };
+  return {
+    code: "amount_mismatch",
+    dueFen,
+    settledFen,
+    differenceFen: dueFen - settledFen,
+    postedOn: lastOn,
+    evidence: "settlement",
+    feeChange: lines.length === 1 ? explainFeeChange(ctx.feeSchedule ?? [], dueFen, settledFen) : null,
+    ...payments,
+  };
 }
 
 /** The business day by which a recorded refund is paid out; null when unknown (no record time, or an unpublished year). */

@@ -134,7 +134,7 @@ function printRejected(count: number, rejected: { line: number; reason: string }
 }
 
 function printMatching(m: MatchSummary) {
-  console.log(`  matched by reference ${m.reference}, by remittance ${m.remittance}, by amount and date ${m.amountDate}; newly posted receipts ${m.posted}`);
+  console.log(`  reversals paired ${m.reversals}; matched by reference ${m.reference}, by remittance ${m.remittance}, by amount and date ${m.amountDate}; newly posted receipts ${m.posted}`);
   if (m.batches) console.log(`  fees recorded ${m.batches.fees}, net of fee ${m.batches.netOfFee}, batch credits ${m.batches.detailBatches} by detail file and ${m.batches.sumBatches} by terminal day`);
   console.log(`  unmatched lines in the store (exceptions): ${m.exceptions}`);
 }

@@ -7,6 +7,7 @@ export const CONSOLE_NAV: { href: string; roles: readonly StaffRole[]; label: (t
   { href: "/staff/admin/staff", roles: ["admin"], label: (t) => t.staff.console.adminStaff },
   { href: "/staff/corrections", roles: ["agent", "supervisor"], label: (t) => t.backOffice.nav.corrections },
   { href: "/staff/exceptions", roles: ["agent", "supervisor", "admin"], label: (t) => t.backOffice.nav.exceptions },
+  { href: "/staff/match-rules", roles: ["agent", "supervisor", "admin"], label: (t) => t.matchRules.title },
   { href: "/staff/incidents", roles: ["agent", "supervisor", "admin"], label: (t) => t.backOffice.nav.incidents },
   { href: "/staff/imports", roles: ["admin"], label: (t) => t.backOffice.nav.imports },
   { href: "/staff/dashboard", roles: ["supervisor", "admin"], label: (t) => t.oversight.nav.dashboard },

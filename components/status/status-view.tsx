@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import type { PublicConfirmation, PublicReceipt } from "@/db/queries/status";
+import type { PublicConfirmation, PublicReceipt, RefundProgress } from "@/db/queries/status";
 import type { Incident } from "@/lib/incidents";
 import type { Locale, Messages } from "@/lib/i18n";
 import { formatDate, formatDateTime, formatDayTime } from "@/lib/i18n/format";
@@ -9,6 +9,7 @@ import { Notice } from "../ui/notice";
 import { BatchSettlement } from "./batch-settlement";
 import { ChannelConfirmation } from "./channel-confirmation";
 import { StatusNextSteps } from "./next-steps";
+import { PaymentsReceived } from "./payments-received";
 
 type View = { tone: "ok" | "info" | "warn" | "bad"; body: string; extra?: string[]; doNotPayAgain: boolean; canReport: boolean; expectedDate?: string };
 
@@ -21,7 +22,13 @@ function viewFor(status: PaymentStatus, t: Messages, locale: Locale, timeZone: s
   const date = (d: string) => formatDate(d, locale);
   switch (status.code) {
     case "posted":
-      return { tone: "ok", body: v.posted.body(date(status.postedOn)), doNotPayAgain: true, canReport: false };
+      return {
+        tone: "ok",
+        body: v.posted.body(date(status.postedOn)),
+        extra: status.overpaidFen ? [t.settled.overpaid(formatFen(status.overpaidFen))] : undefined,
+        doNotPayAgain: true,
+        canReport: false,
+      };
     case "pending":
       return status.expectedDate
         ? { tone: "info", body: v.pending.body(date(status.expectedDate)), doNotPayAgain: true, canReport: false, expectedDate: status.expectedDate }
@@ -98,9 +105,11 @@ type Props = {
   certificateHref?: string;
   /** The tickets already made for this receipt, to reopen on this device (the page decides who sees them). */
   receiptTickets?: ReactNode;
+  /** The refunds case for an excess (paid twice or too much), as its progress. */
+  refund?: RefundProgress | null;
 };
 
-export function StatusView({ receiptNo, receipt, status, incidents, t, locale, timeZone, reportHref, confirmation = null, subscription, certificateHref, receiptTickets }: Props) {
+export function StatusView({ receiptNo, receipt, status, incidents, t, locale, timeZone, reportHref, confirmation = null, subscription, certificateHref, receiptTickets, refund = null }: Props) {
   const view = viewFor(status, t, locale, timeZone);
   const showConfirmation = confirmation && (status.code === "pending" || status.code === "overdue");
   const title = t.status.views[status.code].title;
@@ -142,6 +151,7 @@ export function StatusView({ receiptNo, receipt, status, incidents, t, locale, t
         </a>
       </div>
       <StatusNextSteps status={status} t={t} reportHref={reportHref} certificateHref={certificateHref} />
+      <PaymentsReceived status={status} refund={refund} t={t} locale={locale} timeZone={timeZone} />
 
       {showConfirmation && (
         <ChannelConfirmation confirmation={confirmation} expectedDate={status.code === "pending" || status.code === "overdue" ? status.expectedDate : null} t={t} locale={locale} timeZone={timeZone} />
@@ -168,7 +178,8 @@ export function StatusView({ receiptNo, receipt, status, incidents, t, locale, t
             <dd>{receipt.payerMasked}</dd>
             <dt className="font-semibold">{t.status.amountDue}</dt>
             <dd>{formatFen(receipt.amountDueFen)}</dd>
-            {receipt.amountPaidFen !== null && (
+            {/* Paid in parts or twice: the payments are listed above, one "amount paid" would say less than was taken (issue 18 item 2). */}
+            {receipt.amountPaidFen !== null && !("payments" in status && status.payments) && (
               <>
                 <dt className="font-semibold">{t.status.amountPaid}</dt>
                 <dd>{formatFen(receipt.amountPaidFen)}</dd>

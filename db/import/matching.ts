@@ -2,8 +2,12 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { db, type Executor, queryRows, type Tx } from "../client";
 import { notifyPostedSubscribers } from "../queries/posting-subscriptions";
-import { resolveWaitingTickets } from "../queries/ticket-jobs";
+import { postedHaving, resolveWaitingTickets } from "../queries/ticket-jobs";
+import type { MatchRule } from "@/lib/match-rules";
 import { linkBatchDetails, matchFeesAndBatches, type BatchMatchSummary } from "./match-batches";
+import { openRefundCases } from "./match-refunds";
+import { matchReversals, OPEN_FOR_MATCHING, UNACCOUNTED } from "./match-reversals";
+import { loadMatchRules } from "./match-rules";
 import { timed } from "./source";
 import { ANALYZE_AFTER } from "./staging";
 
@@ -23,11 +27,15 @@ import { ANALYZE_AFTER } from "./staging";
  */
 
 export type MatchSummary = {
+  /** Reversal lines paired with the credit they return this run (match-reversals.ts). */
+  reversals: number;
   reference: number;
   remittance: number;
   amountDate: number;
   /** Issue 16: fees recorded, net-of-fee pairs, batch credits matched (match-batches.ts). */
   batches?: BatchMatchSummary;
+  /** Refunds cases opened for receipts this run left paid twice or over (match-refunds.ts). */
+  refundCases: number;
   /** Receipts whose derived status became `posted` in this run. */
   posted: number;
   /** Lines still unmatched in the whole store after this run. */
@@ -62,27 +70,53 @@ export async function matchSettlements(options: MatchOptions, tx: Executor = db(
         if (options.analyze !== "settlement_lines") await t.execute(sql`analyze receipts`);
       });
     }
-    if ((await step("reference", () => insertingOnce(t, matchByReference))) > ANALYZE_AFTER) await t.execute(sql`analyze matches`);
-    if ((await step("remittance", () => insertingOnce(t, matchByRemittance))) > ANALYZE_AFTER) await t.execute(sql`analyze matches`);
-    // One pass is a fixed point (so a second run is a no-op; the property tests check it): a pair is
-    // made only of a line group and a receipt group that each hold one row and reach only each other,
-    // so matching it changes no other group's count of candidates. (A second pass, which always found
-    // nothing, re-read both tables: 1.5 s at N = 1,000,000.)
-    await step("batch details", () => linkBatchDetails(t));
-    await step("amount and date", () => insertingOnce(t, (x, onConflict) => matchByAmountAndDate(x, options.timeZone, onConflict)));
+    // Reversals first: a credit a reversal returns is never offered to the methods below.
+    const reversals = await step("reversals", () => matchReversals(t));
+    // Detail files link batch members before amount and date runs, which leaves batch members alone.
+    let detailsLinked = false;
+    const linkDetails = async () => {
+      if (!detailsLinked) await step("batch details", () => linkBatchDetails(t));
+      detailsLinked = true;
+    };
+    // The methods run in the order and with the settings of the match_rules rows (match-rules.ts); the
+    // defaults are the fixed order of SPEC §2.2.
+    for (const rule of await loadMatchRules(t)) {
+      if (!rule.enabled) continue;
+      if (rule.method === "reference" && (await step("reference", () => insertingOnce(t, matchByReference))) > ANALYZE_AFTER) await t.execute(sql`analyze matches`);
+      if (rule.method === "remittance" && (await step("remittance", () => insertingOnce(t, matchByRemittance))) > ANALYZE_AFTER) await t.execute(sql`analyze matches`);
+      // One pass is a fixed point (so a second run is a no-op; the property tests check it): a pair is
+      // made only of a line group and a receipt group that each hold one row and reach only each other,
+      // so matching it changes no other group's count of candidates. (A second pass, which always found
+      // nothing, re-read both tables: 1.5 s at N = 1,000,000.)
+      if (rule.method === "amount_date") {
+        await linkDetails();
+        await step("amount and date", () => insertingOnce(t, (x, onConflict) => matchByAmountAndDate(x, options.timeZone, rule, onConflict)));
+      }
+    }
+    await linkDetails();
     const batches = await matchFeesAndBatches(t, options.timeZone, step);
 
     if (options.analyze) await t.execute(sql`analyze matching_run`);
     const counts = await queryRows<{ method: string; n: number }>(t, sql`select method, count(*)::int as n from matching_run group by method`);
     const count = (method: string) => counts.find((c) => c.method === method)?.n ?? 0;
+    const refundCases = await step("refund cases", () => openRefundCases(t, { timeZone: options.timeZone, receipts: sql`select receipt_id from matching_run` }));
     const posted = await step("posted hook", () => notifyPosted(t));
     const [{ exceptions }] = (await step("count exceptions", () =>
       queryRows<{ exceptions: number }>(
         t,
-        sql`select count(*)::int as exceptions from settlement_lines l where not exists (select 1 from matches m where m.settlement_line_id = l.id)`,
+        sql`select count(*)::int as exceptions from settlement_lines l where ${UNACCOUNTED}`,
       ),
     )) as [{ exceptions: number }];
-    return { reference: count("reference"), remittance: count("remittance"), amountDate: count("amount_date"), batches, posted, exceptions };
+    return {
+      reversals: reversals.paired,
+      reference: count("reference"),
+      remittance: count("remittance"),
+      amountDate: count("amount_date"),
+      batches,
+      refundCases,
+      posted,
+      exceptions,
+    };
   });
 }
 
@@ -112,6 +146,7 @@ async function matchByReference(tx: Tx, onConflict: SQL): Promise<number> {
       join receipts r on r.bank_ref = l.bank_ref
       where l.bank_ref is not null
         and not exists (select 1 from matches m where m.settlement_line_id = l.id)
+        and ${OPEN_FOR_MATCHING}
         -- a reference shared by two receipts proves nothing: leave the line for a clerk
         and not exists (select 1 from receipts r2 where r2.bank_ref = r.bank_ref and r2.id <> r.id)
       order by l.id
@@ -133,6 +168,7 @@ async function matchByRemittance(tx: Tx, onConflict: SQL): Promise<number> {
       from settlement_lines l
       where l.remittance is not null
         and not exists (select 1 from matches m where m.settlement_line_id = l.id)
+        and ${OPEN_FOR_MATCHING}
     ), tokens as (
       select o.id, t[1] as token from open_lines o, regexp_matches(o.text, '[0-9A-Z]+', 'g') as t
       union
@@ -161,7 +197,10 @@ async function matchByRemittance(tx: Tx, onConflict: SQL): Promise<number> {
  * line × receipt pairs, so a popular fee paid thousands of times a day does
  * not explode into millions of candidate pairs.
  */
-async function matchByAmountAndDate(tx: Tx, timeZone: string, onConflict: SQL): Promise<number> {
+async function matchByAmountAndDate(tx: Tx, timeZone: string, rule: Pick<MatchRule, "dateWindowDays" | "requireChannel">, onConflict: SQL): Promise<number> {
+  // Without "same channel", every line and receipt falls in one channel group ('*').
+  const lineChannel = rule.requireChannel ? sql`l.channel` : sql`'*'::text`;
+  const receiptChannel = rule.requireChannel ? sql`r.channel` : sql`'*'::text`;
   // The group CTEs' row counts are unknowable to the planner, which then guesses "one row" and
   // nests loops over tens of thousands of rows; every join here is on equal keys, so hash joins are right.
   // Turning nested loops off inflates the plan's cost past the JIT thresholds, and compiling this
@@ -172,13 +211,14 @@ async function matchByAmountAndDate(tx: Tx, timeZone: string, onConflict: SQL): 
     tx,
     sql`
     with open_lines as (
-      select l.id, l.amount_fen, l.channel, l.value_date
+      select l.id, l.amount_fen, ${lineChannel} as channel, l.value_date
       from settlement_lines l
       where l.channel is not null
         and not exists (select 1 from matches m where m.settlement_line_id = l.id)
+        and ${OPEN_FOR_MATCHING}
     ), open_receipts as (
-      select r.id, coalesce(r.amount_paid_fen, r.amount_due_fen) as amount_fen, r.channel,
-             (r.paid_at at time zone ${timeZone})::date as paid_date, c.match_window_days as w
+      select r.id, coalesce(r.amount_paid_fen, r.amount_due_fen) as amount_fen, ${receiptChannel} as channel,
+             (r.paid_at at time zone ${timeZone})::date as paid_date, coalesce(${rule.dateWindowDays}::int, c.match_window_days) as w
       from receipts r
       join channels c on c.code = r.channel
       where r.paid_at is not null
@@ -226,7 +266,7 @@ async function matchByAmountAndDate(tx: Tx, timeZone: string, onConflict: SQL): 
 }
 
 /**
- * Counts the receipts this run made `posted` (one line, amount equal to the amount due) and hands
+ * Counts the receipts this run made `posted` (postedHaving: paid once, in parts, or over) and hands
  * those a ticket is waiting on to the hook. The count is one aggregate; the hook's pages come from
  * the few receipts with a waiting ticket, so a bulk import that posts a million receipts does not
  * write them all down first.
@@ -240,8 +280,7 @@ async function notifyPosted(tx: Tx): Promise<number> {
       where r.id in (select receipt_id from matching_run) and ${receiptFilter}
         and r.billing_status not in ('voided', 'refunded', 'refund_pending')
       group by r.id, r.amount_due_fen
-      -- with one line, min() is the sum; min of a bigint stays a bigint, sum() would add up numerics
-      having count(*) = 1 and min(l.amount_fen) = r.amount_due_fen`;
+      having ${postedHaving(sql`r.amount_due_fen`)}`;
   const total = await countOf(tx, sql`select count(*)::int as n from (${postedOnly(sql`true`)}) posted`);
   if (total === 0) return 0;
   // Only receipts someone is waiting on (a ticket, or a "tell me when it posts" subscription) go to the hook (which checks them again).

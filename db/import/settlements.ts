@@ -10,6 +10,7 @@ import { recordImport, sha256Of, timed, type FileSource, type ImportHooks } from
 import { stageFile } from "./stage";
 import { ANALYZE_AFTER, SETTLEMENT_STAGING, tuneImportSession, type CopyLane } from "./staging";
 import { matchSettlements, type MatchSummary } from "./matching";
+import { UNACCOUNTED } from "./match-reversals";
 import { linkChannelBill, type ChannelBillSummary } from "./channel-bills";
 
 export type SettlementImportSummary = {
@@ -34,7 +35,7 @@ export type SettlementImportSummary = {
 };
 
 /** Advisory lock key that serialises statement imports ("paysts" + 2). */
-const SETTLEMENT_IMPORT_LOCK_KEY = 0x7061_7973_7402;
+export const SETTLEMENT_IMPORT_LOCK_KEY = 0x7061_7973_7402;
 
 /** Without a format, the file's layout is recognised (lib/statements/detect.ts). */
 export type SettlementImportOptions = { format?: SettlementFormat; profile?: string; timeZone: string };
@@ -70,7 +71,7 @@ export async function importSettlementFile(file: FileSource, options: Settlement
         fileBytes,
         hooks,
         parse: (bytes) => parseSettlements(bytes, { ...readWith, channels: known }),
-        toRow: (r, line) => [line, r.bankRef, r.amountFen, r.valueDate, r.channel, r.payerAccount, r.remittance],
+        toRow: (r, line) => [line, r.bankRef, r.amountFen, r.valueDate, r.channel, r.payerAccount, r.remittance, r.reversal ? "t" : "f"],
         // Only a plain profile's rows are what the lane's SQL reads (one signed amount, header first).
         copyLane: format === "csv" && isPlainProfile(profile) ? settlementsCopyLane(settlementProfile({ ...readWith, channels: known }), known) : undefined,
       });
@@ -82,7 +83,7 @@ export async function importSettlementFile(file: FileSource, options: Settlement
       const [{ exceptions }] = (await queryRows<{ exceptions: number }>(
         t,
         sql`select count(*)::int as exceptions from settlement_lines l
-            where l.batch_id = ${batch.id} and not exists (select 1 from matches m where m.settlement_line_id = l.id)`,
+            where l.batch_id = ${batch.id} and ${UNACCOUNTED}`,
       )) as [{ exceptions: number }];
 
       return {
@@ -128,6 +129,8 @@ function settlementsCopyLane(profile: SettlementProfile, channels: Set<string>):
           sql`coalesce(nullif(${channel}, ''), ${profile.channel ?? null}::text)`,
           maskedAccount(account!),
           sql`nullif(${remittance}, '')`,
+          // A settlements CSV holds credits only.
+          sql`false`,
         ],
       };
     },
@@ -153,13 +156,15 @@ async function mergeStagedLines(tx: Tx, batchId: number): Promise<number> {
     with hashed as (
       select s.*, sha256(convert_to(concat_ws(chr(31),
                coalesce(bank_ref, ''), amount_fen::text, value_date::text, coalesce(channel, ''),
-               coalesce(payer_account, ''), coalesce(remittance, '')), 'UTF8')) as identity
+               coalesce(payer_account, ''), coalesce(remittance, ''),
+               -- a reversal is another line than the credit it returns (concat_ws skips the null: credits' keys are unchanged)
+               case when reversal then 'reversal' end), 'UTF8')) as identity
       from import_settlement_lines s
     ), keyed as (
       select h.*, row_number() over (partition by identity order by line_no) - 1 as occurrence from hashed h
     ), ins as (
-      insert into settlement_lines (batch_id, line_key, bank_ref, amount_fen, value_date, channel, payer_account, remittance)
-      select ${batchId}, k.line_key, bank_ref, amount_fen, value_date, channel, payer_account, remittance
+      insert into settlement_lines (batch_id, line_key, bank_ref, amount_fen, value_date, channel, payer_account, remittance, reversal)
+      select ${batchId}, k.line_key, bank_ref, amount_fen, value_date, channel, payer_account, remittance, reversal
       from (select keyed.*, encode(identity, 'hex') || ':' || occurrence as line_key from keyed) k
       where not exists (select 1 from settlement_lines x where x.line_key = k.line_key)
       returning 1

@@ -40,11 +40,11 @@ export const SETTLEMENT_STAGING: StagingTable = {
   name: "import_settlement_lines",
   create: sql`create temp table if not exists import_settlement_lines (
     line_no integer not null, bank_ref text, amount_fen bigint not null, value_date date not null,
-    channel text, payer_account text, remittance text) on commit drop`,
-  columns: ["line_no", "bank_ref", "amount_fen", "value_date", "channel", "payer_account", "remittance"],
+    channel text, payer_account text, remittance text, reversal boolean not null) on commit drop`,
+  columns: ["line_no", "bank_ref", "amount_fen", "value_date", "channel", "payer_account", "remittance", "reversal"],
   insertJson: (json) => sql`insert into import_settlement_lines
     select * from json_to_recordset(${json}::json) as x(line_no integer, bank_ref text, amount_fen bigint, value_date date,
-      channel text, payer_account text, remittance text)`,
+      channel text, payer_account text, remittance text, reversal boolean)`,
   // The merge groups and joins on a digest of the whole row, which has no statistics: only the row count matters.
   analyze: sql`analyze import_settlement_lines (line_no)`,
 };
@@ -97,7 +97,7 @@ export type StageInput<T> = {
 };
 
 const COPY_SQL: Record<StagingTable["name"], string> = {
-  import_settlement_lines: "copy import_settlement_lines (line_no, bank_ref, amount_fen, value_date, channel, payer_account, remittance) from stdin",
+  import_settlement_lines: "copy import_settlement_lines (line_no, bank_ref, amount_fen, value_date, channel, payer_account, remittance, reversal) from stdin",
   import_receipts:
     "copy import_receipts (line_no, receipt_no, service, payer_name, payer_phone, amount_due_fen, amount_paid_fen, channel, paid_at, bank_ref, billing_status) from stdin",
 };

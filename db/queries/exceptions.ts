@@ -36,7 +36,11 @@ export async function listExceptions(
   page: { cursor?: number; limit?: number; timeZone: string },
 ): Promise<{ rows: ExceptionLine[]; next: number | null }> {
   const limit = page.limit ?? 25;
-  const conditions: SQL[] = [sql`not exists (select 1 from matches m where m.settlement_line_id = l.id)`];
+  // A reversal paired with the credit it returns accounts for both lines (db/import/match-reversals.ts): neither is an exception.
+  const conditions: SQL[] = [
+    sql`not exists (select 1 from matches m where m.settlement_line_id = l.id)`,
+    sql`not exists (select 1 from match_reversals v where v.original_line_id = l.id or v.reversal_line_id = l.id)`,
+  ];
   if (filters.channel) conditions.push(sql`l.channel = ${filters.channel}`);
   if (filters.from) conditions.push(sql`l.value_date >= ${filters.from}::date`);
   if (filters.to) conditions.push(sql`l.value_date <= ${filters.to}::date`);

@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { env } from "@/lib/env";
 import { db, type Executor, queryRows, type Tx } from "../client";
-import { matches, receipts, settlementLines, tickets } from "../schema";
+import { matches, matchReversals, receipts, settlementLines, tickets } from "../schema";
 import { recordAudit, staffActor } from "./audit";
 import { onReceiptsPosted } from "../import/matching";
 import type { StaffPrincipal } from "./staff";
@@ -79,6 +79,8 @@ export async function candidateLines(receiptId: number, options: { timeZone?: st
           and l.value_date between r.paid_date - r.w and r.paid_date + r.w)
       or (l.remittance is not null and strpos(regexp_replace(normalize(upper(l.remittance), NFKC), '[ -]', '', 'g'), r.receipt_no) > 0))
     where not exists (select 1 from matches m where m.settlement_line_id = l.id)
+      -- a reversal line is not a payment, and a returned credit is not one any more
+      and not l.reversal and not exists (select 1 from match_reversals v where v.original_line_id = l.id)
     order by reason desc, l.value_date, l.id
     limit ${options.limit ?? 20}`,
   );
@@ -108,8 +110,11 @@ export async function manualMatch(input: { receiptId: number; lineId: number; st
     const [receipt] = await tx.select({ id: receipts.id }).from(receipts).where(eq(receipts.id, receiptId)).for("update").limit(1);
     if (!receipt) return refuse("not_found");
     if (!(await mayMatch(tx, staff, receiptId))) return refuse("forbidden");
-    const [line] = await tx.select({ id: settlementLines.id }).from(settlementLines).where(eq(settlementLines.id, lineId)).limit(1);
+    const [line] = await tx.select({ id: settlementLines.id, reversal: settlementLines.reversal }).from(settlementLines).where(eq(settlementLines.id, lineId)).limit(1);
     if (!line) return refuse("not_found");
+    // A reversal line is no payment, and a credit a reversal returned is accounted for by the pair.
+    const [paired] = await tx.select({ id: matchReversals.id }).from(matchReversals).where(eq(matchReversals.originalLineId, lineId)).limit(1);
+    if (line.reversal || paired) return refuse("line_already_matched");
     const [already] = await tx.select({ id: matches.id }).from(matches).where(eq(matches.receiptId, receiptId)).limit(1);
     if (already) return refuse("receipt_already_matched");
 

@@ -67,6 +67,31 @@ export async function notifyPostedSubscribers(receiptIds: number[], tx: Executor
   return due.length;
 }
 
+/**
+ * A bank returned a credit that had posted these receipts (db/import/match-reversals.ts, inside matching's
+ * transaction): each subscription on them gets one `payment_reversed` notice per returned line, and stays,
+ * so its contact hears again when the payment posts.
+ */
+export async function notifyReversedSubscribers(reversals: { receiptId: number; reversalLineId: number }[], tx: Executor, options: NoticeOptions = {}): Promise<number> {
+  if (reversals.length === 0) return 0;
+  const lineOf = new Map<number, number[]>();
+  for (const r of reversals) lineOf.set(r.receiptId, [...(lineOf.get(r.receiptId) ?? []), r.reversalLineId]);
+  const due = await tx
+    .select({ id: postingSubscriptions.id, receiptId: postingSubscriptions.receiptId, contact: postingSubscriptions.contact, locale: postingSubscriptions.locale, receiptNo: receipts.receiptNo })
+    .from(postingSubscriptions)
+    .innerJoin(receipts, eq(receipts.id, postingSubscriptions.receiptId))
+    .where(inArray(postingSubscriptions.receiptId, [...lineOf.keys()]))
+    .orderBy(asc(postingSubscriptions.id));
+  let sent = 0;
+  for (const s of due) {
+    for (const line of lineOf.get(s.receiptId) ?? []) {
+      await notice(tx, "payment_reversed", s, options, `payment_reversed:sub:${s.id}:line:${line}`);
+      sent++;
+    }
+  }
+  return sent;
+}
+
 const OVERDUE_BATCH = 200;
 
 /**
@@ -128,13 +153,19 @@ export async function notifyOverdueSubscribers(now: Date, options: NoticeOptions
   });
 }
 
-async function notice(tx: Executor, kind: "payment_posted" | "payment_overdue" | "payment_voided" | "payment_refunded", s: { id: number; contact: string; locale: string; receiptNo: string }, options: NoticeOptions): Promise<void> {
+async function notice(
+  tx: Executor,
+  kind: "payment_posted" | "payment_overdue" | "payment_voided" | "payment_refunded" | "payment_reversed",
+  s: { id: number; contact: string; locale: string; receiptNo: string },
+  options: NoticeOptions,
+  dedupeKey = `${kind}:sub:${s.id}`,
+): Promise<void> {
   const config = env();
   const base = options.baseUrl ?? config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`;
   await enqueueNotification(tx, {
     channel: channelForContact(s.contact),
     // One notice of each kind per subscription, however often the hook or the job runs.
-    dedupeKey: `${kind}:sub:${s.id}`,
+    dedupeKey,
     payload: {
       kind,
       ticketRef: receiptHint(s.receiptNo),

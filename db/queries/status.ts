@@ -7,7 +7,7 @@ import { maskName, maskTransactionId } from "@/lib/mask";
 import type { FeeScheduleEntry } from "@/lib/fee-schedule";
 import { derivePaymentStatus, type MatchedLine, type PaymentStatus } from "@/lib/status";
 import { db, type Executor, residentReads } from "../client";
-import { calendarOverrides, calendarYears, channelConfirmations, channels, feeSchedules, incidents, receipts, services } from "../schema";
+import { calendarOverrides, calendarYears, channelConfirmations, channels, feeSchedules, incidents, receipts, services, tickets } from "../schema";
 
 /** What the public status page may show: the payer's name masked, no phone, no account number. */
 export type PublicReceipt = {
@@ -36,7 +36,26 @@ export type PublicConfirmation = {
   paymentsConfirmed: number;
 };
 
-export type PublicStatus = { receipt: PublicReceipt; status: PaymentStatus; incidents: Incident[]; confirmation: PublicConfirmation | null };
+/**
+ * The refunds case for this receipt's excess (opened by matching or by the resident), as its progress:
+ * accepted on a date, due by a date on the refunds SLA, done. Nothing of the ticket's text or contact.
+ */
+export type RefundProgress = { stage: "accepted" | "in_progress" | "done"; openedAt: Date; dueAt: Date | null; doneAt: Date | null };
+
+export type PublicStatus = { receipt: PublicReceipt; status: PaymentStatus; incidents: Incident[]; confirmation: PublicConfirmation | null; refund: RefundProgress | null };
+
+type RefundRow = { status: string; openedAt: string; dueAt: string | null; resolvedAt: string | null; worked: boolean };
+
+function refundProgress(row: RefundRow | undefined): RefundProgress | null {
+  if (!row) return null;
+  const done = row.status === "resolved" || row.status === "closed";
+  return {
+    stage: done ? "done" : row.worked ? "in_progress" : "accepted",
+    openedAt: new Date(row.openedAt),
+    dueAt: row.dueAt ? new Date(row.dueAt) : null,
+    doneAt: done && row.resolvedAt ? new Date(row.resolvedAt) : null,
+  };
+}
 
 type ConfirmationRow = { channel: PublicConfirmation["channel"]; transactionId: string; amountFen: number | string; paidAt: string };
 
@@ -92,6 +111,7 @@ export async function publicStatus(receiptNo: string, options: { now: Date; time
     },
     status,
     confirmation: first && confirmation ? { channel: first.channel, paidAt: confirmation.paidAt, transactionIdMasked: maskTransactionId(first.transactionId), paymentsConfirmed: row.confirmations.length } : null,
+    refund: status.code === "duplicate" || (status.code === "posted" && status.overpaidFen) ? refundProgress(row.refundCases[0]) : null,
     incidents: incidentsFor(row.incidents, status, {
       channel: row.channel,
       paidDate: row.paidAt ? zonedParts(row.paidAt, options.timeZone).date : null,
@@ -123,7 +143,7 @@ function statusQuery(tx: Executor) {
       cutoff: channels.cutoff,
       lockWindowMinutes: channels.lockWindowMinutes,
       lines: jsonList<MatchedLine>(sql`
-        select json_build_object('amountFen', c.amount_fen, 'valueDate', c.value_date, 'batchDate', c.batch_date) as item
+        select json_strip_nulls(json_build_object('amountFen', c.amount_fen, 'valueDate', c.value_date, 'batchDate', c.batch_date)) as item
         from receipt_credits c
         where c.receipt_id = ${receipts.id}
         order by c.value_date, c.settlement_line_id`),
@@ -145,6 +165,14 @@ function statusQuery(tx: Executor) {
         where c.receipt_no = ${receipts.receiptNo}
           and (case c.channel when 'acquirer' then 'pos' else c.channel end) = ${receipts.channel}
         order by c.paid_at, c.id`),
+      // The latest refunds case of this receipt; "worked" once staff took it or acted on it.
+      refundCases: jsonList<RefundRow>(sql`
+        select json_build_object('status', t.status, 'openedAt', t.created_at, 'dueAt', t.due_at, 'resolvedAt', t.resolved_at,
+                                 'worked', t.assignee_id is not null or t.status <> 'open') as item
+        from ${tickets} t
+        where t.queue = 'refunds' and t.merged_into_id is null and (t.receipt_id = ${receipts.id} or t.receipt_no = ${receipts.receiptNo})
+        order by t.created_at desc, t.id desc
+        limit 1`),
       overrides: jsonList<CalendarOverride>(sql`
         select json_build_object('day', o.day, 'isBusinessDay', o.is_business_day) as item from ${calendarOverrides} o`),
       publishedYears: jsonList<number>(sql`select y.year as item from ${calendarYears} y`),

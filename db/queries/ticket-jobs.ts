@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, inArray, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import { UnknownYearError } from "@/lib/calendar";
 import { addDays, zonedParts, type IsoDate } from "@/lib/dates";
 import { env } from "@/lib/env";
@@ -26,12 +26,21 @@ export type TicketJobOptions = {
 };
 
 /**
- * The joined `receipts` row derives as `posted`: one matched line whose amount equals the amount due,
- * and no void or refund — the same test as derivePaymentStatus, set-based so that it is re-checked under
+ * The joined `receipts` row derives as `posted` (postedHaving below), and has no void or refund — the same test as derivePaymentStatus, set-based so that it is re-checked under
  * the row locks of whoever acts on it (waiting tickets here, posting subscriptions).
  */
+/**
+ * Over a receipt's matched lines `l` (grouped): they make it `posted` — the amount due once, in parts
+ * that add up to it, or more than due without a second credit for the full amount (which would be a
+ * duplicate). The SQL twin of settledStatus in lib/status.ts.
+ */
+export function postedHaving(dueFen: SQL): SQL {
+  return sql`(case when count(*) = 1 then min(l.amount_fen) >= ${dueFen}
+               else sum(l.amount_fen) = ${dueFen} or (sum(l.amount_fen) > ${dueFen} and count(*) filter (where l.amount_fen = ${dueFen}) = 0) end)`;
+}
+
 export const receiptPosted = sql`${receipts.billingStatus} not in ('voided', 'refunded', 'refund_pending')
-  and (select count(*) = 1 and sum(l.amount_fen) = ${receipts.amountDueFen}
+  and (select coalesce(${postedHaving(sql`${receipts.amountDueFen}`)}, false)
        from receipt_credits l
        where l.receipt_id = ${receipts.id})`;
 

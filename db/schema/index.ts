@@ -12,3 +12,4 @@ export * from "./channel-confirmations";
 export * from "./proof-checks";
 export * from "./channel-bills";
 export * from "./batches";
+export * from "./reconciliation";

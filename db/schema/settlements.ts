@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, bigserial, check, date, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, bigserial, boolean, check, date, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 /** One imported statement file; the hash makes re-importing it a no-op. */
 export const settlementBatches = pgTable("settlement_batches", {
@@ -27,10 +27,17 @@ export const settlementLines = pgTable(
     channel: text("channel"),
     payerAccount: text("payer_account"),
     remittance: text("remittance"),
+    /**
+     * The bank's return of an earlier credit (camt.053 DBIT with RvslInd true, MT940 RC): never a payment;
+     * match-reversals.ts pairs it with the credit it undoes. The amount stays positive (the credit's).
+     */
+    reversal: boolean("reversal").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex("settlement_lines_line_key_idx").on(t.lineKey),
+    // Reversal lines are few: matching finds the open ones by this small index, never by reading every line.
+    index("settlement_lines_reversal_idx").on(t.id).where(sql`${t.reversal}`),
     // No index on bank_ref nor on (amount_fen, value_date): matching joins lines to receipts by hashing,
     // the candidate search's OR of amount+date and remittance text cannot use an index, and no query
     // looks a line up by either; the two indexes cost a million-line import several seconds to maintain.

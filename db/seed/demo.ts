@@ -1,4 +1,4 @@
-import { inArray, eq, or } from "drizzle-orm";
+import { inArray, eq, or, sql } from "drizzle-orm";
 import { addDays, zonedParts } from "@/lib/dates";
 import type { BillingStatus, StatusCode } from "@/lib/status";
 import type { Db, Tx } from "../client";
@@ -134,6 +134,7 @@ export async function seedDemo(db: Db, options: { now?: Date; timeZone?: string 
     }
     await seedBackOfficeDemo(tx, now, today);
     await seedChannelDemo(tx, now);
+    await seedSettledDemo(tx, now, today, options.timeZone ?? "Asia/Shanghai");
     await seedProofDemo(tx, now, today);
     await seedBatchDemo(tx, now, today);
   });
@@ -212,6 +213,59 @@ async function seedChannelDemo(tx: Tx, now: Date) {
     await tx.delete(matches).where(eq(matches.receiptId, row!.id));
     await tx.delete(postingSubscriptions).where(eq(postingSubscriptions.receiptId, row!.id));
   }
+}
+
+/**
+ * Issue 16 and issue 18 item 2: a receipt paid in two parts that fall short (amount_mismatch, the part
+ * still missing shown), and a receipt paid twice whose refunds case matching opened by itself.
+ */
+export const DEMO_SETTLED = {
+  partial: { receiptNo: no(46), amount: "380.00", amountFen: 38000, partsFen: [20000, 10000] },
+  paidTwice: { receiptNo: no(47), amount: "25.00", amountFen: 2500 },
+} as const;
+const SETTLED_BATCH_HASH = "demo-settled";
+
+async function seedSettledDemo(tx: Tx, now: Date, today: string, timeZone: string) {
+  const rows = [
+    { receiptNo: DEMO_SETTLED.partial.receiptNo, service: "medical_insurance", payerName: "沈十七", amountDueFen: DEMO_SETTLED.partial.amountFen, channel: "online_bank", paidAt: minutes(now, -6 * 24 * 60) },
+    { receiptNo: DEMO_SETTLED.paidTwice.receiptNo, service: "hukou", payerName: "韩十八", amountDueFen: DEMO_SETTLED.paidTwice.amountFen, channel: "wechat", paidAt: minutes(now, -5 * 24 * 60) },
+  ];
+  const ids: number[] = [];
+  for (const r of rows) {
+    const values = { ...r, payerPhone: null, amountPaidFen: r.amountDueFen, bankRef: null, billingStatus: "paid" as const, refundAmountFen: null, refundedAt: null, updatedAt: now };
+    const [row] = await tx.insert(receipts).values(values).onConflictDoUpdate({ target: receipts.receiptNo, set: values }).returning({ id: receipts.id });
+    ids.push(row!.id);
+  }
+  const [batch] = await tx
+    .insert(settlementBatches)
+    .values({ fileHash: SETTLED_BATCH_HASH, fileName: "demo-settled", format: "demo" })
+    .onConflictDoUpdate({ target: settlementBatches.fileHash, set: { fileName: "demo-settled" } })
+    .returning({ id: settlementBatches.id });
+  const batchLines = tx.select({ id: settlementLines.id }).from(settlementLines).where(eq(settlementLines.batchId, batch!.id));
+  await tx.delete(matches).where(or(inArray(matches.receiptId, ids), inArray(matches.settlementLineId, batchLines)));
+  await tx.delete(settlementLines).where(eq(settlementLines.batchId, batch!.id));
+  const line = (key: string, amountFen: number, offsetDays: number, channel: string, receiptNo: string) => ({
+    batchId: batch!.id, lineKey: `demo-settled:${key}`, bankRef: null, amountFen, valueDate: addDays(today, offsetDays), channel, payerAccount: "6222********4321", remittance: `缴费 ${receiptNo}`,
+  });
+  const [p1, p2, d1, d2] = await tx
+    .insert(settlementLines)
+    .values([
+      line("part-1", DEMO_SETTLED.partial.partsFen[0], -4, "online_bank", DEMO_SETTLED.partial.receiptNo),
+      line("part-2", DEMO_SETTLED.partial.partsFen[1], -2, "online_bank", DEMO_SETTLED.partial.receiptNo),
+      line("twice-1", 2500, -4, "wechat", DEMO_SETTLED.paidTwice.receiptNo),
+      line("twice-2", 2500, -3, "wechat", DEMO_SETTLED.paidTwice.receiptNo),
+    ])
+    .returning({ id: settlementLines.id });
+  await tx.insert(matches).values([
+    { settlementLineId: p1!.id, receiptId: ids[0]!, method: "remittance" },
+    { settlementLineId: p2!.id, receiptId: ids[0]!, method: "remittance" },
+    { settlementLineId: d1!.id, receiptId: ids[1]!, method: "remittance" },
+    { settlementLineId: d2!.id, receiptId: ids[1]!, method: "remittance" },
+  ]);
+  // As matching does after a run: the receipt paid twice gets its refunds case (once, whatever the re-runs).
+  // Imported here, not at the top: browser specs read this module's constants, and the matcher is server-only.
+  const { openRefundCases } = await import("../import/match-refunds");
+  await openRefundCases(tx, { timeZone, now, receipts: sql`select ${ids[1]!}::bigint` });
 }
 
 /**

@@ -39,7 +39,7 @@ describe("notification templates", () => {
   it("payment notices carry the status link and the unsubscribe link in mail and SMS", () => {
     const unsubscribeUrl = "https://pay.example.gov.cn/unsubscribe/17.abcdefghijklmnopqrstuv";
     const statusUrl = "https://pay.example.gov.cn/r/2026110000000029?t=abcdefghijklmnopqrstuv";
-    for (const kind of ["payment_posted", "payment_overdue", "payment_voided", "payment_refunded"] as const) {
+    for (const kind of ["payment_posted", "payment_overdue", "payment_voided", "payment_refunded", "payment_reversed"] as const) {
       for (const locale of NOTIFICATION_LOCALES) {
         const message = renderMessage({ kind, locale, ticketRef: "…0029", trackingUrl: statusUrl, unsubscribeUrl });
         for (const part of [message.text, message.sms]) {

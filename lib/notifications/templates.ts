@@ -60,6 +60,11 @@ const COPY: Record<NotificationLocale, Record<NotificationKind, (ref: string) =>
       lead: `此收据（尾号 ${ref}）的缴费已登记退款，因此不会再有入账通知。退款金额和到账时间请打开缴费状态页面查看。`,
       sms: `收据尾号${ref}的缴费已登记退款，不再有入账通知。`,
     }),
+    payment_reversed: (ref) => ({
+      subject: `银行已退回您的一笔缴费（收据尾号 ${ref}）`,
+      lead: `银行退回了此收据（尾号 ${ref}）的一笔入账，此收据暂未入账。请先不要重复缴费，请打开缴费状态页面查看处理办法，工作人员会跟进办理。`,
+      sms: `收据尾号${ref}的一笔入账被银行退回，请勿重复缴费。`,
+    }),
     payment_overdue: (ref) => ({
       subject: `您的缴费尚未入账（收据尾号 ${ref}）`,
       lead: `您的缴费（收据尾号 ${ref}）未在预计日期入账。请勿重复缴费；您可以在缴费状态页面申请核查，工作人员将跟进办理。入账后我们会再通知您一次。`,
@@ -106,6 +111,11 @@ const COPY: Record<NotificationLocale, Record<NotificationKind, (ref: string) =>
       subject: `A refund is recorded for your payment (receipt ${ref})`,
       lead: `A refund has been recorded for the payment of this receipt (${ref}), so there will be no posting notice. The status page shows the amount and when it arrives.`,
       sms: `Receipt ${ref}: a refund is recorded; no posting notice will follow.`,
+    }),
+    payment_reversed: (ref) => ({
+      subject: `The bank returned a payment (receipt ${ref})`,
+      lead: `The bank returned a payment recorded for this receipt (${ref}), so it is no longer posted. Do not pay again yet; the status page says what to do, and staff will follow it up.`,
+      sms: `Receipt ${ref}: the bank returned a payment. Do not pay again yet.`,
     }),
     payment_overdue: (ref) => ({
       subject: `Your payment has not posted yet (receipt ${ref})`,

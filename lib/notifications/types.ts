@@ -9,7 +9,7 @@ import { z } from "zod";
  * transport and nowhere else — never into a log line, an error or a metric.
  */
 
-export const NOTIFICATION_KINDS = ["ticket_created", "info_requested", "ticket_resolved", "ticket_escalated", "staff_replied", "payment_posted", "payment_overdue", "payment_voided", "payment_refunded"] as const;
+export const NOTIFICATION_KINDS = ["ticket_created", "info_requested", "ticket_resolved", "ticket_escalated", "staff_replied", "payment_posted", "payment_overdue", "payment_voided", "payment_refunded", "payment_reversed"] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export const NOTIFICATION_LOCALES = ["zh-CN", "en"] as const;

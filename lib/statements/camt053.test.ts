@@ -23,6 +23,16 @@ describe("parseCamt053", () => {
     expect(rejected).toEqual([]);
   });
 
+  it("keeps the return of a credit (DBIT with RvslInd true) as a reversal line, and no other entry", async () => {
+    const returned = entry("<RvslInd>true</RvslInd><AcctSvcrRef>B1</AcctSvcrRef>").replace("CRDT", "DBIT");
+    const { records, skipped } = await collect(parse(doc(returned, entry("<AcctSvcrRef>B2</AcctSvcrRef>"))));
+    expect(records).toEqual([
+      { line: 1, bankRef: "B1", amountFen: 1000, valueDate: "2026-11-04", channel: "online_bank", payerAccount: null, remittance: null, reversal: true },
+      { line: 1, bankRef: "B2", amountFen: 1000, valueDate: "2026-11-04", channel: "online_bank", payerAccount: null, remittance: null },
+    ]);
+    expect(skipped).toEqual([]);
+  });
+
   it.each([1, 7, 100])("gives the same result in chunks of %i bytes", async (chunk) => {
     expect(await collect(parse(fixture("camt053.xml"), chunk))).toEqual(await collect(parse(fixture("camt053.xml"))));
   });
@@ -99,7 +109,7 @@ describe("parseCamt053", () => {
   });
 
   it.each([
-    ["a reversal", entry("<RvslInd>true</RvslInd>"), "reversal"],
+    ["a reversal of a debit (CRDT with RvslInd)", entry("<RvslInd>true</RvslInd>"), "reversal"],
     ["a pending entry", entry("<Sts><Cd>PDNG</Cd></Sts>"), "not booked (PDNG)"],
     ["a debit", entry("").replace("CRDT", "DBIT"), "debit"],
   ])("skips %s", async (_name, xml, reason) => {

@@ -101,11 +101,14 @@ const dateOf = (v: unknown): string => str(node(v).Dt) || str(node(v).DtTm).slic
 function entryEvents(entryXml: string, line: number, channel: string | null, out: ParseEvent<SettlementRecord>[]): void {
   const entry = plainEntry(entryXml) ?? parsedEntry(entryXml, line);
 
-  if (str(entry.CdtDbtInd) !== "CRDT") {
+  // ISO 20022: a DBIT entry with RvslInd true returns an earlier credit (kept, as a reversal line);
+  // a CRDT one with RvslInd true returns an earlier debit, which was never a payment.
+  const reversal = str(entry.CdtDbtInd) === "DBIT" && str(entry.RvslInd) === "true";
+  if (str(entry.CdtDbtInd) !== "CRDT" && !reversal) {
     out.push({ kind: "skipped", line, reason: str(entry.CdtDbtInd) === "DBIT" ? "debit" : "no credit/debit indicator" });
     return;
   }
-  if (str(entry.RvslInd) === "true") {
+  if (!reversal && str(entry.RvslInd) === "true") {
     out.push({ kind: "skipped", line, reason: "reversal" });
     return;
   }
@@ -131,7 +134,7 @@ function entryEvents(entryXml: string, line: number, channel: string | null, out
   }
 
   if (transactions.length <= 1) {
-    out.push({ kind: "record", line: txLines(0), record: recordOf(entry, transactions[0] ?? {}, null, entryAmount, date.value, channel) });
+    out.push({ kind: "record", line: txLines(0), record: withReversal(recordOf(entry, transactions[0] ?? {}, null, entryAmount, date.value, channel), reversal) });
     return;
   }
 
@@ -148,13 +151,16 @@ function entryEvents(entryXml: string, line: number, channel: string | null, out
     return;
   }
   for (const [i, tx] of transactions.entries()) {
-    if (str(tx.CdtDbtInd) === "DBIT") {
+    if (!reversal && str(tx.CdtDbtInd) === "DBIT") {
       out.push({ kind: "skipped", line: txLines(i), reason: "debit" });
       continue;
     }
-    out.push({ kind: "record", line: txLines(i), record: recordOf(entry, tx, i, amounts[i] as number, date.value, channel) });
+    out.push({ kind: "record", line: txLines(i), record: withReversal(recordOf(entry, tx, i, amounts[i] as number, date.value, channel), reversal) });
   }
 }
+
+/** Only reversal lines carry the flag, so every other record stays as it was. */
+const withReversal = (record: SettlementRecord, reversal: boolean): SettlementRecord => (reversal ? { ...record, reversal: true } : record);
 
 /** The line of the entry's i-th <TxDtls> (the entry's own line when it has none): one search for an entry of one payment, the rest when a batch asks. */
 function txLinesOf(entryXml: string, line: number): (i: number) => number {

@@ -19,6 +19,12 @@ describe("parseMt940", () => {
     expect(rejected).toEqual([]);
   });
 
+  it("keeps RC (the return of a credit) as a reversal line; RD stays skipped", async () => {
+    const { records, skipped } = await collect(parse(statement(":61:2611041104RC1,00NTRFR1", ":86:/REMI/RETURN 2026110500000016", ":61:261104RD1,00NTRFR2")));
+    expect(records).toEqual([{ line: 5, bankRef: "R1", amountFen: 100, valueDate: "2026-11-04", channel: "online_bank", payerAccount: null, remittance: "RETURN 2026110500000016", reversal: true }]);
+    expect(skipped).toEqual([{ line: 7, reason: "reversal" }]);
+  });
+
   it.each([1, 3, 64])("gives the same result in chunks of %i bytes", async (chunk) => {
     expect(await collect(parse(fixture("mt940.sta"), chunk))).toEqual(await collect(parse(fixture("mt940.sta"))));
   });
@@ -80,7 +86,6 @@ describe("parseMt940", () => {
   });
 
   it.each([
-    ["a reversal", ":61:2611041104RC1,00NTRFR1", "reversal"],
     ["a debit", ":61:2611041104D1,00NTRFR1", "debit"],
     ["a debit with funds code", ":61:261104DR1,00NTRFR1", "debit"],
     ["a reversed debit", ":61:261104RD1,00NTRFR1", "reversal"],

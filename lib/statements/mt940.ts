@@ -142,7 +142,8 @@ function transactionEvent(tx: Transaction, channel: string | null): ParseEvent<S
   if (!m) return { kind: "rejected", line: tx.line, reason: `:61: "${clip(first!)}" is not a statement line` };
   const [, yymmdd, , mark, , amountText, , refs] = m;
   if (mark === "D") return { kind: "skipped", line: tx.line, reason: "debit" };
-  if (mark === "RC" || mark === "RD") return { kind: "skipped", line: tx.line, reason: "reversal" };
+  // RC returns an earlier credit (kept, as a reversal line); RD returns an earlier debit, never a payment.
+  if (mark === "RD") return { kind: "skipped", line: tx.line, reason: "reversal" };
 
   const date = dateField(":61: value date", `20${yymmdd}`, "YYYYMMDD");
   if (!date.ok) return { kind: "rejected", line: tx.line, reason: date.reason };
@@ -168,6 +169,7 @@ function transactionEvent(tx: Transaction, channel: string | null): ParseEvent<S
       channel,
       payerAccount: null,
       remittance: textField([remi ?? info, ...supplementary].join(" ")),
+      ...(mark === "RC" ? { reversal: true } : {}),
     },
   };
 }

@@ -24,6 +24,11 @@ export type SettlementRecord = {
   payerAccount: string | null;
   remittance: string | null;
   /**
+   * The bank's return of an earlier credit (camt.053 DBIT entry with RvslInd true, MT940 :61: mark RC):
+   * not a payment, it undoes one (db/import/match-reversals.ts). The amount is the credit's, positive.
+   */
+  reversal?: boolean;
+  /**
    * Channel bills only (wechat-merchant, alipay-merchant): the channel's fee for the line and
    * what it settles to the merchant (after fee and discounts). amountFen stays what the payer
    * paid, the receipt's amount, which matching compares. Not stored yet.

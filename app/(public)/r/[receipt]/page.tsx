@@ -90,6 +90,7 @@ export default async function ReceiptStatusPage({ params, searchParams }: Props)
       receipt={result?.receipt ?? null}
       status={status}
       confirmation={result?.confirmation ?? null}
+      refund={result?.refund ?? null}
       subscription={subscription}
       incidents={result?.incidents ?? []}
       t={t}
