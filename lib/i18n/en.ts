@@ -622,7 +622,7 @@ export const en: Messages = {
       account: "Payer account",
       remittance: "Remittance",
       method: "Matched by",
-      methods: { reference: "Reference", remittance: "Remittance", amount_date: "Amount and date", manual: "By hand" },
+      methods: { reference: "Reference", remittance: "Remittance", amount_date: "Amount and date", manual: "By hand", batch: "Batch settlement" },
       reason: "Why",
       reasons: { remittance: "Receipt number in remittance", amount_date: "Same amount and channel, date in window" },
       match: "Match to this receipt",

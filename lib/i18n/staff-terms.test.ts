@@ -53,7 +53,7 @@ describe.each(LOCALES)("staff labels in %s", (locale) => {
   it("finds the codes it checks (the channel scan reads the migrations)", () => {
     expect(seededChannelCodes()).toEqual(expect.arrayContaining(["counter", "online_bank", "wechat", "alipay", "pos", "cash"]));
     expect(priorities.sort()).toEqual([1, 2, 3]);
-    expect(matchMethods()).toEqual(["reference", "remittance", "amount_date", "manual"]);
+    expect(matchMethods()).toEqual(["reference", "remittance", "amount_date", "manual", "batch"]);
   });
 
   it.each(maps)("every %s code has a label that is not the code", (_name, labels, codes) => {

@@ -622,7 +622,7 @@ export const zhCN = {
       account: "付款账户",
       remittance: "附言",
       method: "匹配方式",
-      methods: { reference: "流水号", remittance: "附言", amount_date: "金额与日期", manual: "人工" },
+      methods: { reference: "流水号", remittance: "附言", amount_date: "金额与日期", manual: "人工", batch: "批次结算" },
       reason: "依据",
       reasons: { remittance: "附言含收据号", amount_date: "金额、渠道相同，日期在范围内" },
       match: "匹配到此收据",
