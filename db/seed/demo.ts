@@ -220,8 +220,8 @@ async function seedChannelDemo(tx: Tx, now: Date) {
  * still missing shown), and a receipt paid twice whose refunds case matching opened by itself.
  */
 export const DEMO_SETTLED = {
-  partial: { receiptNo: no(46), amount: "380.00", amountFen: 38000, partsFen: [20000, 10000] },
-  paidTwice: { receiptNo: no(47), amount: "25.00", amountFen: 2500 },
+  partial: { receiptNo: no(71), amount: "380.00", amountFen: 38000, partsFen: [20000, 10000] },
+  paidTwice: { receiptNo: no(72), amount: "25.00", amountFen: 2500 },
 } as const;
 const SETTLED_BATCH_HASH = "demo-settled";
 
