@@ -2,6 +2,7 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Tx } from "../client";
 import { matchNetOfFee, recordMatchFees, ruleInForceSql } from "./match-fees";
+import { OPEN_FOR_MATCHING } from "./match-reversals";
 
 /**
  * Batches: one bank credit pays many receipts (issue 16), set-based and idempotent.
@@ -95,7 +96,7 @@ const openCredits = sql`
   select l.id, l.amount_fen, l.channel, l.value_date, normalize(upper(coalesce(l.remittance, '')), NFKC) as text,
          replace(substring(normalize(coalesce(l.remittance, ''), NFKC) from '(?:^|[^0-9])(20[0-9]{2}-?[01][0-9]-?[0-3][0-9])(?:[^0-9]|$)'), '-', '') as text_date
   from settlement_lines l
-  where not exists (select 1 from matches m where m.settlement_line_id = l.id)`;
+  where not exists (select 1 from matches m where m.settlement_line_id = l.id) and ${OPEN_FOR_MATCHING}`;
 
 /** The words of each line's text (terminal ids and batch numbers are found by equal-key joins on them). */
 const tokensOf = (lines: string) => sql.raw(`select distinct l.id, t[1] as token from ${lines} l, regexp_matches(l.text, '[0-9A-Z]+', 'g') as t`);

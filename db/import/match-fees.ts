@@ -1,6 +1,7 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Tx } from "../client";
+import { OPEN_FOR_MATCHING } from "./match-reversals";
 
 /**
  * Net-of-fee matching (issue 16), set-based like the rest of matching (matching.ts) and idempotent.
@@ -71,6 +72,7 @@ export async function matchNetOfFee(tx: Tx, timeZone: string): Promise<number> {
       where l.channel is not null
         and l.channel in (select channel from fee_rules)
         and not exists (select 1 from matches m where m.settlement_line_id = l.id)
+        and ${OPEN_FOR_MATCHING}
     ), open_receipts as (
       select r.id, coalesce(r.amount_paid_fen, r.amount_due_fen) as gross, r.channel,
              (r.paid_at at time zone ${timeZone})::date as paid_date, c.match_window_days as w

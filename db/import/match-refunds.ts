@@ -33,8 +33,8 @@ export async function openRefundCases(tx: Tx, options: RefundCasesOptions): Prom
            sum(l.amount_fen) - r.amount_due_fen as excess_fen,
            count(*) > 1 and count(*) filter (where l.amount_fen = r.amount_due_fen) > 0 as duplicate
     from receipts r
-    join matches m on m.receipt_id = r.id
-    join settlement_lines l on l.id = m.settlement_line_id
+    -- a receipt's own credits (at their gross when the channel kept a fee) and its share of a batch credit
+    join receipt_credits l on l.receipt_id = r.id
     where r.id in (${options.receipts})
       and r.billing_status not in ('voided', 'refunded', 'refund_pending')
       and not exists (select 1 from tickets t where t.queue = 'refunds' and (t.receipt_id = r.id or t.receipt_no = r.receipt_no))

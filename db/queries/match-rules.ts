@@ -13,10 +13,13 @@ import type { StaffPrincipal } from "./staff-auth";
 /**
  * The match rules console (issue 16): finance (an agent of the finance queue), supervisors and admins
  * read and change the rules. A change is first run dry: inside a transaction that is rolled back, the
- * proposed rules are stored, every match the matcher made (never a clerk's manual one) is dropped and
+ * proposed rules are stored, every match the rules made (never a clerk's manual one or a batch's) is dropped and
  * matching runs again; what would appear, disappear or change is diffed against the matches before.
  * Applying does the same and commits, audited with those figures.
  */
+
+/** The methods the rules drive: a clerk's manual match and a batch credit's match (its members stay linked) are never dropped. */
+const RULE_METHODS = sql`('reference', 'remittance', 'amount_date')`;
 
 export function mayEditMatchRules(staff: StaffPrincipal): boolean {
   return staff.role === "admin" || staff.role === "supervisor" || staff.queues.includes("finance");
@@ -92,10 +95,10 @@ async function rematch(tx: Tx, rules: MatchRule[], actor: string, timeZone: stri
   await tx.execute(sql`select pg_advisory_xact_lock(${SETTLEMENT_IMPORT_LOCK_KEY}::bigint)`);
   await tx.execute(sql`drop table if exists match_rules_before`);
   await tx.execute(sql`create temp table match_rules_before on commit drop as
-    select settlement_line_id, receipt_id, method::text as method from matches where method <> 'manual'`);
+    select settlement_line_id, receipt_id, method::text as method from matches where method in ${RULE_METHODS}`);
   const exceptionsBefore = await countUnaccounted(tx);
   await storeMatchRules(tx, rules, actor);
-  await tx.execute(sql`delete from matches where method <> 'manual'`);
+  await tx.execute(sql`delete from matches where method in ${RULE_METHODS}`);
   await matchSettlements({ timeZone }, tx);
   const exceptionsAfter = await countUnaccounted(tx);
 
@@ -106,7 +109,7 @@ async function rematch(tx: Tx, rules: MatchRule[], actor: string, timeZone: stri
       select coalesce(a.settlement_line_id, b.settlement_line_id) as line_id, b.receipt_id as before_id, a.receipt_id as after_id,
              b.method as method_before, a.method as method_after,
              case when b.settlement_line_id is null then 'appear' when a.settlement_line_id is null then 'disappear' else 'change' end as kind
-      from (select settlement_line_id, receipt_id, method::text as method from matches where method <> 'manual') a
+      from (select settlement_line_id, receipt_id, method::text as method from matches where method in ${RULE_METHODS}) a
       full join match_rules_before b on b.settlement_line_id = a.settlement_line_id
       where b.settlement_line_id is null or a.settlement_line_id is null or a.receipt_id <> b.receipt_id or a.method <> b.method
     ), ranked as (
