@@ -80,7 +80,10 @@ export async function matchSettlements(options: MatchOptions, tx: Executor = db(
     };
     // The methods run in the order and with the settings of the match_rules rows (match-rules.ts); the
     // defaults are the fixed order of SPEC §2.2.
-    for (const rule of await loadMatchRules(t)) {
+    const rules = await loadMatchRules(t);
+    const byAmountAndDate = (rule: MatchRule) =>
+      step("amount and date", () => insertingOnce(t, (x, onConflict) => matchByAmountAndDate(x, options.timeZone, rule, onConflict)));
+    for (const rule of rules) {
       if (!rule.enabled) continue;
       if (rule.method === "reference" && (await step("reference", () => insertingOnce(t, matchByReference))) > ANALYZE_AFTER) await t.execute(sql`analyze matches`);
       if (rule.method === "remittance" && (await step("remittance", () => insertingOnce(t, matchByRemittance))) > ANALYZE_AFTER) await t.execute(sql`analyze matches`);
@@ -90,11 +93,20 @@ export async function matchSettlements(options: MatchOptions, tx: Executor = db(
       // nothing, re-read both tables: 1.5 s at N = 1,000,000.)
       if (rule.method === "amount_date") {
         await linkDetails();
-        await step("amount and date", () => insertingOnce(t, (x, onConflict) => matchByAmountAndDate(x, options.timeZone, rule, onConflict)));
+        await byAmountAndDate(rule);
       }
     }
     await linkDetails();
-    const batches = await matchFeesAndBatches(t, options.timeZone, step);
+    let batches = await matchFeesAndBatches(t, options.timeZone, step);
+    // A batch or net-of-fee pair takes a line and receipts out of the amount-and-date groups, which can
+    // leave another group with one candidate on each side (and a net-of-fee pair can free a batch's day):
+    // those steps run again until a round finds nothing, so that running matching twice changes nothing.
+    const amountDate = rules.find((r) => r.method === "amount_date" && r.enabled);
+    // Each round that goes on has paired something, so this ends.
+    for (let round = batches; pairsOf(round) > 0; batches = addBatchSummaries(batches, round)) {
+      if (amountDate) await byAmountAndDate(amountDate);
+      round = await matchFeesAndBatches(t, options.timeZone, step);
+    }
 
     if (options.analyze) await t.execute(sql`analyze matching_run`);
     const counts = await queryRows<{ method: string; n: number }>(t, sql`select method, count(*)::int as n from matching_run group by method`);
@@ -298,6 +310,15 @@ async function notifyPosted(tx: Tx): Promise<number> {
     after = ids.at(-1)!;
   }
 }
+
+/** Lines paired by the fee and batch steps (recording a fee on an existing match pairs nothing). */
+const pairsOf = (b: BatchMatchSummary) => b.netOfFee + b.detailBatches + b.sumBatches;
+const addBatchSummaries = (a: BatchMatchSummary, b: BatchMatchSummary): BatchMatchSummary => ({
+  fees: a.fees + b.fees,
+  netOfFee: a.netOfFee + b.netOfFee,
+  detailBatches: a.detailBatches + b.detailBatches,
+  sumBatches: a.sumBatches + b.sumBatches,
+});
 
 async function countOf(tx: Tx, query: ReturnType<typeof sql>): Promise<number> {
   const [row] = await queryRows<{ n: number }>(tx, query);
