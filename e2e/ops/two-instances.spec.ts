@@ -170,7 +170,8 @@ test("two workers deliver every notification exactly once", async ({ browser }) 
   const refs = smtp.received.map((mail) => /T-[0-9A-Z]{4}-[0-9A-Z]{4}/.exec(mail.text ?? "")?.[0]);
   expect(refs).toHaveLength(queued.length);
   expect(new Set(refs).size).toBe(queued.length);
-  const tickets = await sql<{ ref: string }[]>`select ref from tickets`;
+  // Every ticket with a contact (a refunds case matching opened by itself has none to write to).
+  const tickets = await sql<{ ref: string }[]>`select ref from tickets where payer_contact <> ''`;
   expect(new Set(refs)).toEqual(new Set(tickets.map((t) => t.ref)));
 });
 
