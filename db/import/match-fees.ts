@@ -2,6 +2,7 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Tx } from "../client";
 import { OPEN_FOR_MATCHING } from "./match-reversals";
+import { countWithHashJoins } from "./staging";
 
 /**
  * Net-of-fee matching (issue 16), set-based like the rest of matching (matching.ts) and idempotent.
@@ -60,10 +61,8 @@ export async function recordMatchFees(tx: Tx, timeZone: string): Promise<number>
 }
 
 export async function matchNetOfFee(tx: Tx, timeZone: string): Promise<number> {
-  // Same planner settings as matchByAmountAndDate (matching.ts): equal-key hash joins, no JIT.
-  const [{ jit }] = (await queryRows<{ jit: string }>(tx, sql`select current_setting('jit') as jit`)) as [{ jit: string }];
-  await tx.execute(sql`select set_config('enable_nestloop', 'off', true), set_config('jit', 'off', true)`);
-  const [row] = await queryRows<{ n: number }>(
+  // Equal-key group joins, as matchByAmountAndDate (matching.ts): hash joins, no JIT.
+  return countWithHashJoins(
     tx,
     sql`
     with open_lines as (
@@ -124,6 +123,4 @@ export async function matchNetOfFee(tx: Tx, timeZone: string): Promise<number> {
     )
     select count(*)::int as n from run`,
   );
-  await tx.execute(sql`select set_config('enable_nestloop', 'on', true), set_config('jit', ${jit}, true)`);
-  return row?.n ?? 0;
 }

@@ -9,7 +9,7 @@ import { openRefundCases } from "./match-refunds";
 import { matchReversals, OPEN_FOR_MATCHING, UNACCOUNTED } from "./match-reversals";
 import { loadMatchRules } from "./match-rules";
 import { timed } from "./source";
-import { ANALYZE_AFTER } from "./staging";
+import { ANALYZE_AFTER, countWithHashJoins } from "./staging";
 
 /**
  * Matching of settlement lines to receipts (SPEC §2.2), set-based in the
@@ -213,13 +213,7 @@ async function matchByAmountAndDate(tx: Tx, timeZone: string, rule: Pick<MatchRu
   // Without "same channel", every line and receipt falls in one channel group ('*').
   const lineChannel = rule.requireChannel ? sql`l.channel` : sql`'*'::text`;
   const receiptChannel = rule.requireChannel ? sql`r.channel` : sql`'*'::text`;
-  // The group CTEs' row counts are unknowable to the planner, which then guesses "one row" and
-  // nests loops over tens of thousands of rows; every join here is on equal keys, so hash joins are right.
-  // Turning nested loops off inflates the plan's cost past the JIT thresholds, and compiling this
-  // query then took most of its time (0.5–0.65 s of 0.65–0.93 s at N = 200,000): no JIT here.
-  const [{ jit }] = (await queryRows<{ jit: string }>(tx, sql`select current_setting('jit') as jit`)) as [{ jit: string }];
-  await tx.execute(sql`select set_config('enable_nestloop', 'off', true), set_config('jit', 'off', true)`);
-  const [{ n }] = (await queryRows<{ n: number }>(
+  return countWithHashJoins(
     tx,
     sql`
     with open_lines as (
@@ -272,9 +266,7 @@ async function matchByAmountAndDate(tx: Tx, timeZone: string, rule: Pick<MatchRu
       insert into matching_run (receipt_id, method) select receipt_id, method from ins returning 1
     )
     select count(*)::int as n from run`,
-  )) as [{ n: number }];
-  await tx.execute(sql`select set_config('enable_nestloop', 'on', true), set_config('jit', ${jit}, true)`);
-  return n;
+  );
 }
 
 /**
