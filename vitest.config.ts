@@ -20,6 +20,7 @@ export default defineConfig({
           environment: "node",
           // Some unit tests start worker threads and child processes: on a loaded 2-core machine 5 s is not enough.
           testTimeout: 30_000,
+          maxWorkers: 2,
         },
       },
       {
@@ -31,6 +32,9 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           globalSetup: ["db/testing/global-setup.ts"],
+          // Each file has a database of its own (a copy of the run's migrated template), so files run side by side:
+          // Vitest's default on 2 cores is one worker.
+          maxWorkers: 2,
         },
       },
     ],

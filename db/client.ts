@@ -28,7 +28,11 @@ export type DbHandle = { db: Db; reads: () => Db; kind: "postgres" | "pglite"; c
 
 const RESIDENT_READ_CONNECTIONS = 2;
 
-export function openDatabase(options: { url?: string; pgliteDir?: string }): DbHandle {
+/**
+ * `pgliteFrom`: a data directory dumped by PGlite's `dumpDataDir` (the tests' migrated template), loaded
+ * instead of a fresh initdb.
+ */
+export function openDatabase(options: { url?: string; pgliteDir?: string; pgliteFrom?: Blob }): DbHandle {
   const url = options.url;
   if (url) {
     const connect = (max: number) => postgres(url, { max, connect_timeout: 5, idle_timeout: 60, backoff: reconnectBackoff, onnotice: () => {} });
@@ -47,7 +51,7 @@ export function openDatabase(options: { url?: string; pgliteDir?: string }): DbH
   }
   const dir = options.pgliteDir;
   if (dir && !dir.startsWith("memory://")) mkdirSync(dir, { recursive: true });
-  const client = new PGlite(dir);
+  const client = new PGlite(dir, options.pgliteFrom ? { loadDataDir: options.pgliteFrom } : undefined);
   const db = drizzlePglite(client, { schema, casing: "snake_case" });
   return { db, reads: () => db, kind: "pglite", close: () => client.close() };
 }

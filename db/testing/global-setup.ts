@@ -1,15 +1,20 @@
+import { rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { PGlite } from "@electric-sql/pglite";
 import postgres from "postgres";
 import { openDatabase } from "../client";
 import { migrateDatabase } from "../migrate";
 
 /**
- * With DATABASE_URL set, integration tests run on PostgreSQL: one migrated
- * template database per run, and a fresh copy of it per test file.
- * Refuses anything but a local server.
+ * One migrated template per run, and a fresh copy of it per test file:
+ * with DATABASE_URL set, a template database on PostgreSQL (anything but a
+ * local server is refused); otherwise a dumped PGlite data directory, which
+ * each file loads instead of running initdb and every migration again.
  */
 export default async function setup() {
   const url = process.env.DATABASE_URL;
-  if (!url) return;
+  if (!url) return pgliteTemplate();
   const parsed = new URL(url);
   if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(parsed.hostname)) {
     throw new Error("integration tests only run against a local PostgreSQL");
@@ -27,6 +32,17 @@ export default async function setup() {
     for (const { datname } of leftovers) await admin.unsafe(`drop database if exists "${datname}" with (force)`);
     await admin.end();
   };
+}
+
+async function pgliteTemplate() {
+  const handle = openDatabase({ pgliteDir: "memory://" });
+  await migrateDatabase(handle);
+  const dump = await (handle.db as unknown as { $client: PGlite }).$client.dumpDataDir("none");
+  await handle.close();
+  const file = join(tmpdir(), `paystatus-pglite-template-${process.pid}.tar`);
+  await writeFile(file, new Uint8Array(await dump.arrayBuffer()));
+  process.env.PAYSTATUS_PGLITE_TEMPLATE = file;
+  return () => rm(file, { force: true });
 }
 
 export function withDatabase(url: string, database: string): string {

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import postgres from "postgres";
 import { afterAll, beforeAll } from "vitest";
 import { closeDb, openDatabase, replaceDbHandle, type DbHandle } from "../client";
@@ -21,6 +22,8 @@ export function setupTestDatabase(): { handle: () => DbHandle } {
       await admin.unsafe(`create database ${name} template ${template}`);
       await admin.end();
       handle = openDatabase({ url: withDatabase(url, name) });
+    } else if (process.env.PAYSTATUS_PGLITE_TEMPLATE) {
+      handle = openDatabase({ pgliteDir: "memory://", pgliteFrom: new Blob([await readFile(process.env.PAYSTATUS_PGLITE_TEMPLATE)]) });
     } else {
       handle = openDatabase({ pgliteDir: "memory://" });
       await migrateDatabase(handle);
