@@ -133,7 +133,7 @@ async function candidateReceipts(lineIds: number[], timeZone: string): Promise<M
     by_fee as (
       select l.id as line_id, p.id as receipt_id, 'net_of_fee' as reason, 4 as rank, p.fee
       from l join priced p on p.channel = l.channel
-      where p.fee > 0 and l.amount_fen < p.gross and l.amount_fen <> p.gross - p.fee
+      where p.fee > 0 and l.amount_fen < p.gross
         and l.value_date between p.paid_date - p.w and p.paid_date + p.w
         and abs(l.amount_fen - (p.gross - p.fee)) <= greatest(p.fee, 100)
     ),

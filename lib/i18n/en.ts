@@ -731,6 +731,7 @@ export const en: Messages = {
       batchDate: "Batch date",
       source: "Source",
       sources: { detail: "Settlement detail file", sum: "Terminal day summed" },
+      amounts: "Gross / fee / net",
       gross: "Gross",
       fee: "Fee",
       net: "Net",

@@ -727,6 +727,7 @@ export const zhCN = {
       batchDate: "批次日期",
       source: "来源",
       sources: { detail: "清算明细", sum: "按终端当日汇总" },
+      amounts: "总额 / 手续费 / 净额",
       gross: "交易总额",
       fee: "手续费",
       net: "净额",
