@@ -488,6 +488,7 @@ describe(`imports and matching on ${databaseKind()}`, () => {
 
   it("part payments: credits naming the receipt number post it without a bank reference; amount-only parts stay exceptions", async () => {
     const [named, unnamed] = [receiptNo(), receiptNo()];
+    const tag = ref("PART");
     await importReceipts([
       { no: named, due: "380.00", channel: "online_bank", paidAt: "2026-11-16T10:00:00+08:00" },
       { no: unnamed, due: "380.00", channel: "online_bank", paidAt: "2026-11-16T10:00:00+08:00" },
@@ -496,14 +497,14 @@ describe(`imports and matching on ${databaseKind()}`, () => {
       { amount: "200.00", date: "2026-11-17", channel: "online_bank", account: "6222020000001234", text: `缴费 ${named} 第一笔` },
       { amount: "180.00", date: "2026-11-18", channel: "online_bank", account: "6222020000001234", text: `补缴 ${named.slice(0, 8)}-${named.slice(8)}` },
       // the same two amounts with nothing but an amount, a channel and a date: which receipt, and are they one payment's parts?
-      { amount: "200.00", date: "2026-11-17", channel: "online_bank", account: "6222020000005678" },
-      { amount: "180.00", date: "2026-11-18", channel: "online_bank", account: "6222020000005678" },
+      { amount: "200.00", date: "2026-11-17", channel: "online_bank", account: "6222020000005678", text: `转账 ${tag}` },
+      { amount: "180.00", date: "2026-11-18", channel: "online_bank", account: "6222020000005678", text: `转账 ${tag}` },
     ]);
     expect(summary.matching).toMatchObject({ remittance: 2, amountDate: 0 });
     expect(await statusOf(named)).toMatchObject({ code: "posted", amountFen: 38000 });
     expect((await statusOf(unnamed))?.code).not.toBe("posted");
     const [open] = await queryRows<{ n: number }>(handle().db, sql`select count(*)::int as n from settlement_lines l
-      where l.payer_account like '%5678' and not exists (select 1 from matches m where m.settlement_line_id = l.id)`);
+      where l.remittance = ${`转账 ${tag}`} and not exists (select 1 from matches m where m.settlement_line_id = l.id)`);
     expect(open!.n).toBe(2);
   });
 
