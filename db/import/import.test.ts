@@ -458,6 +458,56 @@ describe(`imports and matching on ${databaseKind()}`, () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it("fills receipts.terminal_id from the optional column in either lane, so a terminal's day matches its batch credit without a detail file", async () => {
+    const [a, b] = [receiptNo(), receiptNo()];
+    const terminal = `T${String(serial).padStart(7, "0")}`;
+    const row = (no: string, due: string, tid: string) => `${tid},${no},hukou,张三,,${due},${due},pos,2026-12-03T10:00:00+08:00,,paid`;
+    const header = `terminal_id,${RECEIPT_COLUMNS.join(",")}`;
+    const big = [header, row(a, "150.00", terminal), row(b, "38.00", terminal), ...Array.from({ length: 1200 }, () => row(receiptNo(), "0.07", ""))].join("\n");
+    expect(Buffer.byteLength(big)).toBeGreaterThan(COPY_LANE_FROM_BYTES);
+    const phases: string[] = [];
+    expect(await importReceiptsFile(file(big), { timeZone: TZ }, { onPhase: (p) => phases.push(p) })).toMatchObject({ inserted: 1202, rejectedCount: 0 });
+    expect(phases.includes("copy file to staging")).toBe(databaseKind() === "postgres");
+    // the parser's lane (a small file) reads the same column, and a bad terminal id is named with its line
+    const [c] = [receiptNo()];
+    const small = await importReceiptsFile(file([header, row(c, "12.00", terminal.toLowerCase()), row(receiptNo(), "1.00", "终端1")].join("\n")), { timeZone: TZ });
+    expect(small).toMatchObject({ inserted: 1, rejectedCount: 1 });
+    expect(small.rejected.map((r) => r.line)).toEqual([3]);
+    expect(small.rejected[0]!.reason).toContain("is not a terminal id");
+    const stored = await queryRows<{ receipt_no: string; terminal_id: string | null }>(handle().db, sql`select receipt_no, terminal_id from receipts where receipt_no in (${a}, ${b}, ${c}) order by receipt_no`);
+    expect(stored.map((r) => r.terminal_id)).toEqual([terminal, terminal, terminal.toLowerCase()]);
+    // a later export without the column leaves the terminals as they are
+    await importReceipts([{ no: a, due: "150.00", channel: "pos", paidAt: "2026-12-03T10:00:00+08:00", status: "paid" }]);
+    const [kept] = await queryRows<{ terminal_id: string | null }>(handle().db, sql`select terminal_id from receipts where receipt_no = ${a}`);
+    expect(kept!.terminal_id).toBe(terminal);
+    // the terminal's day (200.00) is paid by one credit naming the terminal
+    const summary = await importLines([{ ref: ref("POS"), amount: "200.00", date: "2026-12-04", channel: "pos", text: `POS清算 终端号${terminal} 20261203` }]);
+    expect(summary.matching?.batches?.sumBatches).toBe(1);
+    for (const no of [a, b, c]) expect((await statusOf(no))?.code).toBe("posted");
+  });
+
+  it("part payments: credits naming the receipt number post it without a bank reference; amount-only parts stay exceptions", async () => {
+    const [named, unnamed] = [receiptNo(), receiptNo()];
+    const tag = ref("PART");
+    await importReceipts([
+      { no: named, due: "380.00", channel: "online_bank", paidAt: "2026-11-16T10:00:00+08:00" },
+      { no: unnamed, due: "380.00", channel: "online_bank", paidAt: "2026-11-16T10:00:00+08:00" },
+    ]);
+    const summary = await importLines([
+      { amount: "200.00", date: "2026-11-17", channel: "online_bank", account: "6222020000001234", text: `缴费 ${named} 第一笔` },
+      { amount: "180.00", date: "2026-11-18", channel: "online_bank", account: "6222020000001234", text: `补缴 ${named.slice(0, 8)}-${named.slice(8)}` },
+      // the same two amounts with nothing but an amount, a channel and a date: which receipt, and are they one payment's parts?
+      { amount: "200.00", date: "2026-11-17", channel: "online_bank", account: "6222020000005678", text: `转账 ${tag}` },
+      { amount: "180.00", date: "2026-11-18", channel: "online_bank", account: "6222020000005678", text: `转账 ${tag}` },
+    ]);
+    expect(summary.matching).toMatchObject({ remittance: 2, amountDate: 0 });
+    expect(await statusOf(named)).toMatchObject({ code: "posted", amountFen: 38000 });
+    expect((await statusOf(unnamed))?.code).not.toBe("posted");
+    const [open] = await queryRows<{ n: number }>(handle().db, sql`select count(*)::int as n from settlement_lines l
+      where l.remittance = ${`转账 ${tag}`} and not exists (select 1 from matches m where m.settlement_line_id = l.id)`);
+    expect(open!.n).toBe(2);
+  });
+
   it("refuses a bad receipts file and changes nothing", async () => {
     const before = await snapshot();
     await expect(importReceiptsFile(file(`${RECEIPT_COLUMNS.join(",")}\n`), { timeZone: TZ })).rejects.toThrow("no data lines");

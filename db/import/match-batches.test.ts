@@ -7,7 +7,7 @@ import { StatementFileError } from "@/lib/statements";
 import { queryRows } from "../client";
 import { feesByChannelMonth, listBatches } from "../queries/batches";
 import { publicStatus } from "../queries/status";
-import { channelBatches, channelBatchMembers, feeRules, matches, receipts, settlementBatches, settlementLines } from "../schema";
+import { auditEvents, channelBatches, channelBatchMembers, feeRules, matches, matchReversals, outbox, postingSubscriptions, receipts, settlementBatches, settlementLines, ticketEvents, tickets } from "../schema";
 import { setupTestDatabase } from "../testing/test-db";
 import { matchSettlements } from "./matching";
 import { importSettlementDetailFile } from "./settlement-details";
@@ -25,7 +25,7 @@ async function receipt(amountFen: number, channel: string, paidAt: string, termi
     .returning({ id: receipts.id, receiptNo: receipts.receiptNo });
   return row!;
 }
-async function line(values: { amountFen: number; valueDate: string; channel?: string | null; remittance?: string | null; bankRef?: string | null }) {
+async function line(values: { amountFen: number; valueDate: string; channel?: string | null; remittance?: string | null; bankRef?: string | null; reversal?: boolean }) {
   const [batch] = await handle().db.insert(settlementBatches).values({ fileHash: `mb-${++serial}`, fileName: "t", format: "csv" }).returning({ id: settlementBatches.id });
   const [row] = await handle()
     .db.insert(settlementLines)
@@ -143,6 +143,92 @@ describe("batches without a detail file", () => {
     const dated = await line({ amountFen: 4000, valueDate: "2026-12-03", remittance: "POS T0300002 2026-12-02" });
     await run();
     expect(await matchOf(dated)).toMatchObject({ method: "batch", grossFen: 4000, feeFen: 0 });
+  });
+});
+
+describe("the batch credit window counts business days", () => {
+  it("a credit 16 calendar days after the eve of National Day still pays the batch; one after the 10th business day does not", async () => {
+    // 30 September 2026; the Golden Week 1–7 October is off, Saturday 10 October a make-up workday: the 10th business day is 20 October.
+    await receipt(6000, "pos", "2026-09-30T09:00:00+08:00", "T0600001");
+    await receipt(4000, "pos", "2026-09-30T15:00:00+08:00", "T0600001");
+    const late = await line({ amountFen: 10000, valueDate: "2026-10-16", remittance: "邮政POS 终端T0600001 20260930" });
+    await receipt(5000, "pos", "2026-09-30T09:00:00+08:00", "T0600002");
+    const tooLate = await line({ amountFen: 5000, valueDate: "2026-10-21", remittance: "邮政POS 终端T0600002 20260930" });
+    await run();
+    expect(await matchOf(late)).toMatchObject({ method: "batch", grossFen: 10000 });
+    expect(await matchOf(tooLate)).toBeNull();
+  });
+});
+
+describe("a returned batch credit", () => {
+  const reversedFor = async (lineId: number) => (await handle().db.select().from(matchReversals).where(eq(matchReversals.originalLineId, lineId)))[0];
+  const auditsOf = async (receiptId: number) =>
+    (await handle().db.select().from(auditEvents).where(eq(auditEvents.objectId, String(receiptId)))).filter((a) => a.action === "match.reverse");
+
+  it("an inferred batch: every member goes back to waiting, audited and told; matching again changes nothing; paid again, the batch comes back", async () => {
+    const members = [await receipt(7000, "pos", "2026-12-07T09:00:00+08:00", "T0700001"), await receipt(3000, "pos", "2026-12-07T10:00:00+08:00", "T0700001")];
+    const credit = await line({ amountFen: 10000, valueDate: "2026-12-08", remittance: "POS清算 T0700001 20261207", bankRef: "BATCH-RV-1" });
+    await run();
+    const before = await matchOf(credit);
+    expect(before).toMatchObject({ method: "batch", grossFen: 10000 });
+    const [ticket] = await handle().db.insert(tickets).values({
+      ref: "T-BRV1-0001", receiptNo: members[0]!.receiptNo, receiptId: members[0]!.id, category: "not_posted", status: "waiting_on_settlement", queue: "bank_liaison",
+      paymentStatus: "pending", description: "x", payerContact: "13800138000", trackingTokenHash: "brv1",
+    }).returning({ id: tickets.id });
+    await handle().db.insert(postingSubscriptions).values({ receiptId: members[1]!.id, contact: "13800138001" });
+
+    const reversal = await line({ amountFen: 10000, valueDate: "2026-12-09", bankRef: "BATCH-RV-1", reversal: true });
+    const summary = await run();
+    expect(summary.reversals).toBe(1);
+    expect(await matchOf(credit)).toBeNull();
+    expect(await reversedFor(credit)).toMatchObject({ reversalLineId: reversal, receiptId: null, batchId: before!.batchId, method: "batch" });
+    for (const r of members) {
+      expect((await statusOf(r.receiptNo)).code).not.toBe("posted");
+      expect(await auditsOf(r.id)).toEqual([expect.objectContaining({ detail: { settlementLineId: credit, reversalLineId: reversal, method: "batch", batchId: before!.batchId } })]);
+    }
+    // the inferred batch is dissolved, so its receipts are open again
+    expect(await handle().db.select().from(channelBatches).where(eq(channelBatches.id, before!.batchId!))).toEqual([]);
+    expect((await handle().db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticket!.id))).map((e) => e.kind)).toContain("payment_reversed");
+    const [notice] = await handle().db.select().from(outbox).where(eq(outbox.dedupeKey, `payment_reversed:sub:${(await handle().db.select().from(postingSubscriptions).where(eq(postingSubscriptions.receiptId, members[1]!.id)))[0]!.id}:line:${reversal}`));
+    expect(notice).toBeDefined();
+
+    const again = await run();
+    expect(again).toMatchObject({ reversals: 0, posted: 0, batches: { fees: 0, netOfFee: 0, detailBatches: 0, sumBatches: 0 } });
+    for (const r of members) expect(await auditsOf(r.id)).toHaveLength(1);
+
+    // the acquirer pays the batch again: the same batch, members and amounts as before
+    const paidAgain = await line({ amountFen: 10000, valueDate: "2026-12-10", remittance: "POS清算 T0700001 20261207", bankRef: "BATCH-RV-1b" });
+    await run();
+    const restored = await matchOf(paidAgain);
+    expect(restored).toMatchObject({ method: "batch", grossFen: 10000, feeFen: 0 });
+    const [batch] = await handle().db.select().from(channelBatches).where(eq(channelBatches.id, restored!.batchId!));
+    expect(batch).toMatchObject({ source: "sum", terminalId: "T0700001", batchDate: "2026-12-07", grossFen: 10000, memberCount: 2 });
+    expect((await handle().db.select().from(channelBatchMembers).where(eq(channelBatchMembers.batchId, batch!.id))).map((m) => m.receiptId).sort()).toEqual(members.map((m) => m.id).sort());
+    for (const [i, r] of members.entries()) expect(await statusOf(r.receiptNo)).toEqual({ code: "posted", postedOn: "2026-12-10", amountFen: [7000, 3000][i], batchDate: "2026-12-07" });
+  });
+
+  it("a detail batch keeps its members and waits for a credit again", async () => {
+    const a = await receipt(12000, "pos", "2026-12-07T09:00:00+08:00");
+    const b = await receipt(8000, "pos", "2026-12-07T11:00:00+08:00");
+    const file = ["清算日期,终端号,批次号,商户订单号,交易金额,手续费,结算金额", `2026-12-07,T0800001,000801,${a.receiptNo},120.00,0.72,119.28`, `2026-12-07,T0800001,000801,${b.receiptNo},80.00,0.48,79.52`].join("\n");
+    await importSettlementDetailFile({ name: "d8.csv", open: () => bytesOf(file) }, findDetailProfile("pos-detail"), { timeZone: TZ }, handle().db);
+    const credit = await line({ amountFen: 19880, valueDate: "2026-12-08", remittance: "银联POS 批次000801", bankRef: "BATCH-RV-2" });
+    await run();
+    const before = await matchOf(credit);
+    expect(before).toMatchObject({ method: "batch", grossFen: 20000, feeFen: 120 });
+    await line({ amountFen: 19880, valueDate: "2026-12-09", bankRef: "BATCH-RV-2", reversal: true });
+    await run();
+    const [batch] = await handle().db.select().from(channelBatches).where(eq(channelBatches.id, before!.batchId!));
+    expect(batch).toMatchObject({ settlementLineId: null, memberCount: 2 });
+    for (const r of [a, b]) {
+      expect((await statusOf(r.receiptNo)).code).not.toBe("posted");
+      expect(await auditsOf(r.id)).toHaveLength(1);
+    }
+    expect(await run()).toMatchObject({ reversals: 0, batches: { detailBatches: 0 } });
+    const paidAgain = await line({ amountFen: 19880, valueDate: "2026-12-10", remittance: "银联POS 批次000801", bankRef: "BATCH-RV-2b" });
+    await run();
+    expect(await matchOf(paidAgain)).toMatchObject({ method: "batch", batchId: before!.batchId, grossFen: 20000, feeFen: 120 });
+    expect(await statusOf(a.receiptNo)).toMatchObject({ code: "posted", amountFen: 12000, batchDate: "2026-12-07" });
   });
 });
 

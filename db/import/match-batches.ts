@@ -1,6 +1,9 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
+import { batchCreditDeadline } from "@/lib/batch-window";
+import type { BusinessCalendar } from "@/lib/calendar";
 import { queryRows, type Tx } from "../client";
+import { loadCalendar } from "../queries/calendar";
 import { matchNetOfFee, recordMatchFees, ruleInForceSql } from "./match-fees";
 import { OPEN_FOR_MATCHING } from "./match-reversals";
 
@@ -21,8 +24,17 @@ import { OPEN_FOR_MATCHING } from "./match-reversals";
  *     pays them all — again only when the pair is unambiguous. A date in the text must be that day.
  */
 
-/** A bank credit arrives at most this many days after its batch (covers the Spring Festival and National Day closures). */
-export const BATCH_REACH_DAYS = 14;
+/**
+ * A bank credit pays a batch up to the 10th business day after the batch day, on the project's calendar
+ * (lib/batch-window.ts). The deadline of each batch day is computed in JavaScript, once per distinct day,
+ * and joined as a small table (day, until), so the matching stays one set-based statement.
+ */
+async function reachOf(tx: Tx, days: SQL, calendar: () => Promise<BusinessCalendar>): Promise<SQL> {
+  const rows = await queryRows<{ day: string }>(tx, sql`select distinct to_char(x.day, 'YYYY-MM-DD') as day from (${days}) x(day) where x.day is not null`);
+  const cal = rows.length > 0 ? await calendar() : null;
+  const json = JSON.stringify(rows.map((r) => ({ day: r.day, until: batchCreditDeadline(r.day, cal!) })));
+  return sql`(select * from json_to_recordset(${json}::json) as x(day date, until date))`;
+}
 
 export type BatchMatchSummary = { fees: number; netOfFee: number; detailBatches: number; sumBatches: number };
 
@@ -84,10 +96,12 @@ export async function linkBatchDetails(tx: Tx): Promise<number> {
 
 /** After the one-to-one methods: fees on this run's matches, net-of-fee pairs, then batch credits. */
 export async function matchFeesAndBatches(tx: Tx, timeZone: string, step: <T>(phase: string, run: () => Promise<T>) => Promise<T>): Promise<BatchMatchSummary> {
+  let loaded: Promise<BusinessCalendar> | undefined;
+  const calendar = () => (loaded ??= loadCalendar(tx));
   const fees = await step("fees on matches", () => recordMatchFees(tx, timeZone));
   const netOfFee = await step("net of fee", () => matchNetOfFee(tx, timeZone));
-  const detailBatches = await step("detail batches", () => matchDetailBatches(tx));
-  const sumBatches = await step("summed batches", () => matchSumBatches(tx, timeZone));
+  const detailBatches = await step("detail batches", () => matchDetailBatches(tx, calendar));
+  const sumBatches = await step("summed batches", () => matchSumBatches(tx, timeZone, calendar));
   return { fees, netOfFee, detailBatches, sumBatches };
 }
 
@@ -119,11 +133,12 @@ const unambiguous = (pairs: SQL) => sql`
     ) x where per_line = 1 and per_key = 1
   )`;
 
-async function matchDetailBatches(tx: Tx): Promise<number> {
+async function matchDetailBatches(tx: Tx, calendar: () => Promise<BusinessCalendar>): Promise<number> {
+  const reach = await reachOf(tx, sql`select batch_date from channel_batches where source = 'detail' and settlement_line_id is null`, calendar);
   const [row] = await queryRows<{ n: number }>(
     tx,
     sql`
-    with open_batches as (
+    with reach as ${reach}, open_batches as (
       select b.id, b.channel, upper(b.terminal_id) as terminal_id, upper(b.batch_no) as batch_no, b.batch_date, b.gross_fen, b.net_fen, c.match_window_days as w
       from channel_batches b join channels c on c.code = b.channel
       where b.source = 'detail' and b.settlement_line_id is null
@@ -135,8 +150,9 @@ async function matchDetailBatches(tx: Tx): Promise<number> {
         select l.id as line_id, b.id as key, l.amount_fen, true as strong
         from tokens t join lines l on l.id = t.id
         join open_batches b on t.token in (b.terminal_id, b.batch_no)
+        join reach on reach.day = b.batch_date
         where l.amount_fen in (b.net_fen, b.gross_fen)
-          and l.value_date between b.batch_date and b.batch_date + ${sql.raw(String(BATCH_REACH_DAYS))}
+          and l.value_date between b.batch_date and reach.until
           and (l.channel is null or l.channel = b.channel)
           and (l.text_date is null or l.text_date = to_char(b.batch_date, 'YYYYMMDD'))
         union
@@ -164,19 +180,20 @@ async function matchDetailBatches(tx: Tx): Promise<number> {
   return row?.n ?? 0;
 }
 
-async function matchSumBatches(tx: Tx, timeZone: string): Promise<number> {
-  const [row] = await queryRows<{ n: number }>(
-    tx,
-    sql`
-    with open_receipts as (
+async function matchSumBatches(tx: Tx, timeZone: string, calendar: () => Promise<BusinessCalendar>): Promise<number> {
+  const openReceipts = sql`
       select r.id, coalesce(r.amount_paid_fen, r.amount_due_fen) as gross, r.channel, upper(r.terminal_id) as terminal_id,
              (r.paid_at at time zone ${timeZone})::date as day
       from receipts r
       where r.terminal_id is not null and r.paid_at is not null
         and r.billing_status in ('paid', 'sent_to_bank')
         and not exists (select 1 from matches m where m.receipt_id = r.id)
-        and not exists (select 1 from channel_batch_members bm where bm.receipt_id = r.id)
-    ), day_rules as (
+        and not exists (select 1 from channel_batch_members bm where bm.receipt_id = r.id)`;
+  const reach = await reachOf(tx, sql`select o.day from (${openReceipts}) o`, calendar);
+  const [row] = await queryRows<{ n: number }>(
+    tx,
+    sql`
+    with reach as ${reach}, open_receipts as (${openReceipts}), day_rules as (
       select d.channel, d.day, f.* from (select distinct channel, day from open_receipts) d
       left join ${ruleInForceSql(sql`d.channel`, sql`d.day`)} on true
     ), groups as (
@@ -198,9 +215,10 @@ async function matchSumBatches(tx: Tx, timeZone: string): Promise<number> {
       select l.id as line_id, p.channel || '|' || p.terminal_id || '|' || p.day as key, l.amount_fen, true as strong, p.channel, p.terminal_id, p.day, p.gross, p.n
       from tokens t join lines l on l.id = t.id
       join priced p on p.terminal_id = t.token
+      join reach on reach.day = p.day
       where (l.channel is null or l.channel = p.channel)
         and (l.text_date is null or l.text_date = to_char(p.day, 'YYYYMMDD'))
-        and l.value_date between p.day and p.day + ${sql.raw(String(BATCH_REACH_DAYS))}
+        and l.value_date between p.day and reach.until
         and (l.amount_fen = p.gross or (p.fee > 0 and abs(l.amount_fen - (p.gross - p.fee)) <= p.tol))`)},
     batch as (
       insert into channel_batches (channel, terminal_id, batch_date, source, gross_fen, fee_fen, net_fen, member_count, settlement_line_id)

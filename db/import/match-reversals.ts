@@ -29,7 +29,7 @@ export async function matchReversals(tx: Tx): Promise<ReversalSummary> {
   const [open] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from (
     select 1 from settlement_lines l where l.reversal and not exists (select 1 from match_reversals v where v.reversal_line_id = l.id) limit 1) x`);
   if (!open?.n) return { paired: 0, undone: 0 };
-  const undone = await queryRows<{ receipt_id: string | number; reversal_line_id: string | number; original_line_id: string | number; method: string }>(
+  const undone = await queryRows<{ receipt_id: string | number | null; batch_id: string | number | null; reversal_line_id: string | number; original_line_id: string | number; method: string }>(
     tx,
     sql`
     with open_reversals as (
@@ -64,25 +64,42 @@ export async function matchReversals(tx: Tx): Promise<ReversalSummary> {
         and c.ref is not distinct from r.ref and c.channel is not distinct from r.channel and c.account is not distinct from r.account
     ), undone as (
       delete from matches m using pairs p where m.settlement_line_id = p.original_line_id
-      returning m.settlement_line_id, m.receipt_id, m.method::text as method, m.matched_by, m.matched_at
+      returning m.settlement_line_id, m.receipt_id, m.batch_id, m.method::text as method, m.matched_by, m.matched_at
     ), ins as (
-      insert into match_reversals (reversal_line_id, original_line_id, receipt_id, method, matched_by, matched_at)
-      select p.reversal_line_id, p.original_line_id, u.receipt_id, u.method, u.matched_by, u.matched_at
+      insert into match_reversals (reversal_line_id, original_line_id, receipt_id, batch_id, method, matched_by, matched_at)
+      select p.reversal_line_id, p.original_line_id, u.receipt_id, u.batch_id, u.method, u.matched_by, u.matched_at
       from pairs p left join undone u on u.settlement_line_id = p.original_line_id
       order by p.reversal_line_id
-      returning reversal_line_id, original_line_id, receipt_id, method
+      returning reversal_line_id, original_line_id, receipt_id, batch_id, method
+    ), batch_members as (
+      -- a returned batch credit undoes the match of every member receipt
+      select i.reversal_line_id, i.original_line_id, bm.receipt_id, i.batch_id, i.method
+      from ins i join channel_batch_members bm on bm.batch_id = i.batch_id
     )
-    select reversal_line_id, original_line_id, receipt_id, method from ins order by reversal_line_id`,
+    -- one row per pair without a batch (receipt_id null: the credit had not been matched), one per batch member
+    select reversal_line_id, original_line_id, receipt_id, null::bigint as batch_id, method from ins where batch_id is null
+    union all
+    select reversal_line_id, original_line_id, receipt_id, batch_id, method from batch_members
+    order by reversal_line_id, receipt_id`,
   );
-  const reversed = undone.filter((u) => u.receipt_id !== null).map((u) => ({ receiptId: Number(u.receipt_id), reversalLineId: Number(u.reversal_line_id), originalLineId: Number(u.original_line_id), method: u.method }));
+  const paired = new Set(undone.map((u) => String(u.reversal_line_id))).size;
+  const reversed = undone.filter((u) => u.receipt_id !== null).map((u) => ({
+    receiptId: Number(u.receipt_id),
+    reversalLineId: Number(u.reversal_line_id),
+    originalLineId: Number(u.original_line_id),
+    batchId: u.batch_id === null ? null : Number(u.batch_id),
+    method: u.method,
+  }));
+  const batchIds = [...new Set(reversed.flatMap((u) => (u.batchId === null ? [] : [u.batchId])))];
+  if (batchIds.length > 0) await reopenBatches(tx, batchIds);
   if (reversed.length > 0) {
     const rows = JSON.stringify(reversed);
     // One audit row per undone match (ids and codes only), written set-based.
     await tx.execute(sql`
       insert into audit_events (actor, action, object_type, object_id, outcome, detail)
       select 'system', 'match.reverse', 'receipt', x."receiptId"::text, 'ok',
-             jsonb_build_object('settlementLineId', x."originalLineId", 'reversalLineId', x."reversalLineId", 'method', x.method)
-      from json_to_recordset(${rows}::json) as x("receiptId" bigint, "reversalLineId" bigint, "originalLineId" bigint, method text)`);
+             jsonb_strip_nulls(jsonb_build_object('settlementLineId', x."originalLineId", 'reversalLineId', x."reversalLineId", 'method', x.method, 'batchId', x."batchId"))
+      from json_to_recordset(${rows}::json) as x("receiptId" bigint, "reversalLineId" bigint, "originalLineId" bigint, "batchId" bigint, method text)`);
     // Every open ticket on the receipt (by id, or by number before the receipt arrived) hears of it on its timeline.
     await tx.execute(sql`
       insert into ticket_events (ticket_id, at, actor, kind, public, data)
@@ -93,7 +110,21 @@ export async function matchReversals(tx: Tx): Promise<ReversalSummary> {
       where t.status not in ('resolved', 'closed') and t.merged_into_id is null`);
     await notifyReversedSubscribers(reversed, tx);
   }
-  return { paired: undone.length, undone: reversed.length };
+  return { paired, undone: reversed.length };
+}
+
+/**
+ * Batches whose credit was returned: a detail batch keeps its members (the detail file still names
+ * them) and waits for a credit again, which matchDetailBatches pairs as before; an inferred batch
+ * (`sum`) is dissolved, so its receipts are open again and a credit paid again infers the same batch.
+ * The members derive `pending` or `overdue` either way: receipt_credits reads a batch's share only
+ * through its match, which the reversal moved to match_reversals.
+ */
+async function reopenBatches(tx: Tx, batchIds: number[]): Promise<void> {
+  const ids = sql.join(batchIds.map((id) => sql`${id}`), sql`, `);
+  await tx.execute(sql`update channel_batches set settlement_line_id = null where id in (${ids}) and source = 'detail'`);
+  await tx.execute(sql`delete from channel_batch_members where batch_id in (select id from channel_batches where id in (${ids}) and source = 'sum')`);
+  await tx.execute(sql`delete from channel_batches where id in (${ids}) and source = 'sum'`);
 }
 
 /**

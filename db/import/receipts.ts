@@ -2,7 +2,7 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { DEFAULT_RECEIPT_FORMAT, type ReceiptFormat } from "@/lib/receipt-number";
 import { parseReceiptsCsv, type ReceiptRecord } from "@/lib/statements";
-import { RECEIPT_COLUMNS, RECEIPT_HEADER, receiptEvent, type ReceiptsCsvOptions } from "@/lib/statements/receipts-csv";
+import { RECEIPT_COLUMNS, RECEIPT_HEADER, receiptEvent, TERMINAL_ID_MAX, type ReceiptsCsvOptions } from "@/lib/statements/receipts-csv";
 import { BILLING_STATUSES } from "@/lib/status";
 import { db, queryRows, type Executor, type Tx } from "../client";
 import { channels, services } from "../schema";
@@ -52,7 +52,7 @@ export async function importReceiptsFile(
         fileBytes,
         hooks,
         parse: (bytes) => parseReceiptsCsv(bytes, parseOptions),
-        toRow: (r, line) => [line, r.receiptNo, r.service, r.payerName, r.payerPhone, r.amountDueFen, r.amountPaidFen, r.channel, r.paidAt?.toISOString() ?? null, r.bankRef, r.billingStatus],
+        toRow: (r, line) => [line, r.receiptNo, r.service, r.payerName, r.payerPhone, r.amountDueFen, r.amountPaidFen, r.channel, r.paidAt?.toISOString() ?? null, r.bankRef, r.billingStatus, r.terminalId ?? null],
         // A custom receipt-number format is checked by the parser alone.
         copyLane: isDefaultFormat(options.receiptFormat) ? receiptsCopyLane(parseOptions) : undefined,
       });
@@ -85,12 +85,14 @@ function receiptsCopyLane(options: ReceiptsCsvOptions & { services: Set<string>;
     rowEvent: (line, cells) => receiptEvent(line, cells, options),
     plain: (cell) => {
       const [no, service, name, phone, due, paid, channel, paidAt, bankRef, status] = RECEIPT_COLUMNS.map(cell);
+      // optional: an empty cell when the file has no such column
+      const terminal = cell("terminal_id");
       const optional = (c: SQL, test: SQL) => sql`(${c} = '' or ${test})`;
       return {
         valid: sql`case when ${digitsOnly(no!, 16)} then ${luhn16(no!)} else false end and ${oneOf(service!, options.services)} and ${name} <> '' and ${plainText(name!, 200)}
           and ${optional(phone!, plainText(phone!, 40))} and ${plainAmount(due!)} and ${optional(paid!, plainAmount(paid!))}
           and ${oneOf(channel!, options.channels)} and ${optional(paidAt!, plainInstant(paidAt!))} and ${optional(bankRef!, plainText(bankRef!, 100))}
-          and ${oneOf(status!, BILLING_STATUSES)}`,
+          and ${oneOf(status!, BILLING_STATUSES)} and ${terminal} ~ ${`^[0-9A-Za-z_-]{0,${TERMINAL_ID_MAX}}$`}`,
         values: [
           no!,
           service!,
@@ -102,6 +104,7 @@ function receiptsCopyLane(options: ReceiptsCsvOptions & { services: Set<string>;
           sql`nullif(${paidAt}, '')::timestamptz`,
           sql`nullif(${bankRef}, '')`,
           status!,
+          sql`nullif(${terminal}, '')`,
         ],
       };
     },
@@ -117,6 +120,8 @@ const lifecycle = (column: ReturnType<typeof sql>) => sql`(case ${column}
   when 'refund_pending' then 3 when 'refunded' then 4 when 'voided' then 4 end)`;
 
 /**
+ * A file without the optional terminal_id column (or with an empty cell) leaves a stored terminal as it is.
+ *
  * The merge: changed rows updated and new receipt numbers inserted, in one
  * statement (both read the store as it was before it). A plain insert of the
  * new keys costs about two thirds of ON CONFLICT's per-row speculative
@@ -142,7 +147,7 @@ async function mergeQuery(tx: Tx, how: "insert new, update changed" | "upsert"):
     with incoming as (
       -- the last line wins when a file lists a receipt twice
       select distinct on (receipt_no) line_no, receipt_no, service, payer_name, payer_phone, amount_due_fen, amount_paid_fen, channel, paid_at, bank_ref,
-        billing_status::billing_status as billing_status
+        billing_status::billing_status as billing_status, terminal_id
       from import_receipts order by receipt_no, line_no desc
     ), stale as (
       select count(*)::int as n from incoming i join receipts r on r.receipt_no = i.receipt_no
@@ -153,15 +158,16 @@ async function mergeQuery(tx: Tx, how: "insert new, update changed" | "upsert"):
     tx,
     how === "upsert"
       ? sql`${incoming}, upserted as (
-      insert into receipts as r (receipt_no, ${fields("")})
-      select receipt_no, ${fields("")} from incoming
+      insert into receipts as r (receipt_no, ${fields("")}, terminal_id)
+      select receipt_no, ${fields("")}, terminal_id from incoming
       order by line_no
       on conflict (receipt_no) do update set
         service = excluded.service, payer_name = excluded.payer_name, payer_phone = excluded.payer_phone,
         amount_due_fen = excluded.amount_due_fen, amount_paid_fen = excluded.amount_paid_fen, channel = excluded.channel,
-        paid_at = excluded.paid_at, bank_ref = excluded.bank_ref, billing_status = excluded.billing_status, updated_at = now()
+        paid_at = excluded.paid_at, bank_ref = excluded.bank_ref, billing_status = excluded.billing_status,
+        terminal_id = coalesce(excluded.terminal_id, r.terminal_id), updated_at = now()
       where ${lifecycle(sql`excluded.billing_status::text`)} >= ${lifecycle(sql`r.billing_status::text`)}
-        and (${fields("r.")}) is distinct from (${fields("excluded.")})
+        and (${fields("r.")}, r.terminal_id) is distinct from (${fields("excluded.")}, coalesce(excluded.terminal_id, r.terminal_id))
       returning (xmax = 0) as inserted
     )
     ${counts(sql`select count(*) from upserted where inserted`, sql`select count(*) from upserted where not inserted`)}`
@@ -169,15 +175,16 @@ async function mergeQuery(tx: Tx, how: "insert new, update changed" | "upsert"):
       update receipts r set
         service = i.service, payer_name = i.payer_name, payer_phone = i.payer_phone,
         amount_due_fen = i.amount_due_fen, amount_paid_fen = i.amount_paid_fen, channel = i.channel,
-        paid_at = i.paid_at, bank_ref = i.bank_ref, billing_status = i.billing_status, updated_at = now()
+        paid_at = i.paid_at, bank_ref = i.bank_ref, billing_status = i.billing_status,
+        terminal_id = coalesce(i.terminal_id, r.terminal_id), updated_at = now()
       from incoming i
       where r.receipt_no = i.receipt_no
         and ${lifecycle(sql`i.billing_status::text`)} >= ${lifecycle(sql`r.billing_status::text`)}
-        and (${fields("r.")}) is distinct from (${fields("i.")})
+        and (${fields("r.")}, r.terminal_id) is distinct from (${fields("i.")}, coalesce(i.terminal_id, r.terminal_id))
       returning 1
     ), inserted as (
-      insert into receipts (receipt_no, ${fields("")})
-      select receipt_no, ${fields("")} from incoming i
+      insert into receipts (receipt_no, ${fields("")}, terminal_id)
+      select receipt_no, ${fields("")}, terminal_id from incoming i
       where not exists (select 1 from receipts x where x.receipt_no = i.receipt_no)
       order by line_no
       returning 1

@@ -54,11 +54,11 @@ export const RECEIPT_STAGING: StagingTable = {
   create: sql`create temp table if not exists import_receipts (
     line_no integer not null, receipt_no text not null, service text not null, payer_name text not null, payer_phone text,
     amount_due_fen bigint not null, amount_paid_fen bigint, channel text not null, paid_at timestamptz, bank_ref text,
-    billing_status text not null) on commit drop`,
-  columns: ["line_no", "receipt_no", "service", "payer_name", "payer_phone", "amount_due_fen", "amount_paid_fen", "channel", "paid_at", "bank_ref", "billing_status"],
+    billing_status text not null, terminal_id text) on commit drop`,
+  columns: ["line_no", "receipt_no", "service", "payer_name", "payer_phone", "amount_due_fen", "amount_paid_fen", "channel", "paid_at", "bank_ref", "billing_status", "terminal_id"],
   insertJson: (json) => sql`insert into import_receipts
     select * from json_to_recordset(${json}::json) as x(line_no integer, receipt_no text, service text, payer_name text, payer_phone text,
-      amount_due_fen bigint, amount_paid_fen bigint, channel text, paid_at timestamptz, bank_ref text, billing_status text)`,
+      amount_due_fen bigint, amount_paid_fen bigint, channel text, paid_at timestamptz, bank_ref text, billing_status text, terminal_id text)`,
   // The merge dedupes by receipt_no and joins receipts on it.
   analyze: sql`analyze import_receipts (receipt_no)`,
 };
@@ -99,7 +99,7 @@ export type StageInput<T> = {
 const COPY_SQL: Record<StagingTable["name"], string> = {
   import_settlement_lines: "copy import_settlement_lines (line_no, bank_ref, amount_fen, value_date, channel, payer_account, remittance, reversal) from stdin",
   import_receipts:
-    "copy import_receipts (line_no, receipt_no, service, payer_name, payer_phone, amount_due_fen, amount_paid_fen, channel, paid_at, bank_ref, billing_status) from stdin",
+    "copy import_receipts (line_no, receipt_no, service, payer_name, payer_phone, amount_due_fen, amount_paid_fen, channel, paid_at, bank_ref, billing_status, terminal_id) from stdin",
 };
 
 const BATCH_ROWS = 2000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { withLuhnDigit } from "@/lib/receipt-number";
-import { receipts, settlementBatches, settlementLines, matches } from "../schema";
+import { feeRules, receipts, settlementBatches, settlementLines, matches } from "../schema";
 import { setupTestDatabase } from "../testing/test-db";
 import { listExceptions } from "./exceptions";
 import { manualMatch } from "./manual-match";
@@ -105,5 +105,27 @@ describe("exceptions", () => {
     const page = await listExceptions(supervisor, { amountFen: DEMO_BACK_OFFICE.exception.amountFen, channel: "alipay" }, { timeZone: TZ });
     expect(page.rows.map((l) => l.bankRef).sort()).toEqual([...DEMO_BACK_OFFICE.exception.lineRefs]);
     for (const line of page.rows) expect(line.candidates.map((c) => c.receiptNo)).toEqual([DEMO_BACK_OFFICE.exception.receiptNo]);
+  });
+
+  it("shows a credit the fee rule does not explain with the receipt's gross, the rule's fee, the expected net and the difference", async () => {
+    await handle().db.insert(feeRules).values({ channel: "online_bank", rate: 60, rateUnit: "bp", rounding: "half_up", effectiveFrom: "2026-01-01" });
+    const paidAt = new Date("2026-11-22T10:00:00+08:00");
+    const r = await receipt({ amountFen: 30000, channel: "online_bank", paidAt });
+    const [short, farOff, outOfWindow] = await lines([
+      { amountFen: 29800, valueDate: "2026-11-23", channel: "online_bank" },
+      { amountFen: 29000, valueDate: "2026-11-23", channel: "online_bank" },
+      { amountFen: 29800, valueDate: "2026-12-31", channel: "online_bank" },
+    ]);
+    const page = await listExceptions(supervisor, { channel: "online_bank" }, { timeZone: TZ });
+    const of = (id: number) => page.rows.find((l) => l.id === id)!.candidates;
+    // 0.6 % of ¥300.00 is ¥1.80: ¥298.20 expected, ¥298.00 credited, ¥0.20 short
+    expect(of(short!)).toEqual([expect.objectContaining({ id: r.id, reason: "net_of_fee", expected: { grossFen: 30000, feeFen: 180, netFen: 29820 } })]);
+    // more than one fee (at least ¥1) away from the expected net, or outside the channel's window: not a likely owner
+    expect(of(farOff!)).toEqual([]);
+    expect(of(outOfWindow!)).toEqual([]);
+    // the same amount as the receipt is still an amount-and-date candidate, with nothing expected
+    const [same] = await lines([{ amountFen: 30000, valueDate: "2026-11-23", channel: "online_bank" }]);
+    const again = await listExceptions(supervisor, { channel: "online_bank" }, { timeZone: TZ });
+    expect(again.rows.find((l) => l.id === same)!.candidates).toEqual([expect.objectContaining({ id: r.id, reason: "amount_date", expected: null })]);
   });
 });

@@ -1,6 +1,7 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { db, queryRows } from "../client";
+import { feeOf, ruleInForceSql } from "../import/match-fees";
 import { settlementLineView, type SettlementLineRow, type SettlementLineView } from "./manual-match";
 import type { StaffPrincipal } from "./staff";
 
@@ -21,8 +22,14 @@ export type CandidateReceipt = {
   amountPaidFen: number | null;
   channel: string;
   paidAt: Date | null;
-  /** reference: same bank reference; remittance: the receipt number is in the line's text; amount_date: same amount and channel within the channel's window. */
-  reason: "reference" | "remittance" | "amount_date";
+  /**
+   * reference: same bank reference; remittance: the receipt number is in the line's text; amount_date: same amount and
+   * channel within the channel's window; net_of_fee: same channel and window, and the credit is within one fee (at least
+   * ¥1) of the receipt's amount net of the fee rule in force — a credit the rule does not explain (or not alone).
+   */
+  reason: "reference" | "remittance" | "amount_date" | "net_of_fee";
+  /** net_of_fee: the receipt's gross, the rule's fee and the net it expects (the credit and the difference are the line's). */
+  expected: { grossFen: number; feeFen: number; netFen: number } | null;
 };
 
 export type ExceptionLine = SettlementLineView & { fileName: string; candidates: CandidateReceipt[] };
@@ -85,6 +92,7 @@ async function candidateReceipts(lineIds: number[], timeZone: string): Promise<M
     channel: string;
     paid_at: string | Date | null;
     reason: CandidateReceipt["reason"];
+    fee: string | number | null;
   }>(
     db(),
     sql`
@@ -109,16 +117,36 @@ async function candidateReceipts(lineIds: number[], timeZone: string): Promise<M
         and l.value_date between (r.paid_at at time zone ${timeZone})::date - c.match_window_days
                              and (r.paid_at at time zone ${timeZone})::date + c.match_window_days
     ),
+    near as (
+      -- open receipts on a channel with fee rules, paid within the window of a line's date: read once for the page
+      select r.id, r.channel, coalesce(r.amount_paid_fen, r.amount_due_fen) as gross, (r.paid_at at time zone ${timeZone})::date as paid_date, c.match_window_days as w
+      from receipts r join channels c on c.code = r.channel
+      where r.channel in (select channel from l where channel in (select channel from fee_rules)) and r.paid_at is not null
+        and r.paid_at >= (select min(value_date) from l) - interval '32 days' and r.paid_at < (select max(value_date) from l) + interval '32 days'
+        and not exists (select 1 from matches m where m.receipt_id = r.id)
+        and not exists (select 1 from channel_batch_members bm where bm.receipt_id = r.id)
+    ),
+    priced as (
+      select n.id, n.channel, n.gross, n.paid_date, n.w, ${feeOf(sql`n.gross`)} as fee
+      from near n join ${ruleInForceSql(sql`n.channel`, sql`n.paid_date`)} on true
+    ),
+    by_fee as (
+      select l.id as line_id, p.id as receipt_id, 'net_of_fee' as reason, 4 as rank, p.fee
+      from l join priced p on p.channel = l.channel
+      where p.fee > 0 and l.amount_fen < p.gross
+        and l.value_date between p.paid_date - p.w and p.paid_date + p.w
+        and abs(l.amount_fen - (p.gross - p.fee)) <= greatest(p.fee, 100)
+    ),
     ranked as (
-      select distinct on (f.line_id, f.receipt_id) f.line_id, f.receipt_id, f.reason, f.rank
-      from found f
+      select distinct on (f.line_id, f.receipt_id) f.line_id, f.receipt_id, f.reason, f.rank, f.fee
+      from (select line_id, receipt_id, reason, rank, null::bigint as fee from found union all select * from by_fee) f
       where not exists (select 1 from matches m where m.receipt_id = f.receipt_id)
       order by f.line_id, f.receipt_id, f.rank
     ),
     limited as (
       select *, row_number() over (partition by line_id order by rank, receipt_id) as n from ranked
     )
-    select x.line_id, r.id, r.receipt_no, r.amount_due_fen, r.amount_paid_fen, r.channel, r.paid_at, x.reason
+    select x.line_id, r.id, r.receipt_no, r.amount_due_fen, r.amount_paid_fen, r.channel, r.paid_at, x.reason, x.fee
     from limited x join receipts r on r.id = x.receipt_id
     where x.n <= ${CANDIDATES_PER_LINE}
     order by x.line_id, x.rank, r.id`,
@@ -133,8 +161,11 @@ async function candidateReceipts(lineIds: number[], timeZone: string): Promise<M
       channel: row.channel,
       paidAt: row.paid_at === null ? null : new Date(row.paid_at),
       reason: row.reason,
+      expected: row.reason === "net_of_fee" && row.fee !== null ? expectedOf(Number(row.amount_paid_fen ?? row.amount_due_fen), Number(row.fee)) : null,
     });
     result.set(Number(row.line_id), list);
   }
   return result;
 }
+
+const expectedOf = (grossFen: number, feeFen: number) => ({ grossFen, feeFen, netFen: grossFen - feeFen });

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { and, eq, like } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { VerifiedProof } from "@/lib/uploads/verify-proof";
-import { DEMO_RECEIPT_NUMBERS as demo } from "../seed/demo-receipts";
+import { DEMO_BATCH_RECEIPTS, DEMO_RECEIPT_NUMBERS as demo } from "../seed/demo-receipts";
 import { seedDemo } from "../seed/demo";
 import { auditEvents, outbox, ticketEvents, tickets } from "../schema";
 import { databaseKind, setupTestDatabase } from "../testing/test-db";
@@ -44,6 +44,24 @@ const row = async (ref: string) => (await handle().db.select().from(tickets).whe
 const act = (ref: string, version: number, staff: StaffPrincipal, input: TicketActionInput, at = now) => actOnTicket({ ref, version, staff, now: at, baseUrl }, input);
 
 describe(`staff ticket desk on ${databaseKind()}`, () => {
+  it("shows a receipt paid by a batch credit with its share (gross, fee, net) and the whole credit", async () => {
+    await seedDemo(handle().db, { now, timeZone: TZ });
+    const [first, second, third] = DEMO_BATCH_RECEIPTS;
+    const ref = `T-BTCH-${randomBytes(2).toString("hex").toUpperCase()}`;
+    await handle().db.insert(tickets).values({
+      ref, receiptNo: first.receiptNo, category: "other", status: "open", queue: "finance", paymentStatus: "posted",
+      description: "x", payerContact: "resident@example.cn", trackingTokenHash: randomBytes(16).toString("hex"),
+    });
+    const view = await staffTicket(ref, await member("supervisor"), { now, timeZone: TZ });
+    expect(view?.lines).toHaveLength(1);
+    const [line] = view!.lines;
+    const fee = (gross: number) => Math.min(5000, Math.max(1, Math.round((gross * 60) / 10000)));
+    expect(line).toMatchObject({ method: "batch", share: { grossFen: first.amountFen, feeFen: fee(first.amountFen) } });
+    // the line is the whole credit: the batch's gross minus its fee; the match records both
+    const gross = first.amountFen + second.amountFen + third.amountFen;
+    expect(line).toMatchObject({ grossFen: gross, amountFen: gross - line!.feeFen });
+  });
+
   it("shows the resident's details unmasked to staff of the queue, one audit event per view; others get nothing", async () => {
     await seedDemo(handle().db, { now, timeZone: TZ });
     const created = await residentTicket(demo.overdue.receiptNo);

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { canSeeQueue } from "@/lib/auth/roles";
 import { channelForContact, notificationLocale, type NotificationKind } from "@/lib/notifications/types";
@@ -7,7 +7,7 @@ import type { TicketQueue } from "@/lib/routing";
 import type { PaymentStatus } from "@/lib/status";
 import { ACTIVE_STATUSES, actionAllowed } from "@/lib/ticket-desk";
 import { db, type Tx } from "../client";
-import { channels, matches, receipts, services, settlementLines, staff as staffTable, ticketAttachments, ticketEvents, tickets } from "../schema";
+import { channelBatchMembers, channels, matches, receipts, services, settlementLines, staff as staffTable, ticketAttachments, ticketEvents, tickets } from "../schema";
 import { recordAudit, staffActor } from "./audit";
 import { candidateLines, type CandidateLine } from "./manual-match";
 import { enqueueNotification } from "./outbox";
@@ -48,7 +48,25 @@ export type StaffTicketView = {
   } | null;
   /** Derived now, the same way the resident's page derives it. */
   status: PaymentStatus | null;
-  lines: { id: number; bankRef: string | null; amountFen: number; valueDate: string; channel: string | null; payerAccount: string | null; remittance: string | null; method: string; matchedBy: string | null }[];
+  /**
+   * Matched lines with gross, fee and net (issue 16): net is the line; gross and fee are the match's (none recorded: the
+   * line's amount and 0). A batch credit also carries the receipt's share (its gross and fee in the batch).
+   */
+  lines: {
+    id: number;
+    bankRef: string | null;
+    amountFen: number;
+    valueDate: string;
+    channel: string | null;
+    payerAccount: string | null;
+    remittance: string | null;
+    method: string;
+    matchedBy: string | null;
+    grossFen: number;
+    feeFen: number;
+    batchId: number | null;
+    share: { grossFen: number; feeFen: number } | null;
+  }[];
   candidates: CandidateLine[];
   attachments: { id: number; eventId: number | null; contentType: string; sizeBytes: number; alsoOnReceiptNo: string | null }[];
   events: { id: number; at: Date; actor: string; staffName: string | null; kind: string; public: boolean; body: string | null; data: Record<string, string | number | null> }[];
@@ -119,10 +137,17 @@ export async function staffTicket(ref: string, staff: StaffPrincipal, options: {
             remittance: settlementLines.remittance,
             method: matches.method,
             matchedBy: matches.matchedBy,
+            grossFen: matches.grossFen,
+            feeFen: matches.feeFen,
+            batchId: matches.batchId,
+            shareGrossFen: channelBatchMembers.grossFen,
+            shareFeeFen: channelBatchMembers.feeFen,
           })
           .from(matches)
           .innerJoin(settlementLines, eq(settlementLines.id, matches.settlementLineId))
-          .where(eq(matches.receiptId, receipt.id))
+          // a batch credit that paid this receipt among others (issue 16), with the receipt's share of it
+          .leftJoin(channelBatchMembers, eq(channelBatchMembers.batchId, matches.batchId))
+          .where(or(eq(matches.receiptId, receipt.id), eq(channelBatchMembers.receiptId, receipt.id)))
           .orderBy(asc(settlementLines.valueDate), asc(settlementLines.id))
       : [],
     receipt ? candidateLines(receipt.id, { timeZone: options.timeZone }) : [],
@@ -159,7 +184,13 @@ export async function staffTicket(ref: string, staff: StaffPrincipal, options: {
     ticket,
     receipt: receipt ?? null,
     status: current?.status ?? (ticket.receiptNo ? { code: "not_found" } : null),
-    lines: lines.map((l) => ({ ...l, amountFen: Number(l.amountFen) })),
+    lines: lines.map(({ shareGrossFen, shareFeeFen, ...l }) => ({
+      ...l,
+      amountFen: Number(l.amountFen),
+      grossFen: Number(l.grossFen ?? l.amountFen),
+      feeFen: Number(l.feeFen ?? 0),
+      share: l.batchId !== null && shareGrossFen !== null ? { grossFen: Number(shareGrossFen), feeFen: Number(shareFeeFen ?? 0) } : null,
+    })),
     candidates,
     attachments,
     events,

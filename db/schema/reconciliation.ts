@@ -15,6 +15,12 @@ export const matchReversals = pgTable(
     originalLineId: bigint("original_line_id", { mode: "number" }).notNull(),
     /** The receipt whose match was undone; null when the credit had not been matched. */
     receiptId: bigint("receipt_id", { mode: "number" }),
+    /**
+     * The batch whose credit was returned (issue 16): its members lost their credit. A detail batch
+     * stays (its detail file still names the members) and waits for a credit again; an inferred (`sum`)
+     * batch is dissolved, so its receipts are open again and a credit paid again infers it anew.
+     */
+    batchId: bigint("batch_id", { mode: "number" }),
     method: text("method"),
     matchedBy: text("matched_by"),
     matchedAt: timestamp("matched_at", { withTimezone: true }),

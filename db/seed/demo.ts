@@ -154,6 +154,8 @@ export const DEMO_BACK_OFFICE = {
   exception: { receiptNo: no(22), amount: "66.00", amountFen: 6600, lineRefs: ["DEMO-EXC-1", "DEMO-EXC-2"] },
   /** Paid in cash ten days ago, not settled (status overdue): the channel an incident can be declared on. */
   incident: { receiptNo: no(23), amount: "150.00", channel: "cash" },
+  /** Issue 16: paid ¥300.00 by WeChat Pay (fee rule 0.6 %: ¥298.20 expected), credited ¥298.00 — an exception that shows the difference. */
+  feeShort: { receiptNo: no(27), amount: "300.00", amountFen: 30000, creditFen: 29800, lineRef: "DEMO-FEE-SHORT" },
 } as const;
 
 const BACK_OFFICE_BATCH_HASH = "demo-seed-back-office";
@@ -164,6 +166,7 @@ async function seedBackOfficeDemo(tx: Tx, now: Date, today: string) {
     { receiptNo: DEMO_BACK_OFFICE.refund.receiptNo, service: "hukou", payerName: "冯十二", amountDueFen: 2500, channel: "wechat", paidAt: minutes(now, -5 * day) },
     { receiptNo: DEMO_BACK_OFFICE.exception.receiptNo, service: "tax", payerName: "陈十三", amountDueFen: 6600, channel: "alipay", paidAt: minutes(now, -6 * day) },
     { receiptNo: DEMO_BACK_OFFICE.incident.receiptNo, service: "medical_insurance", payerName: "褚十四", amountDueFen: 15000, channel: "cash", paidAt: minutes(now, -10 * day) },
+    { receiptNo: DEMO_BACK_OFFICE.feeShort.receiptNo, service: "hukou", payerName: "沈二十七", amountDueFen: DEMO_BACK_OFFICE.feeShort.amountFen, channel: "wechat", paidAt: minutes(now, -3 * day) },
   ];
   const ids: number[] = [];
   for (const [i, r] of rows.entries()) {
@@ -190,6 +193,8 @@ async function seedBackOfficeDemo(tx: Tx, now: Date, today: string) {
   await tx.insert(matches).values(duplicateLines.map((l, i) => ({ settlementLineId: l.id, receiptId: ids[0]!, method: i === 0 ? ("reference" as const) : ("remittance" as const) })));
   // Two lines for one receipt: amount-and-date matching needs a unique pair, so both stay exceptions until a clerk decides.
   await tx.insert(settlementLines).values(DEMO_BACK_OFFICE.exception.lineRefs.map((ref, i) => line(`exception-${i}`, ref, 6600, -5, "alipay", "转账")));
+  // Short by more than the fee rule explains: the matcher leaves it, the exceptions page shows the difference.
+  await tx.insert(settlementLines).values(line("fee-short", DEMO_BACK_OFFICE.feeShort.lineRef, DEMO_BACK_OFFICE.feeShort.creditFen, -2, "wechat", "微信支付结算"));
 }
 
 /**

@@ -1,6 +1,7 @@
 import { devices } from "@playwright/test";
 import { DEMO_BATCH_RECEIPTS } from "@/db/seed/demo-receipts";
 import { qrPath } from "../fixtures";
+import { clientAddress, demoStaff, signIn } from "../staff/sign-in";
 import { expect, test } from "../test";
 
 /**
@@ -39,3 +40,22 @@ for (const locale of ["zh-CN", "en-US"] as const) {
     });
   });
 }
+
+test("a supervisor sees the batch's gross, fee and net, and each member's", async ({ browser }) => {
+  const context = await browser.newContext({ locale: "en-US", extraHTTPHeaders: { "x-forwarded-for": clientAddress() } });
+  const staff = await context.newPage();
+  await signIn(staff, demoStaff("supervisor").email);
+  await staff.goto("/staff/batches");
+  const batch = staff.locator("[data-batch]").filter({ hasText: "DEMO0001" });
+  const totals = batch.locator("dd [data-amounts]");
+  const gross = DEMO_BATCH_RECEIPTS.reduce((sum, r) => sum + r.amountFen, 0);
+  await expect(totals).toHaveAttribute("data-gross", String(gross));
+  const fee = Number(await totals.getAttribute("data-fee"));
+  expect(fee).toBeGreaterThan(0);
+  await expect(totals).toHaveAttribute("data-net", String(gross - fee));
+  await expect(batch.locator("[data-batch-difference]")).toHaveText("¥0.00");
+  const member = batch.locator(`[data-member="${receipt.receiptNo}"] [data-amounts]`);
+  await expect(member).toHaveAttribute("data-gross", String(receipt.amountFen));
+  await expect(member).toContainText(/Gross ¥150\.00\s*Fee ¥0\.90\s*Net ¥149\.10/);
+  await context.close();
+});

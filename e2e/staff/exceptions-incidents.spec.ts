@@ -41,6 +41,22 @@ test("a supervisor filters the exceptions and matches a line to its candidate re
   await expect(supervisor.locator("[data-candidate]")).toHaveCount(0);
 });
 
+test("an exception the fee rule does not explain shows gross, fee, expected net and the difference", async ({ browser }) => {
+  const { receiptNo, amountFen, creditFen } = DEMO_BACK_OFFICE.feeShort;
+  const supervisor = await staffPage(browser, demoStaff("supervisor").email);
+  await supervisor.goto(`/staff/exceptions?channel=wechat&amount=${(creditFen / 100).toFixed(2)}`);
+  const candidate = supervisor.locator(`[data-exception] [data-candidate="${receiptNo}"]`);
+  await expect(candidate).toContainText("按费率扣除手续费后金额相近");
+  // WeChat Pay keeps 0.6 %: ¥1.80 of ¥300.00, so ¥298.20 was expected and ¥298.00 came
+  const amounts = candidate.locator("[data-fee-difference] [data-amounts]");
+  await expect(amounts).toHaveAttribute("data-gross", String(amountFen));
+  await expect(amounts).toHaveAttribute("data-fee", "180");
+  await expect(amounts).toHaveAttribute("data-net", "29820");
+  await expect(amounts).toHaveAttribute("data-difference", "-20");
+  await expect(amounts).toContainText("按费率应到账 ¥298.20");
+  await expect(amounts).toContainText("差额 −¥0.20");
+});
+
 test("an incident shows on the affected status page, groups its tickets, and goes away when ended", async ({ page, browser }) => {
   test.slow(); // a resident and a supervisor, status pages checked three times
   const { receiptNo } = DEMO_BACK_OFFICE.incident;

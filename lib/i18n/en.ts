@@ -431,7 +431,12 @@ export const en: Messages = {
       file: "File",
       candidates: "Candidate receipts",
       noCandidates: "No receipt is a likely owner.",
-      reasons: { reference: "same bank reference", remittance: "receipt number in the text", amount_date: "same amount and channel, near the date" },
+      reasons: {
+        reference: "same bank reference",
+        remittance: "receipt number in the text",
+        amount_date: "same amount and channel, near the date",
+        net_of_fee: "near the amount net of the fee; the difference is shown",
+      },
       match: "Match to {receipt}",
       matched: "Matched. The line is no longer an exception.",
       count: "{n} lines on this page",
@@ -726,6 +731,7 @@ export const en: Messages = {
       batchDate: "Batch date",
       source: "Source",
       sources: { detail: "Settlement detail file", sum: "Terminal day summed" },
+      amounts: "Gross / fee / net",
       gross: "Gross",
       fee: "Fee",
       net: "Net",
@@ -899,6 +905,16 @@ export const en: Messages = {
     },
   },
   health: { ok: "OK" },
+  /** Issue 16: gross, fee and net of every match staff see (components/console/settlement-amounts.tsx). */
+  amounts: {
+    gross: "Gross",
+    fee: "Fee",
+    net: "Net",
+    expectedNet: "Expected net under the fee rule",
+    credit: "Credited",
+    difference: "Difference",
+    batchShare: "whole credit of batch {batch}",
+  },
   channels: {
     names: { wechat: "WeChat Pay", alipay: "Alipay", acquirer: "UnionPay / POS card" },
     confirmed: {

@@ -429,7 +429,7 @@ export const zhCN = {
       file: "文件",
       candidates: "可能的收据",
       noCandidates: "没有可能对应的收据。",
-      reasons: { reference: "银行流水号相同", remittance: "附言中有收据号", amount_date: "金额和渠道相同，日期相近" },
+      reasons: { reference: "银行流水号相同", remittance: "附言中有收据号", amount_date: "金额和渠道相同，日期相近", net_of_fee: "按费率扣除手续费后金额相近，差额见下" },
       match: "匹配到 {receipt}",
       matched: "已匹配，该流水不再是例外。",
       count: "本页 {n} 条",
@@ -727,6 +727,7 @@ export const zhCN = {
       batchDate: "批次日期",
       source: "来源",
       sources: { detail: "清算明细", sum: "按终端当日汇总" },
+      amounts: "总额 / 手续费 / 净额",
       gross: "交易总额",
       fee: "手续费",
       net: "净额",
@@ -900,6 +901,16 @@ export const zhCN = {
     },
   },
   health: { ok: "正常" },
+  /** 议题 16：工作人员看到的每笔匹配款项：总额、手续费、净额（components/console/settlement-amounts.tsx）。 */
+  amounts: {
+    gross: "总额",
+    fee: "手续费",
+    net: "净额",
+    expectedNet: "按费率应到账",
+    credit: "实际到账",
+    difference: "差额",
+    batchShare: "批次 {batch} 整笔入账",
+  },
   /** Issue 14: channel confirmations, "tell me when it posts", and their console views. */
   channels: {
     names: { wechat: "微信支付", alipay: "支付宝", acquirer: "银联 / POS 刷卡" },

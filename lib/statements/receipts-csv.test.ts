@@ -24,6 +24,7 @@ describe("parseReceiptsCsv", () => {
         paidAt: new Date("2026-11-03T02:15:00Z"),
         bankRef: "WX20261103001",
         billingStatus: "paid",
+        terminalId: null,
       },
       {
         line: 3,
@@ -37,6 +38,7 @@ describe("parseReceiptsCsv", () => {
         paidAt: null,
         bankRef: null,
         billingStatus: "unpaid",
+        terminalId: null,
       },
       expect.objectContaining({ line: 4, receiptNo: "2026110500000032", amountDueFen: 38000, paidAt: new Date("2026-11-03T15:59:59Z"), billingStatus: "sent_to_bank" }),
     ]);
@@ -78,6 +80,31 @@ describe("parseReceiptsCsv", () => {
     const { records, rejected } = await collect(parse(row(cells)));
     expect(records).toEqual([]);
     expect(rejected).toEqual([{ line: 2, reason: containing(reason) }]);
+  });
+
+  it.each([
+    ["a terminal id", "T0012-A_1", "T0012-A_1"],
+    ["an empty cell", "", null],
+    ["a padded cell", " T0012 ", "T0012"],
+  ])("reads the optional terminal_id column, in any position: %s", async (_name, cell, terminalId) => {
+    const { records, rejected } = await collect(parse(`terminal_id,${HEADER}
+${cell.includes(" ") ? `"${cell}"` : cell},${row({}).split("\n")[1]}
+`));
+    expect(rejected).toEqual([]);
+    expect(records.map((r) => r.terminalId)).toEqual([terminalId]);
+  });
+
+  it.each([["T 0012"], ["终端0012"], ["T".repeat(65)]])("rejects the terminal id %j", async (cell) => {
+    const { records, rejected } = await collect(parse(`${HEADER},terminal_id
+${row({}).split("\n")[1]},"${cell}"
+`));
+    expect(records).toEqual([]);
+    expect(rejected).toEqual([{ line: 2, reason: containing("is not a terminal id") }]);
+  });
+
+  it("a file without the column reads no terminal", async () => {
+    const { records } = await collect(parse(row({})));
+    expect(records.map((r) => r.terminalId)).toEqual([null]);
   });
 
   it("rejects a line with the wrong number of fields, and reads the next", async () => {

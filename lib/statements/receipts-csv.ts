@@ -8,6 +8,8 @@ import type { ByteSource, ParseEvent, ReceiptRecord } from "./types";
 /**
  * The billing system's receipts export (SPEC §3.4):
  * receipt_no,service,payer_name,payer_phone,amount_due,amount_paid,channel,paid_at,bank_ref,billing_status
+ * and, optionally and in any position, terminal_id: the POS terminal that took the payment (issue 16), so
+ * that a terminal's day matches its batch credit without a settlement detail file.
  */
 
 export const RECEIPT_COLUMNS = [
@@ -23,6 +25,11 @@ export const RECEIPT_COLUMNS = [
   "billing_status",
 ] as const;
 
+/** Columns a receipts file may carry besides the required ones. */
+export const RECEIPT_OPTIONAL_COLUMNS = ["terminal_id"] as const;
+/** A POS terminal id, as the acquirer prints it (the integration API allows the same length). */
+export const TERMINAL_ID_MAX = 64;
+
 export type ReceiptsCsvOptions = {
   /** Known service and channel codes: a line naming another one is rejected here rather than failing the whole load. */
   services?: ReadonlySet<string>;
@@ -33,7 +40,10 @@ export type ReceiptsCsvOptions = {
 
 const STATUSES: ReadonlySet<string> = new Set(BILLING_STATUSES);
 
-export const RECEIPT_HEADER: HeaderSpec = { required: Object.fromEntries(RECEIPT_COLUMNS.map((c) => [c, c])) };
+export const RECEIPT_HEADER: HeaderSpec = {
+  required: Object.fromEntries(RECEIPT_COLUMNS.map((c) => [c, c])),
+  optional: Object.fromEntries(RECEIPT_OPTIONAL_COLUMNS.map((c) => [c, c])),
+};
 
 /** Yields the events in batches, in file order. */
 export async function* parseReceiptsCsv(source: ByteSource, options: ReceiptsCsvOptions = {}): AsyncGenerator<ParseEvent<ReceiptRecord>[]> {
@@ -85,6 +95,9 @@ function receiptOf(cells: Map<string, string>, options: ReceiptsCsvOptions): Rec
     paidAt = at.value;
   }
 
+  const terminalId = cell("terminal_id");
+  if (terminalId.length > TERMINAL_ID_MAX || /[^0-9A-Za-z_-]/.test(terminalId)) return `terminal_id "${clip(terminalId)}" is not a terminal id (letters, digits, - and _, up to ${TERMINAL_ID_MAX})`;
+
   const billingStatus = cell("billing_status");
   if (!STATUSES.has(billingStatus)) return `billing_status "${clip(billingStatus)}" is not one of ${BILLING_STATUSES.join(", ")}`;
 
@@ -99,5 +112,6 @@ function receiptOf(cells: Map<string, string>, options: ReceiptsCsvOptions): Rec
     paidAt,
     bankRef: textField(cell("bank_ref"), 100),
     billingStatus,
+    terminalId: terminalId === "" ? null : terminalId,
   };
 }

@@ -49,6 +49,8 @@ export type ReceiptRecord = {
   paidAt: Date | null;
   bankRef: string | null;
   billingStatus: string;
+  /** The POS terminal that took the payment (optional column terminal_id); absent: left as stored. */
+  terminalId?: string | null;
 };
 
 /**

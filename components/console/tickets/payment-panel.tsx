@@ -5,6 +5,7 @@ import { fill } from "@/lib/i18n";
 import { formatDate, formatDateTime } from "@/lib/i18n/format";
 import { formatFen } from "@/lib/money";
 import type { PaymentStatus, StatusCode } from "@/lib/status";
+import { SettlementAmounts, type Amounts } from "@/components/console/settlement-amounts";
 import { StaffForm } from "@/components/console/staff-form";
 import { DataTable } from "@/components/ui/data-table";
 
@@ -51,7 +52,8 @@ function assertNever(value: never): never {
 export function PaymentPanel({ view, matchAction, t, locale, timeZone, confirmations = [] }: Props) {
   const p = t.desk.ticket;
   const { receipt, status, lines, candidates, ticket } = view;
-  const settled = lines.reduce((sum, l) => sum + l.amountFen, 0);
+  // what the receipt is credited with: a line at its gross, or its share of a batch credit
+  const settled = lines.reduce((sum, l) => sum + (l.share?.grossFen ?? l.grossFen), 0);
   const texts = { done: t.desk.actions.done, errors: t.appErrors, refusals: t.desk.actions.refusals };
   const submittedStatus = ticket.paymentStatus in t.desk.paymentStatuses ? t.desk.paymentStatuses[ticket.paymentStatus as StatusCode] : "—";
   return (
@@ -103,7 +105,17 @@ export function PaymentPanel({ view, matchAction, t, locale, timeZone, confirmat
       {lines.length === 0 ? (
         <p className="mb-4">{p.noLines}</p>
       ) : (
-        <LineTable t={t} rows={lines.map((l) => ({ ...l, extra: p.methods[l.method as keyof typeof p.methods] ?? l.method }))} extraHeader={p.method} />
+        <LineTable
+          t={t}
+          rows={lines.map((l) => ({
+            ...l,
+            extra: p.methods[l.method as keyof typeof p.methods] ?? l.method,
+            // a batch credit: this receipt's share of it, and the whole credit beside
+            amounts: l.share ? { grossFen: l.share.grossFen, feeFen: l.share.feeFen, netFen: l.share.grossFen - l.share.feeFen } : { grossFen: l.grossFen, feeFen: l.feeFen, netFen: l.amountFen },
+            note: l.share && l.batchId !== null ? `${fill(t.amounts.batchShare, { batch: l.batchId })} ${formatFen(l.amountFen)}` : undefined,
+          }))}
+          extraHeader={p.method}
+        />
       )}
 
       {receipt && (
@@ -134,7 +146,19 @@ export function PaymentPanel({ view, matchAction, t, locale, timeZone, confirmat
   );
 }
 
-type LineRow = { id: number; bankRef: string | null; amountFen: number; valueDate: string; channel: string | null; payerAccount: string | null; remittance: string | null; extra: string };
+type LineRow = {
+  id: number;
+  bankRef: string | null;
+  amountFen: number;
+  valueDate: string;
+  channel: string | null;
+  payerAccount: string | null;
+  remittance: string | null;
+  extra: string;
+  /** A matched line: gross, fee and net (settlement-amounts.tsx); a candidate shows its amount only. */
+  amounts?: Amounts;
+  note?: string;
+};
 
 function LineTable({ rows, t, extraHeader, action }: { rows: LineRow[]; t: Messages; extraHeader: string; action?: (lineId: number) => React.ReactNode }) {
   const p = t.desk.ticket;
@@ -146,7 +170,14 @@ function LineTable({ rows, t, extraHeader, action }: { rows: LineRow[]; t: Messa
       {rows.map((l) => (
         <tr key={l.id} data-line={l.id} className="border-b border-gray-300 align-top">
           <td className="p-2 font-mono">{l.bankRef ?? "—"}</td>
-          <td className="p-2">{formatFen(l.amountFen)}</td>
+          <td className="p-2">
+            {l.amounts ? <SettlementAmounts amounts={l.amounts} t={t} /> : formatFen(l.amountFen)}
+            {l.note && (
+              <span className="block" data-batch-credit={l.amountFen}>
+                {l.note}
+              </span>
+            )}
+          </td>
           <td className="p-2">{l.valueDate}</td>
           <td className="p-2">{l.channel ? (t.desk.channelNames[l.channel as keyof typeof t.desk.channelNames] ?? "—") : "—"}</td>
           <td className="p-2 font-mono">{l.payerAccount ?? "—"}</td>

@@ -1,3 +1,4 @@
+import { SettlementAmounts } from "@/components/console/settlement-amounts";
 import { DataTable } from "@/components/ui/data-table";
 import { listBatches } from "@/db/queries/batches";
 import { requestLocale } from "@/app/locale";
@@ -31,24 +32,23 @@ export default async function BatchesPage() {
                 <dd>{b.terminalId ?? "—"}</dd>
                 <dt className="font-semibold">{m.batchNo}</dt>
                 <dd>{b.batchNo ?? "—"}</dd>
-                <dt className="font-semibold">{m.gross}</dt>
-                <dd>{formatFen(b.grossFen)}</dd>
-                <dt className="font-semibold">{m.fee}</dt>
-                <dd>{formatFen(b.feeFen)}</dd>
-                <dt className="font-semibold">{m.net}</dt>
-                <dd>{formatFen(b.netFen)}</dd>
+                <dt className="font-semibold">{m.amounts}</dt>
+                <dd>
+                  <SettlementAmounts amounts={b} t={t} />
+                </dd>
                 <dt className="font-semibold">{m.credit}</dt>
                 <dd>{b.creditFen === null ? m.creditNone : `${formatFen(b.creditFen)} · ${formatDate(b.creditDate!, locale)}`}</dd>
                 <dt className="font-semibold">{m.difference}</dt>
                 <dd data-batch-difference>{b.differenceFen === null ? "—" : b.differenceFen < 0 ? `−${formatFen(-b.differenceFen)}` : formatFen(b.differenceFen)}</dd>
               </dl>
               {b.unlinkedDetails > 0 && <p className="mb-2">{fill(m.unlinked, { n: b.unlinkedDetails })}</p>}
-              <DataTable headers={[m.receipt, m.gross, m.fee]} region={`${m.members} ${b.id}`}>
+              <DataTable headers={[m.receipt, m.amounts]} region={`${m.members} ${b.id}`}>
                 {b.members.map((r) => (
-                  <tr key={r.receiptNo} className="border-b border-gray-300">
+                  <tr key={r.receiptNo} data-member={r.receiptNo} className="border-b border-gray-300">
                     <td className="p-2 font-mono">{r.receiptNo}</td>
-                    <td className="p-2">{formatFen(r.grossFen)}</td>
-                    <td className="p-2">{formatFen(r.feeFen)}</td>
+                    <td className="p-2">
+                      <SettlementAmounts amounts={{ grossFen: r.grossFen, feeFen: r.feeFen, netFen: r.grossFen - r.feeFen }} t={t} />
+                    </td>
                   </tr>
                 ))}
               </DataTable>

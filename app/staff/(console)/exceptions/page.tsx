@@ -1,6 +1,7 @@
 import { Select } from "@/components/console/corrections/fields";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
+import { SettlementAmounts } from "@/components/console/settlement-amounts";
 import { StaffForm } from "@/components/console/staff-form";
 import { unlinkedConfirmations } from "@/db/queries/channel-confirmations";
 import { billLinesWithoutConfirmation, confirmationsMissingFromBill } from "@/db/queries/channel-bills";
@@ -89,6 +90,11 @@ export default async function ExceptionsPage({ searchParams }: { searchParams: P
                       <span>
                         <span className="font-mono">{r.receiptNo}</span> · {formatFen(r.amountPaidFen ?? r.amountDueFen)} · {channelName(r.channel)}
                         {r.paidAt && ` · ${formatDateTime(r.paidAt, locale, tz)}`} · {e.reasons[r.reason]}
+                        {r.expected && (
+                          <span className="block" data-fee-difference>
+                            <SettlementAmounts amounts={r.expected} creditFen={line.amountFen} t={t} />
+                          </span>
+                        )}
                       </span>
                       <StaffForm action={matchExceptionAction} texts={{ done: e.matched, errors: t.appErrors }}>
                         <input type="hidden" name="lineId" value={line.id} />

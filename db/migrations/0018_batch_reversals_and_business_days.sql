@@ -1,0 +1,1 @@
+ALTER TABLE "match_reversals" ADD COLUMN "batch_id" bigint;
