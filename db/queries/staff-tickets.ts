@@ -9,7 +9,7 @@ import { ACTIVE_STATUSES, actionAllowed } from "@/lib/ticket-desk";
 import { db, type Tx } from "../client";
 import { channelBatchMembers, channels, matches, receipts, services, settlementLines, staff as staffTable, ticketAttachments, ticketEvents, tickets } from "../schema";
 import { recordAudit, staffActor } from "./audit";
-import { candidateLines, type CandidateLine } from "./manual-match";
+import { candidateLines, type CandidateLine, type SettlementLineView } from "./manual-match";
 import { enqueueNotification } from "./outbox";
 import { proofStorage } from "./proof-storage";
 import { agentsOfQueue, leastLoadedAgent } from "./queues";
@@ -52,21 +52,14 @@ export type StaffTicketView = {
    * Matched lines with gross, fee and net (issue 16): net is the line; gross and fee are the match's (none recorded: the
    * line's amount and 0). A batch credit also carries the receipt's share (its gross and fee in the batch).
    */
-  lines: {
-    id: number;
-    bankRef: string | null;
-    amountFen: number;
-    valueDate: string;
-    channel: string | null;
-    payerAccount: string | null;
-    remittance: string | null;
+  lines: (SettlementLineView & {
     method: string;
     matchedBy: string | null;
     grossFen: number;
     feeFen: number;
     batchId: number | null;
     share: { grossFen: number; feeFen: number } | null;
-  }[];
+  })[];
   candidates: CandidateLine[];
   attachments: { id: number; eventId: number | null; contentType: string; sizeBytes: number; alsoOnReceiptNo: string | null }[];
   events: { id: number; at: Date; actor: string; staffName: string | null; kind: string; public: boolean; body: string | null; data: Record<string, string | number | null> }[];

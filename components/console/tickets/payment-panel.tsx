@@ -1,3 +1,4 @@
+import type { SettlementLineView } from "@/db/queries/manual-match";
 import type { StaffTicketView } from "@/db/queries/staff-tickets";
 import type { StaffFormAction } from "@/lib/action-state";
 import type { Locale, Messages } from "@/lib/i18n";
@@ -146,14 +147,7 @@ export function PaymentPanel({ view, matchAction, t, locale, timeZone, confirmat
   );
 }
 
-type LineRow = {
-  id: number;
-  bankRef: string | null;
-  amountFen: number;
-  valueDate: string;
-  channel: string | null;
-  payerAccount: string | null;
-  remittance: string | null;
+type LineRow = SettlementLineView & {
   extra: string;
   /** A matched line: gross, fee and net (settlement-amounts.tsx); a candidate shows its amount only. */
   amounts?: Amounts;
