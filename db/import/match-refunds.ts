@@ -20,27 +20,36 @@ import { loadCalendar } from "../queries/calendar";
  * contact is the one the billing system gave, for staff only.
  */
 
-export type RefundCasesOptions = { timeZone: string; now?: Date; receipts: SQL };
+export type RefundCasesOptions = { timeZone: string; now?: Date; totals: SQL };
 
 type Candidate = { receipt_id: string | number; receipt_no: string; contact: string; excess_fen: string | number; duplicate: boolean };
 
-/** Receipts among `options.receipts` (a subquery of ids) that need a case. */
+/**
+ * One row per receipt among `receipts` (a subquery of ids) that has credits and no void or refund:
+ * receipt_id, receipt_no, payer_phone, due, and the aggregates of its credits (n, least, total,
+ * exact), which decide both `posted` (postedOf) and a refund case. Matching computes it once per run.
+ */
+export const creditTotals = (receipts: SQL) => sql`
+    select r.id as receipt_id, r.receipt_no, r.payer_phone, r.amount_due_fen as due,
+           count(*) as n, min(l.amount_fen) as least, sum(l.amount_fen) as total,
+           count(*) filter (where l.amount_fen = r.amount_due_fen) as exact
+    from receipts r
+    -- a receipt's own credits (at their gross when the channel kept a fee) and its share of a batch credit
+    join receipt_credits l on l.receipt_id = r.id
+    where r.id in (${receipts})
+      and r.billing_status not in ('voided', 'refunded', 'refund_pending')
+    group by r.id, r.receipt_no, r.payer_phone, r.amount_due_fen`;
+
+/** Receipts of `options.totals` (rows of creditTotals) that need a case. */
 export async function openRefundCases(tx: Tx, options: RefundCasesOptions): Promise<number> {
   const candidates = await queryRows<Candidate>(
     tx,
     sql`
-    select r.id as receipt_id, r.receipt_no, coalesce(r.payer_phone, '') as contact,
-           sum(l.amount_fen) - r.amount_due_fen as excess_fen,
-           count(*) > 1 and count(*) filter (where l.amount_fen = r.amount_due_fen) > 0 as duplicate
-    from receipts r
-    -- a receipt's own credits (at their gross when the channel kept a fee) and its share of a batch credit
-    join receipt_credits l on l.receipt_id = r.id
-    where r.id in (${options.receipts})
-      and r.billing_status not in ('voided', 'refunded', 'refund_pending')
-      and not exists (select 1 from tickets t where t.queue = 'refunds' and (t.receipt_id = r.id or t.receipt_no = r.receipt_no))
-    group by r.id, r.receipt_no, r.payer_phone, r.amount_due_fen
-    having sum(l.amount_fen) > r.amount_due_fen
-    order by r.id`,
+    select c.receipt_id, c.receipt_no, coalesce(c.payer_phone, '') as contact, c.total - c.due as excess_fen, c.n > 1 and c.exact > 0 as duplicate
+    from (${options.totals}) c
+    where c.total > c.due
+      and not exists (select 1 from tickets t where t.queue = 'refunds' and (t.receipt_id = c.receipt_id or t.receipt_no = c.receipt_no))
+    order by c.receipt_id`,
   );
   if (candidates.length === 0) return 0;
   const now = options.now ?? new Date();

@@ -182,6 +182,14 @@ describe(`reversal and part-payment properties on ${databaseKind()}`, () => {
           sql`select l.amount_fen, l.bank_ref, l.remittance, m.batch_id from matches m join settlement_lines l on l.id = m.settlement_line_id order by l.id`,
         );
         if (matched.length === 0) return;
+        // A credit left over as an exception would take the receipt once the matched one is returned (and the credit paid
+        // again then makes it a duplicate): that is right, but it is another property.
+        const [spare] = await queryRows<{ n: number }>(
+          handle().db,
+          sql`select count(*)::int as n from settlement_lines l where not l.reversal and not exists (select 1 from matches m where m.settlement_line_id = l.id)
+                and not exists (select 1 from match_reversals v where v.original_line_id = l.id or v.reversal_line_id = l.id)`,
+        );
+        fc.pre(spare!.n === 0);
         const before = (await statuses(numbers)) as { status: { code: string } }[];
         const line = matched[pick % matched.length]!;
         const again = { amountFen: Number(line.amount_fen), ref: line.bank_ref };

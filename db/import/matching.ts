@@ -2,10 +2,10 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { db, type Executor, queryRows, type Tx } from "../client";
 import { notifyPostedSubscribers } from "../queries/posting-subscriptions";
-import { postedHaving, resolveWaitingTickets } from "../queries/ticket-jobs";
+import { postedOf, resolveWaitingTickets } from "../queries/ticket-jobs";
 import type { MatchRule } from "@/lib/match-rules";
 import { linkBatchDetails, matchFeesAndBatches, type BatchMatchSummary } from "./match-batches";
-import { openRefundCases } from "./match-refunds";
+import { creditTotals, openRefundCases } from "./match-refunds";
 import { matchReversals, OPEN_FOR_MATCHING, UNACCOUNTED } from "./match-reversals";
 import { loadMatchRules } from "./match-rules";
 import { timed } from "./source";
@@ -111,7 +111,13 @@ export async function matchSettlements(options: MatchOptions, tx: Executor = db(
     if (options.analyze) await t.execute(sql`analyze matching_run`);
     const counts = await queryRows<{ method: string; n: number }>(t, sql`select method, count(*)::int as n from matching_run group by method`);
     const count = (method: string) => counts.find((c) => c.method === method)?.n ?? 0;
-    const refundCases = await step("refund cases", () => openRefundCases(t, { timeZone: options.timeZone, receipts: sql`select receipt_id from matching_run` }));
+    // The credits of every receipt this run touched, added up once: refund cases and the posted hook both read them.
+    await step("credit totals", async () => {
+      await t.execute(sql`drop table if exists run_totals`);
+      await t.execute(sql`create temp table run_totals on commit drop as ${creditTotals(sql`select receipt_id from matching_run`)}`);
+      if (options.analyze) await t.execute(sql`analyze run_totals`);
+    });
+    const refundCases = await step("refund cases", () => openRefundCases(t, { timeZone: options.timeZone, totals: sql`select * from run_totals` }));
     const posted = await step("posted hook", () => notifyPosted(t));
     const [{ exceptions }] = (await step("count exceptions", () =>
       queryRows<{ exceptions: number }>(
@@ -271,31 +277,25 @@ async function matchByAmountAndDate(tx: Tx, timeZone: string, rule: Pick<MatchRu
 
 /**
  * Counts the receipts this run made `posted` (postedHaving: paid once, in parts, or over) and hands
- * those a ticket is waiting on to the hook. The count is one aggregate; the hook's pages come from
+ * those a ticket is waiting on to the hook. Both read run_totals, the run's credits added up once; the hook's pages come from
  * the few receipts with a waiting ticket, so a bulk import that posts a million receipts does not
  * write them all down first.
  */
 async function notifyPosted(tx: Tx): Promise<number> {
   const postedOnly = (receiptFilter: SQL) => sql`
-      select r.id
-      from receipts r
-      -- a receipt's own lines (at their gross when a fee was kept) and its share of a batch credit
-      join receipt_credits l on l.receipt_id = r.id
-      where r.id in (select receipt_id from matching_run) and ${receiptFilter}
-        and r.billing_status not in ('voided', 'refunded', 'refund_pending')
-      group by r.id, r.amount_due_fen
-      having ${postedHaving(sql`r.amount_due_fen`)}`;
+      select c.receipt_id as id from run_totals c
+      where ${receiptFilter} and ${postedOf({ n: sql`c.n`, least: sql`c.least`, total: sql`c.total`, exact: sql`c.exact` }, sql`c.due`)}`;
   const total = await countOf(tx, sql`select count(*)::int as n from (${postedOnly(sql`true`)}) posted`);
   if (total === 0) return 0;
   // Only receipts someone is waiting on (a ticket, or a "tell me when it posts" subscription) go to the hook (which checks them again).
-  const waiting = sql`r.id in (
+  const waiting = sql`c.receipt_id in (
     select t.receipt_id from tickets t where t.status = 'waiting_on_settlement' and t.receipt_id is not null
     union all
     select s.receipt_id from posting_subscriptions s
     union all
     select r2.id from tickets t join receipts r2 on r2.receipt_no = t.receipt_no where t.status = 'waiting_on_settlement' and t.receipt_id is null)`;
   for (let after = 0; ; ) {
-    const page = await queryRows<{ id: string | number }>(tx, sql`${postedOnly(sql`${waiting} and r.id > ${after}`)} order by r.id limit ${POSTED_PAGE}`);
+    const page = await queryRows<{ id: string | number }>(tx, sql`${postedOnly(sql`${waiting} and c.receipt_id > ${after}`)} order by c.receipt_id limit ${POSTED_PAGE}`);
     if (page.length === 0) return total;
     const ids = page.map((p) => Number(p.id));
     await onReceiptsPosted(ids, tx);

@@ -35,8 +35,16 @@ export type TicketJobOptions = {
  * duplicate). The SQL twin of settledStatus in lib/status.ts.
  */
 export function postedHaving(dueFen: SQL): SQL {
-  return sql`(case when count(*) = 1 then min(l.amount_fen) >= ${dueFen}
-               else sum(l.amount_fen) = ${dueFen} or (sum(l.amount_fen) > ${dueFen} and count(*) filter (where l.amount_fen = ${dueFen}) = 0) end)`;
+  return postedOf({ n: sql`count(*)`, least: sql`min(l.amount_fen)`, total: sql`sum(l.amount_fen)`, exact: sql`count(*) filter (where l.amount_fen = ${dueFen})` }, dueFen);
+}
+
+/** The credits' aggregates that decide `posted`: how many, the least, their sum, and how many equal the amount due. */
+export type CreditAggregates = { n: SQL; least: SQL; total: SQL; exact: SQL };
+
+/** postedHaving over aggregates already computed (one row per receipt). */
+export function postedOf(a: CreditAggregates, dueFen: SQL): SQL {
+  return sql`(case when ${a.n} = 1 then ${a.least} >= ${dueFen}
+               else ${a.total} = ${dueFen} or (${a.total} > ${dueFen} and ${a.exact} = 0) end)`;
 }
 
 export const receiptPosted = sql`${receipts.billingStatus} not in ('voided', 'refunded', 'refund_pending')

@@ -269,8 +269,8 @@ async function seedSettledDemo(tx: Tx, now: Date, today: string, timeZone: strin
   ]);
   // As matching does after a run: the receipt paid twice gets its refunds case (once, whatever the re-runs).
   // Imported here, not at the top: browser specs read this module's constants, and the matcher is server-only.
-  const { openRefundCases } = await import("../import/match-refunds");
-  await openRefundCases(tx, { timeZone, now, receipts: sql`select ${ids[1]!}::bigint` });
+  const { creditTotals, openRefundCases } = await import("../import/match-refunds");
+  await openRefundCases(tx, { timeZone, now, totals: creditTotals(sql`select ${ids[1]!}::bigint`) });
 }
 
 /**
