@@ -36,7 +36,7 @@ for (const [phone, device] of phones) {
         expect(pdf.startsWith("%PDF-")).toBe(true);
         // Chinese set in an embedded subset of Noto Sans CJK, not a whole 20 MB font.
         expect(pdf).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoSansCJKsc-Regular/);
-        await page.getByRole("link", { name: x.invoice }).click();
+        await page.getByRole("link", { name: x.invoice }).first().click();
         await expect(page.locator("input[name=category][value=invoice_missing]")).toBeChecked();
       });
 
