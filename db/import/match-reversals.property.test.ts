@@ -190,8 +190,16 @@ describe(`reversal and part-payment properties on ${databaseKind()}`, () => {
                 and not exists (select 1 from match_reversals v where v.original_line_id = l.id or v.reversal_line_id = l.id)`,
         );
         fc.pre(spare!.n === 0);
-        const before = (await statuses(numbers)) as { status: { code: string } }[];
         const line = matched[pick % matched.length]!;
+        // Nor is it when the credit to return was found without a reference and its receipt has another credit: paid again, the
+        // credit names nothing that is still open, and stays an exception for a clerk.
+        const [shared] = await queryRows<{ n: number }>(
+          handle().db,
+          sql`select count(*)::int as n from matches m join receipt_credits c on c.receipt_id = m.receipt_id and c.settlement_line_id <> m.settlement_line_id
+                join settlement_lines l on l.id = m.settlement_line_id where l.bank_ref = ${line.bank_ref} and m.method <> 'reference'`,
+        );
+        fc.pre(shared!.n === 0);
+        const before = (await statuses(numbers)) as { status: { code: string } }[];
         const again = { amountFen: Number(line.amount_fen), ref: line.bank_ref };
         const [members] = await queryRows<{ n: number }>(handle().db, sql`select count(*)::int as n from channel_batch_members where batch_id = ${line.batch_id}`);
         await importStatement(mt940(r, 7, [{ ...again, reversal: true }]), "return.sta");
