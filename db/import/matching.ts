@@ -276,7 +276,7 @@ async function matchByAmountAndDate(tx: Tx, timeZone: string, rule: Pick<MatchRu
 }
 
 /**
- * Counts the receipts this run made `posted` (postedHaving: paid once, in parts, or over) and hands
+ * Counts the receipts this run made `posted` (postedOf: paid once, in parts, or over) and hands
  * those a ticket is waiting on to the hook. Both read run_totals, the run's credits added up once; the hook's pages come from
  * the few receipts with a waiting ticket, so a bulk import that posts a million receipts does not
  * write them all down first.
