@@ -38,12 +38,14 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
-    trace: "retain-on-failure",
+    // CI retries a failed test once: the trace of that retry is the one to read; recording every first run costs time.
+    trace: process.env.CI ? "on-first-retry" : "retain-on-failure",
     locale: "zh-CN",
   },
   projects: [
     { name: "public", testMatch: "public/**/*.spec.ts", use: phone },
-    { name: "a11y", testMatch: "a11y/**/*.spec.ts", use: phone },
+    // Its tests share nothing (each walks its own page states): spread over both workers instead of one.
+    { name: "a11y", testMatch: "a11y/**/*.spec.ts", use: phone, fullyParallel: true },
     { name: "security", testMatch: "security/**/*.spec.ts", use: phone },
     { name: "staff", testMatch: "staff/**/*.spec.ts", use: { ...devices["Desktop Chrome"], launchOptions: phone.launchOptions } },
   ],
