@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { defineConfig, devices } from "@playwright/test";
 import { E2E_CHANNEL_ENV } from "./e2e/channel-keys";
 
@@ -30,7 +31,9 @@ export default defineConfig({
   testDir: "./e2e",
   forbidOnly: !!process.env.CI,
   retries: process.env.CI ? 1 : 0,
-  workers: process.env.CI ? 2 : undefined,
+  // Two on CI's 2 cores; elsewhere half the cores (Playwright's default), but never one: the tests mostly wait
+  // on the server, and one worker on a 2-core machine doubles the suite's wall time.
+  workers: process.env.CI ? 2 : Math.max(2, Math.floor(availableParallelism() / 2)),
   reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
   // Generous for a busy 2-core machine (a server action that verifies a proof off-thread can take seconds
   // there); a passing test is not slowed by it.
@@ -38,12 +41,14 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
-    trace: "retain-on-failure",
+    // CI retries a failed test once: the trace of that retry is the one to read; recording every first run costs time.
+    trace: process.env.CI ? "on-first-retry" : "retain-on-failure",
     locale: "zh-CN",
   },
   projects: [
     { name: "public", testMatch: "public/**/*.spec.ts", use: phone },
-    { name: "a11y", testMatch: "a11y/**/*.spec.ts", use: phone },
+    // Its tests share nothing (each walks its own page states): spread over both workers instead of one.
+    { name: "a11y", testMatch: "a11y/**/*.spec.ts", use: phone, fullyParallel: true },
     { name: "security", testMatch: "security/**/*.spec.ts", use: phone },
     { name: "staff", testMatch: "staff/**/*.spec.ts", use: { ...devices["Desktop Chrome"], launchOptions: phone.launchOptions } },
   ],

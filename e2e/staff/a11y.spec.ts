@@ -2,7 +2,7 @@ import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { demo, qrPath } from "../fixtures";
 import { expect, test } from "../test";
-import { demoStaff, fillSignIn, signIn } from "./sign-in";
+import { fillSignIn } from "./sign-in";
 
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 
@@ -23,18 +23,17 @@ for (const locale of ["zh-CN", "en-US"]) {
       expect(await violations(page)).toEqual([]);
     });
 
-    test("console and staff administration have no axe violations", async ({ page }) => {
-      await page.goto("/staff/login");
-      await signIn(page, demoStaff("admin").email);
+    test("console and staff administration have no axe violations", async ({ page, signedIn }) => {
+      await signedIn("admin");
       expect(await violations(page)).toEqual([]);
       await page.goto("/staff/admin/staff");
       await expect(page.locator("[data-staff-row]").first()).toBeVisible();
       expect(await violations(page)).toEqual([]);
     });
 
-    test("back-office pages (corrections, exceptions, incidents, imports) have no axe violations", async ({ page }) => {
-      test.slow(); // five pages, two sign-ins
-      await signIn(page, demoStaff("supervisor").email);
+    test("back-office pages (corrections, exceptions, incidents, imports) have no axe violations", async ({ page, signedIn }) => {
+      test.slow(); // five pages, two accounts
+      await signedIn("supervisor");
       for (const path of ["/staff/corrections", "/staff/exceptions?channel=alipay", "/staff/incidents"]) {
         await page.goto(path);
         await expect(page.locator("h1")).toBeVisible();
@@ -49,23 +48,23 @@ for (const locale of ["zh-CN", "en-US"]) {
       await expect(page.locator("[data-error=invalid]")).toBeVisible();
       expect(await violations(page)).toEqual([]);
       await page.context().clearCookies();
-      await signIn(page, demoStaff("admin").email);
+      await signedIn("admin");
       await page.goto("/staff/imports");
       await expect(page.locator("input[name=file]")).toBeVisible();
       expect(await violations(page)).toEqual([]);
     });
 
-    test("dashboard, with every chart's table open, has no axe violations", async ({ page }) => {
-      await signIn(page, demoStaff("supervisor").email);
+    test("dashboard, with every chart's table open, has no axe violations", async ({ page, signedIn }) => {
+      await signedIn("supervisor");
       await page.goto("/staff/dashboard");
       await expect(page.locator('[data-chart="backlog"]')).toBeVisible();
       for (const details of await page.locator("figure details").all()) await details.locator("summary").click();
       expect(await violations(page)).toEqual([]);
     });
 
-    test("settings and audit log, and their error states, have no axe violations", async ({ page }) => {
+    test("settings and audit log, and their error states, have no axe violations", async ({ page, signedIn }) => {
       test.slow(); // three large pages analysed in one session
-      await signIn(page, demoStaff("admin").email);
+      await signedIn("admin");
       await page.goto("/staff/admin/audit?from=not-a-date");
       await expect(page.locator("[data-error=invalid]")).toBeVisible();
       expect(await violations(page)).toEqual([]);
@@ -80,8 +79,8 @@ for (const locale of ["zh-CN", "en-US"]) {
       expect(await violations(page)).toEqual([]);
     });
 
-    test("queue and ticket pages have no axe violations", async ({ page }) => {
-      // A resident's report, a two-step supervisor sign-in and three axe runs: more than the default budget on a busy machine.
+    test("queue and ticket pages have no axe violations", async ({ page, signedIn }) => {
+      // A resident's report and three axe runs: more than the default budget on a busy machine.
       test.slow();
       // A ticket of its own (pending + locked: waiting on settlement in bank_liaison; the second locale finds the same one).
       await page.goto(qrPath(demo.pending.receiptNo).replace("?", "/ticket?"));
@@ -89,7 +88,7 @@ for (const locale of ["zh-CN", "en-US"]) {
       await page.getByLabel(/问题说明|What happened/).fill("a11y");
       await page.getByLabel(/^联系方式$|^Contact$/).fill("a11y@example.cn");
       await page.getByRole("button", { name: /^(提交申请|上传付款凭证并提交|Send request|Upload proof and send)$/ }).click();
-      await signIn(page, demoStaff("supervisor").email);
+      await signedIn("supervisor");
       await expect(page.getByTestId("queue-counts")).toBeVisible();
       expect(await violations(page)).toEqual([]);
       await page.goto("/staff/queues/bank_liaison?status=waiting_on_settlement");

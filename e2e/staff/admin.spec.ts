@@ -1,5 +1,12 @@
 import { expect, test, type Page } from "@playwright/test";
+import { ADMIN_SUBJECT } from "../staff-accounts";
 import { clientAddress, demoStaff, signIn } from "./sign-in";
+
+/**
+ * The admin acts on an account of the tests' own (e2e/staff-accounts.ts), never a demo account another spec
+ * signs in as at the same time. Both tests change it, one after the other. Real sign-ins: the sessions ending is the point.
+ */
+test.describe.configure({ mode: "serial" });
 
 async function setDisabled(admin: Page, email: string, disabled: boolean) {
   await admin.goto("/staff/admin/staff");
@@ -9,7 +16,7 @@ async function setDisabled(admin: Page, email: string, disabled: boolean) {
 }
 
 test("an admin disables a user, whose open session stops working at its next click", async ({ browser }) => {
-  const clerk = demoStaff("agent", 1);
+  const clerk = ADMIN_SUBJECT;
   const clerkContext = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": clientAddress() } });
   const adminContext = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": clientAddress() } });
   const clerkPage = await clerkContext.newPage();
@@ -37,7 +44,7 @@ test("an admin disables a user, whose open session stops working at its next cli
 });
 
 test("an admin changes a role, which ends that user's open session", async ({ browser }) => {
-  const clerk = demoStaff("agent", 1);
+  const clerk = ADMIN_SUBJECT;
   const clerkContext = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": clientAddress() } });
   const adminContext = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": clientAddress() } });
   const clerkPage = await clerkContext.newPage();

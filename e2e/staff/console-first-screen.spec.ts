@@ -2,7 +2,6 @@ import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { DEMO_TICKET_RECEIPTS } from "@/db/seed/demo-receipts";
 import { expect, test } from "../test";
-import { demoStaff, signIn } from "./sign-in";
 
 /**
  * Issue 18, items 10–13 and 16, on the console screen clerks have (1366×768): the ticket's summary
@@ -38,8 +37,8 @@ async function ticketRef(page: Page, queue: string, receiptNo: string, status = 
 
 const box = async (page: Page, selector: string) => (await page.locator(selector).first().boundingBox())!;
 
-test("the ticket page holds the summary and the claim button in the first screen, and previews an image and a PDF proof inline", async ({ page, browser }) => {
-  await signIn(page, demoStaff("supervisor").email);
+test("the ticket page holds the summary and the claim button in the first screen, and previews an image and a PDF proof inline", async ({ page, browser, signedIn }) => {
+  await signedIn("supervisor");
   const imageRef = await ticketRef(page, "data_entry", DEMO_TICKET_RECEIPTS.imageProof);
   await page.goto(`/staff/tickets/${imageRef}`);
   await expect(page.locator("[data-ticket-summary]")).toBeVisible();
@@ -95,8 +94,8 @@ test("the ticket page holds the summary and the claim button in the first screen
   expect(await violations(page)).toEqual([]);
 });
 
-test("queue rows show amount, payment status, age and business days left, in staff words", async ({ page }) => {
-  await signIn(page, demoStaff("supervisor").email);
+test("queue rows show amount, payment status, age and business days left, in staff words", async ({ page, signedIn }) => {
+  await signedIn("supervisor");
   await page.goto("/staff/queues/data_entry?status=open&assigned=any");
   const headers = page.locator("[data-testid=queue-table] thead th");
   await expect(headers).toContainText(["收据号", "金额", "报告时缴费状态", "已受理", "时限", "剩余时限", "处理人"]);
@@ -117,8 +116,8 @@ test("queue rows show amount, payment status, age and business days left, in sta
   await expectNoRawCodes(page);
 });
 
-test("the dashboard puts headline numbers above its charts, each a link to the list it counts", async ({ page }) => {
-  await signIn(page, demoStaff("supervisor").email);
+test("the dashboard puts headline numbers above its charts, each a link to the list it counts", async ({ page, signedIn }) => {
+  await signedIn("supervisor");
   await expectNoRawCodes(page);
   await page.goto("/staff/dashboard");
   const headline = page.locator("[data-headline]");

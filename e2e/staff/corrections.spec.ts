@@ -1,8 +1,6 @@
-import type { Browser, Page } from "@playwright/test";
 import { DEMO_BACK_OFFICE } from "@/db/seed/demo";
 import { PNG, qrPath } from "../fixtures";
 import { expect, test } from "../test";
-import { clientAddress, demoStaff, signIn } from "./sign-in";
 
 /**
  * Maker-checker (SPEC §2.3, issue 6): a refund prepared by one clerk needs a
@@ -12,14 +10,8 @@ import { clientAddress, demoStaff, signIn } from "./sign-in";
 
 // A 1×1 PNG: a real image the server decodes and re-encodes, shown to staff as the voucher.
 
-async function staffPage(browser: Browser, email: string): Promise<Page> {
-  const context = await browser.newContext({ locale: "zh-CN", extraHTTPHeaders: { "x-forwarded-for": clientAddress() } });
-  const page = await context.newPage();
-  await signIn(page, email);
-  return page;
-}
 
-test("a refund prepared by a clerk cannot be approved by that clerk; a supervisor approves it and the status becomes refund_pending", async ({ page, browser }) => {
+test("a refund prepared by a clerk cannot be approved by that clerk; a supervisor approves it and the status becomes refund_pending", async ({ page, staffPage }) => {
   test.slow(); // three people, each signed in
   const receiptNo = DEMO_BACK_OFFICE.refund.receiptNo;
   await page.goto(qrPath(receiptNo));
@@ -36,7 +28,7 @@ test("a refund prepared by a clerk cannot be approved by that clerk; a superviso
   const ref = page.url().split("/t/")[1]!;
 
   // demo-clerk (refunds queue) prepares the refund with the voucher beside the form.
-  const clerk = await staffPage(browser, demoStaff("agent", 1).email);
+  const clerk = await staffPage("clerk");
   await clerk.goto(`/staff/corrections/new?ticket=${ref}`);
   await expect(clerk.locator("[data-voucher] img")).toBeVisible();
   await expect(clerk.locator("[data-billing-status]")).toHaveAttribute("data-billing-status", "paid");
@@ -61,7 +53,7 @@ test("a refund prepared by a clerk cannot be approved by that clerk; a superviso
   await expect(page.locator("[data-status]")).toHaveAttribute("data-status", "duplicate");
 
   // demo-supervisor sees the same voucher and approves.
-  const supervisor = await staffPage(browser, demoStaff("supervisor").email);
+  const supervisor = await staffPage("supervisor");
   await supervisor.goto("/staff/corrections");
   await expect(supervisor.locator(`[data-ticket="${ref}"]`)).toBeVisible();
   await supervisor.goto(correctionUrl);

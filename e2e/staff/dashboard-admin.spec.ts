@@ -2,7 +2,7 @@ import { randomInt } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { PNG, qrPath } from "../fixtures";
 import { expect, test } from "../test";
-import { clientAddress, demoStaff, signIn } from "./sign-in";
+import { clientAddress, demoStaff } from "./sign-in";
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
@@ -18,8 +18,8 @@ function freshReceiptNo(): string {
   return body + String((10 - (sum % 10)) % 10);
 }
 
-test("a supervisor sees the dashboard's charts with their tables, but not the admin settings", async ({ page }) => {
-  await signIn(page, demoStaff("supervisor").email);
+test("a supervisor sees the dashboard's charts with their tables, but not the admin settings", async ({ page, signedIn }) => {
+  await signedIn("supervisor");
   await page.getByRole("link", { name: /^(数据看板|Dashboard)$/ }).click();
   await expect(page).toHaveURL(/\/staff\/dashboard$/);
   for (const chart of ["backlog", "breaches-now", "breaches-weekly", "causes", "payment-statuses", "resolution", "ratings", "lookups"]) {
@@ -35,11 +35,11 @@ test("a supervisor sees the dashboard's charts with their tables, but not the ad
   await expect(page.locator("[data-error=forbidden]")).toBeVisible();
 });
 
-test("an admin corrects a calendar day and a channel cut-off, and finds both in the audit log", async ({ page }) => {
+test("an admin corrects a calendar day and a channel cut-off, and finds both in the audit log", async ({ page, signedIn }) => {
   // A far-future day no status depends on; the cash channel carries only the voided demo receipt.
   const day = `2099-${pad(randomInt(1, 13))}-${pad(randomInt(1, 29))}`;
   const admin = demoStaff("admin");
-  await signIn(page, admin.email);
+  await signedIn("admin");
   await page.getByRole("link", { name: /^(系统设置|Settings)$/ }).click();
   await expect(page).toHaveURL(/\/staff\/admin\/settings$/);
 
@@ -88,7 +88,7 @@ test("an admin corrects a calendar day and a channel cut-off, and finds both in 
   }
 });
 
-test("the tickets CSV download neutralises formulas and opens as UTF-8", async ({ page, browser }) => {
+test("the tickets CSV download neutralises formulas and opens as UTF-8", async ({ page, browser, signedIn }) => {
   const receiptNo = freshReceiptNo();
   const formula = '=HYPERLINK("http://example.invalid","点这里")';
   await page.goto(qrPath(receiptNo).replace("?", "/ticket?"));
@@ -102,7 +102,7 @@ test("the tickets CSV download neutralises formulas and opens as UTF-8", async (
 
   const staffPage = await browser.newPage({ extraHTTPHeaders: { "x-forwarded-for": clientAddress() } });
   try {
-    await signIn(staffPage, demoStaff("supervisor").email);
+    await signedIn("supervisor", staffPage);
     await staffPage.goto("/staff/dashboard");
     const [download] = await Promise.all([staffPage.waitForEvent("download"), staffPage.locator("[data-export-link]").click()]);
     expect(download.suggestedFilename()).toMatch(/^tickets-\d{8}\.csv$/);

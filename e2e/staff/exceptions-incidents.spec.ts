@@ -1,17 +1,9 @@
-import type { Browser, Page } from "@playwright/test";
 import { DEMO_BACK_OFFICE } from "@/db/seed/demo";
 import { qrPath } from "../fixtures";
 import { expect, test } from "../test";
-import { clientAddress, demoStaff, signIn } from "./sign-in";
 
 /** Exceptions with manual matching, and incidents on the status pages (issue 6), on back-office demo data no other test reads. */
 
-async function staffPage(browser: Browser, email: string): Promise<Page> {
-  const context = await browser.newContext({ locale: "zh-CN", extraHTTPHeaders: { "x-forwarded-for": clientAddress() } });
-  const page = await context.newPage();
-  await signIn(page, email);
-  return page;
-}
 
 /** Today in the service zone, shifted by `days`. */
 function serviceDate(days: number): string {
@@ -21,9 +13,9 @@ function serviceDate(days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-test("a supervisor filters the exceptions and matches a line to its candidate receipt by hand", async ({ browser }) => {
+test("a supervisor filters the exceptions and matches a line to its candidate receipt by hand", async ({ staffPage }) => {
   const { receiptNo, amount } = DEMO_BACK_OFFICE.exception;
-  const supervisor = await staffPage(browser, demoStaff("supervisor").email);
+  const supervisor = await staffPage("supervisor");
   await supervisor.goto("/staff/exceptions");
   await supervisor.getByLabel("渠道", { exact: true }).selectOption("alipay");
   await supervisor.getByLabel("金额（元）").fill(amount);
@@ -41,9 +33,9 @@ test("a supervisor filters the exceptions and matches a line to its candidate re
   await expect(supervisor.locator("[data-candidate]")).toHaveCount(0);
 });
 
-test("an exception the fee rule does not explain shows gross, fee, expected net and the difference", async ({ browser }) => {
+test("an exception the fee rule does not explain shows gross, fee, expected net and the difference", async ({ staffPage }) => {
   const { receiptNo, amountFen, creditFen } = DEMO_BACK_OFFICE.feeShort;
-  const supervisor = await staffPage(browser, demoStaff("supervisor").email);
+  const supervisor = await staffPage("supervisor");
   await supervisor.goto(`/staff/exceptions?channel=wechat&amount=${(creditFen / 100).toFixed(2)}`);
   const candidate = supervisor.locator(`[data-exception] [data-candidate="${receiptNo}"]`);
   await expect(candidate).toContainText("按费率扣除手续费后金额相近");
@@ -57,7 +49,7 @@ test("an exception the fee rule does not explain shows gross, fee, expected net 
   await expect(amounts).toContainText("差额 −¥0.20");
 });
 
-test("an incident shows on the affected status page, groups its tickets, and goes away when ended", async ({ page, browser }) => {
+test("an incident shows on the affected status page, groups its tickets, and goes away when ended", async ({ page, staffPage }) => {
   test.slow(); // a resident and a supervisor, status pages checked three times
   const { receiptNo } = DEMO_BACK_OFFICE.incident;
   await page.goto(qrPath(receiptNo).replace("?", "/ticket?"));
@@ -71,7 +63,7 @@ test("an incident shows on the affected status page, groups its tickets, and goe
   await expect(page.locator("[data-status]")).toHaveAttribute("data-status", "overdue");
   await expect(page.locator("[data-incident]")).toHaveCount(0);
 
-  const supervisor = await staffPage(browser, demoStaff("supervisor").email);
+  const supervisor = await staffPage("supervisor");
   await supervisor.goto("/staff/incidents");
   // Bad input first: the last day before the first one.
   await supervisor.getByLabel("渠道", { exact: true }).selectOption(DEMO_BACK_OFFICE.incident.channel);

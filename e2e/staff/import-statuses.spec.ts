@@ -5,7 +5,6 @@ import { expectedPostingDate } from "@/lib/posting-date";
 import { withLuhnDigit } from "@/lib/receipt-number";
 import { qrPath } from "../fixtures";
 import { expect, test } from "../test";
-import { demoStaff, signIn } from "./sign-in";
 
 /**
  * Issue 4: every SPEC §2.1 status is reachable from imported files, not only from the demo
@@ -70,9 +69,9 @@ async function upload(page: Page, kind: "receipts" | "settlements", name: string
   await expect(page.locator("[data-import-status]")).toHaveAttribute("data-import-status", "done");
 }
 
-test("receipts and a statement imported by an admin reach every status, with the expected date shown", async ({ page, browser }) => {
+test("receipts and a statement imported by an admin reach every status, with the expected date shown", async ({ page, browser, signedIn }) => {
   test.slow();
-  await signIn(page, demoStaff("admin").email);
+  await signedIn("admin");
   await upload(page, "receipts", `receipts-${prefix}.csv`, receiptsCsv);
   await upload(page, "settlements", `statement-${prefix}.csv`, statementCsv);
 

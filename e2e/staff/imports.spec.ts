@@ -1,10 +1,9 @@
 import { expect, test } from "../test";
-import { demoStaff, signIn } from "./sign-in";
 
 /** Browser import (issue 6): the admin uploads a statement, the CLI's engine loads it, the page shows the summary and keeps a record. */
 
-test("an admin uploads a settlement statement and sees the summary; the import is listed", async ({ page }) => {
-  await signIn(page, demoStaff("admin").email);
+test("an admin uploads a settlement statement and sees the summary; the import is listed", async ({ page, signedIn }) => {
+  await signedIn("admin");
   await page.goto("/staff/imports");
   await page.getByLabel("文件内容").selectOption("settlements");
   await page.getByLabel("对账单格式").selectOption("csv");
@@ -26,8 +25,8 @@ test("an admin uploads a settlement statement and sees the summary; the import i
   await expect(page.locator(`[data-import-run="${runId}"] [data-import-status]`)).toHaveAttribute("data-import-status", "done");
 });
 
-test("imports are for administrators only", async ({ page }) => {
-  await signIn(page, demoStaff("supervisor").email);
+test("imports are for administrators only", async ({ page, signedIn }) => {
+  await signedIn("supervisor");
   await page.goto("/staff/imports");
   await expect(page.locator("[data-error=forbidden]")).toBeVisible();
   await expect(page.locator("input[name=file]")).toHaveCount(0);

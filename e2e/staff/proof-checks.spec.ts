@@ -2,7 +2,6 @@ import { DEMO_PROOF } from "@/db/seed/demo";
 import { renderScreen } from "@/lib/proofs/corpus";
 import { qrPath } from "../fixtures";
 import { expect, test } from "../test";
-import { clientAddress, demoStaff, signIn } from "./sign-in";
 
 /**
  * Proof reading (issue 15): a resident of an unpaid receipt uploads a WeChat
@@ -11,7 +10,7 @@ import { clientAddress, demoStaff, signIn } from "./sign-in";
  * and confirming it posts the receipt and resolves the ticket; the re-entry
  * form opens filled in from the reading.
  */
-test("a slip's transaction number on an exception line: proposed on the ticket page, confirmed by a clerk, posted and resolved", async ({ page, browser }) => {
+test("a slip's transaction number on an exception line: proposed on the ticket page, confirmed by a clerk, posted and resolved", async ({ page, staffPage }) => {
   test.slow(); // the in-process worker reads proofs every 15 s
   const slip = await renderScreen("wechat", {
     amountFen: DEMO_PROOF.amountFen,
@@ -34,9 +33,7 @@ test("a slip's transaction number on an exception line: proposed on the ticket p
   await expect(page).toHaveURL(/\/t\/T-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
   const ref = page.url().split("/t/")[1]!;
 
-  const context = await browser.newContext({ locale: "zh-CN", extraHTTPHeaders: { "x-forwarded-for": clientAddress() } });
-  const clerk = await context.newPage();
-  await signIn(clerk, demoStaff("supervisor").email);
+  const clerk = await staffPage("supervisor");
   await clerk.goto(`/staff/tickets/${ref}`);
   const check = clerk.locator("[data-proof-check]");
   await expect(async () => {

@@ -1,7 +1,7 @@
 import type { Page } from "@playwright/test";
 import { demo, PNG, qrPath, ROUTING_ROWS } from "../fixtures";
 import { expect, test } from "../test";
-import { clientAddress, demoStaff, signIn } from "./sign-in";
+import { clientAddress } from "./sign-in";
 
 /**
  * Issue 5: a ticket opened for each SPEC §2.3 routing row shows up in the right staff
@@ -29,24 +29,18 @@ async function reportAndGetRef(page: Page, receiptNo: string, category: string, 
   return (await existing.textContent())!.match(/T-[0-9A-Z]{4}-[0-9A-Z]{4}/)![0];
 }
 
-test("a ticket for each routing row is in its staff queue", async ({ page, browser }) => {
+test("a ticket for each routing row is in its staff queue", async ({ page, staffPage }) => {
   test.slow();
   const refs: [ref: string, queue: string, ticketStatus: string, category: string][] = [];
   for (const [status, category, proof, queue, ticketStatus] of rows) {
     refs.push([await reportAndGetRef(page, demo[status].receiptNo, category, proof), queue, ticketStatus, category]);
   }
 
-  const context = await browser.newContext({ locale: "zh-CN", extraHTTPHeaders: { "x-forwarded-for": clientAddress() } });
-  try {
-    const staff = await context.newPage();
-    await signIn(staff, demoStaff("supervisor").email);
-    for (const [ref, queue, ticketStatus, category] of refs) {
-      await staff.goto(`/staff/queues/${queue}?status=${ticketStatus}&category=${category}&assigned=any`);
-      const row = staff.locator(`[data-ticket-row="${ref}"]`);
-      await expect(row, `${ref} in ${queue}`).toBeVisible();
-      await expect(row.locator("[data-ticket-status]")).toHaveAttribute("data-ticket-status", ticketStatus);
-    }
-  } finally {
-    await context.close();
+  const staff = await staffPage("supervisor");
+  for (const [ref, queue, ticketStatus, category] of refs) {
+    await staff.goto(`/staff/queues/${queue}?status=${ticketStatus}&category=${category}&assigned=any`);
+    const row = staff.locator(`[data-ticket-row="${ref}"]`);
+    await expect(row, `${ref} in ${queue}`).toBeVisible();
+    await expect(row.locator("[data-ticket-status]")).toHaveAttribute("data-ticket-status", ticketStatus);
   }
 });

@@ -1,7 +1,6 @@
-import type { Browser, Page } from "@playwright/test";
 import { demo, qrPath } from "../fixtures";
 import { expect, test } from "../test";
-import { clientAddress, demoStaff, signIn } from "./sign-in";
+import { clientAddress } from "./sign-in";
 
 /**
  * The ticket desk end to end (issue 6): a resident reports a problem, an
@@ -16,14 +15,8 @@ import { clientAddress, demoStaff, signIn } from "./sign-in";
  */
 const CATEGORIES = ["locked", "wrong_amount", "duplicate_charge"] as const;
 
-async function staffPage(browser: Browser, email: string): Promise<Page> {
-  const context = await browser.newContext({ locale: "zh-CN", extraHTTPHeaders: { "x-forwarded-for": clientAddress() } });
-  const page = await context.newPage();
-  await signIn(page, email);
-  return page;
-}
 
-test("an agent takes a resident's ticket, asks for information, sees the reply and resolves; stale forms and other queues are refused", async ({ page, browser }, testInfo) => {
+test("an agent takes a resident's ticket, asks for information, sees the reply and resolves; stale forms and other queues are refused", async ({ page, browser, staffPage }, testInfo) => {
   test.slow(); // three browsers and a dozen round trips on a shared CI machine
   // The resident reports a late payment: routed to bank_liaison.
   await page.goto(qrPath(demo.overdue.receiptNo).replace("?", "/ticket?"));
@@ -36,7 +29,7 @@ test("an agent takes a resident's ticket, asks for information, sees the reply a
   const privateLink = (await page.getByTestId("private-link").textContent())!;
 
   // The agent of bank_liaison opens it: the resident's details unmasked, and takes it.
-  const agent = await staffPage(browser, demoStaff("agent").email);
+  const agent = await staffPage("agent");
   await agent.goto(`/staff/tickets/${ref}`);
   const status = agent.locator("dd[data-ticket-status]");
   await expect(status).toHaveAttribute("data-ticket-status", "open");
@@ -85,7 +78,7 @@ test("an agent takes a resident's ticket, asks for information, sees the reply a
   await expect(status).toHaveAttribute("data-ticket-status", "resolved");
 
   // An agent of other queues (refunds, finance) cannot open it.
-  const clerk = await staffPage(browser, demoStaff("agent", 1).email);
+  const clerk = await staffPage("clerk");
   await clerk.goto(`/staff/tickets/${ref}`);
   await expect(clerk.locator("[data-error=not_found]")).toBeVisible();
   await expect(clerk.locator("[data-payer-contact]")).toHaveCount(0);
@@ -93,9 +86,9 @@ test("an agent takes a resident's ticket, asks for information, sees the reply a
   await Promise.all([agent.context().close(), residentContext.close(), clerk.context().close()]);
 });
 
-test("the console home counts the agent's queues, the queue page lists and pages them, and next ticket opens one", async ({ browser }) => {
+test("the console home counts the agent's queues, the queue page lists and pages them, and next ticket opens one", async ({ staffPage }) => {
   test.slow();
-  const agent = await staffPage(browser, demoStaff("agent").email);
+  const agent = await staffPage("agent");
   const rows = agent.locator("[data-testid=queue-counts] tbody tr");
   await expect(rows).toHaveCount(2);
   await expect(agent.locator("[data-queue=bank_liaison]")).toBeVisible();
