@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomInt, randomUUID } from "node:crypto";
 import { readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { request as httpRequest } from "node:http";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import postgres from "postgres";
@@ -32,7 +33,11 @@ import { buildIsStale, buildNext, productionServerArgs } from "./next-server";
  */
 const PORT = Number(process.env.BENCH_PORT ?? 3450);
 const BASE = `http://127.0.0.1:${PORT}`;
-/** Every instance is addressed by the first one's name, as behind a balancer (server actions check Origin against Host). */
+/**
+ * Every instance is addressed by one name, the first one's, as behind a balancer: it is every instance's
+ * PUBLIC_BASE_URL, and every request (residents' and the attacker's alike) sends it as Host and Origin,
+ * so server actions pass the origin check (lib/action-origin.mjs) and bombs are refused for what they are.
+ */
 const HOST = new URL(BASE).host;
 /** Instances of the build, on PORT, PORT+1, …; connections are spread evenly across them, as an L4 balancer would. */
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? cpus().length);
@@ -65,7 +70,7 @@ runCli(async () => {
   const { url } = database;
   const servers = Array.from({ length: INSTANCES }, (_, i) =>
     spawn(process.execPath, productionServerArgs(PORT + i, "127.0.0.1"), {
-      env: { ...process.env, ...SECRETS, NODE_ENV: "production", DATABASE_URL: url, PAYSTATUS_INSECURE_COOKIES: "1", TRUSTED_PROXY_HOPS: "1", PUBLIC_BASE_URL: `http://127.0.0.1:${PORT + i}` },
+      env: { ...process.env, ...SECRETS, NODE_ENV: "production", DATABASE_URL: url, PAYSTATUS_INSECURE_COOKIES: "1", TRUSTED_PROXY_HOPS: "1", PUBLIC_BASE_URL: BASE },
       stdio: ["ignore", "ignore", "inherit"],
     }),
   );
@@ -152,9 +157,9 @@ runCli(async () => {
     const bombs = bombEverySecond(forms.ticket, SECONDS);
     const [underAttack, bombed] = await Promise.all([run(mix(forms, photo), BOMB_CONNECTIONS, SECONDS), bombs]);
     const ratio = calm.total > 0 && calm.p99 > 0 ? underAttack.p99 / calm.p99 : Number.NaN;
-    console.log(`\nPDF bomb (${bombed.bytes} bytes, 256 MB inside) once a second, each from a new address, beside ${BOMB_CONNECTIONS} connections of residents:`);
-    console.log(`  residents alone:         ${calm.rps.toFixed(0).padStart(5)} req/s, p50 ${calm.p50} ms, p99 ${calm.p99} ms, 5xx ${calm.fivexx}, errors/timeouts ${calm.errors}`);
-    console.log(`  residents beside bombs:  ${underAttack.rps.toFixed(0).padStart(5)} req/s, p50 ${underAttack.p50} ms, p99 ${underAttack.p99} ms, 5xx ${underAttack.fivexx}, errors/timeouts ${underAttack.errors}`);
+    console.log(`\nPDF bomb (${bombed.bytes} bytes, 256 MB inside) once a second, each from a new address, beside ${BOMB_CONNECTIONS} connections of residents (load average now ${loadavg().map((n) => n.toFixed(1)).join(" ")}):`);
+    console.log(`  residents alone:         ${calm.rps.toFixed(0).padStart(5)} req/s, p50 ${calm.p50} ms, p99 ${calm.p99} ms, 5xx ${calm.fivexx}, 403 ${calm.forbidden}, errors/timeouts ${calm.errors}`);
+    console.log(`  residents beside bombs:  ${underAttack.rps.toFixed(0).padStart(5)} req/s, p50 ${underAttack.p50} ms, p99 ${underAttack.p99} ms, 5xx ${underAttack.fivexx}, 403 ${underAttack.forbidden}, errors/timeouts ${underAttack.errors}`);
     console.log(`  bombs sent ${bombed.sent}, refused as a proof that cannot be read ${bombed.refused}, other answers ${JSON.stringify(bombed.other)}, 5xx ${bombed.fivexx}`);
     console.log(
       Number.isNaN(ratio)
@@ -302,12 +307,11 @@ async function bombEverySecond(form: FormTemplate, seconds: number) {
     const url = `http://127.0.0.1:${PORT + (i % INSTANCES)}/r/${no}/ticket?t=${token}`;
     tally.sent++;
     answers.push(
-      fetch(url, { method: "POST", body: new Uint8Array(body), redirect: "manual", headers: { "content-type": type, host: HOST, origin: BASE, "x-forwarded-for": `203.0.113.${(i % 250) + 1}`, "accept-language": "zh-CN" } })
-        .then(async (response) => {
-          const html = await response.text();
-          if (response.status >= 500) tally.fivexx++;
-          else if (response.status === 200 && html.includes('data-error="invalid"')) tally.refused++;
-          else tally.other[String(response.status)] = (tally.other[String(response.status)] ?? 0) + 1;
+      post(url, body, { "content-type": type, host: HOST, origin: BASE, "x-forwarded-for": `203.0.113.${(i % 250) + 1}`, "accept-language": "zh-CN" })
+        .then(({ status, html }) => {
+          if (status >= 500) tally.fivexx++;
+          else if (status === 200 && html.includes('data-error="invalid"')) tally.refused++;
+          else tally.other[String(status)] = (tally.other[String(status)] ?? 0) + 1;
         })
         .catch(() => {
           tally.other.network = (tally.other.network ?? 0) + 1;
@@ -319,17 +323,33 @@ async function bombEverySecond(form: FormTemplate, seconds: number) {
   return tally;
 }
 
+/** A POST with the Host given (fetch would put the instance's own address there). */
+function post(url: string, body: Buffer, headers: Record<string, string>): Promise<{ status: number; html: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: "POST", headers: { ...headers, "content-length": String(body.length) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, html: Buffer.concat(chunks).toString("utf8") }));
+      res.on("error", reject);
+    });
+    req.setTimeout(60_000, () => req.destroy(new Error("timeout")));
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
 function mix(forms: { lookup: FormTemplate; ticket: FormTemplate }, photo: Buffer, outcome?: Outcome): autocannon.Request[] {
   const right = lookupRequest(forms.lookup, anyReceipt, () => AMOUNT, outcome);
   const wrong = lookupRequest(forms.lookup, anyReceipt, () => "99.99", outcome);
   return [statusView(), right, statusView(), wrong, statusView(), ticketRequest(forms.ticket, photo, outcome), statusView(), right, statusView(), wrong];
 }
 
-type Run = { rps: number; total: number; mean: number; errors: number; fivexx: number; p50: number; p95: number; p99: number };
+type Run = { rps: number; total: number; mean: number; errors: number; fivexx: number; forbidden: number; p50: number; p95: number; p99: number };
 
 /** One bounded load step, its connections spread across the instances; percentiles from every response time. */
 async function run(requests: autocannon.Request[], connections: number, seconds: number): Promise<Run> {
   const times: number[] = [];
+  let forbidden = 0;
   const shares = Array.from({ length: Math.min(INSTANCES, connections) }, (_, i) => Math.floor(connections / INSTANCES) + (i < connections % INSTANCES ? 1 : 0));
   const results = await Promise.all(
     shares.map(
@@ -338,7 +358,10 @@ async function run(requests: autocannon.Request[], connections: number, seconds:
           const instance = autocannon({ url: `http://127.0.0.1:${PORT + i}`, connections: share, duration: seconds, requests, timeout: 10 }, (error: unknown, result: autocannon.Result) =>
             error ? reject(error instanceof Error ? error : new Error("autocannon failed")) : resolve(result),
           );
-          instance.on("response", (_client, _status, _bytes, responseTime) => times.push(responseTime));
+          instance.on("response", (_client, status, _bytes, responseTime) => {
+            times.push(responseTime);
+            if (status === 403) forbidden++;
+          });
         }),
     ),
   );
@@ -351,6 +374,7 @@ async function run(requests: autocannon.Request[], connections: number, seconds:
     mean: times.reduce((n, t) => n + t, 0) / Math.max(1, times.length),
     errors: results.reduce((n, r) => n + r.errors + r.timeouts, 0),
     fivexx: results.reduce((n, r) => n + r["5xx"], 0),
+    forbidden,
     p50: at(0.5),
     p95: at(0.95),
     p99: at(0.99),
