@@ -87,7 +87,7 @@ runCli(async () => {
     await run(mix(forms, photo), 10, 3);
 
     // What each kind of request costs alone: latency at one connection and server CPU per request.
-    console.log("\ncost of each kind of request alone (1 connection, 3 s):");
+    console.log("\ncost of each kind of request alone (1 connection, 3 s; reports: 12 in a row):");
     const kinds: [string, autocannon.Request][] = [
       ["QR status view", statusView()],
       ["lookup, right amount", lookupRequest(forms.lookup, anyReceipt, () => AMOUNT)],
@@ -97,9 +97,9 @@ runCli(async () => {
     ];
     for (const [name, request] of kinds) {
       const cpu = await cpuMeter(serverPids, sql);
-      const result = await run([request], 1, 3);
+      const result = await run([request], 1, 3, name.startsWith("report") ? 12 : undefined);
       const used = await cpu.stop();
-      const perRequest = (cores: number) => `${((cores * 3000) / Math.max(1, result.total)).toFixed(1).padStart(5)} ms`;
+      const perRequest = (cores: number) => `${((cores * used.seconds * 1000) / Math.max(1, result.total)).toFixed(1).padStart(5)} ms`;
       console.log(`  ${name.padEnd(22)} mean ${result.mean.toFixed(1).padStart(6)} ms   server CPU ${perRequest(used.serverCpu)}   database CPU ${perRequest(used.dbCpu)} per request`);
     }
 
@@ -354,7 +354,8 @@ function mix(forms: { lookup: FormTemplate; ticket: FormTemplate }, photo: Buffe
 type Run = { rps: number; total: number; mean: number; errors: number; fivexx: number; forbidden: number; p50: number; p95: number; p99: number };
 
 /** One bounded load step, its connections spread across the instances; percentiles from every response time. */
-async function run(requests: autocannon.Request[], connections: number, seconds: number): Promise<Run> {
+/** `amount`: that many requests (per instance used) instead of `seconds`. */
+async function run(requests: autocannon.Request[], connections: number, seconds: number, amount?: number): Promise<Run> {
   const times: number[] = [];
   let forbidden = 0;
   const shares = Array.from({ length: Math.min(INSTANCES, connections) }, (_, i) => Math.floor(connections / INSTANCES) + (i < connections % INSTANCES ? 1 : 0));
@@ -362,7 +363,7 @@ async function run(requests: autocannon.Request[], connections: number, seconds:
     shares.map(
       (share, i) =>
         new Promise<autocannon.Result>((resolve, reject) => {
-          const instance = autocannon({ url: `http://127.0.0.1:${PORT + i}`, connections: share, duration: seconds, requests, timeout: 10 }, (error: unknown, result: autocannon.Result) =>
+          const instance = autocannon({ url: `http://127.0.0.1:${PORT + i}`, connections: share, ...(amount ? { amount } : { duration: seconds }), requests, timeout: 10 }, (error: unknown, result: autocannon.Result) =>
             error ? reject(error instanceof Error ? error : new Error("autocannon failed")) : resolve(result),
           );
           instance.on("response", (_client, status, _bytes, responseTime) => {
@@ -431,6 +432,7 @@ async function cpuMeter(serverPids: number[], sql: postgres.Sql) {
       const dbPids = await backends();
       const dbTicks = dbPids.reduce((total, pid) => total + ticks(pid) - (dbBefore.get(pid) ?? 0), 0);
       return {
+        seconds,
         serverCpu: (sum(treePids) - serverBefore) / hz / seconds,
         dbCpu: dbTicks / hz / seconds,
         machineCpu: (machine() - machineBefore) / hz / seconds,
