@@ -1,4 +1,9 @@
+import { publicHost } from "./lib/action-origin.mjs";
 import { MAX_REQUEST_BODY_MB } from "./lib/request-limits.mjs";
+
+// Server actions come from PUBLIC_BASE_URL's origin (lib/action-origin.mjs refuses others first); Next.js
+// compares Origin with X-Forwarded-Host or Host, which behind a balancer may name the instance instead.
+const PUBLIC_HOST = publicHost(process.env.PUBLIC_BASE_URL);
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
@@ -10,7 +15,7 @@ const nextConfig = {
   experimental: {
     // Ticket forms carry up to 5 proofs of 10 MB each; each file is checked again on the server.
     // scripts/http-server.mjs refuses a larger Content-Length with 413 before Next.js reads it.
-    serverActions: { bodySizeLimit: `${MAX_REQUEST_BODY_MB}mb` },
+    serverActions: { bodySizeLimit: `${MAX_REQUEST_BODY_MB}mb`, ...(PUBLIC_HOST ? { allowedOrigins: [PUBLIC_HOST] } : {}) },
     proxyClientMaxBodySize: `${MAX_REQUEST_BODY_MB}mb`,
     // Issue 18: the stylesheet (~5 KB) goes into the HTML as a <style> tag, so a page paints with its
     // HTML on a slow connection instead of waiting one more round trip (CSP allows inline styles).

@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import postgres from "postgres";
+import { actionOriginRefusal, actionOriginRefusalResponse } from "./lib/action-origin.mjs";
 import { env } from "./lib/env";
 import { reconnectBackoff } from "./lib/reconnect";
 import { REQUEST_ID_HEADER, requestIdFrom } from "./lib/request-id.mjs";
@@ -10,11 +11,19 @@ import { REQUEST_ID_HEADER, requestIdFrom } from "./lib/request-id.mjs";
  * request), HSTS in production, and a request id on the request (for pages,
  * actions, route handlers and their log lines) and on the response. While
  * PostgreSQL is unreachable every request gets a clean 503 naming its request
- * id instead of reaching code that would fail half-way. Authorization is NOT
+ * id instead of reaching code that would fail half-way. A server action posted
+ * from another origin gets a clean 403 (lib/action-origin.mjs; the production
+ * server, scripts/http-server.mjs, refuses it before Next.js reads the body, this
+ * covers any other server). Authorization is NOT
  * done here: every page, action and route handler checks its caller in the
  * data layer.
  */
 export async function proxy(request: NextRequest) {
+  const pathname = request.nextUrl.pathname;
+  if (actionOriginRefusal({ method: request.method, pathname, header: (name) => request.headers.get(name), publicBaseUrl: process.env.PUBLIC_BASE_URL })) {
+    const refusal = actionOriginRefusalResponse(pathname);
+    return new NextResponse(refusal.body, { status: refusal.status, headers: refusal.headers });
+  }
   const requestId = requestIdFrom(request.headers.get(REQUEST_ID_HEADER));
   const nonce = btoa(crypto.randomUUID());
   const production = process.env.NODE_ENV === "production";

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomInt, randomUUID } from "node:crypto";
 import { readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { request as httpRequest } from "node:http";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import postgres from "postgres";
@@ -32,7 +33,11 @@ import { buildIsStale, buildNext, productionServerArgs } from "./next-server";
  */
 const PORT = Number(process.env.BENCH_PORT ?? 3450);
 const BASE = `http://127.0.0.1:${PORT}`;
-/** Every instance is addressed by the first one's name, as behind a balancer (server actions check Origin against Host). */
+/**
+ * Every instance is addressed by one name, the first one's, as behind a balancer: it is every instance's
+ * PUBLIC_BASE_URL, and every request (residents' and the attacker's alike) sends it as Host and Origin,
+ * so server actions pass the origin check (lib/action-origin.mjs) and bombs are refused for what they are.
+ */
 const HOST = new URL(BASE).host;
 /** Instances of the build, on PORT, PORT+1, …; connections are spread evenly across them, as an L4 balancer would. */
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? cpus().length);
@@ -63,9 +68,11 @@ runCli(async () => {
   }
   const database = await prepareDatabase();
   const { url } = database;
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the servers (NODE_OPTIONS may not carry --cpu-prof).
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
   const servers = Array.from({ length: INSTANCES }, (_, i) =>
-    spawn(process.execPath, productionServerArgs(PORT + i, "127.0.0.1"), {
-      env: { ...process.env, ...SECRETS, NODE_ENV: "production", DATABASE_URL: url, PAYSTATUS_INSECURE_COOKIES: "1", TRUSTED_PROXY_HOPS: "1", PUBLIC_BASE_URL: `http://127.0.0.1:${PORT + i}` },
+    spawn(process.execPath, [...nodeArgs, ...productionServerArgs(PORT + i, "127.0.0.1")], {
+      env: { ...process.env, ...SECRETS, NODE_ENV: "production", DATABASE_URL: url, PAYSTATUS_INSECURE_COOKIES: "1", TRUSTED_PROXY_HOPS: "1", PUBLIC_BASE_URL: BASE },
       stdio: ["ignore", "ignore", "inherit"],
     }),
   );
@@ -80,18 +87,19 @@ runCli(async () => {
     await run(mix(forms, photo), 10, 3);
 
     // What each kind of request costs alone: latency at one connection and server CPU per request.
-    console.log("\ncost of each kind of request alone (1 connection, 3 s):");
+    console.log("\ncost of each kind of request alone (1 connection, 3 s; reports: 12 in a row):");
     const kinds: [string, autocannon.Request][] = [
       ["QR status view", statusView()],
       ["lookup, right amount", lookupRequest(forms.lookup, anyReceipt, () => AMOUNT)],
       ["lookup, wrong amount", lookupRequest(forms.lookup, anyReceipt, () => "99.99")],
       ["report with a photo", ticketRequest(forms.ticket, photo)],
+      ["report with a PDF bomb", ticketRequest(forms.ticket, photo, undefined, flateInFlatePdf(256 * 1024 * 1024))],
     ];
     for (const [name, request] of kinds) {
       const cpu = await cpuMeter(serverPids, sql);
-      const result = await run([request], 1, 3);
+      const result = await run([request], 1, 3, name.startsWith("report") ? 12 : undefined);
       const used = await cpu.stop();
-      const perRequest = (cores: number) => `${((cores * 3000) / Math.max(1, result.total)).toFixed(1).padStart(5)} ms`;
+      const perRequest = (cores: number) => `${((cores * used.seconds * 1000) / Math.max(1, result.total)).toFixed(1).padStart(5)} ms`;
       console.log(`  ${name.padEnd(22)} mean ${result.mean.toFixed(1).padStart(6)} ms   server CPU ${perRequest(used.serverCpu)}   database CPU ${perRequest(used.dbCpu)} per request`);
     }
 
@@ -148,13 +156,16 @@ runCli(async () => {
     // Residents alone, then the same residents beside one PDF bomb a second (issue 12).
     // Let the previous step's backlog drain first.
     await new Promise((r) => setTimeout(r, 5000));
+    // Warm-up at this concurrency first (not measured): the first seconds at a new concurrency fill the
+    // database pools and the proof queue, and would otherwise land in the "alone" figures only.
+    await run(mix(forms, photo), BOMB_CONNECTIONS, Math.min(10, SECONDS));
     const calm = await run(mix(forms, photo), BOMB_CONNECTIONS, SECONDS);
     const bombs = bombEverySecond(forms.ticket, SECONDS);
     const [underAttack, bombed] = await Promise.all([run(mix(forms, photo), BOMB_CONNECTIONS, SECONDS), bombs]);
     const ratio = calm.total > 0 && calm.p99 > 0 ? underAttack.p99 / calm.p99 : Number.NaN;
-    console.log(`\nPDF bomb (${bombed.bytes} bytes, 256 MB inside) once a second, each from a new address, beside ${BOMB_CONNECTIONS} connections of residents:`);
-    console.log(`  residents alone:         ${calm.rps.toFixed(0).padStart(5)} req/s, p50 ${calm.p50} ms, p99 ${calm.p99} ms, 5xx ${calm.fivexx}, errors/timeouts ${calm.errors}`);
-    console.log(`  residents beside bombs:  ${underAttack.rps.toFixed(0).padStart(5)} req/s, p50 ${underAttack.p50} ms, p99 ${underAttack.p99} ms, 5xx ${underAttack.fivexx}, errors/timeouts ${underAttack.errors}`);
+    console.log(`\nPDF bomb (${bombed.bytes} bytes, 256 MB inside) once a second, each from a new address, beside ${BOMB_CONNECTIONS} connections of residents (load average now ${loadavg().map((n) => n.toFixed(1)).join(" ")}):`);
+    console.log(`  residents alone:         ${calm.rps.toFixed(0).padStart(5)} req/s, p50 ${calm.p50} ms, p99 ${calm.p99} ms, 5xx ${calm.fivexx}, 403 ${calm.forbidden}, errors/timeouts ${calm.errors}`);
+    console.log(`  residents beside bombs:  ${underAttack.rps.toFixed(0).padStart(5)} req/s, p50 ${underAttack.p50} ms, p99 ${underAttack.p99} ms, 5xx ${underAttack.fivexx}, 403 ${underAttack.forbidden}, errors/timeouts ${underAttack.errors}`);
     console.log(`  bombs sent ${bombed.sent}, refused as a proof that cannot be read ${bombed.refused}, other answers ${JSON.stringify(bombed.other)}, 5xx ${bombed.fivexx}`);
     console.log(
       Number.isNaN(ratio)
@@ -267,7 +278,8 @@ function lookupRequest(form: FormTemplate, receipt: () => string, amount: () => 
   };
 }
 
-function ticketRequest(form: FormTemplate, photo: Buffer, outcome?: Outcome): autocannon.Request {
+/** A report with a photo, or with `pdf` attached instead (the bomb's cost alone). */
+function ticketRequest(form: FormTemplate, photo: Buffer, outcome?: Outcome, pdf?: Buffer): autocannon.Request {
   return {
     method: "POST",
     setupRequest: (req) => {
@@ -276,7 +288,7 @@ function ticketRequest(form: FormTemplate, photo: Buffer, outcome?: Outcome): au
       const fields = form.fields.filter(([name]) => !["receipt", "t", "idempotency_key"].includes(name));
       const { body, type } = multipart(
         [...fields, ["receipt", no], ["t", token], ["idempotency_key", randomUUID()], ["category", "not_posted"], ["description", "已经付款二十天了，还没有入账。"], ["contact", "13800138000"]],
-        { name: "proof", filename: "receipt.jpg", type: "image/jpeg", data: photo },
+        pdf ? { name: "proof", filename: "receipt.pdf", type: "application/pdf", data: pdf } : { name: "proof", filename: "receipt.jpg", type: "image/jpeg", data: photo },
       );
       return { ...req, path: `/r/${no}/ticket?t=${token}`, body, headers: { "content-type": type, host: HOST, origin: BASE, "x-forwarded-for": residentAddress(), "accept-language": "zh-CN" } };
     },
@@ -302,12 +314,11 @@ async function bombEverySecond(form: FormTemplate, seconds: number) {
     const url = `http://127.0.0.1:${PORT + (i % INSTANCES)}/r/${no}/ticket?t=${token}`;
     tally.sent++;
     answers.push(
-      fetch(url, { method: "POST", body: new Uint8Array(body), redirect: "manual", headers: { "content-type": type, host: HOST, origin: BASE, "x-forwarded-for": `203.0.113.${(i % 250) + 1}`, "accept-language": "zh-CN" } })
-        .then(async (response) => {
-          const html = await response.text();
-          if (response.status >= 500) tally.fivexx++;
-          else if (response.status === 200 && html.includes('data-error="invalid"')) tally.refused++;
-          else tally.other[String(response.status)] = (tally.other[String(response.status)] ?? 0) + 1;
+      post(url, body, { "content-type": type, host: HOST, origin: BASE, "x-forwarded-for": `203.0.113.${(i % 250) + 1}`, "accept-language": "zh-CN" })
+        .then(({ status, html }) => {
+          if (status >= 500) tally.fivexx++;
+          else if (status === 200 && html.includes('data-error="invalid"')) tally.refused++;
+          else tally.other[String(status)] = (tally.other[String(status)] ?? 0) + 1;
         })
         .catch(() => {
           tally.other.network = (tally.other.network ?? 0) + 1;
@@ -319,26 +330,46 @@ async function bombEverySecond(form: FormTemplate, seconds: number) {
   return tally;
 }
 
+/** A POST with the Host given (fetch would put the instance's own address there). */
+function post(url: string, body: Buffer, headers: Record<string, string>): Promise<{ status: number; html: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: "POST", headers: { ...headers, "content-length": String(body.length) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, html: Buffer.concat(chunks).toString("utf8") }));
+      res.on("error", reject);
+    });
+    req.setTimeout(60_000, () => req.destroy(new Error("timeout")));
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
 function mix(forms: { lookup: FormTemplate; ticket: FormTemplate }, photo: Buffer, outcome?: Outcome): autocannon.Request[] {
   const right = lookupRequest(forms.lookup, anyReceipt, () => AMOUNT, outcome);
   const wrong = lookupRequest(forms.lookup, anyReceipt, () => "99.99", outcome);
   return [statusView(), right, statusView(), wrong, statusView(), ticketRequest(forms.ticket, photo, outcome), statusView(), right, statusView(), wrong];
 }
 
-type Run = { rps: number; total: number; mean: number; errors: number; fivexx: number; p50: number; p95: number; p99: number };
+type Run = { rps: number; total: number; mean: number; errors: number; fivexx: number; forbidden: number; p50: number; p95: number; p99: number };
 
 /** One bounded load step, its connections spread across the instances; percentiles from every response time. */
-async function run(requests: autocannon.Request[], connections: number, seconds: number): Promise<Run> {
+/** `amount`: that many requests (per instance used) instead of `seconds`. */
+async function run(requests: autocannon.Request[], connections: number, seconds: number, amount?: number): Promise<Run> {
   const times: number[] = [];
+  let forbidden = 0;
   const shares = Array.from({ length: Math.min(INSTANCES, connections) }, (_, i) => Math.floor(connections / INSTANCES) + (i < connections % INSTANCES ? 1 : 0));
   const results = await Promise.all(
     shares.map(
       (share, i) =>
         new Promise<autocannon.Result>((resolve, reject) => {
-          const instance = autocannon({ url: `http://127.0.0.1:${PORT + i}`, connections: share, duration: seconds, requests, timeout: 10 }, (error: unknown, result: autocannon.Result) =>
+          const instance = autocannon({ url: `http://127.0.0.1:${PORT + i}`, connections: share, ...(amount ? { amount } : { duration: seconds }), requests, timeout: 10 }, (error: unknown, result: autocannon.Result) =>
             error ? reject(error instanceof Error ? error : new Error("autocannon failed")) : resolve(result),
           );
-          instance.on("response", (_client, _status, _bytes, responseTime) => times.push(responseTime));
+          instance.on("response", (_client, status, _bytes, responseTime) => {
+            times.push(responseTime);
+            if (status === 403) forbidden++;
+          });
         }),
     ),
   );
@@ -351,6 +382,7 @@ async function run(requests: autocannon.Request[], connections: number, seconds:
     mean: times.reduce((n, t) => n + t, 0) / Math.max(1, times.length),
     errors: results.reduce((n, r) => n + r.errors + r.timeouts, 0),
     fivexx: results.reduce((n, r) => n + r["5xx"], 0),
+    forbidden,
     p50: at(0.5),
     p95: at(0.95),
     p99: at(0.99),
@@ -400,6 +432,7 @@ async function cpuMeter(serverPids: number[], sql: postgres.Sql) {
       const dbPids = await backends();
       const dbTicks = dbPids.reduce((total, pid) => total + ticks(pid) - (dbBefore.get(pid) ?? 0), 0);
       return {
+        seconds,
         serverCpu: (sum(treePids) - serverBefore) / hz / seconds,
         dbCpu: dbTicks / hz / seconds,
         machineCpu: (machine() - machineBefore) / hz / seconds,

@@ -13,6 +13,9 @@
  *   before a byte of it is read (Next.js would read it, log the full URL with
  *   its receipt number and QR token, and answer 500). A page or action request
  *   with a body but no length (chunked) is refused with 411.
+ * - A server action posted from another origin than the app's (lib/action-origin.mjs) is refused
+ *   with 403 before a byte of its body is read (Next.js would read it, then answer 500 and log an
+ *   error); proxy.ts makes the same check for servers other than this one.
  * - The request id is chosen here (the load balancer's when it is a plain token, else a fresh one),
  *   written into X-Request-Id for proxy.ts and the pages, and the request is served inside
  *   lib/log.ts's request context under it, so every log line of the request carries the id the
@@ -25,6 +28,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createServer } from "node:http";
 import next from "next";
+import { actionOriginRefusal, actionOriginRefusalResponse } from "../lib/action-origin.mjs";
 import { REQUEST_CONTEXT, REQUEST_ID_HEADER, requestIdFrom } from "../lib/request-id.mjs";
 import { MAX_REQUEST_BODY_BYTES, MAX_REQUEST_BODY_MB } from "../lib/request-limits.mjs";
 
@@ -62,14 +66,13 @@ function refuse(req, res, status, path) {
   const body = api
     ? JSON.stringify({ error: status === 413 ? "payload_too_large" : "length_required", limitMb: MAX_REQUEST_BODY_MB })
     : `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${status}</title></head><body><main><h1>提交的内容过大</h1><p>一次最多提交 ${MAX_REQUEST_BODY_MB} MB（最多 5 个文件，每个不超过 10 MB）。请减少或压缩文件后重试。</p><h1 lang="en">Too large</h1><p lang="en">At most ${MAX_REQUEST_BODY_MB} MB per form (up to 5 files of 10 MB each). Remove or shrink files and try again.</p><p><a href="/">返回首页 · Home</a></p></main></body></html>`;
-  res.writeHead(status, {
-    "Content-Type": api ? "application/json" : "text/html; charset=utf-8",
-    "Cache-Control": "no-store",
-    "Content-Length": Buffer.byteLength(body),
-    Connection: "close",
-  });
+  discard(req, res, status, { "Content-Type": api ? "application/json" : "text/html; charset=utf-8", "Cache-Control": "no-store", "Content-Length": String(Buffer.byteLength(body)) }, body);
+}
+
+/** Answers, then discards what the client is still sending (never buffered), and hangs up if it goes on too long. */
+function discard(req, res, status, headers, body) {
+  res.writeHead(status, { ...headers, Connection: "close" });
   res.end(body);
-  // Discard what the client is still sending (never buffered), and hang up if it goes on too long.
   req.resume();
   setTimeout(() => req.socket.destroy(), 10_000).unref();
 }
@@ -99,6 +102,10 @@ async function main() {
     const length = req.headers["content-length"];
     if (length !== undefined && Number(length) > MAX_REQUEST_BODY_BYTES) return refuse(req, res, 413, path);
     if (length === undefined && req.headers["transfer-encoding"] && !path.startsWith("/api/")) return refuse(req, res, 411, path);
+    if (actionOriginRefusal({ method: req.method ?? "GET", pathname: path, header: (name) => req.headers[name], publicBaseUrl: process.env.PUBLIC_BASE_URL })) {
+      const refusal = actionOriginRefusalResponse(path);
+      return discard(req, res, refusal.status, { ...refusal.headers, "Content-Length": String(Buffer.byteLength(refusal.body)) }, refusal.body);
+    }
     const incoming = req.headers[REQUEST_ID_HEADER];
     const requestId = requestIdFrom(typeof incoming === "string" ? incoming : undefined);
     req.headers[REQUEST_ID_HEADER] = requestId;

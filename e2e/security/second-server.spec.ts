@@ -11,7 +11,8 @@ import { errorCode, postForm, renderedForm, SecondServer } from "./helpers";
  * Issue 12, findings 2, 6 and 9, on a second server of the same build with no trusted proxy
  * (TRUSTED_PROXY_HOPS=0, the default), mail going to a local SMTP sink, and every line it logs kept:
  * forged X-Forwarded-For and a forged copy of the private socket-address header change nothing; a
- * forged Host never reaches a notification; an oversized body is refused with 413 before it is read;
+ * forged Host never reaches a notification; a server action from a foreign origin gets 403 before its
+ * body is read, and no error line; an oversized body is refused with 413 before it is read;
  * and no token planted in a URL reaches any log line.
  */
 test.describe.configure({ mode: "serial" });
@@ -55,11 +56,12 @@ test("finding 6: a ticket opened with a forged Host gets notification links to P
   await page.goto(`${server.baseURL}${qrPath(demo.overdue.receiptNo).replace("?", "/ticket?")}`);
   const form = await renderedForm(page, page.locator("form").filter({ has: page.locator("input[name=idempotency_key]") }));
   const contact = `victim.${randomBytes(3).toString("hex")}@example.cn`;
-  const response = await postForm(page.request, form, { category: "not_posted", description: "已付款未入账", contact }, [], {
-    host: "evil.example",
-    origin: "http://evil.example",
-    "x-forwarded-host": "evil.example",
-  });
+  // From a foreign origin that matches the forged Host: refused before anything else.
+  const forged = { host: "evil.example", "x-forwarded-host": "evil.example" };
+  const refused = await postForm(page.request, form, { category: "not_posted", description: "已付款未入账", contact }, [], { ...forged, origin: "http://evil.example" });
+  expect(refused.status()).toBe(403);
+  // From the app's own origin (PUBLIC_BASE_URL), with the forged Host: accepted, by Next.js too.
+  const response = await postForm(page.request, form, { category: "not_posted", description: "已付款未入账", contact }, [], forged);
   expect(response.status()).toBe(303);
   // The in-process worker relays the outbox every 15 s.
   await expect.poll(() => smtp.received.filter((m) => JSON.stringify(m.to).includes(contact)).length, { timeout: 45_000 }).toBe(1);
@@ -67,6 +69,57 @@ test("finding 6: a ticket opened with a forged Host gets notification links to P
   const text = `${mail.text ?? ""} ${typeof mail.html === "string" ? mail.html : ""}`;
   expect(text).toContain(`${server.baseURL}/t/T-`);
   expect(text).not.toContain("evil.example");
+});
+
+test("a server action from another origin gets 403 before its body is read, and is not logged as an error", async ({ page }) => {
+  const since = server.lines.length;
+  const receiptNo = demo.overdue.receiptNo;
+  const path = `/r/${receiptNo}/ticket?t=${tokenFor(receiptNo)}`;
+  const action = { "next-action": "7f".padEnd(42, "0"), "content-type": "text/plain;charset=UTF-8" };
+  const other = `http://127.0.0.1:${PORT + 1}`;
+  const cases: [string, Record<string, string>][] = [
+    ["Next-Action from another port", { ...action, origin: other }],
+    ["Next-Action from another host", { ...action, origin: "https://evil.example" }],
+    ["Next-Action without Origin", action],
+    ["Next-Action from the null origin", { ...action, origin: "null" }],
+    ["form post from another port", { "content-type": "multipart/form-data; boundary=x", origin: other }],
+  ];
+  for (const [name, headers] of cases) {
+    const response = await fetch(server.baseURL + path, { method: "POST", headers, body: "--x--\r\n", redirect: "manual" });
+    expect(response.status, name).toBe(403);
+    const html = await response.text();
+    expect(html.indexOf("未予受理"), name).toBeLessThan(html.indexOf("Not accepted"));
+  }
+
+  // 40 MB announced (under the 52 MB limit), 1 KB sent: the 403 comes before the rest would have been read.
+  const status = await new Promise<number>((resolve, reject) => {
+    const req = httpRequest(server.baseURL + path, {
+      method: "POST",
+      headers: { "content-type": "multipart/form-data; boundary=x", "content-length": String(40 * 1024 * 1024), "next-action": "0".repeat(42), origin: other },
+    });
+    req.on("response", (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+      req.destroy();
+    });
+    req.on("error", (error) => (String(error).includes("ECONNRESET") || String(error).includes("EPIPE") ? undefined : reject(error)));
+    req.write(Buffer.alloc(1024));
+  });
+  expect(status).toBe(403);
+
+  // GET is not affected; /api/ is not affected (channel notifications and API clients send no Origin).
+  expect((await fetch(server.baseURL + path, { headers: { origin: "https://evil.example" } })).status).toBe(200);
+  expect((await fetch(`${server.baseURL}/api/v1/channels/acquirer/notify`, { method: "POST", headers: { "content-type": "multipart/form-data; boundary=x" }, body: "--x--\r\n" })).status).not.toBe(403);
+
+  // And the app's own origin still reaches the action (a page renders the form, the post goes through).
+  await page.goto(`${server.baseURL}${qrPath(demo.amount_mismatch.receiptNo).replace("?", "/ticket?")}`);
+  const form = await renderedForm(page, page.locator("form").filter({ has: page.locator("input[name=idempotency_key]") }));
+  expect((await postForm(page.request, form, { category: "wrong_amount", description: "金额不对", contact: "13800138000" })).status()).toBe(303);
+
+  await new Promise((r) => setTimeout(r, 500));
+  const written = server.lines.slice(since);
+  expect(written.filter((line) => /Invalid Server Actions|does not match `origin`|Missing `origin`/i.test(line))).toEqual([]);
+  expect(written.filter((line) => /"level":"error"|⨯|Error:/.test(line))).toEqual([]);
 });
 
 test("finding 9: an oversized body gets 413 before it is read, and no log line carries a URL's token or receipt number", async () => {

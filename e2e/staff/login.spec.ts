@@ -24,6 +24,9 @@ test.describe("staff sign-in", () => {
     const summary = page.locator("[data-error]");
     await expect(summary).toHaveAttribute("data-error", "invalid_credentials");
     const wrongPassword = await summary.textContent();
+    // Failures slow the client down, they never lock the account: the message says so, with no lock time.
+    expect(wrongPassword).toContain("账号不会被锁定");
+    expect(wrongPassword).not.toMatch(/已.*锁定|解锁|15 分钟/);
     await expect(page).toHaveURL(/\/staff\/login/);
 
     await fillSignIn(page, "nobody@paystatus.invalid", "not-the-password-at-all");
@@ -74,6 +77,7 @@ test.describe("staff sign-in", () => {
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Staff sign in");
     await fillSignIn(page, demoStaff("agent").email, "wrong-password-123");
     await expect(page.locator("[data-error]")).toContainText("The email or password is wrong");
+    await expect(page.locator("[data-error]")).toContainText("the account is not locked");
     await context.close();
   });
 });

@@ -139,7 +139,7 @@ export const en: Messages = {
       or: "or",
       errors: {
         invalid_credentials:
-          "The email or password is wrong, or the account is locked for 15 minutes after repeated failed attempts. Check both and try again, or ask an administrator.",
+          "The email or password is wrong. Check both and try again. After a few wrong tries you have to wait a little before the next one; the account is not locked. If you forgot your password, ask an administrator.",
         invalid: "Enter your work email and password.",
         rate_limited: "Too many sign-in attempts from here. Try again in {minutes} min.",
         sso_failed: "Single sign-on did not succeed: the account may not exist here or may be disabled. Ask an administrator.",

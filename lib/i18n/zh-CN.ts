@@ -137,7 +137,7 @@ export const zhCN = {
       oidcSubmit: "使用单位统一身份认证登录",
       or: "或",
       errors: {
-        invalid_credentials: "邮箱或密码不正确，或账号因多次登录失败已暂时锁定（15 分钟后自动解锁）。请核对后重试，或联系管理员。",
+        invalid_credentials: "邮箱或密码不正确，请核对后重新输入。连续输错几次后，需要等待一段时间才能再试，账号不会被锁定。忘记密码请联系管理员。",
         invalid: "请输入工作邮箱和密码。",
         rate_limited: "登录尝试次数过多，请在 {minutes} 分钟后再试。",
         sso_failed: "统一身份认证登录未成功：该账号可能未开通或已停用。请联系管理员。",

@@ -3,8 +3,9 @@ import sharp from "sharp";
 import { verifyProof, type ProofVerdict } from "./verify-proof";
 
 /**
- * Worker-thread entry of verifyProofsOffThread (./verify-off-thread.ts): one
- * batch of uploads in, one verdict per file out, then the thread is ended.
+ * Worker-thread entry of verifyProofsOffThread (./verify-off-thread.ts): a
+ * batch of uploads in, one verdict per file out, batch after batch (one at a
+ * time: the caller sends the next only after this one's answer).
  * libvips gets one thread so that a batch never takes more than one core.
  */
 sharp.concurrency(1);
@@ -21,4 +22,4 @@ async function verifyAll(files: Uint8Array[]): Promise<void> {
   parentPort!.postMessage(verdicts, [...new Set(transfer)]);
 }
 
-parentPort!.once("message", (files: Uint8Array[]) => void verifyAll(files));
+parentPort!.on("message", (files: Uint8Array[]) => void verifyAll(files));
