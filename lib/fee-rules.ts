@@ -12,7 +12,11 @@ import { parseYuan } from "./money";
 export type StoredFeeRule = FeeRule & { id: number };
 
 /** What can be wrong with a proposed version: a field that does not parse, or validateFeeRule's problem. */
-export type FeeFormProblem = "channel" | "effective_from" | "amount" | "not_after_latest" | FeeRuleProblem;
+export const FEE_FORM_PROBLEMS = ["channel", "effective_from", "amount", "not_after_latest", "rate", "unit", "rounding", "applies_to", "bounds", "dates", "overlap"] as const;
+export type FeeFormProblem = (typeof FEE_FORM_PROBLEMS)[number];
+// Every problem validateFeeRule can give is one of the form's (and so has a message).
+const _problems: readonly FeeFormProblem[] = [] as FeeRuleProblem[];
+void _problems;
 
 /** The version and what it does to the channel's history: the id of the open-ended rule it closes, if any. */
 export type FeeRulePlan = { rule: FeeRuleInput; closes: { id: number; effectiveTo: IsoDate } | null };
