@@ -30,7 +30,18 @@ export async function matchRulesFor(staff: StaffPrincipal, tx: Executor = db()):
   return loadMatchRules(tx);
 }
 
-export type RuleChangeExample = { lineId: number; amountFen: number; valueDate: string; before: string | null; after: string | null; methodBefore: string | null; methodAfter: string | null };
+export type RuleChangeExample = {
+  lineId: number;
+  amountFen: number;
+  valueDate: string;
+  before: string | null;
+  after: string | null;
+  methodBefore: string | null;
+  methodAfter: string | null;
+  /** The fee recorded on the match (net-of-fee matching), before and after; null: none. */
+  feeBefore: number | null;
+  feeAfter: number | null;
+};
 
 export type RuleChangeDiff = {
   appear: number;
@@ -44,23 +55,28 @@ export type RuleChangeDiff = {
 const EXAMPLES = 3;
 
 class DryRunDone extends Error {
-  constructor(readonly diff: RuleChangeDiff) {
+  constructor(readonly result: unknown) {
     super("dry run rolled back");
   }
+}
+
+/** Runs `run` in a transaction that is always rolled back, and returns its result. */
+export async function withRollback<T>(executor: Executor, run: (tx: Tx) => Promise<T>): Promise<T> {
+  try {
+    await executor.transaction(async (tx) => {
+      throw new DryRunDone(await run(tx));
+    });
+  } catch (error) {
+    if (error instanceof DryRunDone) return error.result as T;
+    throw error;
+  }
+  throw new Error("unreachable");
 }
 
 /** What the proposed rules would do to the store, with nothing changed. */
 export async function dryRunMatchRules(staff: StaffPrincipal, rules: MatchRule[], options: { timeZone: string }, executor: Executor = db()): Promise<RuleChangeDiff> {
   if (!mayEditMatchRules(staff)) throw new AppError("forbidden");
-  try {
-    await executor.transaction(async (tx) => {
-      throw new DryRunDone(await rematch(tx, rules, staffActor(staff.id), options.timeZone));
-    });
-  } catch (error) {
-    if (error instanceof DryRunDone) return error.diff;
-    throw error;
-  }
-  throw new Error("unreachable");
+  return withRollback(executor, (tx) => rematch(tx, (t) => storeMatchRules(t, rules, staffActor(staff.id)), options.timeZone));
 }
 
 /** Stores the rules and re-matches, in one audited transaction; returns what changed. */
@@ -68,7 +84,7 @@ export async function applyMatchRules(staff: StaffPrincipal, rules: MatchRule[],
   if (!mayEditMatchRules(staff)) throw new AppError("forbidden");
   return executor.transaction(async (tx) => {
     const before = await loadMatchRules(tx);
-    const diff = await rematch(tx, rules, staffActor(staff.id), options.timeZone);
+    const diff = await rematch(tx, (t) => storeMatchRules(t, rules, staffActor(staff.id)), options.timeZone);
     await recordAudit(tx, {
       actor: staffActor(staff.id),
       action: "match_rules.apply",
@@ -90,14 +106,19 @@ export async function applyMatchRules(staff: StaffPrincipal, rules: MatchRule[],
 
 const describe = (r: MatchRule) => `${r.position}:${r.method}:${r.enabled ? "on" : "off"}${r.method === "amount_date" ? `:w=${r.dateWindowDays ?? "channel"}:ch=${r.requireChannel ? "same" : "any"}` : ""}`;
 
-async function rematch(tx: Tx, rules: MatchRule[], actor: string, timeZone: string): Promise<RuleChangeDiff> {
+/**
+ * Runs `change` (storing proposed rules, match or fee rules) and re-matches inside the caller's transaction,
+ * then diffs the rule-made matches against those before: a match changes when its receipt, its method
+ * or the fee recorded on it differs. The caller commits (apply) or rolls back (dry run, withRollback).
+ */
+export async function rematch(tx: Tx, change: (tx: Tx) => Promise<void>, timeZone: string): Promise<RuleChangeDiff> {
   // Imports take turns with this (their merge and matching assume no other writer of lines or matches).
   await tx.execute(sql`select pg_advisory_xact_lock(${SETTLEMENT_IMPORT_LOCK_KEY}::bigint)`);
   await tx.execute(sql`drop table if exists match_rules_before`);
   await tx.execute(sql`create temp table match_rules_before on commit drop as
-    select settlement_line_id, receipt_id, method::text as method from matches where method in ${RULE_METHODS}`);
+    select settlement_line_id, receipt_id, method::text as method, fee_fen from matches where method in ${RULE_METHODS}`);
   const exceptionsBefore = await countUnaccounted(tx);
-  await storeMatchRules(tx, rules, actor);
+  await change(tx);
   await tx.execute(sql`delete from matches where method in ${RULE_METHODS}`);
   await matchSettlements({ timeZone }, tx);
   const exceptionsAfter = await countUnaccounted(tx);
@@ -107,17 +128,19 @@ async function rematch(tx: Tx, rules: MatchRule[], actor: string, timeZone: stri
     sql`
     with diff as (
       select coalesce(a.settlement_line_id, b.settlement_line_id) as line_id, b.receipt_id as before_id, a.receipt_id as after_id,
-             b.method as method_before, a.method as method_after,
+             b.method as method_before, a.method as method_after, b.fee_fen as fee_before, a.fee_fen as fee_after,
              case when b.settlement_line_id is null then 'appear' when a.settlement_line_id is null then 'disappear' else 'change' end as kind
-      from (select settlement_line_id, receipt_id, method::text as method from matches where method in ${RULE_METHODS}) a
+      from (select settlement_line_id, receipt_id, method::text as method, fee_fen from matches where method in ${RULE_METHODS}) a
       full join match_rules_before b on b.settlement_line_id = a.settlement_line_id
       where b.settlement_line_id is null or a.settlement_line_id is null or a.receipt_id <> b.receipt_id or a.method <> b.method
+         or a.fee_fen is distinct from b.fee_fen
     ), ranked as (
       select d.*, row_number() over (partition by d.kind order by d.line_id) as k from diff d
     )
     select r.kind, count(*)::int as n,
            json_agg(json_build_object('lineId', r.line_id, 'amountFen', l.amount_fen, 'valueDate', l.value_date,
-                                      'before', rb.receipt_no, 'after', ra.receipt_no, 'methodBefore', r.method_before, 'methodAfter', r.method_after)
+                                      'before', rb.receipt_no, 'after', ra.receipt_no, 'methodBefore', r.method_before, 'methodAfter', r.method_after,
+                                      'feeBefore', r.fee_before, 'feeAfter', r.fee_after)
                     order by r.line_id) filter (where r.k <= ${EXAMPLES}) as examples
     from ranked r
     join settlement_lines l on l.id = r.line_id
@@ -126,7 +149,9 @@ async function rematch(tx: Tx, rules: MatchRule[], actor: string, timeZone: stri
     group by r.kind`,
   );
   const of = (kind: "appear" | "disappear" | "change") => rows.find((r) => r.kind === kind);
-  const examples = (kind: "appear" | "disappear" | "change") => (of(kind)?.examples ?? []).map((e) => ({ ...e, lineId: Number(e.lineId), amountFen: Number(e.amountFen) }));
+  const fen = (v: number | null | undefined) => (v === null || v === undefined ? null : Number(v));
+  const examples = (kind: "appear" | "disappear" | "change") =>
+    (of(kind)?.examples ?? []).map((e) => ({ ...e, lineId: Number(e.lineId), amountFen: Number(e.amountFen), feeBefore: fen(e.feeBefore), feeAfter: fen(e.feeAfter) }));
   return {
     appear: of("appear")?.n ?? 0,
     disappear: of("disappear")?.n ?? 0,

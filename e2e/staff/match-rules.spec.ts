@@ -33,3 +33,28 @@ for (const locale of ["zh-CN", "en-US"] as const) {
     await expect(page.locator("[data-dry-run]")).toHaveCount(0);
   });
 }
+
+test("a supervisor tries a new fee rule version, sees what would change, and applies it (audited)", async ({ page }) => {
+  await signIn(page, demoStaff("supervisor").email);
+  await page.goto("/staff/match-rules");
+  await page.locator("[data-fee-rules-link]").click();
+  await expect(page.locator("[data-fee-rules] [data-fee-rule^='pos:']").first()).toBeVisible();
+  // A start far ahead (later on every run) changes no match of the shared demo database.
+  const day = new Date(Date.UTC(2030, 0, 1) + Math.floor(Date.now() / 1_800_000) * 86_400_000).toISOString().slice(0, 10);
+  const form = page.locator("[data-fee-rule-form]");
+  await form.locator("select[name=channel]").selectOption("cash");
+  await form.locator("input[name=effective_from]").fill(day);
+  await form.locator("input[name=rate]").fill("30");
+  await form.locator("button[type=submit]").click();
+  const dry = page.locator("[data-dry-run]");
+  await expect(dry).toBeVisible();
+  for (const kind of ["appear", "disappear", "change"]) await expect(dry.locator(`[data-count=${kind}]`)).toHaveText("0");
+  await expect(page.locator(`[data-fee-rule='cash:${day}']`)).toHaveCount(0);
+  await dry.locator("button[type=submit]").click();
+  await expect(page.locator("[data-applied]")).toBeVisible();
+  await expect(page.locator(`[data-fee-rule='cash:${day}']`)).toBeVisible();
+  // Trying the same start again is refused: history is not rewritten.
+  await page.goto(`/staff/match-rules/fees?dry=1&channel=cash&effective_from=${day}&rate=30&rate_unit=bp&rounding=half_up&applies_to=transaction`);
+  await expect(page.locator("[data-error=invalid]")).toBeVisible();
+  await expect(page.locator("[data-dry-run]")).toHaveCount(0);
+});

@@ -4,6 +4,8 @@ import { describe, expect, it } from "vitest";
 import { STAFF_ROLES } from "@/lib/auth/roles";
 import { ROUTING_TABLE, TICKET_CATEGORIES, TICKET_QUEUES, TICKET_STATUSES } from "../routing";
 import { BILLING_STATUSES, STATUS_CODES } from "../status";
+import { FEE_FORM_PROBLEMS } from "../fee-rules";
+import { FEE_APPLIES_TO, FEE_RATE_UNITS, FEE_ROUNDINGS } from "../fees";
 import { TICKET_EVENT_KINDS } from "../ticket-desk";
 import { LOCALES, messages } from ".";
 
@@ -48,6 +50,10 @@ describe.each(LOCALES)("staff labels in %s", (locale) => {
     ["match methods", t.desk.ticket.methods, matchMethods()],
     ["roles", t.staff.roles, STAFF_ROLES],
     ["event kinds", t.desk.ticket.events, TICKET_EVENT_KINDS],
+    ["fee rate units", t.feeRules.units, FEE_RATE_UNITS],
+    ["fee roundings", t.feeRules.roundings, FEE_ROUNDINGS],
+    ["fee minimum and maximum scopes", t.feeRules.appliesToValues, FEE_APPLIES_TO],
+    ["fee rule problems", t.feeRules.errors, FEE_FORM_PROBLEMS],
   ];
 
   it("finds the codes it checks (the channel scan reads the migrations)", () => {

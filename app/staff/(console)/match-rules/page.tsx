@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { StaffForm } from "@/components/console/staff-form";
 import { Button } from "@/components/ui/button";
 import { ErrorSummary } from "@/components/ui/error-summary";
@@ -37,7 +38,12 @@ export default async function MatchRulesPage({ searchParams }: { searchParams: P
   return (
     <>
       <h1 className="mb-3 text-3xl font-bold">{m.title}</h1>
-      <p className="mb-6 max-w-3xl text-lg">{m.intro}</p>
+      <p className="mb-3 max-w-3xl text-lg">{m.intro}</p>
+      <p className="mb-6 text-lg">
+        <Link href="/staff/match-rules/fees" className="underline" data-fee-rules-link>
+          {t.feeRules.link}
+        </Link>
+      </p>
       {query.done === "applied" && (
         <div data-applied className="mb-6">
           <Notice tone="ok">{m.applied}</Notice>
