@@ -5,8 +5,8 @@
  * checks this itself, but only after it has read the body, and answers a mismatch with a 500 and an
  * error log line; this check answers 403 first, cheaply.
  *
- * The expected origin is PUBLIC_BASE_URL's (scheme, host and port) when it is set, else the host Next.js
- * compares with: the first X-Forwarded-Host entry when present, else Host. A missing Origin and the
+ * The expected origin is PUBLIC_BASE_URL's (scheme, host and port), or the host Next.js compares with:
+ * the first X-Forwarded-Host entry when present, else Host. A missing Origin and the
  * opaque `null` origin are refused (every browser sends its origin on a POST; the app's Referrer-Policy
  * keeps it from being `null`). GET and HEAD, URL-encoded and JSON posts (never server actions in Next.js
  * 16) and everything under /api/ (channel notifications and API clients send no Origin) are not checked.
@@ -66,8 +66,9 @@ export function actionOriginRefusal({ method, pathname, header, publicBaseUrl })
   if (origin === "null") return "null_origin";
   const sent = parseUrl(origin);
   if (!sent || sent.origin === "null") return "foreign_origin";
-  const base = parseUrl(publicBaseUrl);
-  if (base) return sent.origin === base.origin ? null : "foreign_origin";
+  if (sent.origin === parseUrl(publicBaseUrl)?.origin) return null;
+  // Next.js's own rule: the Origin's host is the host the request was sent to (the demo opened as
+  // 127.0.0.1 while PUBLIC_BASE_URL says localhost). A browser on another site cannot choose that host.
   const forwarded = first(header("x-forwarded-host"))?.split(",")[0]?.trim();
   const host = forwarded || first(header("host"));
   return host && sent.host === host ? null : "foreign_origin";

@@ -34,8 +34,8 @@ for (const locale of ["zh-CN", "en-US"] as const) {
   });
 }
 
-test("a supervisor tries a new fee rule version, sees what would change, and applies it (audited)", async ({ page }) => {
-  await signIn(page, demoStaff("supervisor").email);
+test("a supervisor tries a new fee rule version, sees what would change, and applies it (audited)", async ({ page, signedIn }) => {
+  await signedIn("supervisor");
   await page.goto("/staff/match-rules");
   await page.locator("[data-fee-rules-link]").click();
   await expect(page.locator("[data-fee-rules] [data-fee-rule^='pos:']").first()).toBeVisible();
