@@ -6,9 +6,9 @@ import { expect, test } from "../test";
  * the stored rules are still the defaults afterwards.
  */
 for (const locale of ["zh-CN", "en-US"] as const) {
-  test(`a supervisor tries a wider date window and sees what would change (${locale})`, async ({ page }) => {
+  test(`a supervisor tries a wider date window and sees what would change (${locale})`, async ({ page, signedIn }) => {
     await page.context().setExtraHTTPHeaders({ "accept-language": locale });
-    await signIn(page, demoStaff("supervisor").email);
+    await signedIn("supervisor");
     await page.goto("/staff/match-rules");
     const amountDate = page.locator("[data-rule=amount_date]");
     await expect(amountDate.locator("input[name=position_amount_date]")).toHaveValue("3");
