@@ -91,39 +91,78 @@ function countLines(text: string, upTo: number): number {
   return n;
 }
 
-type Node = Record<string, unknown>;
-const node = (v: unknown): Node => (v && typeof v === "object" && !Array.isArray(v) ? (v as Node) : {});
-const str = (v: unknown): string => (typeof v === "string" ? v : typeof v === "object" && v && "#text" in v ? String((v as Node)["#text"]) : "");
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
-const dateOf = (v: unknown): string => str(node(v).Dt) || str(node(v).DtTm).slice(0, 10);
+/** What the importer reads of an amount: its text and its Ccy attribute. */
+export type AmountFacts = { text: string; ccy: string };
+/** What the importer reads of one <Strd> of a transaction's remittance information. */
+export type StructuredFacts = { creditorRef: string; documentNumbers: string[]; additional: string[] };
+/** What the importer reads of one <TxDtls>: `amount` null when it has no <Amt> of its own. */
+export type TransactionFacts = {
+  amount: AmountFacts | null;
+  txAmount: AmountFacts;
+  creditDebit: string;
+  endToEndId: string;
+  acctSvcrRef: string;
+  txId: string;
+  instrId: string;
+  unstructured: string[];
+  structured: StructuredFacts[];
+  additionalTxInfo: string;
+  iban: string;
+  otherId: string;
+};
+/**
+ * What the importer reads of one <Ntry>, every text as fast-xml-parser gives it (trimmed, entities
+ * and line breaks decoded; "" for an element that is absent, repeated where it may not repeat, or
+ * has child elements).
+ */
+export type EntryFacts = {
+  amount: AmountFacts;
+  creditDebit: string;
+  reversal: string;
+  status: string;
+  statusCode: string;
+  bookingDate: string;
+  bookingDateTime: string;
+  valueDate: string;
+  valueDateTime: string;
+  acctSvcrRef: string;
+  ntryRef: string;
+  additionalEntryInfo: string;
+  transactions: TransactionFacts[];
+};
+
+/** The entry's facts: the scanner for plain markup, fast-xml-parser (which also refuses malformed XML) for anything else. */
+export function entryFacts(entryXml: string, line: number): EntryFacts {
+  return scanEntry(entryXml) ?? factsOfTree(parsedEntry(entryXml, line));
+}
 
 /** Appends the entry's events to `out`: a generator per entry, spread into the batch, cost about a tenth of the parse. */
 function entryEvents(entryXml: string, line: number, channel: string | null, out: ParseEvent<SettlementRecord>[]): void {
-  const entry = plainEntry(entryXml) ?? parsedEntry(entryXml, line);
+  const entry = entryFacts(entryXml, line);
 
   // ISO 20022: a DBIT entry with RvslInd true returns an earlier credit (kept, as a reversal line);
   // a CRDT one with RvslInd true returns an earlier debit, which was never a payment.
-  const reversal = str(entry.CdtDbtInd) === "DBIT" && str(entry.RvslInd) === "true";
-  if (str(entry.CdtDbtInd) !== "CRDT" && !reversal) {
-    out.push({ kind: "skipped", line, reason: str(entry.CdtDbtInd) === "DBIT" ? "debit" : "no credit/debit indicator" });
+  const reversal = entry.creditDebit === "DBIT" && entry.reversal === "true";
+  if (entry.creditDebit !== "CRDT" && !reversal) {
+    out.push({ kind: "skipped", line, reason: entry.creditDebit === "DBIT" ? "debit" : "no credit/debit indicator" });
     return;
   }
-  if (!reversal && str(entry.RvslInd) === "true") {
+  if (!reversal && entry.reversal === "true") {
     out.push({ kind: "skipped", line, reason: "reversal" });
     return;
   }
-  const status = str(entry.Sts) || str(node(entry.Sts).Cd);
+  const status = entry.status || entry.statusCode;
   if (status && status !== "BOOK") {
     out.push({ kind: "skipped", line, reason: `not booked (${clip(status, 8)})` });
     return;
   }
 
-  const valueDate = dateOf(entry.ValDt) || dateOf(entry.BookgDt);
+  const valueDate = entry.valueDate || entry.valueDateTime.slice(0, 10) || entry.bookingDate || entry.bookingDateTime.slice(0, 10);
   const date = dateField("ValDt", valueDate, "YYYY-MM-DD");
-  const transactions = list(entry.NtryDtls).flatMap((d) => list(node(d).TxDtls)).map(node);
+  const transactions = entry.transactions;
   const txLines = txLinesOf(entryXml, line);
 
-  const entryAmount = amountOf(entry.Amt);
+  const entryAmount = amountOf(entry.amount);
   if (typeof entryAmount === "string") {
     out.push({ kind: "rejected", line, reason: entryAmount });
     return;
@@ -134,12 +173,12 @@ function entryEvents(entryXml: string, line: number, channel: string | null, out
   }
 
   if (transactions.length <= 1) {
-    out.push({ kind: "record", line: txLines(0), record: withReversal(recordOf(entry, transactions[0] ?? {}, null, entryAmount, date.value, channel), reversal) });
+    out.push({ kind: "record", line: txLines(0), record: withReversal(recordOf(entry, transactions[0] ?? NO_TRANSACTION, null, entryAmount, date.value, channel), reversal) });
     return;
   }
 
   // A batch booking: one entry, several payments. Each needs its own amount, and they must add up.
-  const amounts = transactions.map((tx) => amountOf(node(tx).Amt ?? node(node(node(tx).AmtDtls).TxAmt).Amt));
+  const amounts = transactions.map((tx) => amountOf(tx.amount ?? tx.txAmount));
   const bad = amounts.findIndex((a) => typeof a === "string");
   if (bad >= 0) {
     for (let i = 0; i < transactions.length; i++) out.push({ kind: "rejected", line: txLines(i), reason: `batch entry: transaction ${bad + 1} ${String(amounts[bad])}` });
@@ -151,7 +190,7 @@ function entryEvents(entryXml: string, line: number, channel: string | null, out
     return;
   }
   for (const [i, tx] of transactions.entries()) {
-    if (!reversal && str(tx.CdtDbtInd) === "DBIT") {
+    if (!reversal && tx.creditDebit === "DBIT") {
       out.push({ kind: "skipped", line: txLines(i), reason: "debit" });
       continue;
     }
@@ -177,6 +216,14 @@ function txLinesOf(entryXml: string, line: number): (i: number) => number {
   };
 }
 
+// ---------------------------------------------------------------------------------------------
+// The fallback: fast-xml-parser's tree, and the facts read from it.
+
+type Node = Record<string, unknown>;
+const node = (v: unknown): Node => (v && typeof v === "object" && !Array.isArray(v) ? (v as Node) : {});
+const str = (v: unknown): string => (typeof v === "string" ? v : typeof v === "object" && v && "#text" in v ? String((v as Node)["#text"]) : "");
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+
 /** The entry through fast-xml-parser, validated first so that a malformed entry is refused at its line and column. */
 export function parsedEntry(entryXml: string, line: number): Node {
   const valid = XMLValidator.validate(entryXml);
@@ -186,52 +233,66 @@ export function parsedEntry(entryXml: string, line: number): Node {
   return node(node(xml.parse(entryXml)).Ntry);
 }
 
+const amountOfTree = (amt: unknown): AmountFacts => ({ text: str(amt), ccy: str(node(amt)["@Ccy"]) });
+
+/** The facts of fast-xml-parser's tree of an entry (as the importer read that tree before the scanner). */
+export function factsOfTree(entry: Node): EntryFacts {
+  return {
+    amount: amountOfTree(entry.Amt),
+    creditDebit: str(entry.CdtDbtInd),
+    reversal: str(entry.RvslInd),
+    status: str(entry.Sts),
+    statusCode: str(node(entry.Sts).Cd),
+    bookingDate: str(node(entry.BookgDt).Dt),
+    bookingDateTime: str(node(entry.BookgDt).DtTm),
+    valueDate: str(node(entry.ValDt).Dt),
+    valueDateTime: str(node(entry.ValDt).DtTm),
+    acctSvcrRef: str(entry.AcctSvcrRef),
+    ntryRef: str(entry.NtryRef),
+    additionalEntryInfo: str(entry.AddtlNtryInf),
+    transactions: list(entry.NtryDtls)
+      .flatMap((d) => list(node(d).TxDtls))
+      .map((t) => {
+        const tx = node(t);
+        const refs = node(tx.Refs);
+        const rmtInf = node(tx.RmtInf);
+        const debtorAccount = node(node(node(tx.RltdPties).DbtrAcct).Id);
+        return {
+          amount: tx.Amt === undefined ? null : amountOfTree(tx.Amt),
+          txAmount: amountOfTree(node(node(tx.AmtDtls).TxAmt).Amt),
+          creditDebit: str(tx.CdtDbtInd),
+          endToEndId: str(refs.EndToEndId),
+          acctSvcrRef: str(refs.AcctSvcrRef),
+          txId: str(refs.TxId),
+          instrId: str(refs.InstrId),
+          unstructured: list(rmtInf.Ustrd).map(str),
+          structured: list(rmtInf.Strd)
+            .map(node)
+            .map((s) => ({ creditorRef: str(node(s.CdtrRefInf).Ref), documentNumbers: list(s.RfrdDocInf).map((d) => str(node(d).Nb)), additional: list(s.AddtlRmtInf).map(str) })),
+          additionalTxInfo: str(tx.AddtlTxInf),
+          iban: str(debtorAccount.IBAN),
+          otherId: str(node(debtorAccount.Othr).Id),
+        };
+      }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The scanner: the facts straight from the markup, no tree.
+
 const ATTRIBUTE = /\s+([A-Za-z_][\w.-]*)=(?:"([^"<&]*)"|'([^'<&]*)')/y;
 const TAG_END = /\s*(\/?)>/y;
 const NAMED_ENTITY = /&(?:lt|gt|amp|apos|quot);/g;
 const ENTITY_CHARS: Record<string, string> = { "&lt;": "<", "&gt;": ">", "&amp;": "&", "&apos;": "'", "&quot;": '"' };
-/** Names fast-xml-parser refuses, renames or drops (namespace declarations), and that would reach a prototype here. */
+/** Names fast-xml-parser refuses, renames or drops (namespace declarations), or that reach a prototype in its tree: left to it. */
 const UNSAFE_NAMES = new Set([...Object.getOwnPropertyNames(Object.prototype), "prototype", "xmlns"]);
+const nameKey = (length: number, first: number) => length * 128 + first;
+const UNSAFE_KEYS = new Set([...UNSAFE_NAMES].map((n) => nameKey(n.length, n.charCodeAt(0))));
+const unsafe = (src: string, from: number, to: number) => UNSAFE_KEYS.has(nameKey(to - from, src.charCodeAt(from))) && UNSAFE_NAMES.has(src.slice(from, to));
 
 /** A name's first character ([A-Za-z_]) and the rest ([\w.-]), as char codes. */
 const nameStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
 const nameChar = (c: number) => nameStart(c) || (c >= 48 && c <= 57) || c === 45 || c === 46;
-
-/**
- * The element names of camt.053 entries, so that the scanner hands out the same (internalised)
- * string for each rather than a fresh slice per tag: a fresh key costs a hash and a string-table
- * lookup on every property it names. Keyed by length and first character.
- */
-const KNOWN_NAMES = new Map<number, string[]>();
-for (const name of [
-  "Ntry", "NtryRef", "Amt", "CdtDbtInd", "RvslInd", "Sts", "Cd", "BookgDt", "ValDt", "Dt", "DtTm", "AcctSvcrRef", "BkTxCd", "Domn", "Fmly", "SubFmlyCd", "Prtry",
-  "NtryDtls", "Btch", "NbOfTxs", "TxDtls", "Refs", "MsgId", "PmtInfId", "InstrId", "EndToEndId", "TxId", "MndtId", "ChqNb", "AmtDtls", "InstdAmt", "TxAmt",
-  "RltdPties", "Dbtr", "Nm", "PstlAdr", "Ctry", "AdrLine", "DbtrAcct", "Id", "IBAN", "Othr", "Cdtr", "CdtrAcct", "UltmtDbtr", "UltmtCdtr", "RltdAgts", "DbtrAgt",
-  "CdtrAgt", "FinInstnId", "BIC", "BICFI", "RmtInf", "Ustrd", "Strd", "CdtrRefInf", "Ref", "Tp", "CdOrPrtry", "RfrdDocInf", "Nb", "RfrdDocAmt", "AddtlRmtInf",
-  "AddtlTxInf", "AddtlNtryInf", "Purp", "Chrgs", "RltdDts", "AccptncDtTm", "IntrBkSttlmDt", "Issr", "SchmeNm", "Ccy",
-]) {
-  const key = name.length * 128 + name.charCodeAt(0);
-  KNOWN_NAMES.set(key, [...(KNOWN_NAMES.get(key) ?? []), name]);
-}
-
-/** src[from, to) as one of KNOWN_NAMES when it is one, else a slice. */
-function nameAt(src: string, from: number, to: number): string {
-  const known = KNOWN_NAMES.get((to - from) * 128 + src.charCodeAt(from));
-  if (known) for (const name of known) if (src.startsWith(name, from)) return name;
-  return src.slice(from, to);
-}
-
-class Frame {
-  children: Node | null = null;
-  attributes: Node | null = null;
-  /** The element's latest run of text, as offsets into the entry (a slice only when it is a leaf's value). */
-  textFrom = 0;
-  textTo = 0;
-  constructor(
-    readonly tag: string,
-    readonly name: string,
-  ) {}
-}
 
 /** True when src[from, to) is empty or white space only, as String.prototype.trim sees it. */
 function blank(src: string, from: number, to: number): boolean {
@@ -244,38 +305,155 @@ function blank(src: string, from: number, to: number): boolean {
   return true;
 }
 
+/** fast-xml-parser reads CRLF and CR as LF, as XML says. */
+const lineBreaks = (text: string) => (text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text);
+
+/** A leaf's text as fast-xml-parser gives it; null for text it would read differently (other references). */
+function leafText(src: string, from: number, to: number): string | null {
+  if (to <= from) return "";
+  let text = lineBreaks(src.slice(from, to).trim());
+  if (text.includes("&")) {
+    if (text.replace(NAMED_ENTITY, "").includes("&")) return null;
+    text = text.replace(NAMED_ENTITY, (e) => ENTITY_CHARS[e]!);
+  }
+  return text;
+}
+
+/** What an element of the schema opens (a record to fill) or, on closing, which text it sets. */
+const enum Opens {
+  Nothing,
+  Transaction,
+  Structured,
+  /** A <RfrdDocInf>: one document number, "" until its <Nb>. */
+  Document,
+}
+const enum Sets {
+  Nothing,
+  EntryAmount, CreditDebit, Reversal, Status, StatusCode, BookingDate, BookingDateTime, ValueDate, ValueDateTime, EntryAcctSvcrRef, NtryRef, AdditionalEntryInfo,
+  TxAmount, TxAmtDtlsAmount, TxCreditDebit, EndToEndId, TxAcctSvcrRef, TxId, InstrId, Unstructured, AdditionalTxInfo, Iban, OtherId,
+  CreditorRef, DocumentNumber, AdditionalRemittance,
+}
+
+/** The elements the importer reads, as a tree of local names; `repeated` ones may occur more than once (REPEATED). */
+class Schema {
+  /** Children by name key (length and first char), then name. */
+  readonly children = new Map<number, Schema[]>();
+  bit = 0;
+  constructor(
+    readonly name: string,
+    readonly sets: Sets = Sets.Nothing,
+    readonly opens: Opens = Opens.Nothing,
+    kids: Schema[] = [],
+  ) {
+    kids.forEach((kid, i) => {
+      kid.bit = 1 << i;
+      const key = nameKey(kid.name.length, kid.name.charCodeAt(0));
+      this.children.set(key, [...(this.children.get(key) ?? []), kid]);
+    });
+  }
+  get repeated(): boolean {
+    return REPEATED.has(this.name);
+  }
+  child(src: string, from: number, to: number): Schema | undefined {
+    const candidates = this.children.get(nameKey(to - from, src.charCodeAt(from)));
+    if (candidates) for (const kid of candidates) if (src.startsWith(kid.name, from)) return kid;
+    return undefined;
+  }
+}
+const S = (name: string, sets: Sets, kids: Schema[] = []) => new Schema(name, sets, Opens.Nothing, kids);
+const SCHEMA = new Schema("Ntry", Sets.Nothing, Opens.Nothing, [
+  S("Amt", Sets.EntryAmount),
+  S("CdtDbtInd", Sets.CreditDebit),
+  S("RvslInd", Sets.Reversal),
+  S("Sts", Sets.Status, [S("Cd", Sets.StatusCode)]),
+  S("BookgDt", Sets.Nothing, [S("Dt", Sets.BookingDate), S("DtTm", Sets.BookingDateTime)]),
+  S("ValDt", Sets.Nothing, [S("Dt", Sets.ValueDate), S("DtTm", Sets.ValueDateTime)]),
+  S("AcctSvcrRef", Sets.EntryAcctSvcrRef),
+  S("NtryRef", Sets.NtryRef),
+  S("AddtlNtryInf", Sets.AdditionalEntryInfo),
+  S("NtryDtls", Sets.Nothing, [
+    new Schema("TxDtls", Sets.Nothing, Opens.Transaction, [
+      S("Amt", Sets.TxAmount),
+      S("AmtDtls", Sets.Nothing, [S("TxAmt", Sets.Nothing, [S("Amt", Sets.TxAmtDtlsAmount)])]),
+      S("CdtDbtInd", Sets.TxCreditDebit),
+      S("Refs", Sets.Nothing, [S("EndToEndId", Sets.EndToEndId), S("AcctSvcrRef", Sets.TxAcctSvcrRef), S("TxId", Sets.TxId), S("InstrId", Sets.InstrId)]),
+      S("RmtInf", Sets.Nothing, [
+        S("Ustrd", Sets.Unstructured),
+        new Schema("Strd", Sets.Nothing, Opens.Structured, [
+          S("CdtrRefInf", Sets.Nothing, [S("Ref", Sets.CreditorRef)]),
+          new Schema("RfrdDocInf", Sets.Nothing, Opens.Document, [S("Nb", Sets.DocumentNumber)]),
+          S("AddtlRmtInf", Sets.AdditionalRemittance),
+        ]),
+      ]),
+      S("AddtlTxInf", Sets.AdditionalTxInfo),
+      S("RltdPties", Sets.Nothing, [S("DbtrAcct", Sets.Nothing, [S("Id", Sets.Nothing, [S("IBAN", Sets.Iban), S("Othr", Sets.Nothing, [S("Id", Sets.OtherId)])])])]),
+    ]),
+  ]),
+]);
+
+const noAmount = (): AmountFacts => ({ text: "", ccy: "" });
+const NO_TRANSACTION: TransactionFacts = {
+  amount: null, txAmount: noAmount(), creditDebit: "", endToEndId: "", acctSvcrRef: "", txId: "", instrId: "", unstructured: [], structured: [], additionalTxInfo: "", iban: "", otherId: "",
+};
+const newTransaction = (): TransactionFacts => ({ ...NO_TRANSACTION, txAmount: noAmount(), unstructured: [], structured: [] });
+
+/** The scanner's stack, reused from entry to entry (an entry is parsed to its end before the next). */
+const stackFrom: number[] = [];
+const stackTo: number[] = [];
+const stackSchema: (Schema | null)[] = [];
+const stackSeen: number[] = [];
+const stackChildren: boolean[] = [];
+const stackCcy: string[] = [];
+
 /**
- * The tree fast-xml-parser builds for an entry with the options above (leaves as trimmed
- * strings, "@" attributes beside "#text", repeated and REPEATED elements as lists), from a
- * strict scanner of plain markup only: ASCII names with at most one prefix, name="value"
- * attributes, text with the five predefined entities. Anything else (comments, CDATA,
- * processing instructions, other references, text beside elements, any malformed markup)
- * gives null and goes through parsedEntry, which refuses it or reads it as before.
- * Validating and building each entry with fast-xml-parser was about two thirds of the parse;
- * the scanner reads char codes rather than running a regular expression per tag.
+ * The entry's facts from a strict scanner of plain markup only: ASCII names with at most one prefix,
+ * name="value" attributes, text with the five predefined entities. It builds no tree: it follows the
+ * schema above, keeps the texts it names and skips the rest, checking that every tag closes. Anything
+ * else (comments, CDATA, processing instructions, other references, text beside elements, an element
+ * of the schema repeated where it may not be, any malformed markup) gives null, and the entry goes to
+ * fast-xml-parser, which refuses it at its line and column or reads it.
  */
-export function plainEntry(src: string): Node | null {
-  const stack: Frame[] = [];
+export function scanEntry(src: string): EntryFacts | null {
+  const entry: EntryFacts = {
+    amount: noAmount(), creditDebit: "", reversal: "", status: "", statusCode: "", bookingDate: "", bookingDateTime: "", valueDate: "", valueDateTime: "",
+    acctSvcrRef: "", ntryRef: "", additionalEntryInfo: "", transactions: [],
+  };
+  let tx: TransactionFacts = NO_TRANSACTION;
+  let structured: StructuredFacts | null = null;
+  let depth = 0;
+  let textFrom = 0;
+  let textTo = 0;
   let i = 0;
   for (;;) {
     const lt = src.indexOf("<", i);
     if (lt < 0) return null;
-    const top = stack.length > 0 ? stack[stack.length - 1]! : undefined;
+    const top = depth - 1;
     if (lt > i) {
-      if (!top) return null;
-      top.textFrom = i;
-      top.textTo = lt;
-      if (top.children && !blank(src, i, lt)) return null;
+      if (top < 0) return null;
+      textFrom = i;
+      textTo = lt;
+      if (stackChildren[top] && !blank(src, i, lt)) return null;
     }
     if (src.charCodeAt(lt + 1) === 47 /* "/" */) {
-      const gt = lt + 2 + (top ? top.tag.length : 0);
-      if (!top || src.charCodeAt(gt) !== 62 /* ">" */ || !src.startsWith(top.tag, lt + 2)) return null;
-      stack.pop();
-      const value = valueOf(src, top);
-      if (value === null) return null;
-      const parent = stack.length > 0 ? stack[stack.length - 1]! : undefined;
-      if (!parent) return gt + 1 === src.length ? node(value) : null;
-      addChild(parent, top.name, value);
+      if (top < 0) return null;
+      const from = stackFrom[top]!;
+      const length = stackTo[top]! - from;
+      const gt = lt + 2 + length;
+      if (src.charCodeAt(gt) !== 62 /* ">" */) return null;
+      for (let k = 0; k < length; k++) if (src.charCodeAt(lt + 2 + k) !== src.charCodeAt(from + k)) return null;
+      const schema = stackSchema[top];
+      if (schema && schema.sets !== Sets.Nothing) {
+        const text = stackChildren[top] ? "" : leafText(src, textFrom, textTo);
+        if (text === null) return null;
+        set(entry, tx, structured, schema.sets, text, stackCcy[top]!);
+      } else if (!stackChildren[top] && textTo > textFrom) {
+        const amp = src.indexOf("&", textFrom);
+        if (amp >= 0 && amp < textTo && leafText(src, textFrom, textTo) === null) return null;
+      }
+      if (schema?.opens === Opens.Structured) structured = null;
+      depth--;
+      textFrom = textTo = 0;
+      if (depth === 0) return gt + 1 === src.length ? entry : null;
       i = gt + 1;
       continue;
     }
@@ -283,22 +461,36 @@ export function plainEntry(src: string): Node | null {
     let at = lt + 1;
     if (!nameStart(src.charCodeAt(at))) return null;
     for (at++; nameChar(src.charCodeAt(at)); ) at++;
-    let colon = -1;
+    let localFrom = lt + 1;
     if (src.charCodeAt(at) === 58 /* ":" */) {
-      colon = at;
-      if (!nameStart(src.charCodeAt(++at))) return null;
+      if (unsafe(src, lt + 1, at)) return null;
+      localFrom = ++at;
+      if (!nameStart(src.charCodeAt(at))) return null;
       for (at++; nameChar(src.charCodeAt(at)); ) at++;
     }
-    const tag = colon < 0 ? nameAt(src, lt + 1, at) : src.slice(lt + 1, at);
-    const name = colon < 0 ? tag : nameAt(src, colon + 1, at);
-    if (UNSAFE_NAMES.has(name) || (colon >= 0 && UNSAFE_NAMES.has(src.slice(lt + 1, colon))) || (top && top.textTo > top.textFrom && !blank(src, top.textFrom, top.textTo))) return null;
-    if (top) {
-      top.textFrom = top.textTo = 0;
-      top.children ??= {};
+    if (unsafe(src, localFrom, at)) return null;
+    if (top >= 0) {
+      if (textTo > textFrom && !blank(src, textFrom, textTo)) return null;
+      stackChildren[top] = true;
     }
-    const frame = new Frame(tag, name);
+    textFrom = textTo = 0;
+    const parent = top >= 0 ? stackSchema[top] : null;
+    let schema: Schema | null;
+    if (top < 0) {
+      if (at - localFrom !== 4 || !src.startsWith("Ntry", localFrom)) return null;
+      schema = SCHEMA;
+    } else {
+      schema = parent ? (parent.child(src, localFrom, at) ?? null) : null;
+      if (schema && !schema.repeated) {
+        if (stackSeen[top]! & schema.bit) return null;
+        stackSeen[top] = stackSeen[top]! | schema.bit;
+      }
+    }
+    // Attributes: checked as fast-xml-parser would take them; only Ccy is kept (on amounts).
+    let ccy = "";
     let selfClosing: boolean;
     const next = src.charCodeAt(at);
+    const nameEnd = at;
     if (next === 62 /* ">" */) {
       selfClosing = false;
       i = at + 1;
@@ -306,13 +498,15 @@ export function plainEntry(src: string): Node | null {
       selfClosing = true;
       i = at + 2;
     } else {
+      let names: string[] | null = null;
       for (;;) {
         ATTRIBUTE.lastIndex = at;
         const attribute = ATTRIBUTE.exec(src);
         if (!attribute) break;
-        const key = `@${attribute[1]!}`;
-        if (UNSAFE_NAMES.has(attribute[1]!) || (frame.attributes && key in frame.attributes)) return null;
-        (frame.attributes ??= {})[key] = lineBreaks((attribute[2] ?? attribute[3]!).trim());
+        const name = attribute[1]!;
+        if (UNSAFE_NAMES.has(name) || names?.includes(name)) return null;
+        (names ??= []).push(name);
+        if (name === "Ccy") ccy = lineBreaks((attribute[2] ?? attribute[3]!).trim());
         at = ATTRIBUTE.lastIndex;
       }
       TAG_END.lastIndex = at;
@@ -322,53 +516,79 @@ export function plainEntry(src: string): Node | null {
       i = TAG_END.lastIndex;
     }
     if (selfClosing) {
-      if (!top) return null;
-      addChild(top, name, frame.attributes ?? "");
-    } else {
-      stack.push(frame);
+      if (top < 0) return null;
+      if (schema) {
+        if (schema.opens === Opens.Transaction) entry.transactions.push(newTransaction());
+        else if (schema.opens === Opens.Structured) tx.structured.push({ creditorRef: "", documentNumbers: [], additional: [] });
+        else if (schema.opens === Opens.Document) structured!.documentNumbers.push("");
+        else if (schema.sets !== Sets.Nothing) set(entry, tx, structured, schema.sets, "", ccy);
+      }
+      continue;
     }
+    if (schema?.opens === Opens.Transaction) {
+      tx = newTransaction();
+      entry.transactions.push(tx);
+    } else if (schema?.opens === Opens.Structured) {
+      structured = { creditorRef: "", documentNumbers: [], additional: [] };
+      tx.structured.push(structured);
+    } else if (schema?.opens === Opens.Document) {
+      structured!.documentNumbers.push("");
+    }
+    stackFrom[depth] = lt + 1;
+    stackTo[depth] = nameEnd;
+    stackSchema[depth] = schema;
+    stackSeen[depth] = 0;
+    stackChildren[depth] = false;
+    stackCcy[depth] = ccy;
+    depth++;
   }
 }
 
-/** An element's value as compress() in fast-xml-parser gives it; null for text it would read differently. */
-function valueOf(src: string, frame: Frame): Node | string | null {
-  if (frame.children) {
-    if (frame.attributes) Object.assign(frame.children, frame.attributes);
-    return frame.children;
+/** Stores a text of the schema where it belongs (within the current transaction and <Strd>). */
+function set(entry: EntryFacts, tx: TransactionFacts, structured: StructuredFacts | null, sets: Sets, text: string, ccy: string): void {
+  switch (sets) {
+    case Sets.EntryAmount: entry.amount = { text, ccy }; break;
+    case Sets.CreditDebit: entry.creditDebit = text; break;
+    case Sets.Reversal: entry.reversal = text; break;
+    case Sets.Status: entry.status = text; break;
+    case Sets.StatusCode: entry.statusCode = text; break;
+    case Sets.BookingDate: entry.bookingDate = text; break;
+    case Sets.BookingDateTime: entry.bookingDateTime = text; break;
+    case Sets.ValueDate: entry.valueDate = text; break;
+    case Sets.ValueDateTime: entry.valueDateTime = text; break;
+    case Sets.EntryAcctSvcrRef: entry.acctSvcrRef = text; break;
+    case Sets.NtryRef: entry.ntryRef = text; break;
+    case Sets.AdditionalEntryInfo: entry.additionalEntryInfo = text; break;
+    case Sets.TxAmount: tx.amount = { text, ccy }; break;
+    case Sets.TxAmtDtlsAmount: tx.txAmount = { text, ccy }; break;
+    case Sets.TxCreditDebit: tx.creditDebit = text; break;
+    case Sets.EndToEndId: tx.endToEndId = text; break;
+    case Sets.TxAcctSvcrRef: tx.acctSvcrRef = text; break;
+    case Sets.TxId: tx.txId = text; break;
+    case Sets.InstrId: tx.instrId = text; break;
+    case Sets.Unstructured: tx.unstructured.push(text); break;
+    case Sets.AdditionalTxInfo: tx.additionalTxInfo = text; break;
+    case Sets.Iban: tx.iban = text; break;
+    case Sets.OtherId: tx.otherId = text; break;
+    case Sets.CreditorRef: structured!.creditorRef = text; break;
+    case Sets.DocumentNumber: structured!.documentNumbers[structured!.documentNumbers.length - 1] = text; break;
+    case Sets.AdditionalRemittance: structured!.additional.push(text); break;
+    case Sets.Nothing: break;
   }
-  let text = frame.textTo > frame.textFrom ? lineBreaks(src.slice(frame.textFrom, frame.textTo).trim()) : "";
-  if (text.includes("&")) {
-    if (text.replace(NAMED_ENTITY, "").includes("&")) return null;
-    text = text.replace(NAMED_ENTITY, (e) => ENTITY_CHARS[e]!);
-  }
-  if (!frame.attributes) return text;
-  return text === "" ? frame.attributes : { "#text": text, ...frame.attributes };
-}
-
-/** fast-xml-parser reads CRLF and CR as LF, as XML says. */
-const lineBreaks = (text: string) => (text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text);
-
-function addChild(parent: Frame, name: string, value: Node | string): void {
-  const children = (parent.children ??= {});
-  const existing = children[name];
-  if (existing === undefined) children[name] = REPEATED.has(name) ? [value] : value;
-  else if (Array.isArray(existing)) existing.push(value);
-  else children[name] = [existing, value];
 }
 
 /** Amount in fen, or the reason it is not one (only renminbi is settled here). */
-function amountOf(amt: unknown): number | string {
-  const ccy = str(node(amt)["@Ccy"]);
-  if (ccy && ccy !== "CNY") return `currency ${clip(ccy, 5)} is not CNY`;
-  const parsed = amountField("Amt", str(amt));
+function amountOf(amt: AmountFacts): number | string {
+  if (amt.ccy && amt.ccy !== "CNY") return `currency ${clip(amt.ccy, 5)} is not CNY`;
+  const parsed = amountField("Amt", amt.text);
   if (!parsed.ok) return parsed.reason;
   if (parsed.value === 0) return "Amt is zero";
   return parsed.value;
 }
 
 /** A reference as banks send it, with ISO 20022's placeholder for "none" read as none. */
-const given = (v: unknown) => {
-  const ref = str(v).trim();
+const given = (v: string) => {
+  const ref = v.trim();
   return ref === "NOTPROVIDED" ? "" : ref;
 };
 
@@ -387,33 +607,29 @@ const given = (v: unknown) => {
  * used as bank_ref, since any of them may carry the receipt number. The entry's AddtlNtryInf only
  * for an entry of one payment: in a batch it describes the batch, not the payment.
  */
-function recordOf(entry: Node, tx: Node, batchIndex: number | null, amountFen: number, valueDate: string, channel: string | null): SettlementRecord {
-  const refs = node(tx.Refs);
-  const entryRef = given(entry.AcctSvcrRef) || given(entry.NtryRef);
-  const ownRef = given(refs.EndToEndId) || given(refs.AcctSvcrRef) || given(refs.TxId) || given(refs.InstrId);
+function recordOf(entry: EntryFacts, tx: TransactionFacts, batchIndex: number | null, amountFen: number, valueDate: string, channel: string | null): SettlementRecord {
+  const entryRef = given(entry.acctSvcrRef) || given(entry.ntryRef);
+  const ownRef = given(tx.endToEndId) || given(tx.acctSvcrRef) || given(tx.txId) || given(tx.instrId);
   const bankRef = ownRef || (entryRef && batchIndex !== null ? `${entryRef}/${batchIndex + 1}` : entryRef);
 
-  const rmtInf = node(tx.RmtInf);
-  const structured = list(rmtInf.Strd).map(node);
   const texts = [
-    ...list(rmtInf.Ustrd).map(str),
-    ...structured.flatMap((s) => creditorReference(str(node(s.CdtrRefInf).Ref))),
-    ...structured.flatMap((s) => list(s.RfrdDocInf).map((d) => str(node(d).Nb))),
-    ...structured.flatMap((s) => list(s.AddtlRmtInf).map(str)),
-    str(tx.AddtlTxInf),
-    ...[refs.EndToEndId, refs.AcctSvcrRef, refs.TxId, refs.InstrId].map(given).filter((r) => r !== bankRef),
+    ...tx.unstructured,
+    ...tx.structured.flatMap((s) => creditorReference(s.creditorRef)),
+    ...tx.structured.flatMap((s) => s.documentNumbers),
+    ...tx.structured.flatMap((s) => s.additional),
+    tx.additionalTxInfo,
+    ...[tx.endToEndId, tx.acctSvcrRef, tx.txId, tx.instrId].map(given).filter((r) => r !== bankRef),
   ].map((t) => t.trim());
   const own = [...new Set(texts.filter((t) => t !== ""))].join(" ");
 
-  const debtorAccount = node(node(node(tx.RltdPties).DbtrAcct).Id);
-  const account = str(debtorAccount.IBAN) || str(node(debtorAccount.Othr).Id);
+  const account = tx.iban || tx.otherId;
   return {
     bankRef: textField(bankRef, 100),
     amountFen,
     valueDate,
     channel,
     payerAccount: maskAccount(account),
-    remittance: textField(own || (batchIndex === null ? str(entry.AddtlNtryInf) : "")),
+    remittance: textField(own || (batchIndex === null ? entry.additionalEntryInfo : "")),
   };
 }
 
