@@ -46,6 +46,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const STEPS = process.env.BENCH_STEPS === "none" ? [] : (process.env.BENCH_STEPS ?? "1,5,10,25,50,100").split(",").map(Number);
 /** Resident connections of the PDF-bomb comparison (fewer on a busy machine, so p99 is not pinned at the 10 s timeout). */
 const BOMB_CONNECTIONS = Number(process.env.BENCH_BOMB_CONNECTIONS ?? 40);
+/** Alternating rounds of the PDF-bomb comparison (residents alone, then beside bombs, each BENCH_SECONDS): the figures pool every round's answers, so a burst of other work on the machine lands on both sides alike. */
+const BOMB_ROUNDS = Number(process.env.BENCH_BOMB_ROUNDS ?? 2);
 /** BENCH_DB: another scratch database name, so two runs on one server do not drop each other's. */
 const DB = process.env.BENCH_DB ?? "paystatus_bench_load";
 if (!/^[a-z_][a-z0-9_]{0,62}$/.test(DB)) throw new CliError("BENCH_DB must be a plain lower-case database name");
@@ -159,11 +161,24 @@ runCli(async () => {
     // Warm-up at this concurrency first (not measured): the first seconds at a new concurrency fill the
     // database pools and the proof queue, and would otherwise land in the "alone" figures only.
     await run(mix(forms, photo), BOMB_CONNECTIONS, Math.min(10, SECONDS));
-    const calm = await run(mix(forms, photo), BOMB_CONNECTIONS, SECONDS);
-    const bombs = bombEverySecond(forms.ticket, SECONDS);
-    const [underAttack, bombed] = await Promise.all([run(mix(forms, photo), BOMB_CONNECTIONS, SECONDS), bombs]);
+    const calmRounds: Run[] = [];
+    const attackRounds: Run[] = [];
+    const bombRounds: Awaited<ReturnType<typeof bombEverySecond>>[] = [];
+    for (let round = 0; round < BOMB_ROUNDS; round++) {
+      calmRounds.push(await run(mix(forms, photo), BOMB_CONNECTIONS, SECONDS));
+      const [attacked, bombedRound] = await Promise.all([run(mix(forms, photo), BOMB_CONNECTIONS, SECONDS), bombEverySecond(forms.ticket, SECONDS)]);
+      attackRounds.push(attacked);
+      bombRounds.push(bombedRound);
+    }
+    const calm = pooled(calmRounds);
+    const underAttack = pooled(attackRounds);
+    const bombed = bombRounds.reduce((all, r) => {
+      for (const [status, n] of Object.entries(r.other)) all.other[status] = (all.other[status] ?? 0) + n;
+      return { ...all, sent: all.sent + r.sent, refused: all.refused + r.refused, fivexx: all.fivexx + r.fivexx };
+    });
+    console.log(`\nrounds (${SECONDS} s each), resident p99 alone / beside bombs: ${calmRounds.map((c, i) => `${c.p99} / ${attackRounds[i]!.p99} ms`).join(", ")}`);
     const ratio = calm.total > 0 && calm.p99 > 0 ? underAttack.p99 / calm.p99 : Number.NaN;
-    console.log(`\nPDF bomb (${bombed.bytes} bytes, 256 MB inside) once a second, each from a new address, beside ${BOMB_CONNECTIONS} connections of residents (load average now ${loadavg().map((n) => n.toFixed(1)).join(" ")}):`);
+    console.log(`PDF bomb (${bombed.bytes} bytes, 256 MB inside) once a second, each from a new address, beside ${BOMB_CONNECTIONS} connections of residents, ${BOMB_ROUNDS} round(s) pooled (load average now ${loadavg().map((n) => n.toFixed(1)).join(" ")}):`);
     console.log(`  residents alone:         ${calm.rps.toFixed(0).padStart(5)} req/s, p50 ${calm.p50} ms, p99 ${calm.p99} ms, 5xx ${calm.fivexx}, 403 ${calm.forbidden}, errors/timeouts ${calm.errors}`);
     console.log(`  residents beside bombs:  ${underAttack.rps.toFixed(0).padStart(5)} req/s, p50 ${underAttack.p50} ms, p99 ${underAttack.p99} ms, 5xx ${underAttack.fivexx}, 403 ${underAttack.forbidden}, errors/timeouts ${underAttack.errors}`);
     console.log(`  bombs sent ${bombed.sent}, refused as a proof that cannot be read ${bombed.refused}, other answers ${JSON.stringify(bombed.other)}, 5xx ${bombed.fivexx}`);
@@ -351,7 +366,20 @@ function mix(forms: { lookup: FormTemplate; ticket: FormTemplate }, photo: Buffe
   return [statusView(), right, statusView(), wrong, statusView(), ticketRequest(forms.ticket, photo, outcome), statusView(), right, statusView(), wrong];
 }
 
-type Run = { rps: number; total: number; mean: number; errors: number; fivexx: number; forbidden: number; p50: number; p95: number; p99: number };
+type Run = { rps: number; total: number; mean: number; errors: number; fivexx: number; forbidden: number; p50: number; p95: number; p99: number; times: number[] };
+
+/** Several runs as one: every answer's time pooled, counts added, throughput averaged. */
+function pooled(runs: Run[]): Run {
+  const times = runs.flatMap((r) => r.times).sort((a, b) => a - b);
+  const sum = (f: (r: Run) => number) => runs.reduce((n, r) => n + f(r), 0);
+  return { ...summary(times), rps: sum((r) => r.rps) / Math.max(1, runs.length), total: sum((r) => r.total), errors: sum((r) => r.errors), fivexx: sum((r) => r.fivexx), forbidden: sum((r) => r.forbidden) };
+}
+
+/** Mean and percentiles of sorted response times. */
+function summary(times: number[]) {
+  const at = (q: number) => Math.round(times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0);
+  return { times, mean: times.reduce((n, t) => n + t, 0) / Math.max(1, times.length), p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+}
 
 /** One bounded load step, its connections spread across the instances; percentiles from every response time. */
 /** `amount`: that many requests (per instance used) instead of `seconds`. */
@@ -374,18 +402,13 @@ async function run(requests: autocannon.Request[], connections: number, seconds:
     ),
   );
   times.sort((a, b) => a - b);
-  const at = (q: number) => Math.round(times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0);
-  const total = results.reduce((n, r) => n + r.requests.total, 0);
   return {
+    ...summary(times),
     rps: results.reduce((n, r) => n + r.requests.average, 0),
-    total,
-    mean: times.reduce((n, t) => n + t, 0) / Math.max(1, times.length),
+    total: results.reduce((n, r) => n + r.requests.total, 0),
     errors: results.reduce((n, r) => n + r.errors + r.timeouts, 0),
     fivexx: results.reduce((n, r) => n + r["5xx"], 0),
     forbidden,
-    p50: at(0.5),
-    p95: at(0.95),
-    p99: at(0.99),
   };
 }
 
