@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { factsOfTree, parseCamt053, parsedEntry, scanEntry } from "./camt053";
-import { parseCamt053 as oracleParseCamt053, plainEntry as oraclePlainEntry } from "./camt053-oracle";
 import { bytesOf } from "./decode";
 import { collect, fixture, refusal } from "./testing";
 
 /**
  * The entry scanner must give the facts of fast-xml-parser's tree for whatever it accepts, and accept
- * only what the validator does; and the reader must give the events the reader before it gave
- * (camt053-oracle.ts, fast-xml-parser's tree per entry) for entries of every shape.
+ * only what the validator does, for entries of every shape; what it leaves (rare constructs) goes to
+ * fast-xml-parser. Before it, every entry went through that tree: the two readers gave identical events
+ * for generated statements when the scanner came in.
  */
 
 const entries = [...fixture("camt053.xml").toString("utf8").matchAll(/<Ntry>[\s\S]*?<\/Ntry>/g)].map((m) => m[0]);
@@ -193,37 +193,23 @@ describe("scanEntry", () => {
     }
     expect(facts).toBeGreaterThan(600);
   });
-
-  it("accepts every entry the tree-building reader before it accepted", () => {
-    for (const xml of [plain, ...entries, ...generatedEntries(500, 21)]) if (oraclePlainEntry(xml) !== null) expect(scanEntry(xml), xml).not.toBeNull();
-  });
 });
 
-describe("parseCamt053 against the reader before the scanner", () => {
-  it.each([3, 17, 29])("gives the same events for a statement of generated entries (seed %i)", async (seed) => {
-    const xml = doc(generatedEntries(400, seed).join("\n"));
-    const now = await events(parseCamt053, xml);
-    expect(typeof now === "object" && now.records.length).toBeGreaterThan(50);
-    expect(now).toStrictEqual(await events(oracleParseCamt053, xml));
+describe("parseCamt053 with the scanner", () => {
+  it.each(RARE)("leaves %s to fast-xml-parser", (_name, edit) => {
+    expect(scanEntry(edit(plain))).toBeNull();
   });
 
-  it.each(RARE)("gives the same events with %s in entries (read by fast-xml-parser)", async (_name, edit) => {
-    const generated = generatedEntries(60, 41);
-    const xml = doc(generated.map((e, i) => (i % 3 === 0 ? edit(e) : e)).join("\n"));
-    expect(await events(parseCamt053, xml)).toStrictEqual(await events(oracleParseCamt053, xml));
+  it.each(RARE.filter(([name]) => name === "a comment" || name === "a processing instruction"))("reads a statement with %s in entries as without it", async (_name, edit) => {
+    const unedited = await events(parseCamt053, doc(generatedEntries(60, 41).join("\n")));
+    expect(typeof unedited === "object" && unedited.records.length).toBeGreaterThan(0);
+    expect(await events(parseCamt053, doc(generatedEntries(60, 41).map((e, i) => (i % 3 === 0 ? edit(e) : e)).join("\n")))).toStrictEqual(unedited);
   });
 
-  it("refuses a malformed entry at the same line and column", async () => {
+  it("refuses a malformed entry at its line and column", async () => {
     const generated = generatedEntries(30, 43);
     generated[17] = generated[17]!.replace(/<\/(\w+:)?CdtDbtInd>/, "</Amount>");
-    const xml = doc(generated.join("\n"));
-    const message = await events(parseCamt053, xml);
+    const message = await events(parseCamt053, doc(generated.join("\n")));
     expect(message).toMatch(/the XML is malformed at line \d+, column \d+/);
-    expect(message).toBe(await events(oracleParseCamt053, xml));
-  });
-
-  it("gives the same events for the fixture", async () => {
-    const xml = fixture("camt053.xml").toString("utf8");
-    expect(await events(parseCamt053, xml)).toStrictEqual(await events(oracleParseCamt053, xml));
   });
 });
