@@ -1,5 +1,7 @@
 import { asc, eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { loadMatchRules } from "@/db/import/match-rules";
+import { dryRunMatchRules } from "@/db/queries/match-rules";
 import { queueCounts } from "@/db/queries/queues";
 import { staffTicket } from "@/db/queries/staff-tickets";
 import { setupTestDatabase } from "@/db/testing/test-db";
@@ -38,5 +40,17 @@ describe("seedDemoTickets (issue 18)", () => {
     // A second run leaves them as they are.
     expect(await seedDemoTickets(db, { now, timeZone: "Asia/Shanghai" })).toBe(0);
     expect((await db.select({ id: tickets.id }).from(tickets).where(inArray(tickets.receiptNo, Object.values(DEMO_TICKET_RECEIPTS)))).length).toBe(7);
+  });
+});
+
+describe("seedDemo", () => {
+  it("stores the matches matching itself makes: re-matching the demo store with its rules changes none", async () => {
+    // Runs on the store the test above seeded. A seeded match matching would not make shows as a change in every
+    // dry run of the match and fee rule editors (issue 16).
+    const db = handle().db;
+    const diff = await dryRunMatchRules(supervisor, await loadMatchRules(db), { timeZone: "Asia/Shanghai" }, db);
+    expect({ appear: diff.appear, disappear: diff.disappear, change: diff.change, examples: diff.examples }).toEqual({
+      appear: 0, disappear: 0, change: 0, examples: { appear: [], disappear: [], change: [] },
+    });
   });
 });

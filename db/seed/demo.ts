@@ -190,7 +190,8 @@ async function seedBackOfficeDemo(tx: Tx, now: Date, today: string) {
     .insert(settlementLines)
     .values([line("refund-1", "DEMO-REF-21", 2500, -4, "wechat", `缴费 ${DEMO_BACK_OFFICE.refund.receiptNo}`), line("refund-2", "DEMO-REF-21-1", 2500, -3, "wechat", `缴费 ${DEMO_BACK_OFFICE.refund.receiptNo}`)])
     .returning({ id: settlementLines.id });
-  await tx.insert(matches).values(duplicateLines.map((l, i) => ({ settlementLineId: l.id, receiptId: ids[0]!, method: i === 0 ? ("reference" as const) : ("remittance" as const) })));
+  // Both lines name the receipt in their text (it has no bank reference): matching itself makes these two matches.
+  await tx.insert(matches).values(duplicateLines.map((l) => ({ settlementLineId: l.id, receiptId: ids[0]!, method: "remittance" as const })));
   // Two lines for one receipt: amount-and-date matching needs a unique pair, so both stay exceptions until a clerk decides.
   await tx.insert(settlementLines).values(DEMO_BACK_OFFICE.exception.lineRefs.map((ref, i) => line(`exception-${i}`, ref, 6600, -5, "alipay", "转账")));
   // Short by more than the fee rule explains: the matcher leaves it, the exceptions page shows the difference.

@@ -51,7 +51,7 @@ test("a supervisor tries a new fee rule version and sees what would change, with
   for (const kind of ["appear", "disappear", "change"]) await expect(dry.locator(`[data-count=${kind}]`)).toHaveText(/^\d+$/);
   await expect(dry.locator("[data-exceptions]")).toHaveAttribute("data-exceptions", /^\d+:\d+$/);
   await expect(dry.locator("button[type=submit]")).toBeVisible();
-  // Nothing stored by trying (applying is left to the DB tests: re-matching the shared demo store moves one match).
+  // Nothing stored by trying (applying is left to the DB tests: the demo store is shared by every spec).
   await page.goto("/staff/match-rules/fees");
   await expect(page.locator(`[data-fee-rule='cash:${day}']`)).toHaveCount(0);
   // A start on a version the channel has is refused: history is not rewritten.
