@@ -32,6 +32,7 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           globalSetup: ["db/testing/global-setup.ts"],
+          setupFiles: ["db/testing/property-seed.ts"],
           // Each file has a database of its own (a copy of the run's migrated template), so files run side by side:
           // Vitest's default on 2 cores is one worker.
           maxWorkers: 2,
