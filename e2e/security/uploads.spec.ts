@@ -21,10 +21,12 @@ async function ticketForm(page: Page, receiptNo: string) {
 
 const fields = { category: "not_posted", description: "我已付款，见附件。", contact: "13800138000" };
 
-// Before the fix one such upload held the event loop: a probe sent meanwhile waited 6.5 s. A held loop
-// shows in the slowest probe, whatever the machine's load; how fast /api/health answers under attack
-// (the spec's 200 ms) is measured by `npm run bench:load` on a quiet machine, not asserted here, where
-// the browsers and the other workers share two cores with the server.
+// The spec's 200 ms for /api/health while hostile uploads are refused. Where the machine itself answers
+// slower than that (a loaded 2-core CI machine, browsers and other workers on the same cores), the same
+// probes during three ordinary refused submissions (a mistyped phone number, no file: the same form, the
+// same error page rendered) set the bar instead: the attack may not make them more than three times as slow.
+// Before the fix one such upload held the event loop: a probe sent meanwhile waited 6.5 s.
+const HEALTH_MS = 200;
 const HELD_LOOP_MS = 2_500;
 
 test.describe("finding 1: decompression bombs and pixel floods", () => {
@@ -39,10 +41,14 @@ test.describe("finding 1: decompression bombs and pixel floods", () => {
       const form = await ticketForm(page, demo.unpaid.receiptNo);
       const uploads = files();
       console.log(`attack upload: ${uploads.reduce((n, f) => n + f.bytes.length, 0)} bytes in ${uploads.length} file(s)`);
+      const three = (change: Record<string, string>, files: Upload[]) => () => Promise.all([0, 1, 2].map(() => postForm(page.request, form, change, files)));
+      const control = await healthDuring(baseURL!, three({ ...fields, contact: "138" }, []));
+      for (const response of control.result) expect(errorCode(await response.text())).toBe("invalid");
+      const ordinary = median(control.latencies);
       // Several at once, as an attacker would send them.
-      const { result: responses, latencies } = await healthDuring(baseURL!, () => Promise.all([0, 1, 2].map(() => postForm(page.request, form, fields, uploads))));
+      const { result: responses, latencies } = await healthDuring(baseURL!, three(fields, uploads));
       const figures = { probes: latencies.length, median: Math.round(median(latencies)), p90: Math.round(percentile(latencies, 90)), max: Math.round(Math.max(...latencies)) };
-      console.log(`/api/health during "${name}": ${JSON.stringify(figures)} ms`);
+      console.log(`/api/health during "${name}": ${JSON.stringify(figures)} ms; during three ordinary refusals: median ${Math.round(ordinary)} ms`);
       for (const response of responses) {
         expect(response.status()).toBe(200);
         const html = await response.text();
@@ -50,6 +56,7 @@ test.describe("finding 1: decompression bombs and pixel floods", () => {
         expect(fieldError(html, "proof")).toBe(zhCN.ticket.errors[code]);
       }
       expect(latencies.length).toBeGreaterThan(0);
+      expect(figures.median).toBeLessThan(Math.max(HEALTH_MS, 3 * ordinary));
       expect(figures.max).toBeLessThan(HELD_LOOP_MS);
     });
   }
