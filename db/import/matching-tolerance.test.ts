@@ -113,9 +113,9 @@ describe(`amount-and-date matching with a tolerance and required fields on ${dat
   it.each(cases.map((c, i) => [c.name, c, i] as const))("%s", async (_name, c, i) => {
     const base = BASE * (i + 1);
     await setRule(c.tolerance, c.required);
-    const made = [];
+    const made: { id: number; receiptNo: string }[] = [];
     for (const r of c.receipts) made.push(await (Array.isArray(r) ? receipt(base + r[0], base + r[1]) : receipt(base + r)));
-    const lineIds = [];
+    const lineIds: number[] = [];
     for (const l of c.lines) lineIds.push(await (Array.isArray(l) ? line(base + l[0], l[1]) : line(base + l)));
 
     await run();

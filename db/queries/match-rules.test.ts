@@ -79,7 +79,7 @@ describe(`match rules on ${databaseKind()}`, () => {
     const nearLine = await line({ amountFen: 5303, valueDate: "2026-11-11" });
     await matchSettlements({ timeZone: TZ });
     const settled = await store();
-    expect(settled.some((m) => Number(m.settlement_line_id) === nearLine)).toBe(false);
+    expect(settled.some((m) => Number((m as { settlement_line_id: number }).settlement_line_id) === nearLine)).toBe(false);
 
     const proposal = rules({ amount_date: { toleranceFen: 5 } });
     const diff = await dryRunMatchRules(finance, proposal, { timeZone: TZ });

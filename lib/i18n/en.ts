@@ -914,6 +914,7 @@ export const en: Messages = {
     credit: "Credited",
     difference: "Difference",
     batchShare: "whole credit of batch {batch}",
+    toleratedDifference: "Difference {difference}, within the amount tolerance: credited as {credited}",
   },
   channels: {
     names: { wechat: "WeChat Pay", alipay: "Alipay", acquirer: "UnionPay / POS card" },

@@ -910,6 +910,7 @@ export const zhCN = {
     credit: "实际到账",
     difference: "差额",
     batchShare: "批次 {batch} 整笔入账",
+    toleratedDifference: "差额 {difference}，在金额容差内：按 {credited} 入账",
   },
   /** Issue 14: channel confirmations, "tell me when it posts", and their console views. */
   channels: {
