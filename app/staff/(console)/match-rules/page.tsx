@@ -41,8 +41,10 @@ export default async function MatchRulesPage({ searchParams }: { searchParams: P
   // Each wrong field says what is wrong under itself; the summary links to it.
   const errors = proposal && !proposal.ok ? proposal.errors : [];
   const errorOf = (field: string) => errors.find((e) => e.field === field);
-  const described = (field: string) =>
-    errorOf(field) ? { id: `field-${field}`, "aria-invalid": true as const, "aria-describedby": `field-${field}-error` } : { id: `field-${field}` };
+  const described = (field: string, hint = false) => {
+    const by = [hint ? `field-${field}-hint` : null, errorOf(field) ? `field-${field}-error` : null].filter(Boolean).join(" ");
+    return { id: `field-${field}`, ...(errorOf(field) ? { "aria-invalid": true as const } : {}), ...(by ? { "aria-describedby": by } : {}) };
+  };
   const fieldError = (field: string) => {
     const e = errorOf(field);
     return e ? (
@@ -93,9 +95,11 @@ export default async function MatchRulesPage({ searchParams }: { searchParams: P
                 </label>
                 <label className="flex flex-col text-lg">
                   {m.tolerance}
-                  <span className="text-base text-gray-700">{m.toleranceHint}</span>
+                  <span id="field-tolerance_amount_date-hint" className="text-base text-gray-700">
+                    {m.toleranceHint}
+                  </span>
                   {fieldError("tolerance_amount_date")}
-                  <input name="tolerance_amount_date" {...described("tolerance_amount_date")} defaultValue={values.tolerance_amount_date ?? ""} inputMode="decimal" maxLength={8} className={`${input} w-32`} />
+                  <input name="tolerance_amount_date" {...described("tolerance_amount_date", true)} defaultValue={values.tolerance_amount_date ?? ""} inputMode="decimal" maxLength={8} className={`${input} w-32`} />
                 </label>
                 <label className="flex min-h-11 items-center gap-2 text-lg">
                   <input type="checkbox" name="channel_amount_date" defaultChecked={values.channel_amount_date === "on" || (!trying && byMethod("amount_date")?.requireChannel)} className="h-6 w-6" />
