@@ -77,8 +77,15 @@ describe("parseRuleForm", () => {
   });
 
   it("reads back what ruleFormFields wrote, in position order", () => {
-    const parsed = parseRuleForm({ ...defaults, position_amount_date: "1", position_reference: "3", window_amount_date: "2", tolerance_amount_date: "0.5", require_remittance_amount_date: "on" });
+    const parsed = parseRuleForm({ ...defaults, position_amount_date: "1", position_reference: "3", window_amount_date: "2" });
     expect(parsed.ok && parsed.rules.map((r) => r.method)).toEqual(["amount_date", "remittance", "reference"]);
+    expect(parsed.ok && parseRuleForm(ruleFormFields(parsed.rules))).toEqual(parsed);
+  });
+
+  it("reads back a tolerance and required fields that ruleFormFields wrote", () => {
+    const parsed = parseRuleForm({ ...defaults, tolerance_amount_date: "0.5", require_remittance_amount_date: "on" });
+    expect(parsed.ok && parsed.rules.find((r) => r.method === "amount_date")).toMatchObject({ toleranceFen: 50, requiredFields: ["remittance"] });
+    expect(parsed.ok && ruleFormFields(parsed.rules)).toMatchObject({ tolerance_amount_date: "0.50", require_remittance_amount_date: "on" });
     expect(parsed.ok && parseRuleForm(ruleFormFields(parsed.rules))).toEqual(parsed);
   });
 
