@@ -16,8 +16,9 @@ import { ANALYZE_AFTER, countWithHashJoins } from "./staging";
  * database and idempotent. Three methods, in order:
  *   1. reference   — the line's bank reference equals the receipt's (and only one receipt has it);
  *   2. remittance  — exactly one receipt number appears in the line's remittance text;
- *   3. amount_date — same amount and channel, value date within the channel's
- *                    match window around the service-zone date of paid_at, and
+ *   3. amount_date — same amount (or within the rule's tolerance) and channel, value
+ *                    date within the channel's match window around the service-zone
+ *                    date of paid_at, the line has the fields the rule requires, and
  *                    the pair is the only candidate on both sides.
  * A line already matched is never touched: matches.settlement_line_id is
  * unique, which is what guarantees a line is never counted twice. Methods 1
@@ -214,11 +215,33 @@ async function matchByRemittance(tx: Tx, onConflict: SQL): Promise<number> {
  * Uniqueness is counted on groups (amount, channel, date) rather than on
  * line × receipt pairs, so a popular fee paid thousands of times a day does
  * not explode into millions of candidate pairs.
+ *
+ * With a tolerance (match_rules.tolerance_fen, t fen) a line group reaches the receipt groups whose
+ * amount is within t of its own. Amounts are put in buckets of t + 1 fen, so those receipt groups lie
+ * in the line's bucket or the one either side: every join stays on equal keys (a receipt group reaches
+ * three buckets, not 2t + 1 amounts) and the exact distance is checked after it. With t = 0 a bucket is
+ * one amount and a receipt group reaches only its own: the method is exactly SPEC §2.2's. The pair is
+ * still made only of a line group and a receipt group that each hold one row and reach only each
+ * other, so one pass stays a fixed point. A match within the tolerance records the line's amount minus
+ * the receipt's amount due (matches.difference_fen) and credits the amount due (view receipt_credits).
  */
-async function matchByAmountAndDate(tx: Tx, timeZone: string, rule: Pick<MatchRule, "dateWindowDays" | "requireChannel">, onConflict: SQL): Promise<number> {
+async function matchByAmountAndDate(
+  tx: Tx,
+  timeZone: string,
+  rule: Pick<MatchRule, "dateWindowDays" | "requireChannel" | "toleranceFen" | "requiredFields">,
+  onConflict: SQL,
+): Promise<number> {
   // Without "same channel", every line and receipt falls in one channel group ('*').
   const lineChannel = rule.requireChannel ? sql`l.channel` : sql`'*'::text`;
   const receiptChannel = rule.requireChannel ? sql`r.channel` : sql`'*'::text`;
+  const tolerance = Math.max(0, Math.trunc(rule.toleranceFen));
+  const bucket = (amount: SQL) => (tolerance === 0 ? amount : sql`(${amount}) / ${tolerance + 1}::bigint`);
+  // The buckets a receipt group reaches (its own, and with a tolerance the one either side), and the distance checked after the join.
+  const reachedBucket = tolerance === 0 ? sql`rg.amount_fen` : sql`${bucket(sql`rg.amount_fen`)} + b`;
+  const buckets = tolerance === 0 ? sql`` : sql`, generate_series(-1, 1) as b`;
+  const within = tolerance === 0 ? sql`` : sql`where abs(lg.amount_fen - rr.amount_fen) <= ${tolerance}::bigint`;
+  // The line fields the rule requires; a blank text is no more a field than a missing one.
+  const required = rule.requiredFields.map((f) => (f === "payer_account" ? sql` and nullif(btrim(l.payer_account), '') is not null` : sql` and nullif(btrim(l.remittance), '') is not null`));
   return countWithHashJoins(
     tx,
     sql`
@@ -227,7 +250,7 @@ async function matchByAmountAndDate(tx: Tx, timeZone: string, rule: Pick<MatchRu
       from settlement_lines l
       where l.channel is not null
         and not exists (select 1 from matches m where m.settlement_line_id = l.id)
-        and ${OPEN_FOR_MATCHING}
+        and ${OPEN_FOR_MATCHING}${sql.join(required, sql``)}
     ), open_receipts as (
       select r.id, coalesce(r.amount_paid_fen, r.amount_due_fen) as amount_fen, ${receiptChannel} as channel,
              (r.paid_at at time zone ${timeZone})::date as paid_date, coalesce(${rule.dateWindowDays}::int, c.match_window_days) as w
@@ -238,34 +261,45 @@ async function matchByAmountAndDate(tx: Tx, timeZone: string, rule: Pick<MatchRu
         and not exists (select 1 from matches m where m.receipt_id = r.id)
         and not exists (select 1 from channel_batch_members bm where bm.receipt_id = r.id)
     ), line_groups as (
-      select amount_fen, channel, value_date, count(*) as n, min(id) as line_id from open_lines group by amount_fen, channel, value_date
+      select amount_fen, ${bucket(sql`amount_fen`)} as bucket, channel, value_date, count(*) as n, min(id) as line_id from open_lines group by amount_fen, channel, value_date
     ), receipt_groups as (
       select amount_fen, channel, paid_date, w, count(*) as n, min(id) as receipt_id from open_receipts group by amount_fen, channel, paid_date, w
     ), receipt_reach as (
-      -- every value date a receipt group can match, so that all joins below are on equal keys
-      select rg.amount_fen, rg.channel, rg.paid_date, rg.n, rg.receipt_id, rg.paid_date + k as value_date
-      from receipt_groups rg, generate_series(-rg.w, rg.w) as k
+      -- every value date (and amount bucket) a receipt group can match, so that all joins below are on equal keys
+      select rg.amount_fen, ${reachedBucket} as bucket, rg.channel, rg.paid_date, rg.n, rg.receipt_id, rg.paid_date + k as value_date
+      from receipt_groups rg, generate_series(-rg.w, rg.w) as k${buckets}
     ), group_pairs as (
-      select lg.amount_fen, lg.channel, lg.value_date, rr.paid_date, lg.n as lines, rr.n as receipts, lg.line_id, rr.receipt_id
+      select lg.amount_fen as line_amount, rr.amount_fen as receipt_amount, lg.channel, lg.value_date, rr.paid_date,
+             lg.n as lines, rr.n as receipts, lg.line_id, rr.receipt_id
       from line_groups lg
-      join receipt_reach rr on rr.amount_fen = lg.amount_fen and rr.channel = lg.channel and rr.value_date = lg.value_date
+      join receipt_reach rr on rr.bucket = lg.bucket and rr.channel = lg.channel and rr.value_date = lg.value_date
+      ${within}
     ), unique_line_groups as (
       -- lines of this group see exactly one receipt in total (so one receipt group holding one receipt)
-      select amount_fen, channel, value_date, min(paid_date) as paid_date, min(line_id) as line_id
-      from group_pairs group by amount_fen, channel, value_date having sum(receipts) = 1
+      select line_amount, channel, value_date, min(receipt_amount) as receipt_amount, min(paid_date) as paid_date, min(line_id) as line_id
+      from group_pairs group by line_amount, channel, value_date having sum(receipts) = 1
     ), unique_receipt_groups as (
       -- receipts of this group see exactly one line in total; with the above, both groups hold one
       -- row each, so the group's min(id) is the line or the receipt itself
-      select amount_fen, channel, paid_date, min(value_date) as value_date, min(receipt_id) as receipt_id
-      from group_pairs group by amount_fen, channel, paid_date having sum(lines) = 1
+      select receipt_amount, channel, paid_date, min(line_amount) as line_amount, min(value_date) as value_date, min(receipt_id) as receipt_id
+      from group_pairs group by receipt_amount, channel, paid_date having sum(lines) = 1
     ), pairs as (
-      select ul.line_id, ur.receipt_id
+      select ul.line_id, ur.receipt_id, ul.line_amount
       from unique_line_groups ul
-      join unique_receipt_groups ur on ur.amount_fen = ul.amount_fen and ur.channel = ul.channel
-        and ur.paid_date = ul.paid_date and ur.value_date = ul.value_date
+      join unique_receipt_groups ur on ur.receipt_amount = ul.receipt_amount and ur.channel = ul.channel
+        and ur.paid_date = ul.paid_date and ur.line_amount = ul.line_amount and ur.value_date = ul.value_date
     ), ins as (
-      insert into matches (settlement_line_id, receipt_id, method)
-      select line_id, receipt_id, 'amount_date' from pairs order by line_id
+      insert into matches (settlement_line_id, receipt_id, method, difference_fen)
+      -- the difference the tolerance took up; an exact amount, or a line that differs from the amount due
+      -- only because the resident paid another amount (matched exactly on it), records none
+      ${
+        tolerance === 0
+          ? sql`select p.line_id, p.receipt_id, 'amount_date', null::bigint from pairs p order by p.line_id`
+          : sql`select p.line_id, p.receipt_id, 'amount_date',
+                   case when p.line_amount <> r.amount_due_fen and abs(p.line_amount - r.amount_due_fen) <= ${tolerance}::bigint then p.line_amount - r.amount_due_fen end
+                from pairs p join receipts r on r.id = p.receipt_id
+                order by p.line_id`
+      }
       ${onConflict}
       returning receipt_id, method
     ), run as (

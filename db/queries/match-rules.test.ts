@@ -72,4 +72,48 @@ describe(`match rules on ${databaseKind()}`, () => {
     expect(await matchSettlements({ timeZone: TZ })).toMatchObject({ reference: 0, remittance: 0, amountDate: 0 });
     expect(await store()).toEqual(again);
   });
+
+  it("raising the tolerance makes a near-amount pair appear in the dry run, storing nothing; applying makes the match with its difference", async () => {
+    // 3 fen over what was due, the day after: no match at the same amount.
+    const near = await receipt(5300, "2026-11-10T10:00:00+08:00");
+    const nearLine = await line({ amountFen: 5303, valueDate: "2026-11-11" });
+    await matchSettlements({ timeZone: TZ });
+    const settled = await store();
+    expect(settled.some((m) => Number((m as { settlement_line_id: number }).settlement_line_id) === nearLine)).toBe(false);
+
+    const proposal = rules({ amount_date: { toleranceFen: 5 } });
+    const diff = await dryRunMatchRules(finance, proposal, { timeZone: TZ });
+    expect(diff).toMatchObject({ appear: 1, disappear: 0, change: 0 });
+    expect(diff.exceptionsAfter).toBe(diff.exceptionsBefore - 1);
+    expect(diff.examples.appear).toEqual([
+      expect.objectContaining({ lineId: nearLine, amountFen: 5303, before: null, after: near.receiptNo, methodAfter: "amount_date", differenceBefore: null, differenceAfter: 3 }),
+    ]);
+    // Nothing stored: neither the rule nor the match.
+    expect(await store()).toEqual(settled);
+    expect(await matchRulesFor(finance)).toEqual(DEFAULT_MATCH_RULES);
+
+    // A tolerance of 2 fen is not enough: nothing would change.
+    expect(await dryRunMatchRules(finance, rules({ amount_date: { toleranceFen: 2 } }), { timeZone: TZ })).toMatchObject({ appear: 0, disappear: 0, change: 0 });
+    // Requiring the payer's account (the line has none) leaves the line out even with the tolerance.
+    expect(await dryRunMatchRules(finance, rules({ amount_date: { toleranceFen: 5, requiredFields: ["payer_account"] } }), { timeZone: TZ })).toMatchObject({ appear: 0 });
+
+    expect(await applyMatchRules(finance, proposal, { timeZone: TZ })).toMatchObject({ appear: 1 });
+    expect((await matchRulesFor(finance)).find((r) => r.method === "amount_date")).toMatchObject({ toleranceFen: 5, requiredFields: [] });
+    expect(await handle().db.select().from(matches).where(eq(matches.settlementLineId, nearLine))).toEqual([
+      expect.objectContaining({ receiptId: near.id, method: "amount_date", differenceFen: 3 }),
+    ]);
+    const audits = await handle().db.select().from(auditEvents).where(eq(auditEvents.action, "match_rules.apply"));
+    expect(String(audits.at(-1)!.detail.after)).toContain("amount_date:on:w=channel:ch=same:tol=5:req=none");
+
+    // The stored rules read back as the console parses them; back to the defaults the match goes again.
+    expect(await applyMatchRules(finance, DEFAULT_MATCH_RULES, { timeZone: TZ })).toMatchObject({ disappear: 1 });
+    expect(await handle().db.select().from(matches).where(eq(matches.settlementLineId, nearLine))).toEqual([]);
+  });
+
+  it("required fields are stored and read back in a fixed order", async () => {
+    await applyMatchRules(finance, rules({ amount_date: { requiredFields: ["remittance", "payer_account"] } }), { timeZone: TZ });
+    expect((await matchRulesFor(finance)).find((r) => r.method === "amount_date")).toMatchObject({ requiredFields: ["payer_account", "remittance"] });
+    await applyMatchRules(finance, DEFAULT_MATCH_RULES, { timeZone: TZ });
+    expect(await matchRulesFor(finance)).toEqual(DEFAULT_MATCH_RULES);
+  });
 });

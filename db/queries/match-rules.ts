@@ -41,6 +41,9 @@ export type RuleChangeExample = {
   /** The fee recorded on the match (net-of-fee matching), before and after; null: none. */
   feeBefore: number | null;
   feeAfter: number | null;
+  /** The difference the amount tolerance took up (credit − amount due), before and after; null: none. */
+  differenceBefore: number | null;
+  differenceAfter: number | null;
 };
 
 export type RuleChangeDiff = {
@@ -104,19 +107,19 @@ export async function applyMatchRules(staff: StaffPrincipal, rules: MatchRule[],
   });
 }
 
-const describe = (r: MatchRule) => `${r.position}:${r.method}:${r.enabled ? "on" : "off"}${r.method === "amount_date" ? `:w=${r.dateWindowDays ?? "channel"}:ch=${r.requireChannel ? "same" : "any"}` : ""}`;
+const describe = (r: MatchRule) => `${r.position}:${r.method}:${r.enabled ? "on" : "off"}${r.method === "amount_date" ? `:w=${r.dateWindowDays ?? "channel"}:ch=${r.requireChannel ? "same" : "any"}:tol=${r.toleranceFen}:req=${r.requiredFields.join("+") || "none"}` : ""}`;
 
 /**
  * Runs `change` (storing proposed rules, match or fee rules) and re-matches inside the caller's transaction,
- * then diffs the rule-made matches against those before: a match changes when its receipt, its method
- * or the fee recorded on it differs. The caller commits (apply) or rolls back (dry run, withRollback).
+ * then diffs the rule-made matches against those before: a match changes when its receipt, its method,
+ * the fee or the tolerated difference recorded on it differs. The caller commits (apply) or rolls back (dry run, withRollback).
  */
 export async function rematch(tx: Tx, change: (tx: Tx) => Promise<void>, timeZone: string): Promise<RuleChangeDiff> {
   // Imports take turns with this (their merge and matching assume no other writer of lines or matches).
   await tx.execute(sql`select pg_advisory_xact_lock(${SETTLEMENT_IMPORT_LOCK_KEY}::bigint)`);
   await tx.execute(sql`drop table if exists match_rules_before`);
   await tx.execute(sql`create temp table match_rules_before on commit drop as
-    select settlement_line_id, receipt_id, method::text as method, fee_fen from matches where method in ${RULE_METHODS}`);
+    select settlement_line_id, receipt_id, method::text as method, fee_fen, difference_fen from matches where method in ${RULE_METHODS}`);
   const exceptionsBefore = await countUnaccounted(tx);
   await change(tx);
   await tx.execute(sql`delete from matches where method in ${RULE_METHODS}`);
@@ -129,18 +132,20 @@ export async function rematch(tx: Tx, change: (tx: Tx) => Promise<void>, timeZon
     with diff as (
       select coalesce(a.settlement_line_id, b.settlement_line_id) as line_id, b.receipt_id as before_id, a.receipt_id as after_id,
              b.method as method_before, a.method as method_after, b.fee_fen as fee_before, a.fee_fen as fee_after,
+             b.difference_fen as difference_before, a.difference_fen as difference_after,
              case when b.settlement_line_id is null then 'appear' when a.settlement_line_id is null then 'disappear' else 'change' end as kind
-      from (select settlement_line_id, receipt_id, method::text as method, fee_fen from matches where method in ${RULE_METHODS}) a
+      from (select settlement_line_id, receipt_id, method::text as method, fee_fen, difference_fen from matches where method in ${RULE_METHODS}) a
       full join match_rules_before b on b.settlement_line_id = a.settlement_line_id
       where b.settlement_line_id is null or a.settlement_line_id is null or a.receipt_id <> b.receipt_id or a.method <> b.method
-         or a.fee_fen is distinct from b.fee_fen
+         or a.fee_fen is distinct from b.fee_fen or a.difference_fen is distinct from b.difference_fen
     ), ranked as (
       select d.*, row_number() over (partition by d.kind order by d.line_id) as k from diff d
     )
     select r.kind, count(*)::int as n,
            json_agg(json_build_object('lineId', r.line_id, 'amountFen', l.amount_fen, 'valueDate', l.value_date,
                                       'before', rb.receipt_no, 'after', ra.receipt_no, 'methodBefore', r.method_before, 'methodAfter', r.method_after,
-                                      'feeBefore', r.fee_before, 'feeAfter', r.fee_after)
+                                      'feeBefore', r.fee_before, 'feeAfter', r.fee_after,
+                                      'differenceBefore', r.difference_before, 'differenceAfter', r.difference_after)
                     order by r.line_id) filter (where r.k <= ${EXAMPLES}) as examples
     from ranked r
     join settlement_lines l on l.id = r.line_id
@@ -151,7 +156,7 @@ export async function rematch(tx: Tx, change: (tx: Tx) => Promise<void>, timeZon
   const of = (kind: "appear" | "disappear" | "change") => rows.find((r) => r.kind === kind);
   const fen = (v: number | null | undefined) => (v === null || v === undefined ? null : Number(v));
   const examples = (kind: "appear" | "disappear" | "change") =>
-    (of(kind)?.examples ?? []).map((e) => ({ ...e, lineId: Number(e.lineId), amountFen: Number(e.amountFen), feeBefore: fen(e.feeBefore), feeAfter: fen(e.feeAfter) }));
+    (of(kind)?.examples ?? []).map((e) => ({ ...e, lineId: Number(e.lineId), amountFen: Number(e.amountFen), feeBefore: fen(e.feeBefore), feeAfter: fen(e.feeAfter), differenceBefore: fen(e.differenceBefore), differenceAfter: fen(e.differenceAfter) }));
   return {
     appear: of("appear")?.n ?? 0,
     disappear: of("disappear")?.n ?? 0,

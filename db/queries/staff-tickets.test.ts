@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import type { VerifiedProof } from "@/lib/uploads/verify-proof";
 import { DEMO_BATCH_RECEIPTS, DEMO_RECEIPT_NUMBERS as demo } from "../seed/demo-receipts";
 import { seedDemo } from "../seed/demo";
-import { auditEvents, outbox, ticketEvents, tickets } from "../schema";
+import { withLuhnDigit } from "@/lib/receipt-number";
+import { auditEvents, matches, outbox, receipts, settlementBatches, settlementLines, ticketEvents, tickets } from "../schema";
 import { databaseKind, setupTestDatabase } from "../testing/test-db";
 import { createStaff } from "./staff-accounts";
 import type { StaffPrincipal } from "./staff";
@@ -60,6 +61,27 @@ describe(`staff ticket desk on ${databaseKind()}`, () => {
     // the line is the whole credit: the batch's gross minus its fee; the match records both
     const gross = first.amountFen + second.amountFen + third.amountFen;
     expect(line).toMatchObject({ grossFen: gross, amountFen: gross - line!.feeFen });
+  });
+
+  it("shows a line matched within the amount tolerance with its difference, and the receipt posted at its amount due", async () => {
+    const [r] = await handle()
+      .db.insert(receipts)
+      .values({ receiptNo: withLuhnDigit("202699000000001"), service: "hukou", payerName: "张三", amountDueFen: 5300, amountPaidFen: 5300, channel: "wechat", paidAt: new Date("2026-11-10T10:00:00+08:00"), billingStatus: "paid" })
+      .returning({ id: receipts.id, receiptNo: receipts.receiptNo });
+    const [batch] = await handle().db.insert(settlementBatches).values({ fileHash: "st-tolerance", fileName: "t", format: "csv" }).returning({ id: settlementBatches.id });
+    const [l] = await handle()
+      .db.insert(settlementLines)
+      .values({ batchId: batch!.id, lineKey: "st-tolerance", channel: "wechat", amountFen: 5297, valueDate: "2026-11-11" })
+      .returning({ id: settlementLines.id });
+    await handle().db.insert(matches).values({ settlementLineId: l!.id, receiptId: r!.id, method: "amount_date", differenceFen: -3 });
+    const ref = `T-TOL-${randomBytes(2).toString("hex").toUpperCase()}`;
+    await handle().db.insert(tickets).values({
+      ref, receiptNo: r!.receiptNo, category: "not_posted", status: "open", queue: "finance", paymentStatus: "pending",
+      description: "x", payerContact: "resident@example.cn", trackingTokenHash: randomBytes(16).toString("hex"),
+    });
+    const view = await staffTicket(ref, await member("supervisor"), { now, timeZone: TZ });
+    expect(view?.lines).toEqual([expect.objectContaining({ id: l!.id, amountFen: 5297, grossFen: 5297, feeFen: 0, differenceFen: -3 })]);
+    expect(view?.status).toMatchObject({ code: "posted", amountFen: 5300 });
   });
 
   it("shows the resident's details unmasked to staff of the queue, one audit event per view; others get nothing", async () => {

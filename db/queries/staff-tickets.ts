@@ -57,6 +57,8 @@ export type StaffTicketView = {
     matchedBy: string | null;
     grossFen: number;
     feeFen: number;
+    /** Matched within the amount tolerance (match_rules.tolerance_fen): the line's amount minus the amount due; null: none. */
+    differenceFen: number | null;
     batchId: number | null;
     share: { grossFen: number; feeFen: number } | null;
   })[];
@@ -132,6 +134,7 @@ export async function staffTicket(ref: string, staff: StaffPrincipal, options: {
             matchedBy: matches.matchedBy,
             grossFen: matches.grossFen,
             feeFen: matches.feeFen,
+            differenceFen: matches.differenceFen,
             batchId: matches.batchId,
             shareGrossFen: channelBatchMembers.grossFen,
             shareFeeFen: channelBatchMembers.feeFen,
@@ -182,6 +185,7 @@ export async function staffTicket(ref: string, staff: StaffPrincipal, options: {
       amountFen: Number(l.amountFen),
       grossFen: Number(l.grossFen ?? l.amountFen),
       feeFen: Number(l.feeFen ?? 0),
+      differenceFen: l.differenceFen === null ? null : Number(l.differenceFen),
       share: l.batchId !== null && shareGrossFen !== null ? { grossFen: Number(shareGrossFen), feeFen: Number(shareFeeFen ?? 0) } : null,
     })),
     candidates,

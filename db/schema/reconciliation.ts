@@ -31,6 +31,9 @@ export const matchReversals = pgTable(
 
 export const MATCH_RULE_METHODS = ["reference", "remittance", "amount_date"] as const;
 
+/** The bound of match_rules.tolerance_fen (100.00 yuan); lib/match-rules.ts MAX_TOLERANCE_FEN is the same. */
+const MAX_TOLERANCE_FEN = 10_000;
+
 /**
  * The rows that drive matching (issue 16): which methods run and in what order, the date window and
  * whether amount-and-date matching requires the same channel (lib/match-rules.ts). The defaults (migration) reproduce the fixed matching of
@@ -46,11 +49,20 @@ export const matchRules = pgTable(
     dateWindowDays: integer("date_window_days"),
     /** amount_date: the line's channel must equal the receipt's. reference/remittance: unused. */
     requireChannel: boolean("require_channel").notNull().default(true),
+    /**
+     * amount_date: a line whose amount differs from the receipt's by at most this many fen is a candidate
+     * (0 = the same amount, SPEC §2.2); the difference is recorded on the match (matches.difference_fen).
+     */
+    toleranceFen: bigint("tolerance_fen", { mode: "number" }).notNull().default(0),
+    /** amount_date: line fields that must be present for a line to be considered (lib/match-rules.ts REQUIRED_LINE_FIELDS). */
+    requiredFields: text("required_fields").array().notNull().default(sql`'{}'::text[]`),
     updatedBy: text("updated_by"),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     check("match_rules_method_check", sql`${t.method} in ('reference', 'remittance', 'amount_date')`),
     check("match_rules_window_check", sql`${t.dateWindowDays} is null or ${t.dateWindowDays} between 0 and 31`),
+    check("match_rules_tolerance_check", sql`${t.toleranceFen} between 0 and ${sql.raw(String(MAX_TOLERANCE_FEN))}`),
+    check("match_rules_required_fields_check", sql`${t.requiredFields} <@ array['payer_account', 'remittance']::text[]`),
   ],
 );

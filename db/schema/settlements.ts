@@ -61,6 +61,13 @@ export const matches = pgTable(
     /** Net-of-fee matches (issue 16): what the receipt was worth and the fee the channel kept; the line's amount is the net. */
     grossFen: bigint("gross_fen", { mode: "number" }),
     feeFen: bigint("fee_fen", { mode: "number" }),
+    /**
+     * Amount-and-date matches within the rule's tolerance (match_rules.tolerance_fen): the line's amount
+     * minus the receipt's amount due; null when they are equal (or the difference was not the tolerance's).
+     * The credit then counts as the amount due (view receipt_credits), so a few fen short is `posted`,
+     * not a mismatch, and a few fen over opens no refund case.
+     */
+    differenceFen: bigint("difference_fen", { mode: "number" }),
     method: matchMethod("method").notNull(),
     /** Staff member for manual matches; null for the matcher. */
     matchedBy: text("matched_by"),
@@ -71,5 +78,7 @@ export const matches = pgTable(
     index("matches_receipt_idx").on(t.receiptId),
     check("matches_target_check", sql`(${t.receiptId} is null) <> (${t.batchId} is null)`),
     check("matches_fee_check", sql`(${t.grossFen} is null) = (${t.feeFen} is null) and (${t.feeFen} is null or ${t.feeFen} >= 0)`),
+    // A tolerated difference is never 0 (that is an exact match: null) and never beside a fee (net-of-fee matching records none).
+    check("matches_difference_check", sql`${t.differenceFen} is null or (${t.differenceFen} <> 0 and ${t.differenceFen} between -10000 and 10000 and ${t.grossFen} is null)`),
   ],
 );

@@ -14,6 +14,9 @@ for (const locale of ["zh-CN", "en-US"] as const) {
     await expect(amountDate.locator("input[name=position_amount_date]")).toHaveValue("3");
     await expect(amountDate.locator("input[name=window_amount_date]")).toHaveValue("");
     await amountDate.locator("input[name=window_amount_date]").fill("10");
+    await expect(amountDate.locator("input[name=tolerance_amount_date]")).toHaveValue("");
+    await amountDate.locator("input[name=tolerance_amount_date]").fill("0.05");
+    await amountDate.locator("input[name=require_payer_account_amount_date]").check();
     // The console speaks the staff member's language whatever the browser asks, so the buttons are found by their form.
     await page.locator("[data-match-rules-form] button[type=submit]").click();
 
@@ -24,12 +27,23 @@ for (const locale of ["zh-CN", "en-US"] as const) {
     await expect(dry.locator("button[type=submit]")).toBeVisible();
     // The form keeps what was tried; the store does not.
     await expect(amountDate.locator("input[name=window_amount_date]")).toHaveValue("10");
+    await expect(amountDate.locator("input[name=tolerance_amount_date]")).toHaveValue("0.05");
+    await expect(amountDate.locator("input[name=require_payer_account_amount_date]")).toBeChecked();
+    // The apply form carries exactly what was tried.
+    await expect(dry.locator("input[type=hidden][name=tolerance_amount_date]")).toHaveValue("0.05");
     await page.goto("/staff/match-rules");
     await expect(page.locator("[data-rule=amount_date] input[name=window_amount_date]")).toHaveValue("");
 
     // A bad window is refused with a sentence, and nothing is tried.
     await page.goto("/staff/match-rules?dry=1&position_reference=1&position_remittance=2&position_amount_date=3&window_amount_date=99");
     await expect(page.locator("[data-error=invalid]")).toBeVisible();
+    await expect(page.locator("[data-dry-run]")).toHaveCount(0);
+
+    // So is a tolerance past 100.00 yuan, under its own field.
+    await page.goto("/staff/match-rules?dry=1&position_reference=1&position_remittance=2&position_amount_date=3&tolerance_amount_date=100.01");
+    await expect(page.locator("[data-error=invalid]")).toBeVisible();
+    await expect(page.locator("[data-field-error=tolerance_amount_date]")).toBeVisible();
+    await expect(page.locator("input[name=tolerance_amount_date]")).toHaveAttribute("aria-invalid", "true");
     await expect(page.locator("[data-dry-run]")).toHaveCount(0);
   });
 }

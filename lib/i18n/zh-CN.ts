@@ -910,6 +910,7 @@ export const zhCN = {
     credit: "实际到账",
     difference: "差额",
     batchShare: "批次 {batch} 整笔入账",
+    toleratedDifference: "差额 {difference}，在金额容差内：按 {credited} 入账",
   },
   /** Issue 14: channel confirmations, "tell me when it posts", and their console views. */
   channels: {
@@ -1032,6 +1033,11 @@ export const zhCN = {
     enabled: "启用",
     window: "日期范围：缴费日前后天数（留空则按各渠道的设置）",
     sameChannel: "流水须与收据的缴费渠道一致",
+    tolerance: "金额容差（元，最多 100.00；留空则金额须完全一致）",
+    toleranceHint: "流水金额与收据金额相差不超过此数时可以匹配；差额记录在匹配上，收据按已入账处理。",
+    required: "只考虑具备以下内容的流水",
+    requiredFields: { payer_account: "付款人账号", remittance: "附言" },
+    difference: (amount: string) => `差额 ${amount}`,
     dryRun: "试运行",
     dryRunTitle: "按这些规则将发生的变化",
     noChange: "按这些规则，匹配结果没有变化。",
@@ -1044,7 +1050,7 @@ export const zhCN = {
     unmatched: "未匹配",
     apply: "应用这些规则",
     applied: "规则已应用，已重新对账。",
-    errors: { invalid_position: "请为每种方式填写不同的顺序：1、2 或 3。", duplicate_position: "有两种方式的顺序相同。", invalid_window: "日期范围须为 0 至 31 的整数天，或留空。" },
+    errors: { invalid_position: "请为每种方式填写不同的顺序：1、2 或 3。", duplicate_position: "有两种方式的顺序相同。", invalid_window: "日期范围须为 0 至 31 的整数天，或留空。", invalid_tolerance: "金额容差须为 0 至 100.00 元，最多两位小数（例如 0.05），或留空。" },
     errorTitle: "无法试运行这些规则",
     forbidden: "只有财务人员和主管可以修改对账匹配规则。",
   },

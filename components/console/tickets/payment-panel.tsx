@@ -6,7 +6,7 @@ import { fill } from "@/lib/i18n";
 import { formatDate, formatDateTime } from "@/lib/i18n/format";
 import { formatFen } from "@/lib/money";
 import type { PaymentStatus, StatusCode } from "@/lib/status";
-import { SettlementAmounts, type Amounts } from "@/components/console/settlement-amounts";
+import { SettlementAmounts, signedFen, type Amounts } from "@/components/console/settlement-amounts";
 import { StaffForm } from "@/components/console/staff-form";
 import { DataTable } from "@/components/ui/data-table";
 
@@ -53,8 +53,8 @@ function assertNever(value: never): never {
 export function PaymentPanel({ view, matchAction, t, locale, timeZone, confirmations = [] }: Props) {
   const p = t.desk.ticket;
   const { receipt, status, lines, candidates, ticket } = view;
-  // what the receipt is credited with: a line at its gross, or its share of a batch credit
-  const settled = lines.reduce((sum, l) => sum + (l.share?.grossFen ?? l.grossFen), 0);
+  // what the receipt is credited with: a line at its gross (less a difference the amount tolerance took up), or its share of a batch credit
+  const settled = lines.reduce((sum, l) => sum + (l.share?.grossFen ?? l.grossFen - (l.differenceFen ?? 0)), 0);
   const texts = { done: t.desk.actions.done, errors: t.appErrors, refusals: t.desk.actions.refusals };
   const submittedStatus = ticket.paymentStatus in t.desk.paymentStatuses ? t.desk.paymentStatuses[ticket.paymentStatus as StatusCode] : "—";
   return (
@@ -114,6 +114,7 @@ export function PaymentPanel({ view, matchAction, t, locale, timeZone, confirmat
             // a batch credit: this receipt's share of it, and the whole credit beside
             amounts: l.share ? { grossFen: l.share.grossFen, feeFen: l.share.feeFen, netFen: l.share.grossFen - l.share.feeFen } : { grossFen: l.grossFen, feeFen: l.feeFen, netFen: l.amountFen },
             note: l.share && l.batchId !== null ? `${fill(t.amounts.batchShare, { batch: l.batchId })} ${formatFen(l.amountFen)}` : undefined,
+            differenceFen: l.differenceFen,
           }))}
           extraHeader={p.method}
         />
@@ -152,6 +153,8 @@ type LineRow = SettlementLineView & {
   /** A matched line: gross, fee and net (settlement-amounts.tsx); a candidate shows its amount only. */
   amounts?: Amounts;
   note?: string;
+  /** Matched within the amount tolerance: the line's amount minus the amount due. */
+  differenceFen?: number | null;
 };
 
 function LineTable({ rows, t, extraHeader, action }: { rows: LineRow[]; t: Messages; extraHeader: string; action?: (lineId: number) => React.ReactNode }) {
@@ -169,6 +172,11 @@ function LineTable({ rows, t, extraHeader, action }: { rows: LineRow[]; t: Messa
             {l.note && (
               <span className="block" data-batch-credit={l.amountFen}>
                 {l.note}
+              </span>
+            )}
+            {l.differenceFen !== undefined && l.differenceFen !== null && (
+              <span className="block font-semibold" data-tolerated-difference={l.differenceFen}>
+                {fill(t.amounts.toleratedDifference, { difference: signedFen(l.differenceFen), credited: formatFen(l.amountFen - l.differenceFen) })}
               </span>
             )}
           </td>

@@ -21,6 +21,9 @@ export const applyMatchRulesAction = staffAction(
     enabled_amount_date: field,
     window_amount_date: field,
     channel_amount_date: field,
+    tolerance_amount_date: field,
+    require_payer_account_amount_date: field,
+    require_remittance_amount_date: field,
   }),
   async (input, staff) => {
     const parsed = parseRuleForm(input);

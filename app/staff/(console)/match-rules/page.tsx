@@ -7,7 +7,7 @@ import { dryRunMatchRules, mayEditMatchRules, matchRulesFor, type RuleChangeExam
 import { requestLocale } from "@/app/locale";
 import { env } from "@/lib/env";
 import { formatDate } from "@/lib/i18n/format";
-import { MATCH_METHODS, parseRuleForm, ruleFormFields, type MatchRule } from "@/lib/match-rules";
+import { MATCH_METHODS, parseRuleForm, REQUIRED_LINE_FIELDS, ruleFormFields, type MatchRule } from "@/lib/match-rules";
 import { formatFen } from "@/lib/money";
 import { backOfficeFormTexts, PageRefusal, type SearchParams } from "../console-page";
 import { consoleStaff } from "../guard";
@@ -33,7 +33,26 @@ export default async function MatchRulesPage({ searchParams }: { searchParams: P
   const diff = proposal?.ok ? await dryRunMatchRules(staff, proposal.rules, { timeZone: env().TZ }) : null;
   const byMethod = (method: string) => shown.find((r) => r.method === method);
   const who = (no: string | null) => no ?? m.unmatched;
-  const example = (e: RuleChangeExample) => m.example(formatFen(e.amountFen), formatDate(e.valueDate, locale), `${who(e.before)}${e.methodBefore ? ` (${m.methods[e.methodBefore as MatchRule["method"]] ?? e.methodBefore})` : ""}`, `${who(e.after)}${e.methodAfter ? ` (${m.methods[e.methodAfter as MatchRule["method"]] ?? e.methodAfter})` : ""}`);
+  const difference = (fen: number | null) => (fen === null ? "" : `, ${m.difference(formatFen(fen))}`);
+  const side = (no: string | null, method: string | null, fen: number | null) =>
+    `${who(no)}${method ? ` (${m.methods[method as MatchRule["method"]] ?? method}${difference(fen)})` : ""}`;
+  const example = (e: RuleChangeExample) =>
+    m.example(formatFen(e.amountFen), formatDate(e.valueDate, locale), side(e.before, e.methodBefore, e.differenceBefore), side(e.after, e.methodAfter, e.differenceAfter));
+  // Each wrong field says what is wrong under itself; the summary links to it.
+  const errors = proposal && !proposal.ok ? proposal.errors : [];
+  const errorOf = (field: string) => errors.find((e) => e.field === field);
+  const described = (field: string, hint = false) => {
+    const by = [hint ? `field-${field}-hint` : null, errorOf(field) ? `field-${field}-error` : null].filter(Boolean).join(" ");
+    return { id: `field-${field}`, ...(errorOf(field) ? { "aria-invalid": true as const } : {}), ...(by ? { "aria-describedby": by } : {}) };
+  };
+  const fieldError = (field: string) => {
+    const e = errorOf(field);
+    return e ? (
+      <span id={`field-${field}-error`} className="font-semibold text-bad" data-field-error={field}>
+        {m.errors[e.code]}
+      </span>
+    ) : null;
+  };
 
   return (
     <>
@@ -49,9 +68,7 @@ export default async function MatchRulesPage({ searchParams }: { searchParams: P
           <Notice tone="ok">{m.applied}</Notice>
         </div>
       )}
-      {proposal && !proposal.ok && (
-        <ErrorSummary title={m.errorTitle} code="invalid" message={proposal.errors.map((e) => m.errors[e.code]).filter((v, i, a) => a.indexOf(v) === i).join(" ")} />
-      )}
+      {errors.length > 0 && <ErrorSummary title={m.errorTitle} code="invalid" fieldErrors={errors.map((e) => ({ field: e.field, message: m.errors[e.code] }))} />}
 
       <form method="get" action="/staff/match-rules" className="mb-8 max-w-3xl space-y-4" data-match-rules-form>
         <input type="hidden" name="dry" value="1" />
@@ -61,7 +78,8 @@ export default async function MatchRulesPage({ searchParams }: { searchParams: P
             <div className="flex flex-wrap items-end gap-6">
               <label className="flex flex-col text-lg">
                 {m.position}
-                <input name={`position_${method}`} defaultValue={values[`position_${method}`] ?? ""} inputMode="numeric" maxLength={1} className={`${input} w-20`} />
+                {fieldError(`position_${method}`)}
+                <input name={`position_${method}`} {...described(`position_${method}`)} defaultValue={values[`position_${method}`] ?? ""} inputMode="numeric" maxLength={1} className={`${input} w-20`} />
               </label>
               <label className="flex min-h-11 items-center gap-2 text-lg">
                 <input type="checkbox" name={`enabled_${method}`} defaultChecked={values[`enabled_${method}`] === "on"} className="h-6 w-6" />
@@ -72,12 +90,30 @@ export default async function MatchRulesPage({ searchParams }: { searchParams: P
               <div className="mt-4 flex flex-col gap-4">
                 <label className="flex flex-col text-lg">
                   {m.window}
-                  <input name="window_amount_date" defaultValue={values.window_amount_date ?? ""} inputMode="numeric" maxLength={2} className={`${input} w-24`} />
+                  {fieldError("window_amount_date")}
+                  <input name="window_amount_date" {...described("window_amount_date")} defaultValue={values.window_amount_date ?? ""} inputMode="numeric" maxLength={2} className={`${input} w-24`} />
+                </label>
+                <label className="flex flex-col text-lg">
+                  {m.tolerance}
+                  <span id="field-tolerance_amount_date-hint" className="text-base text-gray-700">
+                    {m.toleranceHint}
+                  </span>
+                  {fieldError("tolerance_amount_date")}
+                  <input name="tolerance_amount_date" {...described("tolerance_amount_date", true)} defaultValue={values.tolerance_amount_date ?? ""} inputMode="decimal" maxLength={8} className={`${input} w-32`} />
                 </label>
                 <label className="flex min-h-11 items-center gap-2 text-lg">
                   <input type="checkbox" name="channel_amount_date" defaultChecked={values.channel_amount_date === "on" || (!trying && byMethod("amount_date")?.requireChannel)} className="h-6 w-6" />
                   {m.sameChannel}
                 </label>
+                <fieldset data-required-fields>
+                  <legend className="text-lg">{m.required}</legend>
+                  {REQUIRED_LINE_FIELDS.map((f) => (
+                    <label key={f} className="flex min-h-11 items-center gap-2 text-lg">
+                      <input type="checkbox" name={`require_${f}_amount_date`} defaultChecked={values[`require_${f}_amount_date`] === "on"} className="h-6 w-6" />
+                      {m.requiredFields[f]}
+                    </label>
+                  ))}
+                </fieldset>
               </div>
             )}
           </fieldset>
