@@ -5,7 +5,7 @@ import { DEFAULT_MATCH_RULES, REQUIRED_LINE_FIELDS, type RequiredLineField } fro
 import { withLuhnDigit } from "@/lib/receipt-number";
 import { queryRows } from "../client";
 import { receipts, settlementBatches, settlementLines } from "../schema";
-import { databaseKind, setupTestDatabase } from "../testing/test-db";
+import { clearMatchingStore, databaseKind, setupTestDatabase } from "../testing/test-db";
 import { storeMatchRules } from "./match-rules";
 import { matchSettlements } from "./matching";
 
@@ -73,15 +73,6 @@ function oracle(s: Scenario, channelWindow: (channel: string) => number): Map<nu
   return pairs;
 }
 
-async function reset() {
-  const d = handle().db;
-  await d.execute(sql`delete from ticket_events`);
-  await d.execute(sql`delete from tickets`);
-  await d.execute(sql`delete from matches`);
-  await d.execute(sql`delete from settlement_lines`);
-  await d.execute(sql`delete from settlement_batches`);
-  await d.execute(sql`delete from receipts`);
-}
 
 const matchRows = () =>
   queryRows<{ settlement_line_id: number; receipt_id: number; method: string; difference_fen: number | null }>(
@@ -97,7 +88,7 @@ describe(`amount-and-date matching with a tolerance, against an oracle, on ${dat
     const channelWindow = (code: string) => Number(windows.find((c) => c.code === code)!.w);
     await fc.assert(
       fc.asyncProperty(scenarioArb, async (s) => {
-        await reset();
+        await clearMatchingStore(handle().db);
         ++run;
         const d = handle().db;
         await storeMatchRules(

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { withLuhnDigit } from "@/lib/receipt-number";
 import { bytesOf } from "@/lib/statements/decode";
 import { RECEIPT_COLUMNS } from "@/lib/statements/receipts-csv";
-import { databaseKind, setupTestDatabase } from "../testing/test-db";
+import { clearMatchingStore, databaseKind, setupTestDatabase } from "../testing/test-db";
 import { importReceiptsFile } from "./receipts";
 import { importSettlementFile } from "./settlements";
 import { queryRows } from "../client";
@@ -96,16 +96,6 @@ async function lineAccounting() {
   return row!;
 }
 
-async function reset() {
-  const d = handle().db;
-  // A receipt paid twice gets a refunds case from matching (issue 18 item 2).
-  await d.execute(sql`delete from ticket_events`);
-  await d.execute(sql`delete from tickets`);
-  await d.execute(sql`delete from matches`);
-  await d.execute(sql`delete from settlement_lines`);
-  await d.execute(sql`delete from settlement_batches`);
-  await d.execute(sql`delete from receipts`);
-}
 
 let run = 0;
 
@@ -113,7 +103,7 @@ describe(`matching properties on ${databaseKind()}`, () => {
   it("every line ends matched exactly once or as an exception; matching and importing again change nothing", async () => {
     await fc.assert(
       fc.asyncProperty(scenarioArb, async (scenario) => {
-        await reset();
+        await clearMatchingStore(handle().db);
         const f = files(scenario, ++run);
         await importReceiptsFile(file(f.receipts, "r.csv"), { timeZone: TZ });
         await importSettlementFile(file(f.first, "s1.csv"), { format: "csv", timeZone: TZ });

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import postgres from "postgres";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll } from "vitest";
 import { closeDb, openDatabase, replaceDbHandle, type DbHandle } from "../client";
 import { migrateDatabase } from "../migrate";
@@ -42,3 +43,13 @@ export function setupTestDatabase(): { handle: () => DbHandle } {
 }
 
 export const databaseKind = () => (process.env.DATABASE_URL ? "postgres" : "pglite");
+
+/**
+ * Empties what matching reads and writes (receipts, lines, matches, and the refunds cases matching opens
+ * for a receipt paid twice), so that a property test's next scenario starts from an empty store.
+ */
+export async function clearMatchingStore(db: DbHandle["db"]): Promise<void> {
+  for (const table of ["ticket_events", "tickets", "matches", "settlement_lines", "settlement_batches", "receipts"]) {
+    await db.execute(sql.raw(`delete from ${table}`));
+  }
+}
