@@ -343,11 +343,19 @@ export const plainInstant = (cell: SQL) =>
       and (octet_length(${cell}) = 20 or (substr(${cell}, 21, 2)::int <= 14 and substr(${cell}, 24, 2)::int <= 59))
     else false end`;
 
-/** The Luhn check of a 16-digit number, as luhnValid computes it. */
+/**
+ * What each pair of digits at an even offset adds to the Luhn sum of a 16-digit number: every second digit from the
+ * right (the pair's first) is doubled, and 9 taken off when that exceeds 9.
+ */
+const LUHN_PAIRS = Array.from({ length: 100 }, (_, v) => (Math.floor(v / 10) === 0 ? 0 : ((2 * Math.floor(v / 10) - 1) % 9) + 1) + (v % 10));
+
+/**
+ * The Luhn check of a 16-digit number (the caller has checked it is one), as luhnValid computes it. The number is
+ * read as a bigint and taken apart in eight pairs, each looked up: 16 substr() calls per row cost about twice as much.
+ */
 export function luhn16(cell: SQL): SQL {
-  const digit = (i: number) => sql`(ascii(substr(${cell}, ${sql.raw(String(i + 1))}, 1)) - 48)`;
-  // Every second digit from the right is doubled, and 9 taken off when that exceeds 9: (2d − 1) mod 9 + 1 for every d in 0–9.
-  const terms = Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? sql`((2 * ${digit(i)} - 1) % 9 + 1)` : digit(i)));
+  const pairs = sql.raw(`('{${LUHN_PAIRS.join(",")}}'::int[])`);
+  const terms = Array.from({ length: 8 }, (_, i) => sql`${pairs}[(${cell})::bigint / ${sql.raw(String(10 ** (14 - 2 * i)))} % 100 + 1]`);
   return sql`((${sql.join(terms, sql` + `)}) % 10 = 0)`;
 }
 

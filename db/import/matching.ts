@@ -41,6 +41,8 @@ export type MatchSummary = {
   posted: number;
   /** Lines still unmatched in the whole store after this run. */
   exceptions: number;
+  /** Of those, the lines of `MatchOptions.batchId`'s statement (only when it is given). */
+  batchExceptions?: number;
 };
 
 /** Receipt ids are handed to the hook in pages of this size, so memory stays flat on large imports. */
@@ -54,6 +56,8 @@ export type MatchOptions = {
    */
   analyze?: boolean | "receipts" | "settlement_lines";
   onPhase?: (phase: string, ms: number) => void;
+  /** A statement just imported: its lines left unmatched are counted in the same scan as the store's (batchExceptions). */
+  batchId?: number;
 };
 
 export async function matchSettlements(options: MatchOptions, tx: Executor = db()): Promise<MatchSummary> {
@@ -120,12 +124,14 @@ export async function matchSettlements(options: MatchOptions, tx: Executor = db(
     });
     const refundCases = await step("refund cases", () => openRefundCases(t, { timeZone: options.timeZone, totals: sql`select * from run_totals` }));
     const posted = await step("posted hook", () => notifyPosted(t));
-    const [{ exceptions }] = (await step("count exceptions", () =>
-      queryRows<{ exceptions: number }>(
+    // One scan for the store's count and the statement's (a second scan of the store cost as much as the first).
+    const [{ exceptions, batchExceptions }] = (await step("count exceptions", () =>
+      queryRows<{ exceptions: number; batchExceptions: number }>(
         t,
-        sql`select count(*)::int as exceptions from settlement_lines l where ${UNACCOUNTED}`,
+        sql`select count(*)::int as exceptions, count(*) filter (where l.batch_id = ${options.batchId ?? null}::bigint)::int as "batchExceptions"
+            from settlement_lines l where ${UNACCOUNTED}`,
       ),
-    )) as [{ exceptions: number }];
+    )) as [{ exceptions: number; batchExceptions: number }];
     return {
       reversals: reversals.paired,
       reference: count("reference"),
@@ -135,6 +141,7 @@ export async function matchSettlements(options: MatchOptions, tx: Executor = db(
       refundCases,
       posted,
       exceptions,
+      ...(options.batchId === undefined ? {} : { batchExceptions }),
     };
   });
 }

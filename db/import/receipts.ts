@@ -145,10 +145,12 @@ async function mergeQuery(tx: Tx, how: "insert new, update changed" | "upsert"):
   const fields = (prefix: string) => sql.raw(RECEIPT_FIELDS.map((f) => `${prefix}${f}`).join(", "));
   const incoming = sql`
     with incoming as (
-      -- the last line wins when a file lists a receipt twice
-      select distinct on (receipt_no) line_no, receipt_no, service, payer_name, payer_phone, amount_due_fen, amount_paid_fen, channel, paid_at, bank_ref,
+      -- the last line wins when a file lists a receipt twice: an anti-join on (receipt_no, line_no) hashes two narrow
+      -- columns, where DISTINCT ON sorted every wide row by receipt_no
+      select line_no, receipt_no, service, payer_name, payer_phone, amount_due_fen, amount_paid_fen, channel, paid_at, bank_ref,
         billing_status::billing_status as billing_status, terminal_id
-      from import_receipts order by receipt_no, line_no desc
+      from import_receipts s
+      where not exists (select 1 from import_receipts later where later.receipt_no = s.receipt_no and later.line_no > s.line_no)
     ), stale as (
       select count(*)::int as n from incoming i join receipts r on r.receipt_no = i.receipt_no
       where ${lifecycle(sql`i.billing_status::text`)} < ${lifecycle(sql`r.billing_status::text`)}

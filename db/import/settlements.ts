@@ -10,7 +10,6 @@ import { recordImport, sha256Of, timed, type FileSource, type ImportHooks } from
 import { stageFile } from "./stage";
 import { ANALYZE_AFTER, SETTLEMENT_STAGING, tuneImportSession, type CopyLane } from "./staging";
 import { matchSettlements, type MatchSummary } from "./matching";
-import { UNACCOUNTED } from "./match-reversals";
 import { linkChannelBill, type ChannelBillSummary } from "./channel-bills";
 
 export type SettlementImportSummary = {
@@ -79,12 +78,12 @@ export async function importSettlementFile(file: FileSource, options: Settlement
       const inserted = await timed(hooks.onPhase, "merge", () => mergeStagedLines(t, batch.id));
       await t.update(settlementBatches).set({ linesRead: tally.read, linesInserted: inserted }).where(eq(settlementBatches.id, batch.id));
       const channelBill = await linkChannelBill(t, batch.id, profile.name);
-      const matching = await matchSettlements({ timeZone: options.timeZone, analyze: inserted > ANALYZE_AFTER && "settlement_lines", onPhase: hooks.onPhase }, t);
-      const [{ exceptions }] = (await queryRows<{ exceptions: number }>(
+      // This file's exceptions are counted by matching, in its scan of the store's.
+      const { batchExceptions, ...matching } = await matchSettlements(
+        { timeZone: options.timeZone, analyze: inserted > ANALYZE_AFTER && "settlement_lines", onPhase: hooks.onPhase, batchId: batch.id },
         t,
-        sql`select count(*)::int as exceptions from settlement_lines l
-            where l.batch_id = ${batch.id} and ${UNACCOUNTED}`,
-      )) as [{ exceptions: number }];
+      );
+      const exceptions = batchExceptions!;
 
       return {
         ...readWith,
