@@ -11,11 +11,16 @@ type ShellProps = {
   children: (control: Described) => ReactNode;
 };
 
+/** The id and aria attributes that tie control `id` to its hint (`ID-hint`) and error (`ID-error`) when it has them. */
+export function describedControl(id: string, { hint, error }: { hint?: boolean; error?: boolean }): Described {
+  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
+  return { id, "aria-describedby": describedBy, "aria-invalid": error ? true : undefined };
+}
+
 /** Label, hint and error around any control, wired through aria-describedby (GOV.UK pattern). */
 export function FieldShell({ id, label, hint, error, children }: ShellProps) {
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
   return (
     <div className={`mb-6 ${error ? "border-l-4 border-bad pl-4" : ""}`}>
       <label htmlFor={id} className="mb-1 block text-lg font-semibold">
@@ -31,7 +36,7 @@ export function FieldShell({ id, label, hint, error, children }: ShellProps) {
           {error}
         </p>
       )}
-      {children({ id, "aria-describedby": describedBy, "aria-invalid": error ? true : undefined })}
+      {children(describedControl(id, { hint: !!hint, error: !!error }))}
     </div>
   );
 }

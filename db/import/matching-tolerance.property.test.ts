@@ -73,7 +73,6 @@ function oracle(s: Scenario, channelWindow: (channel: string) => number): Map<nu
   return pairs;
 }
 
-
 const matchRows = () =>
   queryRows<{ settlement_line_id: number; receipt_id: number; method: string; difference_fen: number | null }>(
     handle().db,

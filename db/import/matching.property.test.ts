@@ -96,7 +96,6 @@ async function lineAccounting() {
   return row!;
 }
 
-
 let run = 0;
 
 describe(`matching properties on ${databaseKind()}`, () => {

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { StaffForm } from "@/components/console/staff-form";
 import { Button } from "@/components/ui/button";
 import { ErrorSummary } from "@/components/ui/error-summary";
+import { describedControl } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
 import { dryRunMatchRules, mayEditMatchRules, matchRulesFor, type RuleChangeExample } from "@/db/queries/match-rules";
 import { requestLocale } from "@/app/locale";
@@ -41,10 +42,7 @@ export default async function MatchRulesPage({ searchParams }: { searchParams: P
   // Each wrong field says what is wrong under itself; the summary links to it.
   const errors = proposal && !proposal.ok ? proposal.errors : [];
   const errorOf = (field: string) => errors.find((e) => e.field === field);
-  const described = (field: string, hint = false) => {
-    const by = [hint ? `field-${field}-hint` : null, errorOf(field) ? `field-${field}-error` : null].filter(Boolean).join(" ");
-    return { id: `field-${field}`, ...(errorOf(field) ? { "aria-invalid": true as const } : {}), ...(by ? { "aria-describedby": by } : {}) };
-  };
+  const described = (field: string, hint = false) => describedControl(`field-${field}`, { hint, error: !!errorOf(field) });
   const fieldError = (field: string) => {
     const e = errorOf(field);
     return e ? (
