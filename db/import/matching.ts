@@ -3,7 +3,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { db, type Executor, queryRows, type Tx } from "../client";
 import { notifyPostedSubscribers } from "../queries/posting-subscriptions";
 import { postedOf, resolveWaitingTickets } from "../queries/ticket-jobs";
-import type { MatchRule } from "@/lib/match-rules";
+import type { MatchRule, RequiredLineField } from "@/lib/match-rules";
 import { linkBatchDetails, matchFeesAndBatches, type BatchMatchSummary } from "./match-batches";
 import { creditTotals, openRefundCases } from "./match-refunds";
 import { matchReversals, OPEN_FOR_MATCHING, UNACCOUNTED } from "./match-reversals";
@@ -218,6 +218,9 @@ async function matchByRemittance(tx: Tx, onConflict: SQL): Promise<number> {
     select count(*)::int as n from run`);
 }
 
+/** The settlement_lines column of each line field a rule can require. */
+const REQUIRED_COLUMNS: Record<RequiredLineField, SQL> = { payer_account: sql`l.payer_account`, remittance: sql`l.remittance` };
+
 /**
  * Uniqueness is counted on groups (amount, channel, date) rather than on
  * line × receipt pairs, so a popular fee paid thousands of times a day does
@@ -248,7 +251,7 @@ async function matchByAmountAndDate(
   const buckets = tolerance === 0 ? sql`` : sql`, generate_series(-1, 1) as b`;
   const within = tolerance === 0 ? sql`` : sql`where abs(lg.amount_fen - rr.amount_fen) <= ${tolerance}::bigint`;
   // The line fields the rule requires; a blank text is no more a field than a missing one.
-  const required = rule.requiredFields.map((f) => (f === "payer_account" ? sql` and nullif(btrim(l.payer_account), '') is not null` : sql` and nullif(btrim(l.remittance), '') is not null`));
+  const required = rule.requiredFields.map((f) => sql` and nullif(btrim(${REQUIRED_COLUMNS[f]}), '') is not null`);
   return countWithHashJoins(
     tx,
     sql`
