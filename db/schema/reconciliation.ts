@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { bigint, bigserial, boolean, check, integer, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { MAX_TOLERANCE_FEN, REQUIRED_LINE_FIELDS } from "@/lib/match-rules";
 
 /**
  * A reversal line paired with the credit it undoes (issue 16). Both lines are accounted for by this
@@ -31,9 +32,6 @@ export const matchReversals = pgTable(
 
 export const MATCH_RULE_METHODS = ["reference", "remittance", "amount_date"] as const;
 
-/** The bound of match_rules.tolerance_fen (100.00 yuan); lib/match-rules.ts MAX_TOLERANCE_FEN is the same. */
-const MAX_TOLERANCE_FEN = 10_000;
-
 /**
  * The rows that drive matching (issue 16): which methods run and in what order, the date window and
  * whether amount-and-date matching requires the same channel (lib/match-rules.ts). The defaults (migration) reproduce the fixed matching of
@@ -63,6 +61,6 @@ export const matchRules = pgTable(
     check("match_rules_method_check", sql`${t.method} in ('reference', 'remittance', 'amount_date')`),
     check("match_rules_window_check", sql`${t.dateWindowDays} is null or ${t.dateWindowDays} between 0 and 31`),
     check("match_rules_tolerance_check", sql`${t.toleranceFen} between 0 and ${sql.raw(String(MAX_TOLERANCE_FEN))}`),
-    check("match_rules_required_fields_check", sql`${t.requiredFields} <@ array['payer_account', 'remittance']::text[]`),
+    check("match_rules_required_fields_check", sql`${t.requiredFields} <@ ${sql.raw(`array[${REQUIRED_LINE_FIELDS.map((f) => `'${f}'`).join(", ")}]::text[]`)}`),
   ],
 );

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { bigint, bigserial, boolean, check, date, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { MAX_TOLERANCE_FEN } from "@/lib/match-rules";
 
 /** One imported statement file; the hash makes re-importing it a no-op. */
 export const settlementBatches = pgTable("settlement_batches", {
@@ -79,6 +80,6 @@ export const matches = pgTable(
     check("matches_target_check", sql`(${t.receiptId} is null) <> (${t.batchId} is null)`),
     check("matches_fee_check", sql`(${t.grossFen} is null) = (${t.feeFen} is null) and (${t.feeFen} is null or ${t.feeFen} >= 0)`),
     // A tolerated difference is never 0 (that is an exact match: null) and never beside a fee (net-of-fee matching records none).
-    check("matches_difference_check", sql`${t.differenceFen} is null or (${t.differenceFen} <> 0 and ${t.differenceFen} between -10000 and 10000 and ${t.grossFen} is null)`),
+    check("matches_difference_check", sql`${t.differenceFen} is null or (${t.differenceFen} <> 0 and ${t.differenceFen} between ${sql.raw(String(-MAX_TOLERANCE_FEN))} and ${sql.raw(String(MAX_TOLERANCE_FEN))} and ${t.grossFen} is null)`),
   ],
 );
