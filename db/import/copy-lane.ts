@@ -5,6 +5,7 @@ import { parse } from "csv-parse/sync";
 import { sql, type SQL } from "drizzle-orm";
 import { headerColumns, type HeaderSpec } from "@/lib/statements/csv-rows";
 import { StatementFileError } from "@/lib/statements";
+import { splitPlainLine, type PlainDateFormat } from "@/lib/statements/plain-cells";
 import { chunkEncoding, decodeText } from "@/lib/statements/decode";
 import { postgresClient, queryRows, type Tx } from "../client";
 import { timed, type LineTally } from "./source";
@@ -12,13 +13,13 @@ import { stageRows, type CopyLane, type StageInput, type StagingTable } from "./
 
 /**
  * The fast lane for CSV files on PostgreSQL: the file's bytes go unparsed
- * into a text table with COPY (PostgreSQL's own CSV reader), and the rows
- * whose every cell is in its plain, canonical form ("25.00", "2026-11-04",
- * a known channel code, text without odd white space) are converted and
- * validated set-wise by one INSERT … SELECT into the staging table. Every
- * other row — anything the SQL does not recognise as plainly valid — goes
- * through the parser's own rules (lib/statements), which stay the single
- * source of truth for what is accepted and why a line is rejected.
+ * into a text table with COPY (PostgreSQL's own CSV reader). On their way,
+ * Node checks each line (PlainRows): the rows whose every cell is in its
+ * plain, canonical form ("25.00", "2026-11-04", a known channel code, text
+ * without odd white space; lib/statements/plain-cells) are then converted
+ * set-wise by one INSERT … SELECT into the staging table. Every other row
+ * goes through the parser's own rules (lib/statements), which stay the
+ * single source of truth for what is accepted and why a line is rejected.
  *
  * A GBK export is decoded by the parser's own decoder (decodeText) and sent
  * to COPY as UTF-8, so its text is exactly what the parser would read; line
@@ -64,24 +65,25 @@ export async function stageByCopy<T>(
       await sp.execute(sql`drop table if exists import_raw`);
       await sp.execute(sql.raw(`create temp table import_raw (n bigint generated always as identity, ${raw.map((c) => `${c} text`).join(", ")}) on commit drop`));
       const writable = await client.unsafe(`copy import_raw (${raw.join(", ")}) from stdin with (format csv, header true)`).writable();
-      await timed(input.hooks.onPhase, "copy file to staging", () => pipeline(Readable.from(guarded(first.value, chunks, input.hooks.onStaged)), writable));
+      const rows = new PlainRows(lane.plainRow(columns), columns.length);
+      await timed(input.hooks.onPhase, "copy file to staging", () => pipeline(Readable.from(guarded(first.value, chunks, rows, input.hooks.onStaged)), writable));
 
       const cell = (column: string) => {
         const at = columns.indexOf(column);
         return at < 0 ? sql`''` : sql`coalesce(${sql.identifier(raw[at]!)}, '')`;
       };
-      const { valid, values } = lane.plain(cell);
-      // The test runs once per row: the rows it refuses are noted, and every other row is converted.
-      await timed(input.hooks.onPhase, "validate and convert (SQL)", async () => {
+      // The rows the checks in Node left aside are noted, and every other row is converted.
+      await timed(input.hooks.onPhase, "convert (SQL)", async () => {
         // The odd rows keep their cells and a key, so the parser's pass below reads each page by the key: linear in the rows.
         await sp.execute(sql`drop table if exists import_odd`);
-        await sp.execute(sql`create temp table import_odd on commit drop as select * from import_raw where not (case when ${valid} then true else false end)`);
+        await sp.execute(sql`create temp table import_odd on commit drop as
+          select r.* from import_raw r join unnest(${`{${rows.odd.join(",")}}`}::bigint[]) as o(n) on o.n = r.n`);
         await sp.execute(sql`alter table import_odd add primary key (n)`);
         const [inserted] = await queryRows<{ n: number }>(
           sp,
           sql`with ins as (
                 insert into ${sql.identifier(table.name)} (${sql.join(table.columns.map((c) => sql.identifier(c)), sql`, `)})
-                select n + 1, ${sql.join(values, sql`, `)} from import_raw r where not exists (select 1 from import_odd o where o.n = r.n)
+                select n + 1, ${sql.join(lane.values(cell), sql`, `)} from import_raw r where not exists (select 1 from import_odd o where o.n = r.n)
                 returning 1)
               select count(*)::int as n from ins`,
         );
@@ -143,37 +145,28 @@ function readHeader(chunk: Uint8Array, spec: HeaderSpec): (string | null)[] | nu
 /**
  * The bytes on their way to COPY, refused as soon as they are not what this
  * lane can vouch for: another encoding than UTF-8 (or a byte sequence that
- * is not valid UTF-8), NUL bytes, a line that is exactly "\." (COPY would
- * take it as the end of the data), or anything PostgreSQL's CSV reader would
- * refuse (see CsvShape). The lane must never send COPY a file it refuses:
- * postgres.js loses an error that arrives after the last byte is sent, and
- * the COPY then never completes.
+ * is not valid UTF-8), NUL bytes, or lines PostgreSQL's CSV reader would read
+ * differently from the parser (PlainRows). The lane must never send COPY a
+ * file it refuses: postgres.js loses an error that arrives after the last
+ * byte is sent, and the COPY then never completes.
  */
-async function* guarded(first: Uint8Array, rest: AsyncIterator<Uint8Array>, onStaged?: (rows: number) => void): AsyncGenerator<Uint8Array> {
+async function* guarded(first: Uint8Array, rest: AsyncIterator<Uint8Array>, rows: PlainRows, onStaged?: (rows: number) => void): AsyncGenerator<Uint8Array> {
   const utf8 = new TextDecoder("utf-8", { fatal: true });
-  const shape = new CsvShape();
-  let tail = Buffer.alloc(0);
-  let lines = 0;
+  const encoding = chunkEncoding(withoutBom(first));
+  if (encoding !== "ascii" && encoding !== "utf-8") throw new Decline();
   for (let chunk: Uint8Array | null = first; chunk; ) {
-    if (chunk === first) {
-      const encoding = chunkEncoding(withoutBom(chunk));
-      if (encoding !== "ascii" && encoding !== "utf-8") throw new Decline();
-    }
+    let text: string;
     try {
-      utf8.decode(chunk, { stream: true });
+      text = utf8.decode(chunk, { stream: true });
     } catch {
       throw new Decline();
     }
-    if (chunk.includes(0) || !shape.feed(chunk === first ? withoutBom(chunk) : chunk)) throw new Decline();
-    const joined = Buffer.concat([tail, chunk]);
-    if (/(^|\n)\\\.\r?(\n|$)/.test(joined.toString("latin1"))) throw new Decline();
-    tail = joined.subarray(Math.max(0, joined.length - 4));
-    for (let i = chunk.indexOf(0x0a); i >= 0; i = chunk.indexOf(0x0a, i + 1)) lines++;
+    if (chunk.includes(0) || !rows.feed(text)) throw new Decline();
     const next = await rest.next();
     const last = next.done === true;
-    if (last && (!shape.end() || !utf8Complete(utf8))) throw new Decline();
+    if (last && (!rows.end() || !utf8Complete(utf8))) throw new Decline();
     yield chunk;
-    onStaged?.(Math.max(0, lines - 1));
+    onStaged?.(rows.dataRows);
     chunk = last ? null : next.value;
   }
 }
@@ -184,75 +177,6 @@ function utf8Complete(decoder: TextDecoder): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-const QUOTE = 0x22;
-const COMMA = 0x2c;
-const CR = 0x0d;
-const LF = 0x0a;
-
-/**
- * The line structure PostgreSQL's CSV reader insists on, checked byte by
- * byte as the file streams: every line has the header's number of fields, no
- * blank lines, one kind of line ending throughout, no bare carriage return
- * outside quotes, no quote left open at the end, no line feed inside quotes
- * (a cell spanning lines would shift the parser's line numbers), at least one
- * data line after the header. A quote toggles quoting
- * wherever it appears, as in PostgreSQL ("" inside quotes toggles twice).
- */
-export class CsvShape {
-  private inQuote = false;
-  private fields = 1;
-  private lineBytes = 0;
-  private sawCr = false;
-  private crlf: boolean | null = null;
-  private expected = 0;
-  private lines = 0;
-
-  /** False as soon as the bytes so far are not a file COPY would read whole. */
-  feed(chunk: Uint8Array): boolean {
-    for (const byte of chunk) {
-      if (this.sawCr && byte !== LF) return false;
-      if (this.inQuote) {
-        if (byte === LF) return false;
-        if (byte === QUOTE) this.inQuote = false;
-        this.lineBytes++;
-      } else if (byte === QUOTE) {
-        this.inQuote = true;
-        this.lineBytes++;
-      } else if (byte === COMMA) {
-        this.fields++;
-        this.lineBytes++;
-      } else if (byte === CR) {
-        this.sawCr = true;
-      } else if (byte === LF) {
-        if (!this.endLine()) return false;
-      } else {
-        this.lineBytes++;
-      }
-    }
-    return true;
-  }
-
-  /** At the end of the file: the last line (if it has no line ending) is checked too, and there must be a data line after the header. */
-  end(): boolean {
-    if (this.inQuote || this.sawCr || this.expected === 0) return false;
-    if (this.lineBytes > 0 && this.fields !== this.expected) return false;
-    return this.lines + (this.lineBytes > 0 ? 1 : 0) > 1;
-  }
-
-  private endLine(): boolean {
-    if (this.crlf === null) this.crlf = this.sawCr;
-    else if (this.crlf !== this.sawCr) return false;
-    if (this.lineBytes === 0) return false;
-    if (this.expected === 0) this.expected = this.fields;
-    else if (this.fields !== this.expected) return false;
-    this.fields = 1;
-    this.lineBytes = 0;
-    this.sawCr = false;
-    this.lines++;
-    return true;
   }
 }
 
@@ -284,89 +208,122 @@ async function stageOddRows<T>(
   }
 }
 
-/*
- * SQL for cells in their plain form. Each test is stricter than the parser's
- * rule for the same field, and each conversion gives exactly what the parser
- * would: when in doubt a row goes to the parser, never the other way round.
- * (CASE fixes the order of evaluation, so no cast sees a cell its test refused.)
+/**
+ * The file's lines as they stream to COPY, one pass over the text:
+ *
+ * - whether PostgreSQL's CSV reader reads them as the parser does (feed and end return false as soon as
+ *   not): every line has the header's number of fields, no blank lines, one kind of line ending
+ *   throughout, no carriage return but before a line feed, no cell spanning lines (a quote left open at
+ *   a line's end: it would shift the parser's line numbers), no line that is exactly "\." (COPY would
+ *   take it as the end of the data), quotes only around whole cells (PostgreSQL would read a quote
+ *   anywhere, the parser refuses it), at least one data line after the header;
+ * - which data rows are not plain (lib/statements/plain-cells), numbered as import_raw numbers them (n:
+ *   1 for the first data line, the file's line number less one).
  */
+export class PlainRows {
+  /** The n of every row the parser's rules must read. */
+  readonly odd: number[] = [];
+  /** Data lines read so far. */
+  dataRows = 0;
+  private pending = "";
+  private fields = -1;
+  private crlf: boolean | null = null;
+  private readonly cells: string[] = [];
+
+  /** `width`: the header's fields as the lane read them; PostgreSQL must count the same. */
+  constructor(
+    private readonly plain: (cells: string[]) => boolean,
+    private readonly width: number,
+  ) {}
+
+  feed(text: string): boolean {
+    let from = 0;
+    for (let lf = text.indexOf("\n"); lf >= 0; lf = text.indexOf("\n", from)) {
+      const line = from === 0 && this.pending ? this.pending + text.slice(0, lf) : text.slice(from, lf);
+      this.pending = "";
+      from = lf + 1;
+      const crlf = line.endsWith("\r");
+      if ((this.crlf ??= crlf) !== crlf || !this.line(crlf ? line.slice(0, -1) : line)) return false;
+    }
+    this.pending += text.slice(from);
+    return true;
+  }
+
+  /** At the end of the file: the last line, when the file does not end with a line break. */
+  end(): boolean {
+    const last = this.pending;
+    this.pending = "";
+    if (last !== "" && !this.line(last)) return false;
+    return this.dataRows > 0;
+  }
+
+  private line(line: string): boolean {
+    if (line === "" || line.includes("\r") || line === "\\.") return false;
+    const quoted = line.includes('"');
+    const fields = quoted ? fieldsOf(line) : commas(line) + 1;
+    if (fields < 0) return false;
+    // The header comes first (COPY's "header true" skips it too): it sets the number of fields.
+    if (this.fields < 0) {
+      this.fields = fields;
+      return fields === this.width;
+    }
+    if (fields !== this.fields) return false;
+    const n = ++this.dataRows;
+    const cells = splitPlainLine(line, this.cells);
+    if (!cells || !this.plain(cells)) this.odd.push(n);
+    return true;
+  }
+}
+
+function commas(line: string): number {
+  let n = 0;
+  for (let at = line.indexOf(","); at >= 0; at = line.indexOf(",", at + 1)) n++;
+  return n;
+}
 
 /**
- * Text the parser stores unchanged (textField: no control characters, no
- * white space but single inner spaces, nothing to trim), within `maxBytes`.
+ * The fields of a line with quotes, as both PostgreSQL and the parser count them; -1 for quoting the parser
+ * refuses (a quote inside an unquoted cell, text after a closing quote) or a quote left open at the line's end.
  */
-// One pass: a control character or odd white space anywhere, a space at either end, or two in a row.
-const NOT_PLAIN_TEXT = String.raw`[\u0001-\u001f\u007f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]|^ | $|  `;
-export const plainText = (cell: SQL, maxBytes: number) => sql`(${cell} !~ ${NOT_PLAIN_TEXT} and octet_length(${cell}) <= ${maxBytes})`;
+function fieldsOf(line: string): number {
+  let fields = 1;
+  for (let i = 0; ; fields++) {
+    let end: number;
+    if (line.charCodeAt(i) === 34) {
+      // a quoted cell: "" is a quote inside it
+      let close = line.indexOf('"', i + 1);
+      while (close >= 0 && line.charCodeAt(close + 1) === 34) close = line.indexOf('"', close + 2);
+      if (close < 0) return -1;
+      end = close + 1;
+      if (end < line.length && line.charCodeAt(end) !== 44) return -1;
+    } else {
+      const comma = line.indexOf(",", i);
+      end = comma < 0 ? line.length : comma;
+      const quote = line.indexOf('"', i);
+      if (quote >= 0 && quote < end) return -1;
+    }
+    if (end >= line.length) return fields;
+    i = end + 1;
+  }
+}
 
-/** Yuan with up to two decimals, thousands separators only where parseYuan puts them ("1,234.50"), below any limit the parser has. */
-export const plainAmount = (cell: SQL) =>
-  sql`(case when strpos(${cell}, ',') = 0 then ${cell} ~ ${String.raw`^[0-9]+(\.[0-9][0-9]?)?$`}
-    else ${cell} ~ ${String.raw`^[0-9]{1,3}(,[0-9]{3})+(\.[0-9][0-9]?)?$`} end
-    and octet_length(replace(split_part(${cell}, '.', 1), ',', '')) <= 8)`;
+/** For a lane's plainRow: a line's cells of the given columns, in that order ("" for a column the file lacks). */
+export function cellsNamed(columns: (string | null)[], names: readonly string[]): (cells: string[]) => string[] {
+  const at = names.map((name) => columns.indexOf(name));
+  return (cells) => at.map((i) => (i < 0 ? "" : cells[i]!));
+}
+
+/*
+ * SQL conversions of plain cells (lib/statements/plain-cells): each gives exactly what the parser would.
+ */
+
 export const fenOf = (cell: SQL) => sql`(replace(${cell}, ',', '')::numeric * 100)::bigint`;
 
-/** Only ASCII digits (cheaper than a regular expression with a repeat count). */
-export const digitsOnly = (cell: SQL, length: number) => sql`(octet_length(${cell}) = ${length} and ${cell} !~ '[^0-9]')`;
+/** A plain date in one of the profiles' formats as YYYY-MM-DD. */
+export const isoDate = (cell: SQL, format: PlainDateFormat) =>
+  format === "YYYY-MM-DD" ? cell : format === "YYYY/MM/DD" ? sql`replace(${cell}, '/', '-')` : sql`(substr(${cell}, 1, 4) || '-' || substr(${cell}, 5, 2) || '-' || substr(${cell}, 7, 2))`;
 
-/** One of a short list of codes. */
-export const oneOf = (cell: SQL, codes: Iterable<string>) => {
-  const list = [...codes];
-  return list.length === 0 ? sql`false` : sql`${cell} in (${sql.join(list.map((c) => sql`${c}`), sql`, `)})`;
-};
-
-/**
- * A real calendar day, given text shaped YYYY-MM-DD (digits checked): year 1900–2099, month 1–12, day
- * within the month. Integer arithmetic: a date cast plus interval arithmetic per row cost twice as much.
- */
-const realDay = (iso: SQL) => sql`case when substr(${iso}, 1, 2) in ('19', '20') and substr(${iso}, 6, 2)::int between 1 and 12
-  then substr(${iso}, 9, 2)::int between 1 and case substr(${iso}, 6, 2)
-    when '02' then case when substr(${iso}, 1, 4)::int % 4 = 0 and (substr(${iso}, 1, 4)::int % 100 <> 0 or substr(${iso}, 1, 4)::int % 400 = 0) then 29 else 28 end
-    when '04' then 30 when '06' then 30 when '09' then 30 when '11' then 30 else 31 end
-  else false end`;
-
-// Shapes are compared with every digit turned into '#': far cheaper than a regular expression per row.
-const shapeOf = (cell: SQL) => sql`translate(${cell}, '0123456789', '##########')`;
-
-/** A date in one of the profiles' formats, two-digit month and day only; and the same as YYYY-MM-DD. */
-export function plainDate(cell: SQL, format: "YYYY-MM-DD" | "YYYY/MM/DD" | "YYYYMMDD"): { valid: SQL; iso: SQL } {
-  const shape = { "YYYY-MM-DD": "####-##-##", "YYYY/MM/DD": "####/##/##", YYYYMMDD: "########" }[format];
-  const iso =
-    format === "YYYY-MM-DD" ? cell : format === "YYYY/MM/DD" ? sql`replace(${cell}, '/', '-')` : sql`(substr(${cell}, 1, 4) || '-' || substr(${cell}, 5, 2) || '-' || substr(${cell}, 7, 2))`;
-  return { valid: sql`case when ${shapeOf(cell)} = ${shape} then ${realDay(iso)} else false end`, iso };
-}
-
-/** ISO 8601 to the second with Z or ±hh:mm, as the billing system writes it. */
-export const plainInstant = (cell: SQL) =>
-  sql`case when ${shapeOf(cell)} in ('####-##-##T##:##:##Z', '####-##-##T##:##:##+##:##', '####-##-##T##:##:##-##:##')
-    then ${realDay(cell)} and substr(${cell}, 12, 2)::int <= 23 and substr(${cell}, 15, 2)::int <= 59 and substr(${cell}, 18, 2)::int <= 59
-      and (octet_length(${cell}) = 20 or (substr(${cell}, 21, 2)::int <= 14 and substr(${cell}, 24, 2)::int <= 59))
-    else false end`;
-
-/**
- * What each pair of digits at an even offset adds to the Luhn sum of a 16-digit number: every second digit from the
- * right (the pair's first) is doubled, and 9 taken off when that exceeds 9.
- */
-const LUHN_PAIRS = Array.from({ length: 100 }, (_, v) => (Math.floor(v / 10) === 0 ? 0 : ((2 * Math.floor(v / 10) - 1) % 9) + 1) + (v % 10));
-
-/**
- * The Luhn check of a 16-digit number (the caller has checked it is one), as luhnValid computes it. The number is
- * read as a bigint and taken apart in eight pairs, each looked up: 16 substr() calls per row cost about twice as much.
- */
-export function luhn16(cell: SQL): SQL {
-  const pairs = sql.raw(`('{${LUHN_PAIRS.join(",")}}'::int[])`);
-  const terms = Array.from({ length: 8 }, (_, i) => sql`${pairs}[(${cell})::bigint / ${sql.raw(String(10 ** (14 - 2 * i)))} % 100 + 1]`);
-  return sql`((${sql.join(terms, sql` + `)}) % 10 = 0)`;
-}
-
-/**
- * A payer account as exports print it: digits, masked digits ("*") and spaces
- * or hyphens between groups ("6222 **** **** 1234"). NFKC leaves all of these
- * as they are, so maskAccount comes down to dropping the separators.
- */
-export const plainAccount = (cell: SQL) => sql`(${cell} !~ '[^0-9* -]')`;
-
-/** maskAccount for a plainAccount: separators dropped, then the first 4 and last 4 kept. */
+/** maskAccount for a plain account: separators dropped, then the first 4 and last 4 kept. */
 export function maskedAccount(cell: SQL): SQL {
   const account = sql`translate(${cell}, ' -', '')`;
   return sql`case

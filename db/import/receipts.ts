@@ -1,12 +1,13 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
-import { DEFAULT_RECEIPT_FORMAT, type ReceiptFormat } from "@/lib/receipt-number";
+import { DEFAULT_RECEIPT_FORMAT, luhnValid, type ReceiptFormat } from "@/lib/receipt-number";
 import { parseReceiptsCsv, type ReceiptRecord } from "@/lib/statements";
 import { RECEIPT_COLUMNS, RECEIPT_HEADER, receiptEvent, TERMINAL_ID_MAX, type ReceiptsCsvOptions } from "@/lib/statements/receipts-csv";
 import { BILLING_STATUSES } from "@/lib/status";
 import { db, queryRows, type Executor, type Tx } from "../client";
 import { channels, services } from "../schema";
-import { digitsOnly, fenOf, luhn16, oneOf, plainAmount, plainInstant, plainText } from "./copy-lane";
+import { digitsOnly, plainAmount, plainInstant, plainText } from "@/lib/statements/plain-cells";
+import { cellsNamed, fenOf } from "./copy-lane";
 import { recordImport, sha256Of, timed, type FileSource, type ImportHooks } from "./source";
 import { stageFile } from "./stage";
 import { ANALYZE_AFTER, RECEIPT_STAGING, tuneImportSession, type CopyLane } from "./staging";
@@ -78,38 +79,44 @@ export async function importReceiptsFile(
 const isDefaultFormat = (format?: ReceiptFormat) =>
   !format || (format.pattern.source === DEFAULT_RECEIPT_FORMAT.pattern.source && format.check === DEFAULT_RECEIPT_FORMAT.check);
 
-/** Plain receipt rows, checked and converted in SQL (copy-lane.ts); the parser's rules for the rest. */
+/** Plain receipt rows, checked in Node and converted in SQL (copy-lane.ts); the parser's rules for the rest. */
 function receiptsCopyLane(options: ReceiptsCsvOptions & { services: Set<string>; channels: Set<string> }): CopyLane<ReceiptRecord> {
   return {
     header: RECEIPT_HEADER,
     rowEvent: (line, cells) => receiptEvent(line, cells, options),
-    plain: (cell) => {
-      const [no, service, name, phone, due, paid, channel, paidAt, bankRef, status] = RECEIPT_COLUMNS.map(cell);
-      // optional: an empty cell when the file has no such column
-      const terminal = cell("terminal_id");
-      const optional = (c: SQL, test: SQL) => sql`(${c} = '' or ${test})`;
-      return {
-        valid: sql`case when ${digitsOnly(no!, 16)} then ${luhn16(no!)} else false end and ${oneOf(service!, options.services)} and ${name} <> '' and ${plainText(name!, 200)}
-          and ${optional(phone!, plainText(phone!, 40))} and ${plainAmount(due!)} and ${optional(paid!, plainAmount(paid!))}
-          and ${oneOf(channel!, options.channels)} and ${optional(paidAt!, plainInstant(paidAt!))} and ${optional(bankRef!, plainText(bankRef!, 100))}
-          and ${oneOf(status!, BILLING_STATUSES)} and ${terminal} ~ ${`^[0-9A-Za-z_-]{0,${TERMINAL_ID_MAX}}$`}`,
-        values: [
-          no!,
-          service!,
-          name!,
-          sql`nullif(${phone}, '')`,
-          fenOf(due!),
-          sql`case when ${paid} = '' then null else ${fenOf(paid!)} end`,
-          channel!,
-          sql`nullif(${paidAt}, '')::timestamptz`,
-          sql`nullif(${bankRef}, '')`,
-          status!,
-          sql`nullif(${terminal}, '')`,
-        ],
+    plainRow: (columns) => {
+      const read = cellsNamed(columns, [...RECEIPT_COLUMNS, "terminal_id"]);
+      return (cells) => {
+        const [no, service, name, phone, due, paid, channel, paidAt, bankRef, status, terminal] = read(cells) as [string, ...string[]];
+        return digitsOnly(no, 16) && luhnValid(no) && options.services.has(service!) && name !== "" && plainText(name!, 200)
+          && (phone === "" || plainText(phone!, 40)) && plainAmount(due!) && (paid === "" || plainAmount(paid!))
+          && options.channels.has(channel!) && (paidAt === "" || plainInstant(paidAt!)) && (bankRef === "" || plainText(bankRef!, 100))
+          && STATUSES.has(status!) && TERMINAL_ID.test(terminal!);
       };
+    },
+    values: (cell) => {
+      const [no, service, name, phone, due, paid, channel, paidAt, bankRef, status] = RECEIPT_COLUMNS.map(cell);
+      // an empty cell when the file has no such column
+      const terminal = cell("terminal_id");
+      return [
+        no!,
+        service!,
+        name!,
+        sql`nullif(${phone}, '')`,
+        fenOf(due!),
+        sql`case when ${paid} = '' then null else ${fenOf(paid!)} end`,
+        channel!,
+        sql`nullif(${paidAt}, '')::timestamptz`,
+        sql`nullif(${bankRef}, '')`,
+        status!,
+        sql`nullif(${terminal}, '')`,
+      ];
     },
   };
 }
+
+const STATUSES: ReadonlySet<string> = new Set(BILLING_STATUSES);
+const TERMINAL_ID = new RegExp(`^[0-9A-Za-z_-]{0,${TERMINAL_ID_MAX}}$`);
 
 /**
  * Where a receipt is in its life: a row may move forward (unpaid → paid →

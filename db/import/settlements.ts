@@ -5,7 +5,8 @@ import { findProfile, isPlainProfile, type SettlementProfile } from "@/lib/state
 import { settlementEvent, settlementHeader } from "@/lib/statements/settlements-csv";
 import { db, queryRows, type Executor, type Tx } from "../client";
 import { channels, settlementBatches } from "../schema";
-import { fenOf, maskedAccount, oneOf, plainAccount, plainAmount, plainDate, plainText } from "./copy-lane";
+import { plainAccount, plainDate, plainPositiveAmount, plainText } from "@/lib/statements/plain-cells";
+import { cellsNamed, fenOf, isoDate, maskedAccount } from "./copy-lane";
 import { recordImport, sha256Of, timed, type FileSource, type ImportHooks } from "./source";
 import { stageFile } from "./stage";
 import { ANALYZE_AFTER, SETTLEMENT_STAGING, tuneImportSession, type CopyLane } from "./staging";
@@ -109,29 +110,35 @@ export async function importSettlementFile(file: FileSource, options: Settlement
   );
 }
 
-/** Plain statement rows, checked and converted in SQL (copy-lane.ts); the parser's rules for the rest. */
+/** The columns a plain statement row is read from, in this order. */
+const SETTLEMENT_CELLS = ["bankRef", "amount", "valueDate", "channel", "payerAccount", "remittance"] as const;
+
+/** Plain statement rows, checked in Node and converted in SQL (copy-lane.ts); the parser's rules for the rest. */
 function settlementsCopyLane(profile: SettlementProfile, channels: Set<string>): CopyLane<SettlementRecord> {
+  const dateFormat = profile.dateFormat ?? "YYYY-MM-DD";
   return {
     header: settlementHeader(profile),
     rowEvent: (line, cells) => settlementEvent(line, cells, profile, channels),
-    plain: (cell) => {
-      const [bankRef, amount, valueDate, channel, account, remittance] = (["bankRef", "amount", "valueDate", "channel", "payerAccount", "remittance"] as const).map(cell);
-      const date = plainDate(valueDate!, profile.dateFormat ?? "YYYY-MM-DD");
-      return {
-        valid: sql`case when ${plainAmount(amount!)} then ${fenOf(amount!)} > 0 else false end and ${date.valid}
-          and (${bankRef} = '' or ${plainText(bankRef!, 100)}) and (${channel} = '' or ${oneOf(channel!, channels)})
-          and ${plainAccount(account!)} and (${remittance} = '' or ${plainText(remittance!, 500)})`,
-        values: [
-          sql`nullif(${bankRef}, '')`,
-          fenOf(amount!),
-          sql`${date.iso}::date`,
-          sql`coalesce(nullif(${channel}, ''), ${profile.channel ?? null}::text)`,
-          maskedAccount(account!),
-          sql`nullif(${remittance}, '')`,
-          // A settlements CSV holds credits only.
-          sql`false`,
-        ],
+    plainRow: (columns) => {
+      const read = cellsNamed(columns, SETTLEMENT_CELLS);
+      return (cells) => {
+        const [bankRef, amount, valueDate, channel, account, remittance] = read(cells) as [string, string, string, string, string, string];
+        return plainPositiveAmount(amount) && plainDate(valueDate, dateFormat) && (bankRef === "" || plainText(bankRef, 100))
+          && (channel === "" || channels.has(channel)) && plainAccount(account) && (remittance === "" || plainText(remittance, 500));
       };
+    },
+    values: (cell) => {
+      const [bankRef, amount, valueDate, channel, account, remittance] = SETTLEMENT_CELLS.map(cell);
+      return [
+        sql`nullif(${bankRef}, '')`,
+        fenOf(amount!),
+        sql`${isoDate(valueDate!, dateFormat)}::date`,
+        sql`coalesce(nullif(${channel}, ''), ${profile.channel ?? null}::text)`,
+        maskedAccount(account!),
+        sql`nullif(${remittance}, '')`,
+        // A settlements CSV holds credits only.
+        sql`false`,
+      ];
     },
   };
 }

@@ -79,8 +79,13 @@ export type CopyLane<T> = {
   header: HeaderSpec;
   /** Rules for one row (column → cell) from the parser, for the rows the SQL leaves aside. */
   rowEvent: (line: number, cells: Map<string, string>) => ParseEvent<T>;
-  /** For the raw cell of each column (text, never null): when the row is plainly valid, and its staging values after line_no. */
-  plain: (cell: (column: string) => SQL) => { valid: SQL; values: SQL[] };
+  /**
+   * For the file's columns (our name of each, null where a column is not read): whether one line's cells
+   * (as COPY reads them, "" for empty) are all plain (lib/statements/plain-cells), so SQL may convert the row.
+   */
+  plainRow: (columns: (string | null)[]) => (cells: string[]) => boolean;
+  /** For the raw cell of each column (text, never null; '' where the file has no such column): a plain row's staging values after line_no. */
+  values: (cell: (column: string) => SQL) => SQL[];
 };
 
 export type StageInput<T> = {
