@@ -84,6 +84,28 @@ describe(`imports and matching on ${databaseKind()}`, () => {
     expect(row?.billing_status).toBe("paid");
   });
 
+  it("takes the last line of a receipt a file lists twice, whether the receipt is new or stored", async () => {
+    const [stored, fresh, other] = [receiptNo(), receiptNo(), receiptNo()];
+    await importReceipts([{ no: stored, due: "25.00", status: "unpaid", paid: "", paidAt: "" }]);
+    const summary = await importReceipts([
+      { no: fresh, due: "30.00", status: "unpaid", paid: "", paidAt: "" },
+      { no: stored, due: "25.00", status: "sent_to_bank" },
+      { no: other, due: "40.00" },
+      { no: fresh, due: "35.00", status: "paid" },
+      { no: stored, due: "26.00", status: "paid" },
+    ]);
+    expect(summary).toMatchObject({ read: 5, inserted: 2, updated: 1, duplicates: 2, stale: 0 });
+    const rows = await queryRows<{ receipt_no: string; due: number; status: string }>(
+      handle().db,
+      sql`select receipt_no, amount_due_fen::int as due, billing_status::text as status from receipts where receipt_no in (${stored}, ${fresh}, ${other}) order by receipt_no`,
+    );
+    expect(rows).toEqual([
+      { receipt_no: stored, due: 2600, status: "paid" },
+      { receipt_no: fresh, due: 3500, status: "paid" },
+      { receipt_no: other, due: 4000, status: "paid" },
+    ]);
+  });
+
   it("reports rejected receipt lines with their line numbers and imports the rest", async () => {
     const a = receiptNo();
     const csv = receiptsCsv([{ no: a, due: "25.00" }, { no: "1234", due: "25.00" }, { no: receiptNo(), due: "1,2,3" }]);

@@ -132,32 +132,44 @@ const lifecycle = (column: ReturnType<typeof sql>) => sql`(case ${column}
  * The merge: changed rows updated and new receipt numbers inserted, in one
  * statement (both read the store as it was before it). A plain insert of the
  * new keys costs about two thirds of ON CONFLICT's per-row speculative
- * insertion; only when another import stored one of the same receipt numbers
- * meanwhile (23505) is the merge run again as an upsert, which waits for it.
+ * insertion. "The last line wins" among the lines of one receipt is first
+ * worked out only for receipts already stored: a new receipt number listed
+ * twice fails the insert on the unique index (23505), and so does one another
+ * import stored meanwhile. Then the merge runs again with the last line of
+ * every receipt worked out first, and if that fails too, as an upsert, which
+ * waits for the other import.
  */
 async function mergeStagedReceipts(tx: Tx): Promise<{ inserted: number; updated: number; stale: number }> {
-  try {
-    return await tx.transaction((sp) => mergeQuery(sp, "insert new, update changed"));
-  } catch (error) {
-    if (sqlState(error) !== "23505") throw error;
-    return mergeQuery(tx, "upsert");
+  for (const how of ["insert new, update changed", "last lines first"] as const) {
+    try {
+      return await tx.transaction((sp) => mergeQuery(sp, how));
+    } catch (error) {
+      if (sqlState(error) !== "23505") throw error;
+    }
   }
+  return mergeQuery(tx, "upsert");
 }
 
 const sqlState = (error: unknown) => (error as { code?: unknown })?.code ?? (error as { cause?: { code?: unknown } })?.cause?.code;
 
 const RECEIPT_FIELDS = ["service", "payer_name", "payer_phone", "amount_due_fen", "amount_paid_fen", "channel", "paid_at", "bank_ref", "billing_status"] as const;
 
-async function mergeQuery(tx: Tx, how: "insert new, update changed" | "upsert"): Promise<{ inserted: number; updated: number; stale: number }> {
+async function mergeQuery(tx: Tx, how: "insert new, update changed" | "last lines first" | "upsert"): Promise<{ inserted: number; updated: number; stale: number }> {
   const fields = (prefix: string) => sql.raw(RECEIPT_FIELDS.map((f) => `${prefix}${f}`).join(", "));
+  // The staging rows the last-line rule reads: those of stored receipts only, or all of them.
+  const lines = how === "insert new, update changed" ? sql`known` : sql`import_receipts`;
+  // The staging columns, the status as the enum it is stored as.
+  const typed = sql`line_no, receipt_no, service, payer_name, payer_phone, amount_due_fen, amount_paid_fen, channel, paid_at, bank_ref,
+        billing_status::billing_status as billing_status, terminal_id`;
   const incoming = sql`
-    with incoming as (
+    with known as (
+      select * from import_receipts s where exists (select 1 from receipts r where r.receipt_no = s.receipt_no)
+    ), incoming as (
       -- the last line wins when a file lists a receipt twice: an anti-join on (receipt_no, line_no) hashes two narrow
       -- columns, where DISTINCT ON sorted every wide row by receipt_no
-      select line_no, receipt_no, service, payer_name, payer_phone, amount_due_fen, amount_paid_fen, channel, paid_at, bank_ref,
-        billing_status::billing_status as billing_status, terminal_id
-      from import_receipts s
-      where not exists (select 1 from import_receipts later where later.receipt_no = s.receipt_no and later.line_no > s.line_no)
+      select ${typed}
+      from ${lines} s
+      where not exists (select 1 from ${lines} later where later.receipt_no = s.receipt_no and later.line_no > s.line_no)
     ), stale as (
       select count(*)::int as n from incoming i join receipts r on r.receipt_no = i.receipt_no
       where ${lifecycle(sql`i.billing_status::text`)} < ${lifecycle(sql`r.billing_status::text`)}
@@ -193,7 +205,8 @@ async function mergeQuery(tx: Tx, how: "insert new, update changed" | "upsert"):
       returning 1
     ), inserted as (
       insert into receipts (receipt_no, ${fields("")}, terminal_id)
-      select receipt_no, ${fields("")}, terminal_id from incoming i
+      select receipt_no, ${fields("")}, terminal_id
+      from ${how === "insert new, update changed" ? sql`(select ${typed} from import_receipts) i` : sql`incoming i`}
       where not exists (select 1 from receipts x where x.receipt_no = i.receipt_no)
       order by line_no
       returning 1
