@@ -109,13 +109,20 @@ function isDataException(error: unknown): boolean {
 }
 
 /** A GBK file as UTF-8, through the parser's decoder: whatever it refuses declines the lane, and the parser then says why. */
+/** The text of each chunk asUtf8 made, so that guarded does not decode it again. */
+const decodedText = new WeakMap<Uint8Array, string>();
+
 async function* asUtf8(first: Uint8Array, rest: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
   async function* bytes() {
     yield first;
     for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
   }
   try {
-    for await (const text of decodeText(bytes())) yield Buffer.from(text, "utf8");
+    for await (const text of decodeText(bytes())) {
+      const chunk = Buffer.from(text, "utf8");
+      decodedText.set(chunk, text);
+      yield chunk;
+    }
   } catch (error) {
     if (error instanceof StatementFileError) throw new Decline();
     throw error;
@@ -155,9 +162,9 @@ async function* guarded(first: Uint8Array, rest: AsyncIterator<Uint8Array>, rows
   const encoding = chunkEncoding(withoutBom(first));
   if (encoding !== "ascii" && encoding !== "utf-8") throw new Decline();
   for (let chunk: Uint8Array | null = first; chunk; ) {
-    let text: string;
+    let text = decodedText.get(chunk);
     try {
-      text = utf8.decode(chunk, { stream: true });
+      text ??= utf8.decode(chunk, { stream: true });
     } catch {
       throw new Decline();
     }
