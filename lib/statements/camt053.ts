@@ -466,20 +466,20 @@ class Schema {
   /** Children by name key (length and first char), then name. */
   readonly children = new Map<number, Schema[]>();
   bit = 0;
+  /** REPEATED.has(name), kept: asked for every element the scanner reads. */
+  readonly repeated: boolean;
   constructor(
     readonly name: string,
     readonly sets: Sets = Sets.Nothing,
     readonly opens: Opens = Opens.Nothing,
     kids: Schema[] = [],
   ) {
+    this.repeated = REPEATED.has(name);
     kids.forEach((kid, i) => {
       kid.bit = 1 << i;
       const key = nameKey(kid.name.length, kid.name.charCodeAt(0));
       this.children.set(key, [...(this.children.get(key) ?? []), kid]);
     });
-  }
-  get repeated(): boolean {
-    return REPEATED.has(this.name);
   }
   child(src: string, from: number, to: number): Schema | undefined {
     const candidates = this.children.get(nameKey(to - from, src.charCodeAt(from)));
@@ -739,15 +739,19 @@ function recordOf(entry: EntryFacts, tx: TransactionFacts, batchIndex: number | 
   const ownRef = given(tx.endToEndId) || given(tx.acctSvcrRef) || given(tx.txId) || given(tx.instrId);
   const bankRef = ownRef || (entryRef && batchIndex !== null ? `${entryRef}/${batchIndex + 1}` : entryRef);
 
-  const texts = [
-    ...tx.unstructured,
-    ...tx.structured.flatMap((s) => creditorReference(s.creditorRef)),
-    ...tx.structured.flatMap((s) => s.documentNumbers),
-    ...tx.structured.flatMap((s) => s.additional),
-    tx.additionalTxInfo,
-    ...[tx.endToEndId, tx.acctSvcrRef, tx.txId, tx.instrId].map(given).filter((r) => r !== bankRef),
-  ].map((t) => t.trim());
-  const own = [...new Set(texts.filter((t) => t !== ""))].join(" ");
+  // Gathered by loops into one short list, not by spreads, flatMaps and a Set: those arrays cost about 0.3 µs
+  // per entry (recordOf's self time at 1M entries, 0.55-0.6 s).
+  const texts: string[] = [];
+  for (const t of tx.unstructured) addText(texts, t);
+  for (const s of tx.structured) for (const t of creditorReference(s.creditorRef)) addText(texts, t);
+  for (const s of tx.structured) for (const t of s.documentNumbers) addText(texts, t);
+  for (const s of tx.structured) for (const t of s.additional) addText(texts, t);
+  addText(texts, tx.additionalTxInfo);
+  for (const ref of [tx.endToEndId, tx.acctSvcrRef, tx.txId, tx.instrId]) {
+    const r = given(ref);
+    if (r !== bankRef) addText(texts, r);
+  }
+  const own = texts.join(" ");
 
   const account = tx.iban || tx.otherId;
   return {
@@ -758,6 +762,12 @@ function recordOf(entry: EntryFacts, tx: TransactionFacts, batchIndex: number | 
     payerAccount: maskAccount(account),
     remittance: textField(own || (batchIndex === null ? entry.additionalEntryInfo : "")),
   };
+}
+
+/** Adds a remittance text, trimmed, unless it is empty or already there (the first occurrence keeps its place). */
+function addText(texts: string[], text: string): void {
+  const t = text.trim();
+  if (t !== "" && !texts.includes(t)) texts.push(t);
 }
 
 /** An ISO 11649 reference ("RF18 5390 0754 7034") as printed and as its reference part ("539007547034"). */
