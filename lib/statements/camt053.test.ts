@@ -177,6 +177,16 @@ describe("parseCamt053 cutting entries out of the text stream", () => {
     }
   });
 
+  it.each([
+    ["its own line", "\n<NtryDtls>\n<TxDtls>", 3],
+    ["a prefixed one", "\n<NtryDtls>\n\n<ns.1:TxDtls >", 4],
+    ["after its name in a text", "<AddtlNtryInf>TxDtls &lt;TxDtls</AddtlNtryInf>\n<NtryDtls><TxDtls>", 2],
+  ])("gives a payment the line of its <TxDtls>: %s", async (_name, before, line) => {
+    const close = before.includes("ns.1:") ? "</ns.1:TxDtls>" : "</TxDtls>";
+    const xml = `<?xml version="1.0"?><Document xmlns:ns.1="urn:x"><BkToCstmrStmt>${entry(`<AcctSvcrRef>B1</AcctSvcrRef>${before}<RmtInf><Ustrd>x</Ustrd></RmtInf>${close}</NtryDtls>`)}</BkToCstmrStmt></Document>`;
+    expect((await collect(parse(xml))).records.map((r) => r.line)).toEqual([line]);
+  });
+
   it.each([16385, 20011, 65536])("refuses an entry cut off by the end of the file in chunks of %i bytes", async (chunk) => {
     const xml = statement("");
     expect(await refusal(() => parse(xml.slice(0, xml.lastIndexOf("</Ntry>")), chunk))).toContain("truncated");

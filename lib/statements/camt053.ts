@@ -178,7 +178,7 @@ const regexSpace = (c: number) =>
   c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 
 /**
- * Where the tag whose local name "Ntry" is at `at` starts: the "<" (or "</" when `close`) just before it or
+ * Where the tag whose local name is at `at` starts: the "<" (or "</" when `close`) just before it or
  * before one prefix of [\w.-]+ and ":", at or after `from`; -1 when there is none.
  */
 function tagStart(text: string, at: number, from: number, close: boolean): number {
@@ -197,9 +197,12 @@ function tagStart(text: string, at: number, from: number, close: boolean): numbe
 }
 
 /** ENTRY_OPEN's match in text[from…] by indexOf: where the first <Ntry> start tag begins, or -1. */
-function entryOpen(text: string, from: number): number {
-  for (let at = text.indexOf("Ntry", from); at >= 0; at = text.indexOf("Ntry", at + 4)) {
-    const next = text.charCodeAt(at + 4);
+const entryOpen = (text: string, from: number) => startTag(text, "Ntry", from);
+
+/** Where the first start tag of local name `name` begins in text[from…] (/<(?:[\w.-]+:)?name[\s>]/), or -1. */
+function startTag(text: string, name: string, from: number): number {
+  for (let at = text.indexOf(name, from); at >= 0; at = text.indexOf(name, at + name.length)) {
+    const next = text.charCodeAt(at + name.length);
     if (next !== 62 /* ">" */ && !regexSpace(next)) continue;
     const start = tagStart(text, at, from, false);
     if (start >= 0) return start;
@@ -333,10 +336,9 @@ function txLinesOf(entryXml: string, line: number): (i: number) => number {
   let all: number[] | null = null;
   return (i) => {
     if (i === 0 && all === null) {
-      TX_OPEN.lastIndex = 0;
-      const first = TX_OPEN.exec(entryXml);
-      TX_OPEN.lastIndex = 0;
-      return first ? line + countLines(entryXml, 0, first.index) : line;
+      // TX_OPEN's first match, by indexOf (the regex was 0.2-0.25 s of CPU at 1M entries).
+      const first = startTag(entryXml, "TxDtls", 0);
+      return first >= 0 ? line + countLines(entryXml, 0, first) : line;
     }
     all ??= [...entryXml.matchAll(TX_OPEN)].map((m) => line + countLines(entryXml, 0, m.index));
     return all[i] ?? line;
