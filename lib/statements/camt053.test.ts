@@ -129,3 +129,66 @@ describe("parseCamt053", () => {
     expect(await refusal(() => parse(xml))).toContain(message);
   });
 });
+
+describe("parseCamt053 cutting entries out of the text stream", () => {
+  // The cutter joins only a chunk's first 16,384 characters to the text left from the chunk before: entries
+  // cut by the boundary anywhere (in a tag, in a prefix, in the white space of an end tag), entries longer
+  // than that head, and stretches without entries must read as in one piece.
+  const one = (i: number, pre: string, extra: string) =>
+    `<${pre}Ntry><${pre}Amt Ccy="CNY">${(i % 97) + 1}.00</${pre}Amt><${pre}CdtDbtInd>CRDT</${pre}CdtDbtInd><${pre}ValDt><${pre}Dt>2026-11-04</${pre}Dt></${pre}ValDt>` +
+    `<${pre}AcctSvcrRef>R${i}</${pre}AcctSvcrRef>${i % 50 === 7 ? extra : ""}<${pre}NtryDtls><${pre}TxDtls><${pre}RmtInf><${pre}Ustrd>缴费😀 ${i}</${pre}Ustrd></${pre}RmtInf></${pre}TxDtls></${pre}NtryDtls>` +
+    `</${pre}Ntry${i % 5 === 0 ? " \n" : i % 7 === 0 ? "\u3000" : ""}>`;
+  const statement = (pre: string, extra = "", gap = "") =>
+    `<?xml version="1.0"?>\n<${pre}Document xmlns${pre && `:${pre.slice(0, -1)}`}="urn:x"><${pre}BkToCstmrStmt><${pre}Stmt>\n` +
+    Array.from({ length: 400 }, (_, i) => (i === 200 ? gap : "") + one(i, pre, extra)).join("\n") +
+    `</${pre}Stmt></${pre}BkToCstmrStmt></${pre}Document>\n`;
+  /** Each entry's record: its line (that of its <TxDtls>), reference and remittance. */
+  const expected = (xml: string) => {
+    let line = 1;
+    let from = 0;
+    return Array.from({ length: 400 }, (_, i) => {
+      const at = xml.indexOf(`TxDtls>`, xml.indexOf(`>R${i}<`));
+      for (let k = xml.indexOf("\n", from); k >= 0 && k < at; k = xml.indexOf("\n", k + 1)) line++;
+      from = at;
+      return { line, bankRef: `R${i}`, remittance: `缴费😀 ${i}` };
+    });
+  };
+
+  it.each([
+    ["plain entries", ""],
+    ["prefixed entries", "c:"],
+    ["entries with a long prefix", "a.b-c_9:"],
+  ])("reads %s cut at chunk boundaries", async (_name, pre) => {
+    const xml = statement(pre);
+    for (const chunk of [1000, 16383, 16385, 16391, 16402, 16417, 17000, 20011, 65536]) {
+      const { records, rejected, skipped } = await collect(parse(xml, chunk));
+      expect(records.map(({ line, bankRef, remittance }) => ({ line, bankRef, remittance }))).toEqual(expected(xml));
+      expect([rejected, skipped]).toEqual([[], []]);
+    }
+  });
+
+  it.each([
+    ["entries longer than the joined head", `<AddtlNtryInf>${"长".repeat(20000)}</AddtlNtryInf>`, ""],
+    ["a stretch of 200,000 characters and 70,000 lines without entries", "", `<X>${"y".repeat(200000)}${"\n".repeat(70000)}</X>`],
+  ])("reads %s", async (_name, extra, gap) => {
+    const xml = statement("", extra, gap);
+    for (const chunk of [16385, 20011, 65536, 262144]) {
+      expect((await collect(parse(xml, chunk))).records.map(({ line, bankRef }) => ({ line, bankRef }))).toEqual(expected(xml).map(({ line, bankRef }) => ({ line, bankRef })));
+    }
+  });
+
+  it.each([
+    ["its own line", "\n<NtryDtls>\n<TxDtls>", 3],
+    ["a prefixed one", "\n<NtryDtls>\n\n<ns.1:TxDtls >", 4],
+    ["after its name in a text", "<AddtlNtryInf>TxDtls &lt;TxDtls</AddtlNtryInf>\n<NtryDtls><TxDtls>", 2],
+  ])("gives a payment the line of its <TxDtls>: %s", async (_name, before, line) => {
+    const close = before.includes("ns.1:") ? "</ns.1:TxDtls>" : "</TxDtls>";
+    const xml = `<?xml version="1.0"?><Document xmlns:ns.1="urn:x"><BkToCstmrStmt>${entry(`<AcctSvcrRef>B1</AcctSvcrRef>${before}<RmtInf><Ustrd>x</Ustrd></RmtInf>${close}</NtryDtls>`)}</BkToCstmrStmt></Document>`;
+    expect((await collect(parse(xml))).records.map((r) => r.line)).toEqual([line]);
+  });
+
+  it.each([16385, 20011, 65536])("refuses an entry cut off by the end of the file in chunks of %i bytes", async (chunk) => {
+    const xml = statement("");
+    expect(await refusal(() => parse(xml.slice(0, xml.lastIndexOf("</Ntry>")), chunk))).toContain("truncated");
+  });
+});
