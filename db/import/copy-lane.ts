@@ -8,8 +8,8 @@ import { StatementFileError } from "@/lib/statements";
 import { splitPlainLine, type PlainDateFormat } from "@/lib/statements/plain-cells";
 import { chunkEncoding, decodeText } from "@/lib/statements/decode";
 import { postgresClient, queryRows, type Tx } from "../client";
-import { timed, type LineTally } from "./source";
-import { stageRows, type CopyLane, type StageInput, type StagingTable } from "./staging";
+import { LineTally, timed } from "./source";
+import { stageRows, type CopyLane, type StageInput, type StageValue, type StagingTable } from "./staging";
 
 /**
  * The fast lane for CSV files on PostgreSQL: the file's bytes go unparsed
@@ -35,6 +35,8 @@ import { stageRows, type CopyLane, type StageInput, type StagingTable } from "./
 class Decline extends Error {}
 
 const SLOW_PAGE = 10_000;
+/** Odd rows read as the file streams stage at most this many records from memory (a few MB). */
+const EARLY_ROWS = 20_000;
 
 /** Stages the file through COPY; false when the file is not for this lane (nothing is staged then, nothing counted). */
 export async function stageByCopy<T>(
@@ -65,32 +67,48 @@ export async function stageByCopy<T>(
       await sp.execute(sql`drop table if exists import_raw`);
       await sp.execute(sql.raw(`create temp table import_raw (n bigint generated always as identity, ${raw.map((c) => `${c} text`).join(", ")}) on commit drop`));
       const writable = await client.unsafe(`copy import_raw (${raw.join(", ")}) from stdin with (format csv, header true)`).writable();
-      const rows = new PlainRows(lane.plainRow(columns), columns.length);
+      // Odd rows are read by the parser's rules as they stream, while what they stage fits in memory (EARLY_ROWS);
+      // the rest (and lines only PostgreSQL splits) after the COPY, from the table, a page at a time.
+      const early = new LineTally();
+      const earlyRows: StageValue[][] = [];
+      const deferred: number[] = [];
+      const rows = new PlainRows(lane.plainRow(columns), columns.length, (n, cells) => {
+        if (!cells || earlyRows.length >= EARLY_ROWS) return void deferred.push(n);
+        const event = lane.rowEvent(n + 1, cellsByName(columns, (i) => cells[i]!));
+        if (early.count(event)) earlyRows.push(input.toRow(event.record, event.line));
+      });
       await timed(input.hooks.onPhase, "copy file to staging", () => pipeline(Readable.from(guarded(first.value, chunks, rows, input.hooks.onStaged)), writable));
 
       const cell = (column: string) => {
         const at = columns.indexOf(column);
         return at < 0 ? sql`''` : sql`coalesce(${sql.identifier(raw[at]!)}, '')`;
       };
-      // The rows the checks in Node left aside are noted, and every other row is converted.
+      const bigints = (ns: number[]) => sql`unnest(${`{${ns.join(",")}}`}::bigint[])`;
       await timed(input.hooks.onPhase, "convert (SQL)", async () => {
-        // The odd rows keep their cells and a key, so the parser's pass below reads each page by the key: linear in the rows.
-        await sp.execute(sql`drop table if exists import_odd`);
-        await sp.execute(sql`create temp table import_odd on commit drop as
-          select r.* from import_raw r join unnest(${`{${rows.odd.join(",")}}`}::bigint[]) as o(n) on o.n = r.n`);
-        await sp.execute(sql`alter table import_odd add primary key (n)`);
+        if (rows.odd.length === rows.dataRows) return;
         const [inserted] = await queryRows<{ n: number }>(
           sp,
           sql`with ins as (
                 insert into ${sql.identifier(table.name)} (${sql.join(table.columns.map((c) => sql.identifier(c)), sql`, `)})
-                select n + 1, ${sql.join(lane.values(cell), sql`, `)} from import_raw r where not exists (select 1 from import_odd o where o.n = r.n)
+                select n + 1, ${sql.join(lane.values(cell), sql`, `)} from import_raw r where not exists (select 1 from ${bigints(rows.odd)} as o(n) where o.n = r.n)
                 returning 1)
               select count(*)::int as n from ins`,
         );
         tally.read += inserted!.n;
         tally.records += inserted!.n;
       });
-      await timed(input.hooks.onPhase, "rows for the parser's rules", () => stageOddRows(sp, table, input, lane, columns, raw, tally));
+      await timed(input.hooks.onPhase, "rows for the parser's rules", async () => {
+        if (earlyRows.length > 0) await stageRows(sp, table, [earlyRows]);
+        tally.add(early);
+        if (deferred.length === 0) return;
+        // The rows left keep their cells and a key, so the pass below reads each page by the key: linear in the rows.
+        await sp.execute(sql`drop table if exists import_odd`);
+        await sp.execute(sql`create temp table import_odd on commit drop as select r.* from import_raw r join ${bigints(deferred)} as o(n) on o.n = r.n`);
+        await sp.execute(sql`alter table import_odd add primary key (n)`);
+        const late = new LineTally();
+        await stageOddRows(sp, table, input, lane, columns, raw, late);
+        tally.add(late);
+      });
     });
     return true;
   } catch (error) {
@@ -187,6 +205,13 @@ function utf8Complete(decoder: TextDecoder): boolean {
   }
 }
 
+/** The cells of a row by our column names, for the parser's rules. */
+function cellsByName(columns: (string | null)[], cell: (i: number) => string): Map<string, string> {
+  const cells = new Map<string, string>();
+  columns.forEach((name, i) => name && cells.set(name, cell(i)));
+  return cells;
+}
+
 /** Runs the rows the SQL left aside through the parser's rules, in file order, a page at a time. */
 async function stageOddRows<T>(
   tx: Tx,
@@ -205,9 +230,7 @@ async function stageOddRows<T>(
     if (page.length === 0) return;
     const rows = [];
     for (const row of page) {
-      const cells = new Map<string, string>();
-      columns.forEach((name, i) => name && cells.set(name, row[raw[i]!] ?? ""));
-      const event = lane.rowEvent(Number(row.n) + 1, cells);
+      const event = lane.rowEvent(Number(row.n) + 1, cellsByName(columns, (i) => row[raw[i]!] ?? ""));
       if (tally.count(event)) rows.push(input.toRow(event.record, event.line));
     }
     await stageRows(tx, table, [rows]);
@@ -237,10 +260,14 @@ export class PlainRows {
   private crlf: boolean | null = null;
   private readonly cells: string[] = [];
 
-  /** `width`: the header's fields as the lane read them; PostgreSQL must count the same. */
+  /**
+   * `width`: the header's fields as the lane read them; PostgreSQL must count the same. `onOdd` hears of each
+   * row that is not plain, with its cells (null when only PostgreSQL's reader splits the line).
+   */
   constructor(
     private readonly plain: (cells: string[]) => boolean,
     private readonly width: number,
+    private readonly onOdd: (n: number, cells: string[] | null) => void,
   ) {}
 
   feed(text: string): boolean {
@@ -277,7 +304,10 @@ export class PlainRows {
     if (fields !== this.fields) return false;
     const n = ++this.dataRows;
     const cells = splitPlainLine(line, this.cells);
-    if (!cells || !this.plain(cells)) this.odd.push(n);
+    if (!cells || !this.plain(cells)) {
+      this.odd.push(n);
+      this.onOdd(n, cells);
+    }
     return true;
   }
 }

@@ -341,6 +341,34 @@ describe(`imports and matching on ${databaseKind()}`, () => {
     expect(phases.filter((p) => p === "copy file to staging")).toHaveLength(databaseKind() === "postgres" ? 2 : 0);
   });
 
+  it("reads odd lines as the parser does whether they are read as the file streams or from the table afterwards, and names the first refusals in line order", async () => {
+    const tag = ref("OD");
+    const lines = [
+      "bank_ref,amount,value_date,channel,payer_account,remittance",
+      `${tag}-plain,25.00,2026-11-04,wechat,,`,
+      // a quote inside a quoted cell: only PostgreSQL's reader splits the line, so it is read from the table
+      `${tag}-escaped,1.2.3,2026-11-04,wechat,,"say ""hi"""`,
+      `${tag}-escaped-ok,5.00,2026-11-04,wechat,,"say ""hi"""`,
+      `${tag}-bad,abc,2026-11-04,wechat,,`,
+      // more odd lines than are read as the file streams (an unpadded date is the parser's to read)
+      ...Array.from({ length: 20_050 }, (_, i) => `${tag}-u${i},0.07,2026-11-4,wechat,,`),
+      `${tag}-last-bad,0.07,2026-13-04,wechat,,`,
+      "",
+    ].join("\n");
+    const expected = await collect(parseSettlementsCsv(bytesOf(lines), { channels: new Set(["wechat"]) }));
+    const phases: string[] = [];
+    const imported = await importSettlementFile(file(lines, "odd.csv"), { format: "csv", timeZone: TZ }, { onPhase: (p) => phases.push(p) });
+    expect(expected.rejected.map((r) => r.line)).toEqual([3, 5, 20_056]);
+    expect(imported).toMatchObject({ read: 20_055, inserted: expected.records.length, rejectedCount: 3, rejected: expected.rejected });
+    const [stored] = await queryRows<{ n: number; escaped: string }>(
+      handle().db,
+      sql`select count(*)::int as n, max(remittance) filter (where bank_ref = ${`${tag}-escaped-ok`}) as escaped from settlement_lines
+          where batch_id = (select id from settlement_batches where file_hash = ${imported.fileHash})`,
+    );
+    expect(stored).toEqual({ n: 20_052, escaped: 'say "hi"' });
+    expect(phases.includes("copy file to staging")).toBe(databaseKind() === "postgres");
+  });
+
   it("masks payer accounts and reads amounts in SQL exactly as the parser's rules do, for the shapes exports print", async () => {
     const cells = (values: string[]) => sql`unnest(array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[])`;
     const accounts = ["6222********1234", "6217 **** **** 5678", "6222-0212-3456-7890", "6222021234567890123", "****1234", "12345", "1234", "**", "", " 6222 1234 ", "6222  1234"];

@@ -64,6 +64,17 @@ export class LineTally {
   readonly rejected: { line: number; reason: string }[] = [];
   readonly skippedReasons: Record<string, number> = {};
 
+  /** Adds another tally of other lines of the same file; the rejections kept are still the first, by line. */
+  add(other: LineTally): void {
+    this.read += other.read;
+    this.records += other.records;
+    this.skipped += other.skipped;
+    this.rejectedCount += other.rejectedCount;
+    for (const [reason, n] of Object.entries(other.skippedReasons)) this.skippedReasons[reason] = (this.skippedReasons[reason] ?? 0) + n;
+    const rejected = [...this.rejected, ...other.rejected].sort((a, b) => a.line - b.line).slice(0, KEEP_REJECTED);
+    this.rejected.splice(0, this.rejected.length, ...rejected);
+  }
+
   count<T>(event: ParseEvent<T>): event is Extract<ParseEvent<T>, { kind: "record" }> {
     this.read++;
     if (event.kind === "record") {
