@@ -9,7 +9,7 @@ import { splitPlainLine, type PlainDateFormat } from "@/lib/statements/plain-cel
 import { chunkEncoding, decodeText } from "@/lib/statements/decode";
 import { postgresClient, queryRows, type Tx } from "../client";
 import { LineTally, timed } from "./source";
-import { stageRows, type CopyLane, type StageInput, type StageValue, type StagingTable } from "./staging";
+import { HeldRows, stageHeld, stageRows, type CopyLane, type StageInput, type StagingTable } from "./staging";
 
 /**
  * The fast lane for CSV files on PostgreSQL: the file's bytes go unparsed
@@ -35,8 +35,8 @@ import { stageRows, type CopyLane, type StageInput, type StageValue, type Stagin
 class Decline extends Error {}
 
 const SLOW_PAGE = 10_000;
-/** Odd rows read as the file streams stage at most this many records from memory (a few MB). */
-const EARLY_ROWS = 20_000;
+/** Odd rows read as the file streams stage at most this much from memory. */
+const EARLY_BYTES = 2 * 1024 * 1024;
 
 /** Stages the file through COPY; false when the file is not for this lane (nothing is staged then, nothing counted). */
 export async function stageByCopy<T>(
@@ -67,13 +67,13 @@ export async function stageByCopy<T>(
       await sp.execute(sql`drop table if exists import_raw`);
       await sp.execute(sql.raw(`create temp table import_raw (n bigint generated always as identity, ${raw.map((c) => `${c} text`).join(", ")}) on commit drop`));
       const writable = await client.unsafe(`copy import_raw (${raw.join(", ")}) from stdin with (format csv, header true)`).writable();
-      // Odd rows are read by the parser's rules as they stream, while what they stage fits in memory (EARLY_ROWS);
+      // Odd rows are read by the parser's rules as they stream, while what they stage fits in memory (EARLY_BYTES);
       // the rest (and lines only PostgreSQL splits) after the COPY, from the table, a page at a time.
       const early = new LineTally();
-      const earlyRows: StageValue[][] = [];
+      const earlyRows = new HeldRows();
       const deferred: number[] = [];
       const rows = new PlainRows(lane.plainRow(columns), columns.length, (n, cells) => {
-        if (!cells || earlyRows.length >= EARLY_ROWS) return void deferred.push(n);
+        if (!cells || earlyRows.bytes >= EARLY_BYTES) return void deferred.push(n);
         const event = lane.rowEvent(n + 1, cellsByName(columns, (i) => cells[i]!));
         if (early.count(event)) earlyRows.push(input.toRow(event.record, event.line));
       });
@@ -98,7 +98,7 @@ export async function stageByCopy<T>(
         tally.records += inserted!.n;
       });
       await timed(input.hooks.onPhase, "rows for the parser's rules", async () => {
-        if (earlyRows.length > 0) await stageRows(sp, table, [earlyRows]);
+        await stageHeld(sp, table, earlyRows);
         tally.add(early);
         if (deferred.length === 0) return;
         // The rows left keep their cells and a key, so the pass below reads each page by the key: linear in the rows.

@@ -86,7 +86,8 @@ export class LineTally {
       this.skippedReasons[event.reason] = (this.skippedReasons[event.reason] ?? 0) + 1;
     } else {
       this.rejectedCount++;
-      if (this.rejected.length < KEEP_REJECTED) this.rejected.push({ line: event.line, reason: event.reason });
+      // A copy of the reason: it may hold a slice of a whole chunk of the file's text, which it would keep alive.
+      if (this.rejected.length < KEEP_REJECTED) this.rejected.push({ line: event.line, reason: Buffer.from(event.reason, "utf8").toString("utf8") });
     }
     return false;
   }

@@ -142,16 +142,50 @@ export async function stageRows(tx: Tx, table: StagingTable, batches: AsyncItera
 async function* copyText(batches: AsyncIterable<StageValue[][]> | Iterable<StageValue[][]>): AsyncGenerator<string> {
   let chunk = "";
   for await (const rows of batches) {
-    for (const row of rows) {
-      for (let i = 0; i < row.length; i++) chunk += (i === 0 ? "" : "\t") + copyValue(row[i]!);
-      chunk += "\n";
-    }
+    for (const row of rows) chunk += copyRow(row);
     if (chunk.length >= COPY_CHUNK_CHARS) {
       yield chunk;
       chunk = "";
     }
   }
   if (chunk) yield chunk;
+}
+
+function copyRow(row: StageValue[]): string {
+  let line = "";
+  for (let i = 0; i < row.length; i++) line += (i === 0 ? "" : "\t") + copyValue(row[i]!);
+  return `${line}\n`;
+}
+
+/**
+ * Staging rows held in memory as COPY bytes until they are loaded (stageHeld): the rows' strings may be
+ * slices of a whole chunk of the file's text, which a held string would keep alive.
+ */
+export class HeldRows {
+  readonly chunks: Buffer[] = [];
+  bytes = 0;
+  private text = "";
+
+  push(row: StageValue[]): void {
+    this.text += copyRow(row);
+    if (this.text.length >= COPY_CHUNK_CHARS) this.flush();
+  }
+
+  flush(): void {
+    if (!this.text) return;
+    const chunk = Buffer.from(this.text, "utf8");
+    this.chunks.push(chunk);
+    this.bytes += chunk.length;
+    this.text = "";
+  }
+}
+
+/** Loads held rows into the staging table (PostgreSQL only: the COPY lane's). */
+export async function stageHeld(tx: Tx, table: StagingTable, rows: HeldRows): Promise<void> {
+  const client = postgresClient(tx);
+  rows.flush();
+  if (!client || rows.chunks.length === 0) return;
+  await pipeline(Readable.from(rows.chunks), await client.unsafe(COPY_SQL[table.name]).writable());
 }
 
 function copyValue(value: StageValue): string {
