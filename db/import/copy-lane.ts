@@ -8,7 +8,7 @@ import { StatementFileError } from "@/lib/statements";
 import { splitPlainLine, type PlainDateFormat } from "@/lib/statements/plain-cells";
 import { chunkEncoding, decodeText } from "@/lib/statements/decode";
 import { postgresClient, queryRows, type Tx } from "../client";
-import { LineTally, timed } from "./source";
+import { inPieces, LineTally, timed } from "./source";
 import { HeldRows, stageHeld, stageRows, type CopyLane, type StageInput, type StagingTable } from "./staging";
 
 /**
@@ -136,7 +136,7 @@ async function* asUtf8(first: Uint8Array, rest: AsyncIterator<Uint8Array>): Asyn
     for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
   }
   try {
-    for await (const text of decodeText(bytes())) {
+    for await (const text of decodeText(inPieces(bytes()))) {
       const chunk = Buffer.from(text, "utf8");
       decodedText.set(chunk, text);
       yield chunk;
@@ -190,11 +190,7 @@ async function* guarded(first: Uint8Array, rest: AsyncIterator<Uint8Array>, rows
   }
 }
 
-/**
- * A chunk's text to the line checks, decoded in pieces of 32 KB: a piece's text is young garbage, where the
- * text of a whole 256 KB chunk is a large object that only a full collection frees (the process then grew by
- * 60–100 MB of dead text over a million lines).
- */
+/** A chunk's text to the line checks, decoded in pieces (inPieces says why). */
 function feedText(rows: PlainRows, utf8: TextDecoder, chunk: Uint8Array): boolean {
   const text = decodedText.get(chunk);
   if (text !== undefined) return rows.feed(text);
