@@ -8,7 +8,7 @@ import { StatementFileError } from "@/lib/statements";
 import { splitPlainLine, type PlainDateFormat } from "@/lib/statements/plain-cells";
 import { chunkEncoding, decodeText } from "@/lib/statements/decode";
 import { postgresClient, queryRows, type Tx } from "../client";
-import { inPieces, LineTally, timed } from "./source";
+import { inPieces, LineTally, PIECE_BYTES, timed } from "./source";
 import { HeldRows, stageHeld, stageRows, type CopyLane, type StageInput, type StagingTable } from "./staging";
 
 /**
@@ -68,14 +68,14 @@ export async function stageByCopy<T>(
       await sp.execute(sql.raw(`create temp table import_raw (n bigint generated always as identity, ${raw.map((c) => `${c} text`).join(", ")}) on commit drop`));
       const writable = await client.unsafe(`copy import_raw (${raw.join(", ")}) from stdin with (format csv, header true)`).writable();
       // Odd rows are read by the parser's rules as they stream, while what they stage fits in memory (EARLY_BYTES);
-      // the rest (and lines only PostgreSQL splits) after the COPY, from the table, a page at a time.
-      const early = new LineTally();
+      // the rest (and lines only PostgreSQL splits) after the COPY, from the table, a page at a time. (If the lane
+      // declines, the caller starts a new tally.)
       const earlyRows = new HeldRows();
       const deferred: number[] = [];
       const rows = new PlainRows(lane.plainRow(columns), columns.length, (n, cells) => {
         if (!cells || earlyRows.bytes >= EARLY_BYTES) return void deferred.push(n);
         const event = lane.rowEvent(n + 1, cellsByName(columns, (i) => cells[i]!));
-        if (early.count(event)) earlyRows.push(input.toRow(event.record, event.line));
+        if (tally.count(event)) earlyRows.push(input.toRow(event.record, event.line));
       });
       await timed(input.hooks.onPhase, "copy file to staging", () => pipeline(Readable.from(guarded(first.value, chunks, rows, input.hooks.onStaged)), writable));
 
@@ -99,12 +99,12 @@ export async function stageByCopy<T>(
       });
       await timed(input.hooks.onPhase, "rows for the parser's rules", async () => {
         await stageHeld(sp, table, earlyRows);
-        tally.add(early);
         if (deferred.length === 0) return;
         // The rows left keep their cells and a key, so the pass below reads each page by the key: linear in the rows.
         await sp.execute(sql`drop table if exists import_odd`);
         await sp.execute(sql`create temp table import_odd on commit drop as select r.* from import_raw r join ${bigints(deferred)} as o(n) on o.n = r.n`);
         await sp.execute(sql`alter table import_odd add primary key (n)`);
+        // Counted apart and added after, so that the refusals kept are still the first by line.
         const late = new LineTally();
         await stageOddRows(sp, table, input, lane, columns, raw, late);
         tally.add(late);
@@ -194,10 +194,10 @@ async function* guarded(first: Uint8Array, rest: AsyncIterator<Uint8Array>, rows
 function feedText(rows: PlainRows, utf8: TextDecoder, chunk: Uint8Array): boolean {
   const text = decodedText.get(chunk);
   if (text !== undefined) return rows.feed(text);
-  for (let at = 0; at < chunk.length; at += DECODE_PIECE) {
+  for (let at = 0; at < chunk.length; at += PIECE_BYTES) {
     let piece: string;
     try {
-      piece = utf8.decode(chunk.subarray(at, at + DECODE_PIECE), { stream: true });
+      piece = utf8.decode(chunk.subarray(at, at + PIECE_BYTES), { stream: true });
     } catch {
       throw new Decline();
     }
@@ -205,8 +205,6 @@ function feedText(rows: PlainRows, utf8: TextDecoder, chunk: Uint8Array): boolea
   }
   return true;
 }
-
-const DECODE_PIECE = 32 * 1024;
 
 function utf8Complete(decoder: TextDecoder): boolean {
   try {
@@ -224,7 +222,7 @@ function cellsByName(columns: (string | null)[], cell: (i: number) => string): M
   return cells;
 }
 
-/** Runs the rows the SQL left aside through the parser's rules, in file order, a page at a time. */
+/** Runs the rows left in import_odd through the parser's rules, in file order, a page at a time. */
 async function stageOddRows<T>(
   tx: Tx,
   table: StagingTable,

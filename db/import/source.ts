@@ -115,13 +115,15 @@ export async function* tapBytes(source: AsyncIterable<Uint8Array>, hash: ReturnT
   }
 }
 
+/** What inPieces cuts a file into, and the COPY lane decodes its checks' text in. */
+export const PIECE_BYTES = 32 * 1024;
 
 /**
  * The bytes in pieces of at most `size`: text decoded from a piece of 32 KB is young garbage, where the text of
  * a 256 KB read is a large object that only a full collection frees (a million-line import then held 60–100 MB
  * of dead text).
  */
-export async function* inPieces(source: AsyncIterable<Uint8Array>, size = 32 * 1024): AsyncGenerator<Uint8Array> {
+export async function* inPieces(source: AsyncIterable<Uint8Array>, size = PIECE_BYTES): AsyncGenerator<Uint8Array> {
   for await (const chunk of source) {
     if (chunk.length <= size) yield chunk;
     else for (let at = 0; at < chunk.length; at += size) yield chunk.subarray(at, at + size);

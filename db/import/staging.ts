@@ -77,10 +77,10 @@ export async function tuneImportSession(tx: Tx): Promise<void> {
   await tx.execute(sql`select set_config('work_mem', '256MB', true), set_config('jit_inline_above_cost', '1e12', true), set_config('jit_optimize_above_cost', '1e12', true)`);
 }
 
-/** A CSV file's fast lane (copy-lane.ts): how its header reads, and its rules in SQL and in the parser. */
+/** A CSV file's fast lane (copy-lane.ts): how its header reads, its plain-row checks and SQL conversions, and the parser's rules. */
 export type CopyLane<T> = {
   header: HeaderSpec;
-  /** Rules for one row (column → cell) from the parser, for the rows the SQL leaves aside. */
+  /** Rules for one row (column → cell) from the parser, for the rows the plain-row checks leave aside. */
   rowEvent: (line: number, cells: Map<string, string>) => ParseEvent<T>;
   /**
    * For the file's columns (our name of each, null where a column is not read): whether one line's cells
@@ -120,11 +120,7 @@ const COPY_CHUNK_CHARS = 256 * 1024;
  */
 export async function stageRows(tx: Tx, table: StagingTable, batches: AsyncIterable<StageValue[][]> | Iterable<StageValue[][]>): Promise<void> {
   const client = postgresClient(tx);
-  if (client) {
-    const writable = await client.unsafe(COPY_SQL[table.name]).writable();
-    await pipeline(Readable.from(copyText(batches)), writable);
-    return;
-  }
+  if (client) return copyInto(client, table, copyText(batches));
   let batch: Record<string, StageValue>[] = [];
   for await (const rows of batches) {
     for (const row of rows) {
@@ -164,33 +160,24 @@ function copyRow(row: StageValue[]): string {
  * of dead text).
  */
 export class HeldRows {
-  readonly chunks: Buffer[] = [];
+  readonly rows: Buffer[] = [];
   bytes = 0;
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
 
   push(row: StageValue[]): void {
     const bytes = Buffer.from(copyRow(row), "utf8");
-    this.pending.push(bytes);
-    this.pendingBytes += bytes.length;
+    this.rows.push(bytes);
     this.bytes += bytes.length;
-    if (this.pendingBytes >= COPY_CHUNK_CHARS) this.flush();
-  }
-
-  flush(): void {
-    if (this.pending.length === 0) return;
-    this.chunks.push(Buffer.concat(this.pending));
-    this.pending = [];
-    this.pendingBytes = 0;
   }
 }
 
 /** Loads held rows into the staging table (PostgreSQL only: the COPY lane's). */
-export async function stageHeld(tx: Tx, table: StagingTable, rows: HeldRows): Promise<void> {
+export async function stageHeld(tx: Tx, table: StagingTable, held: HeldRows): Promise<void> {
   const client = postgresClient(tx);
-  rows.flush();
-  if (!client || rows.chunks.length === 0) return;
-  await pipeline(Readable.from(rows.chunks), await client.unsafe(COPY_SQL[table.name]).writable());
+  if (client && held.rows.length > 0) await copyInto(client, table, [Buffer.concat(held.rows)]);
+}
+
+async function copyInto(client: NonNullable<ReturnType<typeof postgresClient>>, table: StagingTable, data: AsyncIterable<string> | Iterable<Buffer>): Promise<void> {
+  await pipeline(Readable.from(data), await client.unsafe(COPY_SQL[table.name]).writable());
 }
 
 function copyValue(value: StageValue): string {
