@@ -172,7 +172,7 @@ describe("scanEntry", () => {
     expect(facts).toBe(3000);
   });
 
-  it("never accepts what the validator refuses, nor reads it differently (random edits)", () => {
+  it("never accepts what the validator refuses, nor reads it differently, alone or in place in a text (random edits)", () => {
     let seed = 7;
     const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
     const pieces = ["<", ">", "/", "&", "&amp;", '"', "'", " ", "=", ":", "a", "\n", "<a>", "</a>", "<b/>", "!", "?", "Ccy", "<Ustrd>", "</TxDtls>", "<Nb>1</Nb>"];
@@ -185,6 +185,9 @@ describe("scanEntry", () => {
         xml = random(2) === 0 ? xml.slice(0, at) + pieces[random(pieces.length)]! + xml.slice(at) : xml.slice(0, at) + xml.slice(at + 1 + random(3));
       }
       const fast = scanEntry(xml);
+      // Read in place in the text around it, the entry reads the same: nothing before or after it counts.
+      const before = pieces[random(pieces.length)]! + "<Ntry>";
+      expect(scanEntry(`${before}${xml}</Ntry>&<a>${pieces[random(pieces.length)]}`, before.length, before.length + xml.length), xml).toStrictEqual(fast);
       if (fast === null) continue;
       facts++;
       expect(() => parsedEntry(xml, 1), xml).not.toThrow();

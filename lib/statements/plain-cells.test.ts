@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { amountField, dateField, instantField, maskAccount, textField } from "./fields";
-import { digitsOnly, plainAccount, plainAmount, plainDate, plainInstant, plainPositiveAmount, plainText, splitPlainLine } from "./plain-cells";
+import { parseYuan } from "../money";
+import { digitsOnly, plainAccount, plainAmount, plainDate, plainFen, plainInstant, plainPositiveAmount, plainText, splitPlainLine, tidyText } from "./plain-cells";
 
 /** Every string of up to `length` characters over `alphabet`. */
 function* strings(alphabet: string, length: number): Generator<string> {
@@ -19,9 +20,11 @@ describe("plain cells: each is stricter than the parser's rule, and reads the sa
     let plain = 0;
     for (const s of strings("01,.", 8)) {
       expect(plainAmount(s), s).toBe(spec(s));
+      expect(plainFen(s) >= 0, s).toBe(spec(s));
       if (!plainAmount(s)) continue;
       plain++;
       expect(amountField("amount", s), s).toEqual({ ok: true, value: Math.round(Number(s.replaceAll(",", "")) * 100) });
+      expect(parseYuan(s), s).toEqual({ ok: true, fen: plainFen(s) });
     }
     expect(plain).toBeGreaterThan(500);
   });
@@ -174,5 +177,39 @@ describe("plain cells: each is stricter than the parser's rule, and reads the sa
     ['"a', null],
   ])("splitPlainLine(%j) gives PostgreSQL's cells, or leaves the line to the parser", (line, cells) => {
     expect(splitPlainLine(line, [])).toEqual(cells);
+  });
+});
+
+describe("the field rules' fast paths for plain cells give what their full rules give", () => {
+  // The rules as they were before the fast paths, as the specification.
+  const fullText = (raw: string, max = 500) => raw.replace(/[\s\u0000-\u001f\u007f]+/g, " ").trim().slice(0, max) || null;
+  const fullAccount = (raw: string) => {
+    const account = raw.normalize("NFKC").replace(/[\s-]/g, "");
+    if (account === "") return null;
+    if (account.length > 8) return `${account.slice(0, 4)}${"*".repeat(account.length - 8)}${account.slice(-4)}`;
+    return account.length > 4 ? `${"*".repeat(account.length - 4)}${account.slice(-4)}` : "*".repeat(account.length);
+  };
+
+  it("textField: every string of up to 4 characters of letters, Chinese and each kind of white space", () => {
+    let tidy = 0;
+    for (const s of strings("a缴 \t\u3000\u00a0\u0085\u007f", 4)) {
+      expect(textField(s), JSON.stringify(s)).toBe(fullText(s));
+      expect(textField(s, 2), JSON.stringify(s)).toBe(fullText(s, 2));
+      if (tidyText(s)) tidy++;
+    }
+    expect(tidy).toBeGreaterThanOrEqual(50);
+  });
+
+  it("maskAccount: every string of up to 6 characters of digits, letters, stars and separators", () => {
+    for (const s of strings("19A*- ", 6)) expect(maskAccount(s), JSON.stringify(s)).toBe(fullAccount(s));
+    for (const s of ["6222********0000", "6217 **** **** 0005", "CN12ＡＢ34567890", "DE89370400440532013000", "１２３４５６７８９"]) expect(maskAccount(s), s).toBe(fullAccount(s));
+  });
+
+  it.each(["2026-10-02", "2024-02-29", "2023-02-29", "2026-1-2", " 2026-10-02", "2026-13-01", "1899-12-31", "2100-01-01", "２０２６-10-02"])("dateField(%j) as YYYY-MM-DD", (s) => {
+    const rule = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(s.trim());
+    const iso = rule ? `${rule[1]}-${rule[2]!.padStart(2, "0")}-${rule[3]!.padStart(2, "0")}` : "";
+    const field = dateField("d", s, "YYYY-MM-DD");
+    if (plainDate(s, "YYYY-MM-DD")) expect(field).toEqual({ ok: true, value: iso });
+    else expect(field.ok ? field.value : null).toBe(field.ok ? iso : null);
   });
 });

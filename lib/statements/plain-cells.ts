@@ -23,6 +23,9 @@ export function plainText(cell: string, maxBytes: number): boolean {
 // One pass: a control character or odd white space anywhere, a space at either end, or two in a row.
 const NOT_PLAIN_TEXT = /[\u0000-\u001f\u007f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]|^ | $| {2}/;
 
+/** Text textField returns as it is (plainText without the length). */
+export const tidyText = (cell: string) => cell !== "" && !NOT_PLAIN_TEXT.test(cell);
+
 /** The UTF-8 length of `text`, exact up to `limit` (a string of n UTF-16 units is at most 3n bytes). */
 function utf8Length(text: string, limit: number): number {
   return text.length * 3 <= limit ? text.length : Buffer.byteLength(text, "utf8");
@@ -57,6 +60,22 @@ export function plainAmount(cell: string): boolean {
     if (c < 48 || c > 57) return false;
   }
   return true;
+}
+
+/** The fen of a plain amount (what parseYuan gives for it), or -1 when the cell is not one. */
+export function plainFen(cell: string): number {
+  if (!plainAmount(cell)) return -1;
+  let fen = 0;
+  let decimals = -1;
+  for (let i = 0; i < cell.length; i++) {
+    const c = cell.charCodeAt(i);
+    if (c === 46) decimals = 0;
+    else if (c !== 44) {
+      fen = fen * 10 + c - 48;
+      if (decimals >= 0) decimals++;
+    }
+  }
+  return decimals === 1 ? fen * 10 : decimals <= 0 ? fen * 100 : fen;
 }
 
 /** A plain amount above zero. */
