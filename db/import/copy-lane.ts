@@ -1,42 +1,35 @@
 import "server-only";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { parse } from "csv-parse/sync";
-import { sql, type SQL } from "drizzle-orm";
 import { headerColumns, type HeaderSpec } from "@/lib/statements/csv-rows";
 import { StatementFileError } from "@/lib/statements";
-import { splitPlainLine, type PlainDateFormat } from "@/lib/statements/plain-cells";
+import { splitPlainLine } from "@/lib/statements/plain-cells";
 import { chunkEncoding, decodeText } from "@/lib/statements/decode";
-import { postgresClient, queryRows, type Tx } from "../client";
-import { inPieces, LineTally, PIECE_BYTES, timed } from "./source";
-import { HeldRows, stageHeld, stageRows, type CopyLane, type StageInput, type StagingTable } from "./staging";
+import { postgresClient, type Tx } from "../client";
+import { inPieces, PIECE_BYTES, timed, type LineTally } from "./source";
+import { CopyRows, stageBytes, type CopyLane, type StageInput, type StagingTable } from "./staging";
 
 /**
- * The fast lane for CSV files on PostgreSQL: the file's bytes go unparsed
- * into a text table with COPY (PostgreSQL's own CSV reader). On their way,
- * Node checks each line (PlainRows): the rows whose every cell is in its
- * plain, canonical form ("25.00", "2026-11-04", a known channel code, text
- * without odd white space; lib/statements/plain-cells) are then converted
- * set-wise by one INSERT … SELECT into the staging table. Every other row
- * goes through the parser's own rules (lib/statements), which stay the
- * single source of truth for what is accepted and why a line is rejected.
+ * The fast lane for CSV files on PostgreSQL: Node reads each line as the
+ * file streams (PlainRows). A row whose every cell is in its plain,
+ * canonical form ("25.00", "2026-11-04", a known channel code, text without
+ * odd white space; lib/statements/plain-cells) is converted by the lane's
+ * plainRow, which gives exactly what the parser would; every other row goes
+ * through the parser's own rules (lib/statements), which stay the single
+ * source of truth for what is accepted and why a line is rejected. The
+ * staging rows go to COPY as they are made, on the other core.
  *
- * A GBK export is decoded by the parser's own decoder (decodeText) and sent
- * to COPY as UTF-8, so its text is exactly what the parser would read; line
- * numbers are unchanged, since no byte inside a GBK (GB18030) character is a
- * line feed, comma or quote (trail bytes are 0x40 and up, or the digits of a
- * four-byte character). The lane declines, and the caller reads the file with the parser
- * instead, whenever line numbers or decoding could come out differently:
- * bytes the decoder refuses, a file that turns GBK only after an ASCII first
- * chunk, a header PostgreSQL would read differently, blank or ragged lines
- * (COPY refuses them), cells spanning lines, a "\." line, no data rows.
+ * A GBK export is decoded by the parser's own decoder (decodeText), so its
+ * text is exactly what the parser would read; line numbers are unchanged,
+ * since no byte inside a GBK (GB18030) character is a line feed, comma or
+ * quote (trail bytes are 0x40 and up, or the digits of a four-byte
+ * character). The lane declines, and the caller reads the file with the
+ * parser instead, whenever line numbers or decoding could come out
+ * differently: bytes the decoder refuses, a file that turns GBK only after an
+ * ASCII first chunk, a header the parser would read differently, blank or
+ * ragged lines, cells spanning lines, a "\." line, no data rows.
  */
 
 class Decline extends Error {}
-
-const SLOW_PAGE = 10_000;
-/** Odd rows read as the file streams stage at most this much from memory. */
-const EARLY_BYTES = 2 * 1024 * 1024;
 
 /** Stages the file through COPY; false when the file is not for this lane (nothing is staged then, nothing counted). */
 export async function stageByCopy<T>(
@@ -63,56 +56,29 @@ export async function stageByCopy<T>(
     if (!columns) return false;
 
     await tx.transaction(async (sp) => {
-      const raw = columns.map((_, i) => `c${i + 1}`);
-      await sp.execute(sql`drop table if exists import_raw`);
-      await sp.execute(sql.raw(`create temp table import_raw (n bigint generated always as identity, ${raw.map((c) => `${c} text`).join(", ")}) on commit drop`));
-      const writable = await client.unsafe(`copy import_raw (${raw.join(", ")}) from stdin with (format csv, header true)`).writable();
-      // Odd rows are read by the parser's rules as they stream, while what they stage fits in memory (EARLY_BYTES);
-      // the rest (and lines only PostgreSQL splits) after the COPY, from the table, a page at a time. (If the lane
-      // declines, the caller starts a new tally.)
-      const earlyRows = new HeldRows();
-      const deferred: number[] = [];
-      const rows = new PlainRows(lane.plainRow(columns), columns.length, (n, cells) => {
-        if (!cells || earlyRows.bytes >= EARLY_BYTES) return void deferred.push(n);
-        const event = lane.rowEvent(n + 1, cellsByName(columns, (i) => cells[i]!));
-        if (tally.count(event)) earlyRows.push(input.toRow(event.record, event.line));
+      // Every line is staged as it streams: a plain row converted here (lane.plainRow), any other through the
+      // parser's rules. (If the lane declines, the savepoint drops what was staged and the caller starts a new tally.)
+      // Each row is encoded as it is made: its strings are slices of the file's text, and rows held until a chunk
+      // ends kept that text alive into the old generation (a million receipts grew the process by 130 MB).
+      const staged = new CopyRows();
+      const plainRow = lane.plainRow(columns);
+      const rows = new PlainRows(columns.length, (n, line, cells) => {
+        const values = cells && plainRow(cells);
+        if (values) {
+          staged.push([n + 1, ...values]);
+          tally.read++;
+          tally.records++;
+          return;
+        }
+        const all = cells ?? quotedCells(line);
+        const event = lane.rowEvent(n + 1, cellsByName(columns, (i) => all[i] ?? ""));
+        if (tally.count(event)) staged.push(input.toRow(event.record, event.line));
       });
-      await timed(input.hooks.onPhase, "copy file to staging", () => pipeline(Readable.from(guarded(first.value, chunks, rows, input.hooks.onStaged)), writable));
-
-      const cell = (column: string) => {
-        const at = columns.indexOf(column);
-        return at < 0 ? sql`''` : sql`coalesce(${sql.identifier(raw[at]!)}, '')`;
-      };
-      const bigints = (ns: number[]) => sql`unnest(${`{${ns.join(",")}}`}::bigint[])`;
-      await timed(input.hooks.onPhase, "convert (SQL)", async () => {
-        if (rows.odd.length === rows.dataRows) return;
-        const [inserted] = await queryRows<{ n: number }>(
-          sp,
-          sql`with ins as (
-                insert into ${sql.identifier(table.name)} (${sql.join(table.columns.map((c) => sql.identifier(c)), sql`, `)})
-                select n + 1, ${sql.join(lane.values(cell), sql`, `)} from import_raw r where not exists (select 1 from ${bigints(rows.odd)} as o(n) where o.n = r.n)
-                returning 1)
-              select count(*)::int as n from ins`,
-        );
-        tally.read += inserted!.n;
-        tally.records += inserted!.n;
-      });
-      await timed(input.hooks.onPhase, "rows for the parser's rules", async () => {
-        await stageHeld(sp, table, earlyRows);
-        if (deferred.length === 0) return;
-        // The rows left keep their cells and a key, so the pass below reads each page by the key: linear in the rows.
-        await sp.execute(sql`drop table if exists import_odd`);
-        await sp.execute(sql`create temp table import_odd on commit drop as select r.* from import_raw r join ${bigints(deferred)} as o(n) on o.n = r.n`);
-        await sp.execute(sql`alter table import_odd add primary key (n)`);
-        // Counted apart and added after, so that the refusals kept are still the first by line.
-        const late = new LineTally();
-        await stageOddRows(sp, table, input, lane, columns, raw, late);
-        tally.add(late);
-      });
+      await timed(input.hooks.onPhase, "copy file to staging", () => stageBytes(sp, table, guarded(first.value, chunks, rows, staged, input.hooks.onStaged)));
     });
     return true;
   } catch (error) {
-    // A row PostgreSQL's CSV reader refuses (ragged, blank, bad UTF-8) or any other sign the file is not plain: read it the slow way.
+    // A line the lane cannot vouch for (ragged, blank, bad UTF-8…) or a value COPY refuses: the parser reads the file.
     if (error instanceof Decline || isDataException(error)) return false;
     throw error;
   } finally {
@@ -168,14 +134,20 @@ function readHeader(chunk: Uint8Array, spec: HeaderSpec): (string | null)[] | nu
 }
 
 /**
- * The bytes on their way to COPY, refused as soon as they are not what this
- * lane can vouch for: another encoding than UTF-8 (or a byte sequence that
- * is not valid UTF-8), NUL bytes, or lines PostgreSQL's CSV reader would read
- * differently from the parser (PlainRows). The lane must never send COPY a
- * file it refuses: postgres.js loses an error that arrives after the last
- * byte is sent, and the COPY then never completes.
+ * The file as COPY bytes of staging rows, refused as soon as it is not what
+ * this lane can vouch for: another encoding than UTF-8 (or a byte sequence
+ * that is not valid UTF-8), NUL bytes, or lines the parser would read
+ * differently (PlainRows). The rows of the last chunk are sent only once the
+ * file's end is checked: postgres.js loses an error that arrives after the
+ * last byte is sent, and the COPY then never completes.
  */
-async function* guarded(first: Uint8Array, rest: AsyncIterator<Uint8Array>, rows: PlainRows, onStaged?: (rows: number) => void): AsyncGenerator<Uint8Array> {
+async function* guarded(
+  first: Uint8Array,
+  rest: AsyncIterator<Uint8Array>,
+  rows: PlainRows,
+  staged: CopyRows,
+  onStaged?: (rows: number) => void,
+): AsyncGenerator<Buffer> {
   const utf8 = new TextDecoder("utf-8", { fatal: true });
   const encoding = chunkEncoding(withoutBom(first));
   if (encoding !== "ascii" && encoding !== "utf-8") throw new Decline();
@@ -184,7 +156,8 @@ async function* guarded(first: Uint8Array, rest: AsyncIterator<Uint8Array>, rows
     const next = await rest.next();
     const last = next.done === true;
     if (last && (!rows.end() || !utf8Complete(utf8))) throw new Decline();
-    yield chunk;
+    if (last) staged.flush();
+    yield* staged.take();
     onStaged?.(rows.dataRows);
     chunk = last ? null : next.value;
   }
@@ -222,47 +195,22 @@ function cellsByName(columns: (string | null)[], cell: (i: number) => string): M
   return cells;
 }
 
-/** Runs the rows left in import_odd through the parser's rules, in file order, a page at a time. */
-async function stageOddRows<T>(
-  tx: Tx,
-  table: StagingTable,
-  input: StageInput<T>,
-  lane: CopyLane<T>,
-  columns: (string | null)[],
-  raw: string[],
-  tally: LineTally,
-): Promise<void> {
-  for (let after = 0; ; ) {
-    const page = await queryRows<Record<string, string | null> & { n: string | number }>(
-      tx,
-      sql`select n, ${sql.join(raw.map((c) => sql.identifier(c)), sql`, `)} from import_odd where n > ${after} order by n limit ${SLOW_PAGE}`,
-    );
-    if (page.length === 0) return;
-    const rows = [];
-    for (const row of page) {
-      const event = lane.rowEvent(Number(row.n) + 1, cellsByName(columns, (i) => row[raw[i]!] ?? ""));
-      if (tally.count(event)) rows.push(input.toRow(event.record, event.line));
-    }
-    await stageRows(tx, table, [rows]);
-    after = Number(page.at(-1)!.n);
-  }
+/** The cells of a line with quotes (whole quoted cells, "" inside them), as the parser's CSV reader splits it. */
+function quotedCells(line: string): string[] {
+  const records: string[][] = parse(line);
+  return records[0] ?? [];
 }
 
 /**
- * The file's lines as they stream to COPY, one pass over the text:
- *
- * - whether PostgreSQL's CSV reader reads them as the parser does (feed and end return false as soon as
- *   not): every line has the header's number of fields, no blank lines, one kind of line ending
- *   throughout, no carriage return but before a line feed, no cell spanning lines (a quote left open at
- *   a line's end: it would shift the parser's line numbers), no line that is exactly "\." (COPY would
- *   take it as the end of the data), quotes only around whole cells (PostgreSQL would read a quote
- *   anywhere, the parser refuses it), at least one data line after the header;
- * - which data rows are not plain (lib/statements/plain-cells), numbered as import_raw numbers them (n:
- *   1 for the first data line, the file's line number less one).
+ * The file's lines as they stream, one pass over the text: whether the parser and the lane read them alike
+ * (feed and end return false as soon as not): every line has the header's number of fields, no blank lines,
+ * one kind of line ending throughout, no carriage return but before a line feed, no cell spanning lines (a
+ * quote left open at a line's end: it would shift the parser's line numbers), no line that is exactly "\.",
+ * quotes only around whole cells (the parser refuses a quote anywhere else), at least one data line after the
+ * header. Each data line goes to `onRow` with n (1 for the first data line, the file's line number less one)
+ * and its cells, or null for cells when its quotes need a CSV reader ("say ""hi""").
  */
 export class PlainRows {
-  /** The n of every row the parser's rules must read. */
-  readonly odd: number[] = [];
   /** Data lines read so far. */
   dataRows = 0;
   private pending = "";
@@ -270,14 +218,10 @@ export class PlainRows {
   private crlf: boolean | null = null;
   private readonly cells: string[] = [];
 
-  /**
-   * `width`: the header's fields as the lane read them; PostgreSQL must count the same. `onOdd` hears of each
-   * row that is not plain, with its cells (null when only PostgreSQL's reader splits the line).
-   */
+  /** `width`: the header's fields as the lane read them. */
   constructor(
-    private readonly plain: (cells: string[]) => boolean,
     private readonly width: number,
-    private readonly onOdd: (n: number, cells: string[] | null) => void,
+    private readonly onRow: (n: number, line: string, cells: string[] | null) => void,
   ) {}
 
   feed(text: string): boolean {
@@ -306,18 +250,13 @@ export class PlainRows {
     const quoted = line.includes('"');
     const fields = quoted ? fieldsOf(line) : commas(line) + 1;
     if (fields < 0) return false;
-    // The header comes first (COPY's "header true" skips it too): it sets the number of fields.
+    // The header comes first: it sets the number of fields.
     if (this.fields < 0) {
       this.fields = fields;
       return fields === this.width;
     }
     if (fields !== this.fields) return false;
-    const n = ++this.dataRows;
-    const cells = splitPlainLine(line, this.cells);
-    if (!cells || !this.plain(cells)) {
-      this.odd.push(n);
-      this.onOdd(n, cells);
-    }
+    this.onRow(++this.dataRows, line, splitPlainLine(line, this.cells));
     return true;
   }
 }
@@ -329,7 +268,7 @@ function commas(line: string): number {
 }
 
 /**
- * The fields of a line with quotes, as both PostgreSQL and the parser count them; -1 for quoting the parser
+ * The fields of a line with quotes, as the parser counts them; -1 for quoting the parser
  * refuses (a quote inside an unquoted cell, text after a closing quote) or a quote left open at the line's end.
  */
 function fieldsOf(line: string): number {
@@ -358,28 +297,4 @@ function fieldsOf(line: string): number {
 export function cellsNamed(columns: (string | null)[], names: readonly string[]): (cells: string[]) => string[] {
   const at = names.map((name) => columns.indexOf(name));
   return (cells) => at.map((i) => (i < 0 ? "" : cells[i]!));
-}
-
-/*
- * SQL conversions of plain cells (lib/statements/plain-cells): each gives exactly what the parser would.
- */
-
-export const fenOf = (cell: SQL) => sql`(replace(${cell}, ',', '')::numeric * 100)::bigint`;
-
-/** A plain date in one of the profiles' formats as YYYY-MM-DD. */
-export const isoDate = (cell: SQL, format: PlainDateFormat) =>
-  format === "YYYY-MM-DD" ? cell : format === "YYYY/MM/DD" ? sql`replace(${cell}, '/', '-')` : sql`(substr(${cell}, 1, 4) || '-' || substr(${cell}, 5, 2) || '-' || substr(${cell}, 7, 2))`;
-
-/**
- * maskAccount for a plain account: separators dropped, then the first 4 and last 4 kept. translate() is slow
- * (the mask repeats its argument five times: 2.4 s of the 3.8 s it took to convert 1,000,000 lines), so an
- * account printed without separators skips it.
- */
-export function maskedAccount(cell: SQL): SQL {
-  const masked = (account: SQL) => sql`case
-  when ${account} = '' then null
-  when length(${account}) > 8 then left(${account}, 4) || repeat('*', length(${account}) - 8) || right(${account}, 4)
-  when length(${account}) > 4 then repeat('*', length(${account}) - 4) || right(${account}, 4)
-  else repeat('*', length(${account})) end`;
-  return sql`case when strpos(${cell}, ' ') = 0 and strpos(${cell}, '-') = 0 then ${masked(cell)} else ${masked(sql`translate(${cell}, ' -', '')`)} end`;
 }

@@ -5,7 +5,6 @@ import { metrics } from "@/lib/metrics";
 import { withLuhnDigit } from "@/lib/receipt-number";
 import { parseReceiptsCsv, StatementFileError } from "@/lib/statements";
 import { parseSettlementsCsv } from "@/lib/statements/settlements-csv";
-import { amountField, maskAccount } from "@/lib/statements/fields";
 import { findProfile } from "@/lib/statements/profiles";
 import { collect } from "@/lib/statements/testing";
 import { bytesOf } from "@/lib/statements/decode";
@@ -16,8 +15,6 @@ import { importSettlementFile } from "./settlements";
 import type { FileSource } from "./source";
 import { queryRows } from "../client";
 import { COPY_LANE_FROM_BYTES } from "./stage";
-import { plainAccount, plainAmount } from "@/lib/statements/plain-cells";
-import { fenOf, maskedAccount } from "./copy-lane";
 import { matchSettlements } from "./matching";
 import { publicStatus } from "../queries/status";
 import { sql } from "drizzle-orm";
@@ -367,22 +364,6 @@ describe(`imports and matching on ${databaseKind()}`, () => {
     );
     expect(stored).toEqual({ n: 10_052, escaped: 'say "hi"' });
     expect(phases.includes("copy file to staging")).toBe(databaseKind() === "postgres");
-  });
-
-  it("masks payer accounts and reads amounts in SQL exactly as the parser's rules do, for the shapes exports print", async () => {
-    const cells = (values: string[]) => sql`unnest(array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[])`;
-    const accounts = ["6222********1234", "6217 **** **** 5678", "6222-0212-3456-7890", "6222021234567890123", "****1234", "12345", "1234", "**", "", " 6222 1234 ", "6222  1234"];
-    expect(accounts.filter(plainAccount)).toEqual(accounts);
-    const masked = await queryRows<{ a: string; masked: string | null }>(handle().db, sql`select a, ${maskedAccount(sql`a`)} as masked from ${cells(accounts)} as a`);
-    expect(masked.map((r) => [r.a, r.masked])).toEqual(accounts.map((a) => [a, maskAccount(a.trim())]));
-    expect(["６２２２**1234", "CN6222", "6222\t1234", "6222\u30001234"].filter(plainAccount)).toEqual([]);
-
-    const amounts = ["25.00", "7", "0.5", "1,234.50", "1,234,567.89", "99,999,999.99", "0,123.00", "12,34.50", "1,2345.00", "1234,567.00", ",123.00", "1.234", "100000000.00", "1,234."];
-    const plain = amounts.filter(plainAmount);
-    expect(plain).toEqual(amounts.slice(0, 7));
-    const read = await queryRows<{ a: string; fen: string }>(handle().db, sql`select a, ${fenOf(sql`a`)}::text as fen from ${cells(plain)} as a`);
-    // Whatever is plain, SQL reads to the fen the parser reads; the rest is the parser's to judge.
-    expect(read.map((r) => amountField("amount", r.a))).toEqual(read.map((r) => ({ ok: true, value: Number(r.fen) })));
   });
 
   it.each([

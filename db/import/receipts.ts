@@ -6,8 +6,8 @@ import { RECEIPT_COLUMNS, RECEIPT_HEADER, receiptEvent, TERMINAL_ID_MAX, type Re
 import { BILLING_STATUSES } from "@/lib/status";
 import { db, queryRows, type Executor, type Tx } from "../client";
 import { channels, services } from "../schema";
-import { digitsOnly, plainAmount, plainInstant, plainText } from "@/lib/statements/plain-cells";
-import { cellsNamed, fenOf } from "./copy-lane";
+import { digitsOnly, plainAmount, plainFen, plainInstant, plainText } from "@/lib/statements/plain-cells";
+import { cellsNamed } from "./copy-lane";
 import { recordImport, sha256Of, timed, type FileSource, type ImportHooks } from "./source";
 import { stageFile } from "./stage";
 import { ANALYZE_AFTER, RECEIPT_STAGING, tuneImportSession, type CopyLane } from "./staging";
@@ -79,38 +79,25 @@ export async function importReceiptsFile(
 const isDefaultFormat = (format?: ReceiptFormat) =>
   !format || (format.pattern.source === DEFAULT_RECEIPT_FORMAT.pattern.source && format.check === DEFAULT_RECEIPT_FORMAT.check);
 
-/** Plain receipt rows, checked in Node and converted in SQL (copy-lane.ts); the parser's rules for the rest. */
+/** Plain receipt rows, checked and converted as they stream (copy-lane.ts); the parser's rules for the rest. */
 function receiptsCopyLane(options: ReceiptsCsvOptions & { services: Set<string>; channels: Set<string> }): CopyLane<ReceiptRecord> {
   return {
     header: RECEIPT_HEADER,
     rowEvent: (line, cells) => receiptEvent(line, cells, options),
     plainRow: (columns) => {
+      // an empty cell when the file has no such column
       const read = cellsNamed(columns, [...RECEIPT_COLUMNS, "terminal_id"]);
       return (cells) => {
         const [no, service, name, phone, due, paid, channel, paidAt, bankRef, status, terminal] = read(cells) as [string, ...string[]];
-        return digitsOnly(no, 16) && luhnValid(no) && options.services.has(service!) && name !== "" && plainText(name!, 200)
+        const plain = digitsOnly(no, 16) && luhnValid(no) && options.services.has(service!) && name !== "" && plainText(name!, 200)
           && (phone === "" || plainText(phone!, 40)) && plainAmount(due!) && (paid === "" || plainAmount(paid!))
           && options.channels.has(channel!) && (paidAt === "" || plainInstant(paidAt!)) && (bankRef === "" || plainText(bankRef!, 100))
           && STATUSES.has(status!) && TERMINAL_ID.test(terminal!);
+        // paid_at as written: COPY reads a plain instant (with its offset) as the parser's Date.
+        return plain
+          ? [no, service!, name!, phone || null, plainFen(due!), paid === "" ? null : plainFen(paid!), channel!, paidAt || null, bankRef || null, status!, terminal || null]
+          : null;
       };
-    },
-    values: (cell) => {
-      const [no, service, name, phone, due, paid, channel, paidAt, bankRef, status] = RECEIPT_COLUMNS.map(cell);
-      // an empty cell when the file has no such column
-      const terminal = cell("terminal_id");
-      return [
-        no!,
-        service!,
-        name!,
-        sql`nullif(${phone}, '')`,
-        fenOf(due!),
-        sql`case when ${paid} = '' then null else ${fenOf(paid!)} end`,
-        channel!,
-        sql`nullif(${paidAt}, '')::timestamptz`,
-        sql`nullif(${bankRef}, '')`,
-        status!,
-        sql`nullif(${terminal}, '')`,
-      ];
     },
   };
 }

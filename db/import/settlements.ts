@@ -5,8 +5,9 @@ import { findProfile, isPlainProfile, type SettlementProfile } from "@/lib/state
 import { settlementEvent, settlementHeader } from "@/lib/statements/settlements-csv";
 import { db, queryRows, type Executor, type Tx } from "../client";
 import { channels, settlementBatches } from "../schema";
-import { plainAccount, plainDate, plainPositiveAmount, plainText } from "@/lib/statements/plain-cells";
-import { cellsNamed, fenOf, isoDate, maskedAccount } from "./copy-lane";
+import { plainAccount, plainDate, plainFen, plainPositiveAmount, plainText } from "@/lib/statements/plain-cells";
+import { maskAccount } from "@/lib/statements/fields";
+import { cellsNamed } from "./copy-lane";
 import { recordImport, sha256Of, timed, type FileSource, type ImportHooks } from "./source";
 import { stageFile } from "./stage";
 import { ANALYZE_AFTER, SETTLEMENT_STAGING, tuneImportSession, type CopyLane } from "./staging";
@@ -113,9 +114,11 @@ export async function importSettlementFile(file: FileSource, options: Settlement
 /** The columns a plain statement row is read from, in this order. */
 const SETTLEMENT_CELLS = ["bankRef", "amount", "valueDate", "channel", "payerAccount", "remittance"] as const;
 
-/** Plain statement rows, checked in Node and converted in SQL (copy-lane.ts); the parser's rules for the rest. */
+/** Plain statement rows, checked and converted as they stream (copy-lane.ts); the parser's rules for the rest. */
 function settlementsCopyLane(profile: SettlementProfile, channels: Set<string>): CopyLane<SettlementRecord> {
   const dateFormat = profile.dateFormat ?? "YYYY-MM-DD";
+  const isoDate = (cell: string) =>
+    dateFormat === "YYYY-MM-DD" ? cell : dateFormat === "YYYY/MM/DD" ? cell.replaceAll("/", "-") : `${cell.slice(0, 4)}-${cell.slice(4, 6)}-${cell.slice(6, 8)}`;
   return {
     header: settlementHeader(profile),
     rowEvent: (line, cells) => settlementEvent(line, cells, profile, channels),
@@ -123,22 +126,11 @@ function settlementsCopyLane(profile: SettlementProfile, channels: Set<string>):
       const read = cellsNamed(columns, SETTLEMENT_CELLS);
       return (cells) => {
         const [bankRef, amount, valueDate, channel, account, remittance] = read(cells) as [string, string, string, string, string, string];
-        return plainPositiveAmount(amount) && plainDate(valueDate, dateFormat) && (bankRef === "" || plainText(bankRef, 100))
+        const plain = plainPositiveAmount(amount) && plainDate(valueDate, dateFormat) && (bankRef === "" || plainText(bankRef, 100))
           && (channel === "" || channels.has(channel)) && plainAccount(account) && (remittance === "" || plainText(remittance, 500));
-      };
-    },
-    values: (cell) => {
-      const [bankRef, amount, valueDate, channel, account, remittance] = SETTLEMENT_CELLS.map(cell);
-      return [
-        sql`nullif(${bankRef}, '')`,
-        fenOf(amount!),
-        sql`${isoDate(valueDate!, dateFormat)}::date`,
-        sql`coalesce(nullif(${channel}, ''), ${profile.channel ?? null}::text)`,
-        maskedAccount(account!),
-        sql`nullif(${remittance}, '')`,
         // A settlements CSV holds credits only.
-        sql`false`,
-      ];
+        return plain ? [bankRef || null, plainFen(amount), isoDate(valueDate), channel || (profile.channel ?? null), maskAccount(account), remittance || null, "f"] : null;
+      };
     },
   };
 }

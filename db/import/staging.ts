@@ -77,18 +77,17 @@ export async function tuneImportSession(tx: Tx): Promise<void> {
   await tx.execute(sql`select set_config('work_mem', '256MB', true), set_config('jit_inline_above_cost', '1e12', true), set_config('jit_optimize_above_cost', '1e12', true)`);
 }
 
-/** A CSV file's fast lane (copy-lane.ts): how its header reads, its plain-row checks and SQL conversions, and the parser's rules. */
+/** A CSV file's fast lane (copy-lane.ts): how its header reads, the conversion of its plain rows, and the parser's rules for the rest. */
 export type CopyLane<T> = {
   header: HeaderSpec;
-  /** Rules for one row (column → cell) from the parser, for the rows the plain-row checks leave aside. */
+  /** Rules for one row (column → cell) from the parser, for the rows that are not plain. */
   rowEvent: (line: number, cells: Map<string, string>) => ParseEvent<T>;
   /**
-   * For the file's columns (our name of each, null where a column is not read): whether one line's cells
-   * (as COPY reads them, "" for empty) are all plain (lib/statements/plain-cells), so SQL may convert the row.
+   * For the file's columns (our name of each, null where a column is not read): one line's staging values after
+   * line_no when its cells are all plain (lib/statements/plain-cells), exactly as the parser would stage them;
+   * null otherwise.
    */
-  plainRow: (columns: (string | null)[]) => (cells: string[]) => boolean;
-  /** For the raw cell of each column (text, never null; '' where the file has no such column): a plain row's staging values after line_no. */
-  values: (cell: (column: string) => SQL) => SQL[];
+  plainRow: (columns: (string | null)[]) => (cells: string[]) => StageValue[] | null;
 };
 
 export type StageInput<T> = {
@@ -139,21 +138,38 @@ export async function stageRows(tx: Tx, table: StagingTable, batches: AsyncItera
   if (batch.length > 0) await tx.execute(table.insertJson(JSON.stringify(batch)));
 }
 
-/**
- * COPY text format: tab-separated, \N for null, backslash escapes for the characters that would break a row.
- * Each chunk leaves as bytes: the rows' strings may be slices of the file's decoded text, and a chunk waiting
- * as a string for the socket would keep that text alive into the old generation.
- */
-async function* copyText(batches: AsyncIterable<StageValue[][]> | Iterable<StageValue[][]>): AsyncGenerator<Buffer> {
-  let chunk = "";
-  for await (const rows of batches) {
-    for (const row of rows) chunk += copyRow(row);
-    if (chunk.length >= COPY_CHUNK_CHARS) {
-      yield Buffer.from(chunk, "utf8");
-      chunk = "";
-    }
+/** Staging rows as COPY text, encoded to bytes a chunk at a time (COPY_CHUNK_CHARS says why). */
+export class CopyRows {
+  private text = "";
+  private readonly ready: Buffer[] = [];
+
+  push(row: StageValue[]): void {
+    this.text += copyRow(row);
+    if (this.text.length >= COPY_CHUNK_CHARS) this.flush();
   }
-  if (chunk) yield Buffer.from(chunk, "utf8");
+
+  /** Encodes what is left (at the end). */
+  flush(): void {
+    if (this.text === "") return;
+    this.ready.push(Buffer.from(this.text, "utf8"));
+    this.text = "";
+  }
+
+  /** The chunks encoded so far. */
+  take(): Buffer[] {
+    return this.ready.splice(0);
+  }
+}
+
+/** COPY text format: tab-separated, \N for null, backslash escapes for the characters that would break a row. */
+async function* copyText(batches: AsyncIterable<StageValue[][]> | Iterable<StageValue[][]>): AsyncGenerator<Buffer> {
+  const out = new CopyRows();
+  for await (const rows of batches) {
+    for (const row of rows) out.push(row);
+    yield* out.take();
+  }
+  out.flush();
+  yield* out.take();
 }
 
 function copyRow(row: StageValue[]): string {
@@ -162,30 +178,14 @@ function copyRow(row: StageValue[]): string {
   return `${line}\n`;
 }
 
-/**
- * Staging rows held in memory as COPY bytes until they are loaded (stageHeld). Each row is encoded as it
- * arrives: its strings may be slices of a piece of the file's text, and a held string would keep the whole
- * piece alive long enough to reach the old generation (a million-line file then grew the process by 120 MB
- * of dead text).
- */
-export class HeldRows {
-  readonly rows: Buffer[] = [];
-  bytes = 0;
-
-  push(row: StageValue[]): void {
-    const bytes = Buffer.from(copyRow(row), "utf8");
-    this.rows.push(bytes);
-    this.bytes += bytes.length;
-  }
-}
-
-/** Loads held rows into the staging table (PostgreSQL only: the COPY lane's). */
-export async function stageHeld(tx: Tx, table: StagingTable, held: HeldRows): Promise<void> {
+/** Loads COPY bytes (CopyRows) into the staging table: PostgreSQL only (the COPY lane's). */
+export async function stageBytes(tx: Tx, table: StagingTable, data: AsyncIterable<Buffer>): Promise<void> {
   const client = postgresClient(tx);
-  if (client && held.rows.length > 0) await copyInto(client, table, [Buffer.concat(held.rows)]);
+  if (!client) throw new Error("stageBytes needs PostgreSQL");
+  await copyInto(client, table, data);
 }
 
-async function copyInto(client: NonNullable<ReturnType<typeof postgresClient>>, table: StagingTable, data: AsyncIterable<Buffer> | Iterable<Buffer>): Promise<void> {
+async function copyInto(client: NonNullable<ReturnType<typeof postgresClient>>, table: StagingTable, data: AsyncIterable<Buffer>): Promise<void> {
   await pipeline(Readable.from(data), await client.unsafe(COPY_SQL[table.name]).writable());
 }
 
