@@ -55,7 +55,7 @@ export async function stageByCopy<T>(
     const columns = readHeader(first.value, lane.header);
     if (!columns) return false;
 
-    await tx.transaction(async (sp) => {
+    await tx.transaction(async () => {
       // Every line is staged as it streams: a plain row converted here (lane.plainRow), any other through the
       // parser's rules. (If the lane declines, the savepoint drops what was staged and the caller starts a new tally.)
       // Each row is encoded as it is made: its strings are slices of the file's text, and rows held until a chunk
@@ -74,7 +74,7 @@ export async function stageByCopy<T>(
         const event = lane.rowEvent(n + 1, cellsByName(columns, (i) => all[i] ?? ""));
         if (tally.count(event)) staged.push(input.toRow(event.record, event.line));
       });
-      await timed(input.hooks.onPhase, "copy file to staging", () => stageBytes(sp, table, guarded(first.value, chunks, rows, staged, input.hooks.onStaged)));
+      await timed(input.hooks.onPhase, "copy file to staging", () => stageBytes(client, table, guarded(first.value, chunks, rows, staged, input.hooks.onStaged)));
     });
     return true;
   } catch (error) {

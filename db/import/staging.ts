@@ -124,7 +124,7 @@ const COPY_CHUNK_CHARS = 32 * 1024;
  */
 export async function stageRows(tx: Tx, table: StagingTable, batches: AsyncIterable<StageValue[][]> | Iterable<StageValue[][]>): Promise<void> {
   const client = postgresClient(tx);
-  if (client) return copyInto(client, table, copyText(batches));
+  if (client) return stageBytes(client, table, copyText(batches));
   let batch: Record<string, StageValue>[] = [];
   for await (const rows of batches) {
     for (const row of rows) {
@@ -178,14 +178,8 @@ function copyRow(row: StageValue[]): string {
   return `${line}\n`;
 }
 
-/** Loads COPY bytes (CopyRows) into the staging table: PostgreSQL only (the COPY lane's). */
-export async function stageBytes(tx: Tx, table: StagingTable, data: AsyncIterable<Buffer>): Promise<void> {
-  const client = postgresClient(tx);
-  if (!client) throw new Error("stageBytes needs PostgreSQL");
-  await copyInto(client, table, data);
-}
-
-async function copyInto(client: NonNullable<ReturnType<typeof postgresClient>>, table: StagingTable, data: AsyncIterable<Buffer>): Promise<void> {
+/** Loads COPY bytes (CopyRows) into the staging table, on the transaction's PostgreSQL connection. */
+export async function stageBytes(client: NonNullable<ReturnType<typeof postgresClient>>, table: StagingTable, data: AsyncIterable<Buffer>): Promise<void> {
   await pipeline(Readable.from(data), await client.unsafe(COPY_SQL[table.name]).writable());
 }
 

@@ -290,7 +290,7 @@ function entryEvents(cutter: EntryCutter, channel: string | null, out: ParseEven
   const valueDate = entry.valueDate || entry.valueDateTime.slice(0, 10) || entry.bookingDate || entry.bookingDateTime.slice(0, 10);
   const date = dateField("ValDt", valueDate, "YYYY-MM-DD");
   const transactions = entry.transactions;
-  const txLines = txLinesOf(cutter, line);
+  const txLines = txLinesOf(cutter);
 
   const entryAmount = amountOf(entry.amount);
   if (typeof entryAmount === "string") {
@@ -332,8 +332,8 @@ function entryEvents(cutter: EntryCutter, channel: string | null, out: ParseEven
 const withReversal = (record: SettlementRecord, reversal: boolean): SettlementRecord => (reversal ? { ...record, reversal: true } : record);
 
 /** The line of the entry's i-th <TxDtls> (the entry's own line when it has none): one search for an entry of one payment, the rest when a batch asks. */
-function txLinesOf(cutter: EntryCutter, line: number): (i: number) => number {
-  const { buffer, open, end } = cutter;
+function txLinesOf(cutter: EntryCutter): (i: number) => number {
+  const { buffer, open, end, entryLine: line } = cutter;
   let all: number[] | null = null;
   return (i) => {
     if (i === 0 && all === null) {
